@@ -1,0 +1,90 @@
+package events
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Date is a calendar day without a time of day or zone: a business date
+// (拨付日期, 到岗日期 …) as a finance officer writes it. It encodes as
+// "YYYY-MM-DD" in JSON. The zero Date is "no date" and encodes as null.
+type Date struct {
+	t time.Time // midnight UTC of the day; zero for "no date"
+}
+
+// DateOf returns the Date of y-m-d.
+func DateOf(y int, m time.Month, d int) Date {
+	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// ParseDate parses "YYYY-MM-DD" strictly (no times, no other layouts).
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q is not YYYY-MM-DD: %w", s, err)
+	}
+	return Date{t: t}, nil
+}
+
+// Today is the calendar day of instant now in China Standard Time, the zone
+// every business date in the ledger is written in.
+func Today(now time.Time) Date {
+	l := now.In(ChinaTime)
+	return DateOf(l.Year(), l.Month(), l.Day())
+}
+
+// ChinaTime is UTC+8, the zone of business dates and fiscal years.
+var ChinaTime = time.FixedZone("CST", 8*60*60)
+
+// IsZero reports whether d is "no date".
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// Year is the calendar (and so fiscal) year of d.
+func (d Date) Year() int { return d.t.Year() }
+
+// Before reports whether d is strictly before e.
+func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
+
+// After reports whether d is strictly after e.
+func (d Date) After(e Date) bool { return d.t.After(e.t) }
+
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date { return Date{t: d.t.AddDate(0, 0, n)} }
+
+// Time is midnight UTC of d, for arithmetic and SQL date columns.
+func (d Date) Time() time.Time { return d.t }
+
+// String is "YYYY-MM-DD", or "" for the zero Date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(time.DateOnly)
+}
+
+// MarshalJSON encodes "YYYY-MM-DD", or null for the zero Date.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+// UnmarshalJSON accepts "YYYY-MM-DD" or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Date{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("date must be a \"YYYY-MM-DD\" string: %w", err)
+	}
+	p, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}

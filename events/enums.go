@@ -1,0 +1,182 @@
+package events
+
+import "slices"
+
+// Programme is the kind of a pairing (结对关系).
+type Programme string
+
+// Programmes of counterpart aid.
+const (
+	ProgrammeEastWest           Programme = "east_west"           // 东西部协作
+	ProgrammeCounterpartSupport Programme = "counterpart_support" // 对口支援
+	ProgrammeMountainSea        Programme = "mountain_sea"        // 山海协作
+	ProgrammeThreeGorges        Programme = "three_gorges"        // 三峡库区
+	ProgrammeIntraProvince      Programme = "intra_province"      // 省内
+)
+
+// Programmes lists every valid Programme.
+var Programmes = []Programme{ProgrammeEastWest, ProgrammeCounterpartSupport, ProgrammeMountainSea, ProgrammeThreeGorges, ProgrammeIntraProvince}
+
+// Valid reports whether p is a known programme.
+func (p Programme) Valid() bool { return slices.Contains(Programmes, p) }
+
+// SourceLevel is the level of government whose budget funds a commitment.
+type SourceLevel string
+
+// Source levels (区/市/省).
+const (
+	SourceDistrict SourceLevel = "district"
+	SourceCity     SourceLevel = "city"
+	SourceProvince SourceLevel = "province"
+)
+
+// SourceLevels lists every valid SourceLevel.
+var SourceLevels = []SourceLevel{SourceDistrict, SourceCity, SourceProvince}
+
+// Valid reports whether s is a known source level.
+func (s SourceLevel) Valid() bool { return slices.Contains(SourceLevels, s) }
+
+// ReversalReason says why money is taken back out of the ledger.
+type ReversalReason string
+
+// Reversal reasons.
+const (
+	// ReasonEntryError neutralises the original in the original's fiscal
+	// year: the entry should never have been made (冲正).
+	ReasonEntryError ReversalReason = "entry_error"
+	// ReasonFundsReturned is real money coming back (资金退回); it counts in
+	// the fiscal year of the reversal's own business date.
+	ReasonFundsReturned ReversalReason = "funds_returned"
+)
+
+// ReversalReasons lists every valid ReversalReason.
+var ReversalReasons = []ReversalReason{ReasonEntryError, ReasonFundsReturned}
+
+// Valid reports whether r is a known reason.
+func (r ReversalReason) Valid() bool { return slices.Contains(ReversalReasons, r) }
+
+// DonationKind is cash or goods (捐款/捐物).
+type DonationKind string
+
+// Donation kinds.
+const (
+	DonationCash   DonationKind = "cash"
+	DonationInKind DonationKind = "in_kind"
+)
+
+// DonationKinds lists every valid DonationKind.
+var DonationKinds = []DonationKind{DonationCash, DonationInKind}
+
+// Valid reports whether k is a known kind.
+func (k DonationKind) Valid() bool { return slices.Contains(DonationKinds, k) }
+
+// DonorType classifies the giver of a social donation.
+type DonorType string
+
+// Donor types.
+const (
+	DonorEnterprise DonorType = "enterprise"  // 企业
+	DonorSocialOrg  DonorType = "social_org"  // 社会组织
+	DonorIndividual DonorType = "individual"  // 个人
+	DonorPublicBody DonorType = "public_body" // 机关事业单位
+	DonorOther      DonorType = "other"       // 其他
+)
+
+// DonorTypes lists every valid DonorType.
+var DonorTypes = []DonorType{DonorEnterprise, DonorSocialOrg, DonorIndividual, DonorPublicBody, DonorOther}
+
+// Valid reports whether t is a known donor type.
+func (t DonorType) Valid() bool { return slices.Contains(DonorTypes, t) }
+
+// Channel is how a consumption-aid purchase or sale was made. Together with
+// the order number it identifies an order: one order is counted once.
+type Channel string
+
+// Consumption-aid channels.
+const (
+	ChannelPlatform832 Channel = "platform_832" // 832平台 (脱贫地区农副产品网络销售平台)
+	ChannelFair        Channel = "fair"         // 展销会、博览会
+	ChannelCanteen     Channel = "canteen"      // 机关食堂、学校食堂
+	ChannelUnion       Channel = "union"        // 工会福利
+	ChannelEcommerce   Channel = "ecommerce"    // 电商
+	ChannelStore       Channel = "store"        // 消费帮扶专馆、专柜、门店
+	ChannelOther       Channel = "other"        // 其他
+)
+
+// Channels lists every valid Channel.
+var Channels = []Channel{ChannelPlatform832, ChannelFair, ChannelCanteen, ChannelUnion, ChannelEcommerce, ChannelStore, ChannelOther}
+
+// Valid reports whether c is a known channel.
+func (c Channel) Valid() bool { return slices.Contains(Channels, c) }
+
+// StaffCategory is the kind of person seconded (人才选派).
+type StaffCategory string
+
+// Staff categories. Teachers, doctors, agronomists and technicians are
+// 专业技术人才; cadres are 党政干部.
+const (
+	StaffCadre      StaffCategory = "cadre"      // 党政挂职
+	StaffTeacher    StaffCategory = "teacher"    // 支教
+	StaffDoctor     StaffCategory = "doctor"     // 支医
+	StaffAgronomist StaffCategory = "agronomist" // 支农
+	StaffTechnician StaffCategory = "technician" // 其他专技
+)
+
+// StaffCategories lists every valid StaffCategory.
+var StaffCategories = []StaffCategory{StaffCadre, StaffTeacher, StaffDoctor, StaffAgronomist, StaffTechnician}
+
+// Valid reports whether c is a known category.
+func (c StaffCategory) Valid() bool { return slices.Contains(StaffCategories, c) }
+
+// Professional reports whether c counts as 专业技术人才.
+func (c StaffCategory) Professional() bool { return c != StaffCadre }
+
+// VisitDirection says who travelled.
+type VisitDirection string
+
+// Visit directions.
+const (
+	VisitOutbound VisitDirection = "outbound" // donor side visits the partner (走出去)
+	VisitInbound  VisitDirection = "inbound"  // partner side visits the donor (请进来)
+)
+
+// VisitDirections lists every valid VisitDirection.
+var VisitDirections = []VisitDirection{VisitOutbound, VisitInbound}
+
+// Valid reports whether d is a known direction.
+func (d VisitDirection) Valid() bool { return slices.Contains(VisitDirections, d) }
+
+// DeliveryMode is how an aid project is handed over.
+type DeliveryMode string
+
+// Delivery modes.
+const (
+	DeliveryCheque  DeliveryMode = "cheque"  // 交支票
+	DeliveryTurnkey DeliveryMode = "turnkey" // 交钥匙
+)
+
+// DeliveryModes lists every valid DeliveryMode.
+var DeliveryModes = []DeliveryMode{DeliveryCheque, DeliveryTurnkey}
+
+// Valid reports whether m is a known mode.
+func (m DeliveryMode) Valid() bool { return slices.Contains(DeliveryModes, m) }
+
+// ProjectStatus is the stage of an aid project.
+type ProjectStatus string
+
+// Project statuses, in the order a project moves through them.
+const (
+	ProjectNotStarted ProjectStatus = "not_started" // 未开工
+	ProjectInProgress ProjectStatus = "in_progress" // 在建
+	ProjectCompleted  ProjectStatus = "completed"   // 完工
+	ProjectAccepted   ProjectStatus = "accepted"    // 已验收
+)
+
+// ProjectStatuses lists every valid ProjectStatus in order.
+var ProjectStatuses = []ProjectStatus{ProjectNotStarted, ProjectInProgress, ProjectCompleted, ProjectAccepted}
+
+// Valid reports whether s is a known status.
+func (s ProjectStatus) Valid() bool { return slices.Contains(ProjectStatuses, s) }
+
+// Done reports whether the project counts as completed (完工 or 已验收).
+func (s ProjectStatus) Done() bool { return s == ProjectCompleted || s == ProjectAccepted }

@@ -1,0 +1,143 @@
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aidledger/aidledger/events"
+)
+
+// NaturalKey is a business identifier unique among live entries, within a
+// scope such as "voucher_no:<donor code>".
+type NaturalKey struct {
+	Scope    string
+	Key      string
+	EntityID string // the entry that holds the key
+}
+
+// Entity is a new entity created by an append, found later by its id.
+type Entity struct {
+	ID   string
+	Kind string // "pairing", "commitment", "disbursement", …
+}
+
+// AppendRequest is one command's events for one stream.
+type AppendRequest struct {
+	StreamID string
+	// ExpectedVersion is the stream version the caller decided on: 0 for a
+	// stream that must not exist yet. A mismatch is ErrWrongExpectedVersion.
+	ExpectedVersion int64
+	Events          []events.Event
+	// DonorCode and PartnerCode route the events (subjects, read scopes).
+	DonorCode   string
+	PartnerCode string
+	Metadata    events.Metadata
+	// Fingerprint identifies the request behind Metadata.IdempotencyKey; a
+	// repeat of the key must carry the same fingerprint.
+	Fingerprint []byte
+	// Result is the caller's answer to the command (ids …), stored with the
+	// idempotency key and returned verbatim on a repeat.
+	Result json.RawMessage
+	// NewEntities are registered to this stream; an id in use is ErrIDInUse.
+	NewEntities []Entity
+	// Claim are natural keys taken by this append; Release are freed first.
+	Claim   []NaturalKey
+	Release []NaturalKey
+	// RecordedAt overrides the server time (tests only; zero = now).
+	RecordedAt time.Time
+}
+
+// AppendResult says where the events landed.
+type AppendResult struct {
+	EventIDs      []string
+	FirstPosition int64
+	LastPosition  int64
+	// Result is the stored answer of the command.
+	Result json.RawMessage
+	// Replayed is true when the idempotency key had been seen: nothing new
+	// was written and everything above is the first call's.
+	Replayed bool
+}
+
+// Append writes req's events atomically after checking, in this order: the
+// idempotency key, the expected version, new entity ids and natural keys.
+// On any error nothing is written. It is safe to call concurrently from any
+// number of processes.
+func (s *Store) Append(ctx context.Context, req *AppendRequest) (*AppendResult, error) {
+	if len(req.Events) == 0 {
+		return nil, errors.New("append: no events")
+	}
+	if req.Metadata.Actor == "" {
+		return nil, errors.New("append: no actor")
+	}
+	if req.Metadata.IdempotencyKey != "" && len(req.Fingerprint) == 0 {
+		return nil, errors.New("append: idempotency key without fingerprint")
+	}
+	recordedAt := req.RecordedAt
+	if recordedAt.IsZero() {
+		recordedAt = time.Now()
+	}
+	recordedAt = recordedAt.UTC().Truncate(time.Microsecond)
+
+	n := len(req.Events)
+	ids := make([]string, n)
+	types := make([]string, n)
+	versions := make([]int32, n)
+	payloads := make([]string, n)
+	canonicals := make([][]byte, n)
+	for i, e := range req.Events {
+		payload, version, err := events.Encode(e)
+		if err != nil {
+			return nil, fmt.Errorf("append: %w", err)
+		}
+		rec := events.Record{
+			ID: events.NewID(), StreamID: req.StreamID, StreamVersion: req.ExpectedVersion + int64(i) + 1,
+			Type: e.EventType(), SchemaVersion: version, RecordedAt: recordedAt,
+			DonorCode: req.DonorCode, PartnerCode: req.PartnerCode, Metadata: req.Metadata, Payload: payload,
+		}
+		ids[i], types[i], versions[i], payloads[i], canonicals[i] = rec.ID, rec.Type, int32(version), string(payload), rec.Canonical()
+	}
+	result := req.Result
+	if result == nil {
+		result = json.RawMessage("{}")
+	}
+	fingerprint := req.Fingerprint
+	if fingerprint == nil {
+		fingerprint = []byte{}
+	}
+	entityIDs, entityKinds := splitEntities(req.NewEntities)
+	claimScopes, claimKeys, claimEntities := splitKeys(req.Claim)
+	releaseScopes, releaseKeys, _ := splitKeys(req.Release)
+
+	var out AppendResult
+	err := s.pool.QueryRow(ctx, `SELECT first_position, last_position, event_ids, result, replayed
+		FROM ledger_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+		req.StreamID, req.ExpectedVersion, ids, types, versions, payloads, canonicals, recordedAt,
+		req.DonorCode, req.PartnerCode, req.Metadata.Actor, req.Metadata.IdempotencyKey,
+		req.Metadata.CorrelationID, req.Metadata.CausationID, fingerprint, string(result),
+		entityIDs, entityKinds, claimScopes, claimKeys, claimEntities, releaseScopes, releaseKeys,
+	).Scan(&out.FirstPosition, &out.LastPosition, &out.EventIDs, &out.Result, &out.Replayed)
+	if err != nil {
+		return nil, fmt.Errorf("append to %s: %w", req.StreamID, translate(err, req))
+	}
+	return &out, nil
+}
+
+func splitEntities(es []Entity) (ids, kinds []string) {
+	ids, kinds = []string{}, []string{}
+	for _, e := range es {
+		ids, kinds = append(ids, e.ID), append(kinds, e.Kind)
+	}
+	return ids, kinds
+}
+
+func splitKeys(ks []NaturalKey) (scopes, keys, entities []string) {
+	scopes, keys, entities = []string{}, []string{}, []string{}
+	for _, k := range ks {
+		scopes, keys, entities = append(scopes, k.Scope), append(keys, k.Key), append(entities, k.EntityID)
+	}
+	return scopes, keys, entities
+}

@@ -1,0 +1,56 @@
+package eventstore
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// ErrWrongExpectedVersion: the stream moved on since the caller read it.
+// Nothing was written; re-read the stream and decide again.
+var ErrWrongExpectedVersion = errors.New("wrong expected version")
+
+// ErrIdempotencyKeyReused: the idempotency key was first used for a request
+// with a different fingerprint. Nothing was written.
+var ErrIdempotencyKeyReused = errors.New("idempotency key reused with a different request")
+
+// ErrIDInUse: an entity id given for a new entity already exists.
+var ErrIDInUse = errors.New("id already in use")
+
+// DuplicateKeyError: a natural key (voucher no, receipt no, order no) is
+// already held by a live entry. Nothing was written.
+type DuplicateKeyError struct {
+	Scope    string // e.g. "voucher_no"
+	Key      string
+	EntityID string // the entry that holds it
+}
+
+func (e *DuplicateKeyError) Error() string {
+	return fmt.Sprintf("%s %q is already recorded (by %s)", e.Scope, e.Key, e.EntityID)
+}
+
+// translate maps the SQLSTATEs raised by ledger_append to typed errors.
+func translate(err error, req *AppendRequest) error {
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) {
+		return err
+	}
+	switch pg.Code {
+	case "AL001":
+		return fmt.Errorf("%w: %s", ErrWrongExpectedVersion, pg.Message)
+	case "AL002":
+		return fmt.Errorf("%w: %s", ErrIdempotencyKeyReused, pg.Message)
+	case "AL003":
+		e := &DuplicateKeyError{Scope: pg.Detail, EntityID: pg.Hint}
+		for _, k := range req.Claim {
+			if k.Scope == pg.Detail {
+				e.Key = k.Key
+			}
+		}
+		return e
+	case "AL004":
+		return fmt.Errorf("%w: %s", ErrIDInUse, pg.Detail)
+	}
+	return err
+}

@@ -1,0 +1,54 @@
+package events
+
+// SecondmentStarted (人才选派): a person starts working at the partner side.
+// PersonRef is a pseudonym, never a name or ID-card number. The secondments
+// of one person never overlap.
+type SecondmentStarted struct {
+	SecondmentID   string        `json:"secondment_id"`
+	PairingID      string        `json:"pairing_id"`
+	PersonRef      string        `json:"person_ref"`
+	Category       StaffCategory `json:"category"`
+	SendingOrg     string        `json:"sending_org"`
+	HostOrg        string        `json:"host_org"`
+	StartDate      Date          `json:"start_date"`
+	PlannedEndDate Date          `json:"planned_end_date"`
+}
+
+// EventType implements Event.
+func (SecondmentStarted) EventType() string { return "aid.secondment_started" }
+
+// PairingIDs implements PairingScoped.
+func (e SecondmentStarted) PairingIDs() []string { return []string{e.PairingID} }
+
+// SecondmentEnded: the person's secondment ended (end ≥ start).
+type SecondmentEnded struct {
+	SecondmentID string `json:"secondment_id"`
+	PairingID    string `json:"pairing_id"`
+	PersonRef    string `json:"person_ref"`
+	EndDate      Date   `json:"end_date"`
+}
+
+// EventType implements Event.
+func (SecondmentEnded) EventType() string { return "aid.secondment_ended" }
+
+// PairingIDs implements PairingScoped.
+func (e SecondmentEnded) PairingIDs() []string { return []string{e.PairingID} }
+
+// VisitConducted (互访调研): a delegation visit covering one or more pairings
+// of the same donor.
+type VisitConducted struct {
+	VisitID        string         `json:"visit_id"`
+	PairingIDList  []string       `json:"pairing_ids"`
+	Direction      VisitDirection `json:"direction"`
+	LeadLevel      string         `json:"lead_level,omitempty"`
+	StartDate      Date           `json:"start_date"`
+	EndDate        Date           `json:"end_date"`
+	DelegationSize int            `json:"delegation_size,omitempty"`
+	Purpose        string         `json:"purpose,omitempty"`
+}
+
+// EventType implements Event.
+func (VisitConducted) EventType() string { return "aid.visit_conducted" }
+
+// PairingIDs implements PairingScoped.
+func (e VisitConducted) PairingIDs() []string { return e.PairingIDList }
