@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/aidledger/aidledger/events"
 )
 
@@ -67,6 +69,22 @@ type AppendResult struct {
 // On any error nothing is written. It is safe to call concurrently from any
 // number of processes.
 func (s *Store) Append(ctx context.Context, req *AppendRequest) (*AppendResult, error) {
+	return appendWith(ctx, s.pool, req)
+}
+
+// AppendTx is Append inside the caller's transaction: the events become
+// visible, and the ledger head lock is released, when tx commits. Appends by
+// everyone else wait for that, so keep such transactions short.
+func (s *Store) AppendTx(ctx context.Context, tx pgx.Tx, req *AppendRequest) (*AppendResult, error) {
+	return appendWith(ctx, tx, req)
+}
+
+// queryRower is what appendWith needs of a pool or a transaction.
+type queryRower interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func appendWith(ctx context.Context, db queryRower, req *AppendRequest) (*AppendResult, error) {
 	if len(req.Events) == 0 {
 		return nil, errors.New("append: no events")
 	}
@@ -113,7 +131,7 @@ func (s *Store) Append(ctx context.Context, req *AppendRequest) (*AppendResult, 
 	releaseScopes, releaseKeys, _ := splitKeys(req.Release)
 
 	var out AppendResult
-	err := s.pool.QueryRow(ctx, `SELECT first_position, last_position, event_ids, result, replayed
+	err := db.QueryRow(ctx, `SELECT first_position, last_position, event_ids, result, replayed
 		FROM ledger_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 		req.StreamID, req.ExpectedVersion, ids, types, versions, payloads, canonicals, recordedAt,
 		req.DonorCode, req.PartnerCode, req.Metadata.Actor, req.Metadata.IdempotencyKey,
