@@ -1,0 +1,51 @@
+// Command aidledger is the ledger's single binary: the HTTP API, the
+// migrations and the operator's tools, as subcommands.
+//
+//	aidledger serve --http 127.0.0.1:8080 [--database-url URL]
+//	aidledger migrate [--database-url URL]
+//	aidledger token create --role R [--donor CODE | --partner CODE] --name NAME
+//
+// Without --database-url (or DATABASE_URL) the ledger starts a private
+// PostgreSQL cluster from the machine's binaries under --data-dir.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// DatabaseFlags say where the book of record is.
+type DatabaseFlags struct {
+	DatabaseURL string `name:"database-url" env:"DATABASE_URL" help:"PostgreSQL URL; when empty a private cluster is started under --data-dir."`
+	DataDir     string `name:"data-dir" env:"AIDLEDGER_DATA_DIR" default:"data" help:"Directory for local data (the private PostgreSQL cluster)."`
+}
+
+// CLI is the command line.
+type CLI struct {
+	Serve   ServeCmd   `cmd:"" help:"Serve the HTTP API (applies migrations first)."`
+	Migrate MigrateCmd `cmd:"" help:"Apply the database migrations and exit."`
+	Token   TokenCmd   `cmd:"" help:"Manage API tokens."`
+}
+
+func main() {
+	var cli CLI
+	kctx := kong.Parse(&cli, kong.Name("aidledger"),
+		kong.Description("Event-sourced ledger for counterpart aid (对口支援 / 东西部协作 / 山海协作)."),
+		kong.UsageOnError())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	slog.SetDefault(logger)
+	kctx.BindTo(ctx, (*context.Context)(nil))
+	kctx.Bind(logger)
+	if err := kctx.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "aidledger:", err)
+		os.Exit(1)
+	}
+}

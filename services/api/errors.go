@@ -1,0 +1,79 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/aidledger/aidledger/services/ledger"
+)
+
+// Every error the API answers is a *ledger.Rejection: {code, message,
+// message_zh, field?}. Huma's own errors (malformed JSON, schema
+// violations, oversized bodies) are mapped here, once for the process.
+func init() {
+	huma.NewError = newError
+}
+
+func newError(status int, msg string, errs ...error) huma.StatusError {
+	r := &ledger.Rejection{Status: status}
+	var detail *huma.ErrorDetail
+	for _, e := range errs {
+		if d, ok := e.(huma.ErrorDetailer); ok {
+			detail = d.ErrorDetail()
+			break
+		}
+	}
+	switch {
+	case status == http.StatusUnprocessableEntity || (status == http.StatusBadRequest && detail != nil && detail.Location != ""):
+		r.Status, r.Code = http.StatusUnprocessableEntity, "validation_failed"
+		r.Message, r.MessageZh = "the request does not match the schema", "请求数据格式不符合要求"
+		if detail != nil {
+			r.Field = strings.TrimPrefix(strings.TrimPrefix(detail.Location, "body."), "body")
+			if name, ok := strings.CutPrefix(detail.Message, "expected required property "); ok {
+				name, _, _ = strings.Cut(name, " ")
+				r.Field = strings.TrimPrefix(r.Field+"."+name, ".")
+			}
+			r.Message = fmt.Sprintf("%s: %s", orBody(r.Field), detail.Message)
+			r.MessageZh = fmt.Sprintf("%s:数据不符合要求(%s)", orBody(r.Field), detail.Message)
+		}
+	case status == http.StatusBadRequest:
+		r.Code, r.Message, r.MessageZh = "malformed_request", "the request body is not valid JSON: "+msg, "请求体不是有效的 JSON"
+	case status == http.StatusRequestEntityTooLarge:
+		r.Code, r.Message, r.MessageZh = "body_too_large", "the request body is larger than 1 MiB", "请求体超过 1 MiB"
+	case status == http.StatusUnsupportedMediaType:
+		r.Code, r.Message, r.MessageZh = "unsupported_media_type", "send the body as JSON with the header Content-Type: application/json", "请求体须为 JSON,并设置请求头 Content-Type: application/json"
+	case status == http.StatusNotFound:
+		r.Code, r.Message, r.MessageZh = "not_found", msg, "未找到"
+	case status == http.StatusUnauthorized:
+		r.Code, r.Message, r.MessageZh = "unauthorized", "a valid bearer token is required (Authorization: Bearer …)", "需要有效的访问令牌(Authorization: Bearer …)"
+	case status == http.StatusForbidden:
+		r.Code, r.Message, r.MessageZh = "forbidden", msg, "无权执行此操作"
+	case status == http.StatusServiceUnavailable:
+		r.Code, r.Message, r.MessageZh = "unavailable", "the ledger database is unavailable; retry shortly with the same Idempotency-Key", "账本数据库暂不可用,请稍后使用相同的 Idempotency-Key 重试"
+	case status >= 500:
+		r.Code, r.Message, r.MessageZh = "internal_error", "internal error; it has been logged", "服务器内部错误,已记录日志"
+	default:
+		r.Code, r.Message, r.MessageZh = strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_"), msg, msg
+	}
+	return r
+}
+
+func orBody(field string) string {
+	if field == "" {
+		return "body"
+	}
+	return field
+}
+
+// unavailable reports whether err means the database could not be reached
+// (as opposed to a bug): the caller should retry.
+func unavailable(err error) bool {
+	var connErr *pgconn.ConnectError
+	return errors.As(err, &connErr) || errors.Is(err, context.DeadlineExceeded) || pgconn.SafeToRetry(err)
+}

@@ -1,0 +1,86 @@
+// Package api serves the ledger over HTTP: JSON commands and reads, with
+// an OpenAPI document generated from the route table (huma), bearer-token
+// authentication, and errors as {code, message, message_zh, field?}.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/ledger"
+)
+
+// Config wires the API to its dependencies.
+type Config struct {
+	Pool   *pgxpool.Pool
+	Store  *eventstore.Store
+	Ledger *ledger.Ledger
+	Tokens *auth.Tokens
+	Logger *slog.Logger // nil: slog.Default()
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg     Config
+	mux     *http.ServeMux
+	api     huma.API
+	handler http.Handler
+}
+
+// New builds the API and its routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	hc := huma.DefaultConfig("aidledger", "1.0.0")
+	hc.Info.Description = "Event-sourced ledger for counterpart aid (对口支援 / 东西部协作 / 山海协作). " +
+		"Money is integer 分 (fen); dates are YYYY-MM-DD; every write needs an Idempotency-Key header."
+	hc.OpenAPIPath = "/v1/openapi"
+	hc.DocsPath = "" // the docs renderer loads scripts from a CDN; serve none
+	hc.SchemasPath = "/v1/schemas"
+	hc.CreateHooks = nil // no $schema links in bodies
+	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", Description: "an API token from `aidledger token create`"},
+	}
+	s.api = humago.New(s.mux, hc)
+	s.api.UseMiddleware(s.authenticate)
+	s.registerHealth()
+	s.registerCommands()
+	s.registerReads()
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, &ledger.Rejection{Code: "not_found",
+			Message: "no such endpoint: " + r.Method + " " + r.URL.Path, MessageZh: "接口不存在:" + r.Method + " " + r.URL.Path})
+	})
+	s.handler = s.recoverPanics(s.mux)
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// OpenAPI is the generated OpenAPI document (the route table).
+func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
+
+// ListenAndServe serves on addr until ctx ends, then shuts down gracefully.
+func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
+	srv := &http.Server{Addr: addr, Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutdown)
+	}
+}

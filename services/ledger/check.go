@@ -1,0 +1,172 @@
+package ledger
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/aidledger/aidledger/events"
+)
+
+// MaxAmountFen bounds every single amount: 1000亿元. Larger figures are
+// typing errors, and the bound keeps sums of millions of entries far from
+// int64 overflow.
+const MaxAmountFen int64 = 10_000_000_000_000
+
+// check collects the first problem found in a command's fields. Each method
+// is a no-op once a problem is recorded, so validations read top to bottom.
+type check struct {
+	err   *Rejection
+	today events.Date
+}
+
+func (c *check) fail(r *Rejection) {
+	if c.err == nil {
+		c.err = r
+	}
+}
+
+// text requires a non-empty printable string of at most max characters.
+func (c *check) text(field, v string, max int) {
+	if c.err != nil {
+		return
+	}
+	if strings.TrimSpace(v) == "" {
+		c.fail(invalid(field, field+" is required", field+" 不能为空"))
+		return
+	}
+	c.optionalText(field, v, max)
+}
+
+// optionalText accepts "" or a printable string of at most max characters.
+func (c *check) optionalText(field, v string, max int) {
+	if c.err != nil {
+		return
+	}
+	if !utf8.ValidString(v) || utf8.RuneCountInString(v) > max {
+		c.fail(invalid(field, fmt.Sprintf("%s must be valid text of at most %d characters", field, max),
+			fmt.Sprintf("%s 最多 %d 个字符", field, max)))
+		return
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			c.fail(invalid(field, field+" contains a control character", field+" 含有控制字符"))
+			return
+		}
+	}
+}
+
+// amount requires 0 < v ≤ MaxAmountFen.
+func (c *check) amount(field string, v int64) {
+	if c.err != nil {
+		return
+	}
+	if v <= 0 {
+		c.fail(invalid(field, field+" must be a positive number of fen", field+" 必须为正数(单位:分)"))
+	} else if v > MaxAmountFen {
+		c.fail(invalid(field, field+" is larger than 100 billion yuan", field+" 超过1000亿元上限"))
+	}
+}
+
+// nonNegative requires 0 ≤ v ≤ max.
+func (c *check) nonNegative(field string, v, max int64) {
+	if c.err == nil && (v < 0 || v > max) {
+		c.fail(invalid(field, fmt.Sprintf("%s must be between 0 and %d", field, max), fmt.Sprintf("%s 须在 0 到 %d 之间", field, max)))
+	}
+}
+
+// year requires a plausible four-digit year.
+func (c *check) year(field string, y int) {
+	if c.err == nil && (y < 2000 || y > c.today.Year()+5) {
+		c.fail(invalid(field, fmt.Sprintf("%s %d is not a plausible year", field, y), fmt.Sprintf("%s %d 不是有效年份", field, y)))
+	}
+}
+
+// date parses a required YYYY-MM-DD.
+func (c *check) date(field, v string) events.Date {
+	if c.err != nil {
+		return events.Date{}
+	}
+	d, err := events.ParseDate(v)
+	if err != nil {
+		c.fail(invalid(field, field+" must be a date YYYY-MM-DD", field+" 须为日期 YYYY-MM-DD"))
+	}
+	return d
+}
+
+// optionalDate parses "" (no date) or YYYY-MM-DD.
+func (c *check) optionalDate(field, v string) events.Date {
+	if v == "" {
+		return events.Date{}
+	}
+	return c.date(field, v)
+}
+
+// past requires a business date that is not after today (China time).
+func (c *check) past(field string, d events.Date) {
+	if c.err == nil && d.After(c.today) {
+		c.fail(rule("future_date", field, fmt.Sprintf("%s %s is in the future", field, d), fmt.Sprintf("%s %s 晚于今天,业务日期不能是将来日期", field, d)))
+	}
+}
+
+// pastOrToday parses an optional business date, defaulting to today, and
+// requires it not to be in the future.
+func (c *check) pastOrToday(field, v string) events.Date {
+	if v == "" {
+		return c.today
+	}
+	d := c.date(field, v)
+	c.past(field, d)
+	return d
+}
+
+// notBefore requires d ≥ from.
+func (c *check) notBefore(field string, d events.Date, fromField string, from events.Date) {
+	if c.err == nil && !d.IsZero() && d.Before(from) {
+		c.fail(invalid(field, fmt.Sprintf("%s %s is before %s %s", field, d, fromField, from),
+			fmt.Sprintf("%s %s 早于 %s %s", field, d, fromField, from)))
+	}
+}
+
+// oneOf requires a valid enum value; valid is the enum's Valid result.
+func (c *check) oneOf(field, v string, valid bool, allowed string) {
+	if c.err == nil && !valid {
+		c.fail(invalid(field, fmt.Sprintf("%s %q is not one of: %s", field, v, allowed), fmt.Sprintf("%s %q 无效,可选值:%s", field, v, allowed)))
+	}
+}
+
+var (
+	unitCodeRe    = regexp.MustCompile(`^[0-9A-Za-z_-]{1,32}$`)
+	countyCodeRe  = regexp.MustCompile(`^[1-9][0-9]{5}$`)
+	creditCodeRe  = regexp.MustCompile(`^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$`)
+	decimalRe     = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,6})?$`)
+	personRefRe   = regexp.MustCompile(`^[\p{L}\p{N}_.-]{1,64}$`)
+	idempotencyRe = regexp.MustCompile(`^[\x21-\x7e]{8,128}$`)
+)
+
+// match requires v to match re; what names the expected shape.
+func (c *check) match(field, v string, re *regexp.Regexp, what, whatZh string) {
+	if c.err == nil && !re.MatchString(v) {
+		c.fail(invalid(field, fmt.Sprintf("%s must be %s", field, what), fmt.Sprintf("%s 须为%s", field, whatZh)))
+	}
+}
+
+// optionalMatch is match for an optional field.
+func (c *check) optionalMatch(field, v string, re *regexp.Regexp, what, whatZh string) {
+	if v != "" {
+		c.match(field, v, re, what, whatZh)
+	}
+}
+
+// id accepts "" (the server assigns one) or a ULID; it returns the id to use.
+func (c *check) id(field, v string) string {
+	if v == "" {
+		return events.NewID()
+	}
+	if c.err == nil && !events.ValidID(v) {
+		c.fail(invalid(field, field+" must be a ULID (26 characters) or omitted", field+" 须为 ULID(26位)或留空"))
+	}
+	return v
+}

@@ -1,0 +1,52 @@
+package ledger
+
+import (
+	"context"
+
+	"github.com/aidledger/aidledger/events"
+)
+
+// commitmentState is a commitment stream folded: the commitment, its
+// adjustments and every disbursement against it with their reversals and
+// receipts.
+type commitmentState struct {
+	version       int64
+	commitment    events.FundsCommitted
+	committedFen  int64 // amount + Σ adjustments
+	netDisbursed  int64 // Σ disbursed − Σ reversed
+	disbursements map[string]*disbursementState
+}
+
+type disbursementState struct {
+	events.FundsDisbursed
+	reversedFen int64
+	confirmed   bool
+}
+
+// remaining is what can still be reversed.
+func (d *disbursementState) remaining() int64 { return d.AmountFen - d.reversedFen }
+
+func (l *Ledger) loadCommitment(ctx context.Context, id string) (*commitmentState, error) {
+	evs, version, err := l.load(ctx, commitmentStream(id))
+	if err != nil {
+		return nil, err
+	}
+	s := &commitmentState{version: version, disbursements: map[string]*disbursementState{}}
+	for _, e := range evs {
+		switch e := e.(type) {
+		case events.FundsCommitted:
+			s.commitment, s.committedFen = e, e.AmountFen
+		case events.CommitmentAdjusted:
+			s.committedFen += e.DeltaFen
+		case events.FundsDisbursed:
+			s.disbursements[e.DisbursementID] = &disbursementState{FundsDisbursed: e}
+			s.netDisbursed += e.AmountFen
+		case events.DisbursementReversed:
+			s.disbursements[e.DisbursementID].reversedFen += e.AmountFen
+			s.netDisbursed -= e.AmountFen
+		case events.FundsReceiptConfirmed:
+			s.disbursements[e.DisbursementID].confirmed = true
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,174 @@
+// Package ledger holds the command handlers: for each command it checks the
+// caller's scope and every invariant of the event catalogue against the
+// current state of the streams involved, then appends the resulting events
+// through the event store with optimistic concurrency and the caller's
+// idempotency key.
+//
+// Where each event is validated: pairing.go (PairingEstablished,
+// AnnualTargetsSet), project.go, funds.go (commitments, disbursements,
+// reversals, receipts), social.go (donations), consumption.go (purchases,
+// sales), staff.go (secondments), visit.go, reversal.go (entry reversals).
+package ledger
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/services/auth"
+)
+
+// Config tunes a Ledger. The zero value is usable.
+type Config struct {
+	// Now is the clock (default time.Now); tests move it.
+	Now func() time.Time
+	// MaxRetries bounds how often a command is re-decided after losing an
+	// optimistic-concurrency race (default 8).
+	MaxRetries int
+}
+
+// Ledger executes commands. It is safe for concurrent use.
+type Ledger struct {
+	store      *eventstore.Store
+	now        func() time.Time
+	maxRetries int
+	pairings   sync.Map // pairing id → events.PairingEstablished (immutable once written)
+}
+
+// New returns a Ledger appending to store.
+func New(store *eventstore.Store, cfg Config) *Ledger {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = 8
+	}
+	return &Ledger{store: store, now: cfg.Now, maxRetries: cfg.MaxRetries}
+}
+
+// Request is what every command carries besides its body.
+type Request struct {
+	Principal auth.Principal
+	// IdempotencyKey is the client's key (8–128 printable ASCII characters).
+	// A repeat with the same command returns the first answer and writes
+	// nothing; a repeat with a different command is rejected.
+	IdempotencyKey string
+	CorrelationID  string
+}
+
+// Written is the answer to every successful command: the ids it created or
+// touched, the ids of its events and the ledger position of the last one.
+type Written struct {
+	PairingID      string   `json:"pairing_id,omitempty"`
+	ProjectID      string   `json:"project_id,omitempty"`
+	CommitmentID   string   `json:"commitment_id,omitempty"`
+	DisbursementID string   `json:"disbursement_id,omitempty"`
+	ReversalID     string   `json:"reversal_id,omitempty"`
+	DonationID     string   `json:"donation_id,omitempty"`
+	PurchaseID     string   `json:"purchase_id,omitempty"`
+	SaleID         string   `json:"sale_id,omitempty"`
+	SecondmentID   string   `json:"secondment_id,omitempty"`
+	VisitID        string   `json:"visit_id,omitempty"`
+	EventIDs       []string `json:"event_ids"`
+	Position       int64    `json:"position"`
+	// Replayed is true when the answer is a repeat of an earlier request.
+	Replayed bool `json:"replayed"`
+}
+
+// decision is what a command handler decides from the current state: the
+// append to make. It is re-run from scratch after a concurrency conflict.
+type decision func(ctx context.Context) (*eventstore.AppendRequest, error)
+
+// run executes one command: idempotency first, then decide and append,
+// re-deciding when another writer moved the stream in between.
+// op names the command and cmd is its body as received: together with the
+// actor they form the fingerprint that a repeated key must match.
+func (l *Ledger) run(ctx context.Context, req Request, op string, cmd any, ids Written, decide decision) (*Written, error) {
+	if !idempotencyRe.MatchString(req.IdempotencyKey) {
+		return nil, reject(http.StatusBadRequest, "idempotency_key_required", "Idempotency-Key",
+			"every write needs an Idempotency-Key header of 8 to 128 printable ASCII characters (a UUID or ULID is ideal)",
+			"每个写请求都需要 Idempotency-Key 请求头(8–128 个可打印 ASCII 字符,建议使用 UUID 或 ULID)")
+	}
+	body, err := json.Marshal(cmd)
+	if err != nil {
+		return nil, fmt.Errorf("%s: fingerprint: %w", op, err)
+	}
+	fp := sha256.Sum256(bytes.Join([][]byte{[]byte(op), []byte(req.Principal.Actor()), body}, []byte{0}))
+
+	prior, err := l.store.Idempotency(ctx, req.IdempotencyKey)
+	switch {
+	case err == nil:
+		if !bytes.Equal(prior.Fingerprint, fp[:]) {
+			return nil, keyReused()
+		}
+		return written(&prior.Result)
+	case !errors.Is(err, eventstore.ErrNotFound):
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+
+	result, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	for attempt := 0; ; attempt++ {
+		ar, err := decide(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ar.Metadata = events.Metadata{Actor: req.Principal.Actor(), IdempotencyKey: req.IdempotencyKey, CorrelationID: req.CorrelationID}
+		ar.Fingerprint, ar.Result, ar.RecordedAt = fp[:], result, l.now()
+		res, err := l.store.Append(ctx, ar)
+		if errors.Is(err, eventstore.ErrWrongExpectedVersion) && attempt < l.maxRetries {
+			continue
+		}
+		if err != nil {
+			return nil, storeRejection(err)
+		}
+		return written(res)
+	}
+}
+
+func written(res *eventstore.AppendResult) (*Written, error) {
+	var w Written
+	if err := json.Unmarshal(res.Result, &w); err != nil {
+		return nil, fmt.Errorf("stored result: %w", err)
+	}
+	w.EventIDs, w.Position, w.Replayed = res.EventIDs, res.LastPosition, res.Replayed
+	return &w, nil
+}
+
+func keyReused() *Rejection {
+	return rule("idempotency_key_reused", "Idempotency-Key",
+		"this Idempotency-Key was already used for a different request; use a new key for a new request",
+		"该 Idempotency-Key 已用于另一个不同的请求;新请求请使用新的键")
+}
+
+// storeRejection turns the event store's typed errors into rejections.
+func storeRejection(err error) error {
+	var dup *eventstore.DuplicateKeyError
+	switch {
+	case errors.As(err, &dup):
+		return duplicate(dup)
+	case errors.Is(err, eventstore.ErrIdempotencyKeyReused):
+		return keyReused()
+	case errors.Is(err, eventstore.ErrWrongExpectedVersion):
+		return conflict("wrong_expected_version", "", "the record was changed by someone else at the same time; please retry",
+			"该记录同时被他人修改,请重试")
+	case errors.Is(err, eventstore.ErrIDInUse):
+		return conflict("duplicate_id", "", "an entry with this id already exists", "该编号的记录已存在")
+	}
+	return err
+}
+
+// today is the current business date (China time).
+func (l *Ledger) today() events.Date { return events.Today(l.now()) }
+
+func (l *Ledger) newCheck() *check { return &check{today: l.today()} }

@@ -1,0 +1,127 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventstore"
+)
+
+// UnitInput is one side of a pairing.
+type UnitInput struct {
+	Code      string `json:"code" maxLength:"32" doc:"donor: unit code (letters, digits, _ or -); partner: 6-digit administrative division code"`
+	Name      string `json:"name" maxLength:"100" doc:"full name, e.g. 常州市钟楼区"`
+	ShortName string `json:"short_name" maxLength:"20" doc:"short name used in the year-end text, e.g. 钟楼"`
+}
+
+// EstablishPairing records a PairingEstablished.
+type EstablishPairing struct {
+	PairingID      string           `json:"pairing_id,omitempty" doc:"ULID; assigned by the server when omitted"`
+	Donor          UnitInput        `json:"donor"`
+	Partner        UnitInput        `json:"partner"`
+	Programme      events.Programme `json:"programme" enum:"east_west,counterpart_support,mountain_sea,three_gorges,intra_province"`
+	AgreementDocNo string           `json:"agreement_doc_no" maxLength:"100"`
+	ValidFrom      string           `json:"valid_from" format:"date"`
+	ValidTo        string           `json:"valid_to" format:"date"`
+}
+
+// EstablishPairing pairs a donor with a partner county under a programme.
+// Admins, and recorders of the donor, may do it. At most one pairing of the
+// same donor, partner and programme may be in force on any day.
+func (l *Ledger) EstablishPairing(ctx context.Context, req Request, cmd EstablishPairing) (*Written, error) {
+	c := l.newCheck()
+	id := c.id("pairing_id", cmd.PairingID)
+	c.match("donor.code", cmd.Donor.Code, unitCodeRe, "1–32 letters, digits, _ or -", "1–32 位字母、数字、_ 或 -")
+	c.text("donor.name", cmd.Donor.Name, 100)
+	c.text("donor.short_name", cmd.Donor.ShortName, 20)
+	c.match("partner.code", cmd.Partner.Code, countyCodeRe, "a 6-digit administrative division code", "6 位行政区划代码")
+	c.text("partner.name", cmd.Partner.Name, 100)
+	c.text("partner.short_name", cmd.Partner.ShortName, 20)
+	c.oneOf("programme", string(cmd.Programme), cmd.Programme.Valid(), "east_west, counterpart_support, mountain_sea, three_gorges, intra_province")
+	c.text("agreement_doc_no", cmd.AgreementDocNo, 100)
+	from := c.date("valid_from", cmd.ValidFrom)
+	to := c.date("valid_to", cmd.ValidTo)
+	c.notBefore("valid_to", to, "valid_from", from)
+	if c.err != nil {
+		return nil, c.err
+	}
+	if !req.Principal.CanWrite(cmd.Donor.Code) {
+		return nil, forbidden(fmt.Sprintf("%s may not establish pairings for donor %s", req.Principal.Actor(), cmd.Donor.Code),
+			fmt.Sprintf("%s 无权为 %s 建立结对关系", req.Principal.Actor(), cmd.Donor.Code))
+	}
+	ev := events.PairingEstablished{
+		PairingID: id, Donor: events.Unit(cmd.Donor), Partner: events.Unit(cmd.Partner), Programme: cmd.Programme,
+		AgreementDocNo: cmd.AgreementDocNo, ValidFrom: from, ValidTo: to,
+	}
+	stream := pairingStream(cmd.Donor.Code, cmd.Partner.Code, cmd.Programme)
+	return l.run(ctx, req, "EstablishPairing", cmd, Written{PairingID: id}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		existing, version, err := l.load(ctx, stream)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range existing {
+			p := e.(events.PairingEstablished)
+			if !p.ValidFrom.After(to) && !from.After(p.ValidTo) {
+				return nil, conflict("pairing_overlap", "valid_from",
+					fmt.Sprintf("pairing %s of the same donor, partner and programme is in force %s–%s", p.PairingID, p.ValidFrom, p.ValidTo),
+					fmt.Sprintf("同一援助方、受援方和协作类型的结对关系 %s 已在 %s 至 %s 有效", p.PairingID, p.ValidFrom, p.ValidTo))
+			}
+		}
+		return &eventstore.AppendRequest{
+			StreamID: stream, ExpectedVersion: version, Events: []events.Event{ev},
+			DonorCode: cmd.Donor.Code, PartnerCode: cmd.Partner.Code,
+			NewEntities: []eventstore.Entity{{ID: id, Kind: "pairing"}},
+		}, nil
+	})
+}
+
+// SetTargets records an AnnualTargetsSet.
+type SetTargets struct {
+	Year    int            `json:"year"`
+	Targets events.Targets `json:"targets"`
+	DocNo   string         `json:"doc_no,omitempty" maxLength:"100"`
+}
+
+// SetTargets sets a pairing's targets for a year (replacing earlier ones).
+// Targets are plans: no figure ever counts them as achieved.
+func (l *Ledger) SetTargets(ctx context.Context, req Request, pairingID string, cmd SetTargets) (*Written, error) {
+	c := l.newCheck()
+	c.year("year", cmd.Year)
+	t := cmd.Targets
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"targets.fiscal_fen", t.FiscalFen}, {"targets.social_fen", t.SocialFen}, {"targets.consumption_fen", t.ConsumptionFen}} {
+		c.nonNegative(f.name, f.v, MaxAmountFen)
+	}
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"targets.staff_persons", t.StaffPersons}, {"targets.visits", t.Visits}, {"targets.projects", t.Projects}} {
+		c.nonNegative(f.name, f.v, 100000)
+	}
+	c.optionalText("doc_no", cmd.DocNo, 100)
+	if c.err != nil {
+		return nil, c.err
+	}
+	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", pairingID)
+	if err != nil {
+		return nil, err
+	}
+	if pr.ValidFrom.Year() > cmd.Year || pr.ValidTo.Year() < cmd.Year {
+		return nil, rule("pairing_not_valid", "year",
+			fmt.Sprintf("pairing %s (%s–%s) is not in force in %d", pairingID, pr.ValidFrom, pr.ValidTo, cmd.Year),
+			fmt.Sprintf("结对关系 %s 的有效期为 %s 至 %s,不含 %d 年", pairingID, pr.ValidFrom, pr.ValidTo, cmd.Year))
+	}
+	ev := events.AnnualTargetsSet{PairingID: pairingID, Year: cmd.Year, Targets: t, DocNo: cmd.DocNo}
+	stream := targetsStream(pairingID)
+	return l.run(ctx, req, "SetTargets/"+pairingID, cmd, Written{PairingID: pairingID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		_, version, err := l.store.ReadStream(ctx, stream)
+		if err != nil {
+			return nil, err
+		}
+		return &eventstore.AppendRequest{StreamID: stream, ExpectedVersion: version, Events: []events.Event{ev},
+			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
+	})
+}

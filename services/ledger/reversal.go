@@ -1,0 +1,179 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventstore"
+)
+
+// ReverseEntry records the reversal (冲正) of a donation, purchase, sale,
+// visit or secondment.
+type ReverseEntry struct {
+	Reason       events.ReversalReason `json:"reason" enum:"entry_error,funds_returned" doc:"entry_error: the entry should not have been made (counts in the original's year); funds_returned: money came back (counts in its own year; donations, purchases and sales only)"`
+	AmountFen    int64                 `json:"amount_fen,omitempty" doc:"for donations, purchases and sales: the amount to take back in 分; the whole remainder when omitted. Not allowed for visits and secondments."`
+	BusinessDate string                `json:"business_date,omitempty" format:"date" doc:"today when omitted"`
+	DocNo        string                `json:"doc_no,omitempty" maxLength:"100"`
+	Note         string                `json:"note,omitempty" maxLength:"1000"`
+}
+
+// EntryKinds are the kinds of entry ReverseEntry handles.
+var EntryKinds = []string{"donation", "purchase", "sale", "visit", "secondment"}
+
+// carriesMoney reports whether entries of kind have an amount.
+func carriesMoney(kind string) bool {
+	return kind == "donation" || kind == "purchase" || kind == "sale"
+}
+
+// entryState is what a reversal needs to know of the entry it reverses.
+type entryState struct {
+	version     int64
+	streamID    string
+	pairingIDs  []string
+	donor       string
+	partner     string
+	amount      int64
+	reversedFen int64
+	reversed    bool // at least one reversal exists
+	date        events.Date
+	key         *eventstore.NaturalKey
+}
+
+func (l *Ledger) loadEntry(ctx context.Context, kind, id string) (*entryState, error) {
+	ref, err := l.entity(ctx, kind+"_id", kind, id)
+	if err != nil {
+		return nil, err
+	}
+	recs, version, err := l.store.ReadStream(ctx, ref.StreamID)
+	if err != nil {
+		return nil, err
+	}
+	s := &entryState{version: version, streamID: ref.StreamID}
+	for _, r := range recs {
+		e, err := events.Decode(r.Type, r.SchemaVersion, r.Payload)
+		if err != nil {
+			return nil, fmt.Errorf("stream %s: %w", ref.StreamID, err)
+		}
+		switch e := e.(type) {
+		case events.DonationReceived:
+			s.amount, s.date = e.AmountFen, e.BusinessDate
+			k := receiptKey(r.DonorCode, e.ReceiptNo, id)
+			s.key = &k
+		case events.ProductPurchased:
+			s.amount, s.date = e.AmountFen, e.CompletedDate
+			k := orderKey(e.Channel, e.OrderNo, id)
+			s.key = &k
+		case events.SalesFacilitated:
+			s.amount, s.date = e.AmountFen, e.PeriodTo
+			if e.OrderNo != "" {
+				k := orderKey(e.Channel, e.OrderNo, id)
+				s.key = &k
+			}
+		case events.VisitConducted:
+			s.date = e.StartDate
+		case events.SecondmentStarted:
+			if e.SecondmentID != id {
+				continue
+			}
+			s.date = e.StartDate
+		case events.DonationReversed, events.PurchaseReversed, events.SaleReversed, events.VisitReversed, events.SecondmentReversed:
+			rv := e.(interface{ Reversal() events.EntryReversal }).Reversal()
+			if rv.OriginalID == id {
+				s.reversed, s.reversedFen = true, s.reversedFen+rv.AmountFen
+			}
+			continue
+		default:
+			continue
+		}
+		s.pairingIDs, s.donor, s.partner = e.(events.PairingScoped).PairingIDs(), r.DonorCode, r.PartnerCode
+	}
+	return s, nil
+}
+
+// ReverseEntry reverses a donation, purchase or sale (wholly or in part),
+// or a visit or secondment (wholly, entry_error only). Reversals never
+// exceed the original; a wholly reversed entry error frees its receipt or
+// order number for the corrected entry.
+func (l *Ledger) ReverseEntry(ctx context.Context, req Request, kind, id string, cmd ReverseEntry) (*Written, error) {
+	c := l.newCheck()
+	c.oneOf("reason", string(cmd.Reason), cmd.Reason.Valid(), "entry_error, funds_returned")
+	money := carriesMoney(kind)
+	if c.err == nil && !money && cmd.Reason != events.ReasonEntryError {
+		c.fail(invalid("reason", kind+"s can only be reversed as entry_error", "该类记录只能以 entry_error(录入错误)冲正"))
+	}
+	if cmd.AmountFen != 0 {
+		if !money {
+			c.fail(invalid("amount_fen", kind+"s carry no amount", "该类记录没有金额"))
+		}
+		c.amount("amount_fen", cmd.AmountFen)
+	}
+	date := c.pastOrToday("business_date", cmd.BusinessDate)
+	c.optionalText("doc_no", cmd.DocNo, 100)
+	c.optionalText("note", cmd.Note, 1000)
+	if c.err != nil {
+		return nil, c.err
+	}
+	ids := Written{}
+	switch kind {
+	case "donation":
+		ids.DonationID = id
+	case "purchase":
+		ids.PurchaseID = id
+	case "sale":
+		ids.SaleID = id
+	case "visit":
+		ids.VisitID = id
+	case "secondment":
+		ids.SecondmentID = id
+	default:
+		return nil, fmt.Errorf("reverse entry: unknown kind %q", kind)
+	}
+	return l.run(ctx, req, "Reverse/"+kind+"/"+id, cmd, ids, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		s, err := l.loadEntry(ctx, kind, id)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := l.writablePairing(ctx, req.Principal, kind+"_id", s.pairingIDs[0]); err != nil {
+			return nil, err
+		}
+		amount := cmd.AmountFen
+		if money && amount == 0 {
+			amount = s.amount - s.reversedFen
+		}
+		switch {
+		case !money && s.reversed, money && s.amount == s.reversedFen:
+			return nil, rule("already_reversed", "", "this entry has already been wholly reversed", "该记录已被全额冲正")
+		case amount > s.amount-s.reversedFen:
+			return nil, rule("reversal_exceeds_original", "amount_fen",
+				fmt.Sprintf("only %d fen of this %s (%d fen) is left to reverse", s.amount-s.reversedFen, kind, s.amount),
+				fmt.Sprintf("该记录(%d 分)可冲正的余额仅为 %d 分", s.amount, s.amount-s.reversedFen))
+		case date.Before(s.date):
+			return nil, invalid("business_date", fmt.Sprintf("business_date %s is before the original's date %s", date, s.date),
+				fmt.Sprintf("冲正日期 %s 早于原记录日期 %s", date, s.date))
+		}
+		r := events.EntryReversal{OriginalID: id, PairingIDList: s.pairingIDs, Reason: cmd.Reason, AmountFen: amount,
+			BusinessDate: date, OriginalDate: s.date, DocNo: cmd.DocNo, Note: cmd.Note}
+		ar := &eventstore.AppendRequest{StreamID: s.streamID, ExpectedVersion: s.version, Events: []events.Event{reversalEvent(kind, r)},
+			DonorCode: s.donor, PartnerCode: s.partner}
+		if s.key != nil && cmd.Reason == events.ReasonEntryError && amount == s.amount-s.reversedFen {
+			ar.Release = []eventstore.NaturalKey{*s.key}
+		}
+		return ar, nil
+	})
+}
+
+func reversalEvent(kind string, r events.EntryReversal) events.Event {
+	switch kind {
+	case "donation":
+		return events.DonationReversed{EntryReversal: r}
+	case "purchase":
+		return events.PurchaseReversed{EntryReversal: r}
+	case "sale":
+		return events.SaleReversed{EntryReversal: r}
+	case "visit":
+		return events.VisitReversed{EntryReversal: r}
+	default:
+		return events.SecondmentReversed{EntryReversal: r}
+	}
+}

@@ -1,0 +1,171 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventstore"
+)
+
+// StartSecondment records a SecondmentStarted (人才选派).
+type StartSecondment struct {
+	SecondmentID   string               `json:"secondment_id,omitempty" doc:"ULID; assigned by the server when omitted"`
+	PairingID      string               `json:"pairing_id"`
+	PersonRef      string               `json:"person_ref" maxLength:"64" doc:"a pseudonym for the person (never a name or ID number), unique within the donor"`
+	Category       events.StaffCategory `json:"category" enum:"cadre,teacher,doctor,agronomist,technician"`
+	SendingOrg     string               `json:"sending_org" maxLength:"200"`
+	HostOrg        string               `json:"host_org" maxLength:"200"`
+	StartDate      string               `json:"start_date" format:"date" doc:"到岗日期"`
+	PlannedEndDate string               `json:"planned_end_date,omitempty" format:"date"`
+}
+
+// personState is one person's stream folded: every secondment of theirs.
+type personState struct {
+	version     int64
+	secondments map[string]*secondmentState
+}
+
+type secondmentState struct {
+	events.SecondmentStarted
+	ended    events.Date // zero while running
+	reversed bool
+}
+
+// until is the last day of the secondment: its recorded end, or zero while
+// it is still running. A planned end does not count: a secondment runs
+// until its end is recorded.
+func (s *secondmentState) until() events.Date { return s.ended }
+
+// overlaps reports whether [from, to] (to zero = open) meets s.
+func (s *secondmentState) overlaps(from, to events.Date) bool {
+	if s.reversed {
+		return false
+	}
+	end := s.until()
+	return (end.IsZero() || !from.After(end)) && (to.IsZero() || !s.StartDate.After(to))
+}
+
+func (l *Ledger) loadPerson(ctx context.Context, streamID string) (*personState, error) {
+	evs, version, err := l.load(ctx, streamID)
+	if err != nil {
+		return nil, err
+	}
+	s := &personState{version: version, secondments: map[string]*secondmentState{}}
+	for _, e := range evs {
+		switch e := e.(type) {
+		case events.SecondmentStarted:
+			s.secondments[e.SecondmentID] = &secondmentState{SecondmentStarted: e}
+		case events.SecondmentEnded:
+			s.secondments[e.SecondmentID].ended = e.EndDate
+		case events.SecondmentReversed:
+			s.secondments[e.OriginalID].reversed = true
+		}
+	}
+	return s, nil
+}
+
+// overlapping returns a live secondment other than except that meets
+// [from, to], or nil.
+func (s *personState) overlapping(except string, from, to events.Date) *secondmentState {
+	for id, sec := range s.secondments {
+		if id != except && sec.overlaps(from, to) {
+			return sec
+		}
+	}
+	return nil
+}
+
+func overlapRejection(field string, sec *secondmentState) *Rejection {
+	end := sec.until().String()
+	if end == "" {
+		end = "open"
+	}
+	return conflict("secondment_overlap", field,
+		fmt.Sprintf("person %s is already seconded %s–%s (secondment %s)", sec.PersonRef, sec.StartDate, end, sec.SecondmentID),
+		fmt.Sprintf("人员 %s 在 %s 至 %s 已有选派记录 %s,时间不能重叠", sec.PersonRef, sec.StartDate, end, sec.SecondmentID))
+}
+
+// StartSecondment records a person starting work at the partner side. The
+// secondments of one person never overlap; one still running must be ended
+// before the next starts.
+func (l *Ledger) StartSecondment(ctx context.Context, req Request, cmd StartSecondment) (*Written, error) {
+	c := l.newCheck()
+	id := c.id("secondment_id", cmd.SecondmentID)
+	c.match("person_ref", cmd.PersonRef, personRefRe, "a pseudonym of 1–64 letters, digits, _ . or -", "1–64 位字母、数字、_ . 或 - 组成的化名编号")
+	c.oneOf("category", string(cmd.Category), cmd.Category.Valid(), "cadre, teacher, doctor, agronomist, technician")
+	c.text("sending_org", cmd.SendingOrg, 200)
+	c.text("host_org", cmd.HostOrg, 200)
+	start := c.date("start_date", cmd.StartDate)
+	c.past("start_date", start)
+	planned := c.optionalDate("planned_end_date", cmd.PlannedEndDate)
+	c.notBefore("planned_end_date", planned, "start_date", start)
+	if c.err != nil {
+		return nil, c.err
+	}
+	pr, err := l.pairingInForce(ctx, req.Principal, "pairing_id", cmd.PairingID, start, "start_date")
+	if err != nil {
+		return nil, err
+	}
+	stream := personStream(pr.Donor.Code, cmd.PersonRef)
+	ev := events.SecondmentStarted{SecondmentID: id, PairingID: cmd.PairingID, PersonRef: cmd.PersonRef, Category: cmd.Category,
+		SendingOrg: cmd.SendingOrg, HostOrg: cmd.HostOrg, StartDate: start, PlannedEndDate: planned}
+	return l.run(ctx, req, "StartSecondment", cmd, Written{SecondmentID: id}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		s, err := l.loadPerson(ctx, stream)
+		if err != nil {
+			return nil, err
+		}
+		if sec := s.overlapping("", start, planned); sec != nil {
+			return nil, overlapRejection("start_date", sec)
+		}
+		return &eventstore.AppendRequest{StreamID: stream, ExpectedVersion: s.version, Events: []events.Event{ev},
+			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
+			NewEntities: []eventstore.Entity{{ID: id, Kind: "secondment"}}}, nil
+	})
+}
+
+// EndSecondment records a SecondmentEnded.
+type EndSecondment struct {
+	EndDate string `json:"end_date" format:"date"`
+}
+
+// EndSecondment records the end of a running secondment (end ≥ start).
+func (l *Ledger) EndSecondment(ctx context.Context, req Request, secondmentID string, cmd EndSecondment) (*Written, error) {
+	c := l.newCheck()
+	end := c.date("end_date", cmd.EndDate)
+	c.past("end_date", end)
+	if c.err != nil {
+		return nil, c.err
+	}
+	ref, err := l.entity(ctx, "secondment_id", "secondment", secondmentID)
+	if err != nil {
+		return nil, err
+	}
+	return l.run(ctx, req, "EndSecondment/"+secondmentID, cmd, Written{SecondmentID: secondmentID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		s, err := l.loadPerson(ctx, ref.StreamID)
+		if err != nil {
+			return nil, err
+		}
+		sec := s.secondments[secondmentID]
+		pr, err := l.writablePairing(ctx, req.Principal, "secondment_id", sec.PairingID)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case sec.reversed:
+			return nil, rule("already_reversed", "", "this secondment was reversed", "该选派记录已被冲正")
+		case !sec.ended.IsZero():
+			return nil, conflict("secondment_already_ended", "", fmt.Sprintf("this secondment already ended on %s", sec.ended),
+				fmt.Sprintf("该选派已于 %s 结束", sec.ended))
+		case end.Before(sec.StartDate):
+			return nil, invalid("end_date", fmt.Sprintf("end_date %s is before start_date %s", end, sec.StartDate),
+				fmt.Sprintf("结束日期 %s 早于到岗日期 %s", end, sec.StartDate))
+		}
+		if other := s.overlapping(secondmentID, sec.StartDate, end); other != nil {
+			return nil, overlapRejection("end_date", other)
+		}
+		ev := events.SecondmentEnded{SecondmentID: secondmentID, PairingID: sec.PairingID, PersonRef: sec.PersonRef, EndDate: end}
+		return &eventstore.AppendRequest{StreamID: ref.StreamID, ExpectedVersion: s.version, Events: []events.Event{ev},
+			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
+	})
+}

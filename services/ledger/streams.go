@@ -1,0 +1,132 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/services/auth"
+)
+
+// Stream ids. A stream is a consistency boundary: every invariant of a
+// command is checked against the streams it reads, and the append carries
+// the version it read.
+func pairingStream(donor, partner string, p events.Programme) string {
+	return "pairings-" + donor + "." + partner + "." + string(p)
+}
+func targetsStream(pairingID string) string       { return "targets-" + pairingID }
+func projectStream(id string) string              { return "project-" + id }
+func commitmentStream(id string) string           { return "commitment-" + id }
+func personStream(donor, personRef string) string { return "person-" + donor + "." + personRef }
+func entryStream(kind, id string) string          { return kind + "-" + id }
+
+// load reads and decodes a whole stream.
+func (l *Ledger) load(ctx context.Context, streamID string) ([]events.Event, int64, error) {
+	recs, version, err := l.store.ReadStream(ctx, streamID)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]events.Event, len(recs))
+	for i, r := range recs {
+		if out[i], err = events.Decode(r.Type, r.SchemaVersion, r.Payload); err != nil {
+			return nil, 0, fmt.Errorf("stream %s position %d: %w", streamID, r.Position, err)
+		}
+	}
+	return out, version, nil
+}
+
+// entity finds the stream of an entity of the given kind; a missing id or
+// one of another kind is not_found on field.
+func (l *Ledger) entity(ctx context.Context, field, kind, id string) (eventstore.EntityRef, error) {
+	ref, err := l.store.Entity(ctx, id)
+	if errors.Is(err, eventstore.ErrNotFound) || (err == nil && ref.Kind != kind) {
+		return ref, notFound(field, kind, id)
+	}
+	return ref, err
+}
+
+// Pairing returns a pairing by id (not_found when there is none). Pairings
+// never change once established, so they are cached.
+func (l *Ledger) Pairing(ctx context.Context, id string) (events.PairingEstablished, error) {
+	return l.pairing(ctx, "pairing_id", id)
+}
+
+func (l *Ledger) pairing(ctx context.Context, field, id string) (events.PairingEstablished, error) {
+	if p, ok := l.pairings.Load(id); ok {
+		return p.(events.PairingEstablished), nil
+	}
+	ref, err := l.entity(ctx, field, "pairing", id)
+	if err != nil {
+		return events.PairingEstablished{}, err
+	}
+	evs, _, err := l.load(ctx, ref.StreamID)
+	if err != nil {
+		return events.PairingEstablished{}, err
+	}
+	for _, e := range evs {
+		if p, ok := e.(events.PairingEstablished); ok && p.PairingID == id {
+			l.pairings.Store(id, p)
+			return p, nil
+		}
+	}
+	return events.PairingEstablished{}, notFound(field, "pairing", id)
+}
+
+// writablePairing loads a pairing the caller may record entries for.
+func (l *Ledger) writablePairing(ctx context.Context, p auth.Principal, field, id string) (events.PairingEstablished, error) {
+	pr, err := l.pairing(ctx, field, id)
+	if err != nil {
+		return pr, err
+	}
+	if !p.CanWrite(pr.Donor.Code) {
+		return pr, forbidden(fmt.Sprintf("%s may not record entries for donor %s", p.Actor(), pr.Donor.Code),
+			fmt.Sprintf("%s 无权为 %s 录入数据", p.Actor(), pr.Donor.Code))
+	}
+	return pr, nil
+}
+
+// pairingInForce is writablePairing for an entry dated on: the pairing must
+// be in force that day.
+func (l *Ledger) pairingInForce(ctx context.Context, p auth.Principal, field, id string, on events.Date, onField string) (events.PairingEstablished, error) {
+	pr, err := l.writablePairing(ctx, p, field, id)
+	if err != nil {
+		return pr, err
+	}
+	if !pr.ValidOn(on) {
+		return pr, rule("pairing_not_valid", onField,
+			fmt.Sprintf("pairing %s (%s–%s) is not in force on %s %s", id, pr.ValidFrom, pr.ValidTo, onField, on),
+			fmt.Sprintf("结对关系 %s 的有效期为 %s 至 %s,%s %s 不在有效期内", id, pr.ValidFrom, pr.ValidTo, onField, on))
+	}
+	return pr, nil
+}
+
+// duplicate maps a natural-key conflict to its rejection.
+func duplicate(d *eventstore.DuplicateKeyError) *Rejection {
+	scope, _, _ := strings.Cut(d.Scope, ":")
+	switch scope {
+	case "voucher_no":
+		return conflict("duplicate_voucher", "voucher_no", fmt.Sprintf("voucher %s is already recorded (disbursement %s)", d.Key, d.EntityID),
+			fmt.Sprintf("凭证号 %s 已被拨付记录 %s 使用", d.Key, d.EntityID))
+	case "receipt_no":
+		return conflict("duplicate_receipt", "receipt_no", fmt.Sprintf("receipt %s is already recorded (donation %s)", d.Key, d.EntityID),
+			fmt.Sprintf("收据号 %s 已被捐赠记录 %s 使用", d.Key, d.EntityID))
+	default:
+		return conflict("duplicate_order", "order_no", fmt.Sprintf("order %s on this channel is already counted (%s)", d.Key, d.EntityID),
+			fmt.Sprintf("该渠道的订单号 %s 已被记录 %s 计入", d.Key, d.EntityID))
+	}
+}
+
+func voucherKey(donor, voucher, id string) eventstore.NaturalKey {
+	return eventstore.NaturalKey{Scope: "voucher_no:" + donor, Key: voucher, EntityID: id}
+}
+
+func receiptKey(donor, receipt, id string) eventstore.NaturalKey {
+	return eventstore.NaturalKey{Scope: "receipt_no:" + donor, Key: receipt, EntityID: id}
+}
+
+func orderKey(channel events.Channel, order, id string) eventstore.NaturalKey {
+	return eventstore.NaturalKey{Scope: "order:" + string(channel), Key: order, EntityID: id}
+}
