@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // ErrUnknownType is returned when decoding a type string the catalogue does
@@ -139,5 +141,38 @@ func Decode(typ string, version int, payload []byte) (Event, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("decode %s: trailing data after payload", typ)
 	}
+	nilEmptyOmitted(ptr.Elem())
 	return ptr.Elem().Interface().(Event), nil
+}
+
+// nilEmptyOmitted sets every empty but non-nil slice or map held in an
+// omitempty field of v (an addressable value) to nil, in nested structs too.
+// Encode writes neither an empty nor a nil one, so without this a payload
+// with "items":[] would decode to a value that differs (reflect.DeepEqual)
+// from the decoding of its own canonical encoding.
+func nilEmptyOmitted(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			nilEmptyOmitted(v.Elem())
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			nilEmptyOmitted(v.Index(i))
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f, fv := t.Field(i), v.Field(i)
+			if !f.IsExported() || !fv.CanSet() {
+				continue
+			}
+			if k := fv.Kind(); (k == reflect.Slice || k == reflect.Map) && !fv.IsNil() && fv.Len() == 0 &&
+				slices.Contains(strings.Split(f.Tag.Get("json"), ",")[1:], "omitempty") {
+				fv.SetZero()
+				continue
+			}
+			nilEmptyOmitted(fv)
+		}
+	}
 }

@@ -24,6 +24,9 @@ func ParseDate(s string) (Date, error) {
 	if err != nil {
 		return Date{}, fmt.Errorf("date %q is not YYYY-MM-DD: %w", s, err)
 	}
+	if t.Year() < 1900 {
+		return Date{}, fmt.Errorf("date %q is before 1900", s)
+	}
 	return Date{t: t}, nil
 }
 

@@ -75,8 +75,8 @@ const TimeLayout = "2006-01-02T15:04:05.000000Z"
 // one JSON object with a fixed key order and the payload embedded verbatim.
 func (r *Record) Canonical() []byte {
 	b := make([]byte, 0, 256+len(r.Payload))
-	b = append(b, `{"id":`...)
-	b = strconv.AppendQuote(b, r.ID)
+	b = appendField(b, "id", r.ID)
+	b[0] = '{' // the first field opens the object instead of a comma
 	b = appendField(b, "stream_id", r.StreamID)
 	b = append(b, `,"stream_version":`...)
 	b = strconv.AppendInt(b, r.StreamVersion, 10)

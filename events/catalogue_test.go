@@ -1,0 +1,568 @@
+package events_test
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aidledger/aidledger/events"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden from the samples")
+
+const goldenDir = "testdata/golden"
+
+// Fixed ids of the samples (valid ULIDs, so that ValidID holds for them).
+const (
+	pairingZhonglouBanma    = "01JN7PX380YFZMTH8Y8AF1G8GN" // 钟楼区 × 班玛县, 对口支援
+	pairingZhonglouZhenping = "01JPQB8CR0WWTGJBKFT4S2CT6Z" // 钟楼区 × 镇坪县, 东西部协作
+	projectID               = "01JNFMYZG0WM1HWJWSQW8TW2KS"
+	commitmentID            = "01JNKKZXM0DTY49J2ZT5TBZK7M"
+	disbursementID          = "01JNQK0VR07JTZARED010EGNK2"
+	reversalID              = "01JNVJ1SW014W5RSG1VPSZR53J"
+	donationID              = "01JNZH2R00Q20XK74450C3RFXE"
+	purchaseID              = "01JP3G3P40E5KESFBWREX2DHAY"
+	saleID                  = "01JP7F4M805X8PKJ9F5X393YQ2"
+	secondmentID            = "01JPBE5JC0HM0FEKPAY96A870D"
+	visitID                 = "01JPFD6GG0AXT7FH5JC5D7P1YR"
+)
+
+func d(y int, m time.Month, day int) events.Date { return events.DateOf(y, m, day) }
+
+// samples holds one realistic value of every event type of the catalogue.
+// Every field is set (see TestSamplesSetEveryField), so that the golden
+// files pin the encoding of each one. A new event type must add a sample
+// here: TestGolden fails until it does.
+func samples() []events.Event {
+	return []events.Event{
+		events.PairingEstablished{
+			PairingID: pairingZhonglouBanma,
+			Donor:     events.Unit{Code: "320404", Name: "江苏省常州市钟楼区", ShortName: "钟楼区"},
+			Partner:   events.Unit{Code: "632624", Name: "青海省果洛藏族自治州班玛县", ShortName: "班玛县"},
+			Programme: events.ProgrammeCounterpartSupport,
+			// 协议文号
+			AgreementDocNo: "常钟班协〔2021〕1号",
+			ValidFrom:      d(2021, time.January, 1),
+			ValidTo:        d(2025, time.December, 31),
+		},
+		events.AnnualTargetsSet{
+			PairingID: pairingZhonglouBanma,
+			Year:      2025,
+			Targets: events.Targets{
+				FiscalFen:      260_000_000, // 260万元
+				SocialFen:      40_000_000,  // 40万元
+				ConsumptionFen: 90_000_000,  // 90万元
+				StaffPersons:   12,
+				Visits:         3,
+				Projects:       4,
+			},
+			DocNo: "常钟协办〔2025〕3号",
+		},
+		events.AidProjectRegistered{
+			ProjectID:       projectID,
+			PairingID:       pairingZhonglouBanma,
+			Name:            "班玛县江日堂乡牦牛养殖合作社棚圈改造项目",
+			Sector:          "产业发展",
+			DeliveryMode:    events.DeliveryCheque,
+			PlannedTotalFen: 120_000_000, // 120万元
+			PlanYear:        2025,
+			BusinessDate:    d(2025, time.March, 18),
+		},
+		events.ProjectProgressReported{
+			ProjectID:              projectID,
+			PairingID:              pairingZhonglouBanma,
+			AsOf:                   d(2025, time.September, 30),
+			Status:                 events.ProjectInProgress,
+			CompletedInvestmentFen: 78_000_000,
+		},
+		events.FundsCommitted{
+			CommitmentID: commitmentID,
+			PairingID:    pairingZhonglouBanma,
+			ProjectID:    projectID,
+			AmountFen:    120_000_000,
+			BudgetYear:   2025,
+			SourceLevel:  events.SourceDistrict,
+			DocNo:        "钟财预〔2025〕27号",
+			Batch:        "第一批",
+			BusinessDate: d(2025, time.March, 10),
+		},
+		events.CommitmentAdjusted{
+			CommitmentID: commitmentID,
+			PairingID:    pairingZhonglouBanma,
+			DeltaFen:     -8_500_000, // 调减8.5万元
+			Reason:       "项目结余资金调减",
+			DocNo:        "钟财预〔2025〕61号",
+			BusinessDate: d(2025, time.October, 15),
+		},
+		events.FundsDisbursed{
+			DisbursementID:  disbursementID,
+			CommitmentID:    commitmentID,
+			PairingID:       pairingZhonglouBanma,
+			AmountFen:       60_000_000,
+			BusinessDate:    d(2025, time.April, 2),
+			PayeeName:       "班玛县财政局",
+			PayeeCreditCode: "11632624015600127X",
+			VoucherNo:       "ZLGK-2025-000318",
+			OverCommitment: &events.OverCommitment{
+				Justification: "雪灾应急抢险追加拨付,追加计划待区政府常务会议审定",
+				ApprovedBy:    "钟楼区财政局 王建国",
+			},
+		},
+		events.DisbursementReversed{
+			ReversalID:     reversalID,
+			DisbursementID: disbursementID,
+			CommitmentID:   commitmentID,
+			PairingID:      pairingZhonglouBanma,
+			AmountFen:      8_500_000,
+			Reason:         events.ReasonFundsReturned,
+			BusinessDate:   d(2025, time.November, 20),
+			OriginalDate:   d(2025, time.April, 2),
+			DocNo:          "班财退〔2025〕12号",
+			Note:           "项目结余资金退回",
+		},
+		events.FundsReceiptConfirmed{
+			DisbursementID: disbursementID,
+			CommitmentID:   commitmentID,
+			PairingID:      pairingZhonglouBanma,
+			ReceivedDate:   d(2025, time.April, 7),
+			ReceiptRef:     "班财收〔2025〕0457号",
+		},
+		events.DonationReceived{
+			DonationID:     donationID,
+			PairingID:      pairingZhonglouBanma,
+			DonorName:      "常州天目医疗器械有限公司",
+			DonorType:      events.DonorEnterprise,
+			Kind:           events.DonationInKind,
+			AmountFen:      38_600_000, // 38.6万元
+			ValuationBasis: "按捐赠发票金额计价",
+			Items: []events.DonationItem{
+				{Description: "便携式彩色多普勒超声诊断仪", Quantity: "2", Unit: "台", ValueFen: 32_000_000},
+				{Description: "医用防寒棉服", Quantity: "150", Unit: "套", ValueFen: 6_600_000},
+			},
+			ReceiptNo:    "苏公益捐〔2025〕00873",
+			BusinessDate: d(2025, time.June, 12),
+		},
+		events.DonationReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    donationID,
+			PairingIDList: []string{pairingZhonglouBanma},
+			Reason:        events.ReasonEntryError,
+			AmountFen:     6_600_000,
+			BusinessDate:  d(2025, time.June, 20),
+			OriginalDate:  d(2025, time.June, 12),
+			DocNo:         "钟慈〔2025〕9号",
+			Note:          "防寒棉服已计入2024年度,重复登记",
+		}},
+		events.ProductPurchased{
+			PurchaseID:         purchaseID,
+			PairingID:          pairingZhonglouBanma,
+			BuyerName:          "常州市钟楼区机关事务管理中心",
+			SupplierName:       "班玛县玛可河牦牛肉加工有限公司",
+			SupplierCountyCode: "632624",
+			Product:            "风干牦牛肉",
+			Quantity:           "1250.5",
+			Unit:               "千克",
+			AmountFen:          18_757_500, // 150元/千克 × 1250.5千克
+			Channel:            events.ChannelPlatform832,
+			OrderNo:            "832-20250915-0012876",
+			CompletedDate:      d(2025, time.September, 18),
+		},
+		events.PurchaseReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    purchaseID,
+			PairingIDList: []string{pairingZhonglouBanma},
+			Reason:        events.ReasonFundsReturned,
+			AmountFen:     1_500_000,
+			BusinessDate:  d(2025, time.October, 8),
+			OriginalDate:  d(2025, time.September, 18),
+			DocNo:         "832-TK-20251008-0331",
+			Note:          "100千克破损退货退款",
+		}},
+		events.SalesFacilitated{
+			SaleID:     saleID,
+			PairingID:  pairingZhonglouBanma,
+			Channel:    events.ChannelFair,
+			Seller:     "常州市钟楼区商务局",
+			OrderNo:    "ZLZX-2025-0041",
+			PeriodFrom: d(2025, time.October, 10),
+			PeriodTo:   d(2025, time.October, 12),
+			AmountFen:  42_380_000,
+			Evidence:   "2025常州对口地区特色农产品展销会班玛县展位销售台账",
+		},
+		events.SaleReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    saleID,
+			PairingIDList: []string{pairingZhonglouBanma},
+			Reason:        events.ReasonEntryError,
+			AmountFen:     42_380_000,
+			BusinessDate:  d(2025, time.October, 30),
+			OriginalDate:  d(2025, time.October, 12),
+			DocNo:         "钟商〔2025〕77号",
+			Note:          "金额含镇坪县展位销售额,冲正后重新登记",
+		}},
+		events.SecondmentStarted{
+			SecondmentID:   secondmentID,
+			PairingID:      pairingZhonglouBanma,
+			PersonRef:      "P-7F3K2Q",
+			Category:       events.StaffDoctor,
+			SendingOrg:     "常州市钟楼区人民医院",
+			HostOrg:        "班玛县人民医院",
+			StartDate:      d(2025, time.July, 1),
+			PlannedEndDate: d(2026, time.June, 30),
+		},
+		events.SecondmentEnded{
+			SecondmentID: secondmentID,
+			PairingID:    pairingZhonglouBanma,
+			PersonRef:    "P-7F3K2Q",
+			EndDate:      d(2025, time.December, 20),
+		},
+		events.SecondmentReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    secondmentID,
+			PairingIDList: []string{pairingZhonglouBanma},
+			Reason:        events.ReasonEntryError,
+			BusinessDate:  d(2025, time.July, 3),
+			OriginalDate:  d(2025, time.July, 1),
+			DocNo:         "钟组〔2025〕15号",
+			Note:          "选派人员调整,原登记作废",
+		}},
+		events.VisitConducted{
+			VisitID:        visitID,
+			PairingIDList:  []string{pairingZhonglouBanma, pairingZhonglouZhenping},
+			Direction:      events.VisitOutbound,
+			LeadLevel:      "区委主要领导",
+			StartDate:      d(2025, time.May, 12),
+			EndDate:        d(2025, time.May, 16),
+			DelegationSize: 9,
+			Purpose:        "考察班玛县、镇坪县援建项目,召开东西部协作联席会议",
+		},
+		events.VisitReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    visitID,
+			PairingIDList: []string{pairingZhonglouBanma, pairingZhonglouZhenping},
+			Reason:        events.ReasonEntryError,
+			BusinessDate:  d(2025, time.May, 20),
+			OriginalDate:  d(2025, time.May, 12),
+			DocNo:         "钟协办〔2025〕21号",
+			Note:          "同一次调研重复登记",
+		}},
+	}
+}
+
+// samplesByType indexes samples() by type string, failing on duplicates.
+func samplesByType(t testing.TB) map[string]events.Event {
+	t.Helper()
+	m := map[string]events.Event{}
+	for _, e := range samples() {
+		if _, dup := m[e.EventType()]; dup {
+			t.Fatalf("two samples of %s", e.EventType())
+		}
+		m[e.EventType()] = e
+	}
+	return m
+}
+
+func goldenPath(typ string) string { return filepath.Join(goldenDir, typ+".json") }
+
+func TestGolden(t *testing.T) {
+	byType := samplesByType(t)
+	for typ := range byType {
+		if _, ok := events.Lookup(typ); !ok {
+			t.Errorf("sample of %s, which the catalogue does not hold", typ)
+		}
+	}
+	if *update {
+		if err := os.MkdirAll(goldenDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, typ := range events.Types() {
+		t.Run(typ, func(t *testing.T) {
+			sample, ok := byType[typ]
+			if !ok {
+				t.Fatalf("no sample for %s: add one to samples() in catalogue_test.go and run go test ./events -run Golden -update", typ)
+			}
+			spec, _ := events.Lookup(typ)
+			got, version, err := events.Encode(sample)
+			if err != nil {
+				t.Fatalf("Encode: %v", err)
+			}
+			if version != spec.Version {
+				t.Errorf("Encode version = %d, catalogue says %d", version, spec.Version)
+			}
+			if *update {
+				if err := os.WriteFile(goldenPath(typ), got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(goldenPath(typ))
+			if err != nil {
+				t.Fatalf("%v (run go test ./events -run Golden -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("Encode differs from %s:\n got %s\nwant %s", goldenPath(typ), got, want)
+			}
+
+			back, err := events.Decode(typ, version, want)
+			if err != nil {
+				t.Fatalf("Decode golden: %v", err)
+			}
+			if !reflect.DeepEqual(back, sample) {
+				t.Errorf("Decode golden = %#v\nwant %#v", back, sample)
+			}
+			again, _, err := events.Encode(back)
+			if err != nil {
+				t.Fatalf("re-Encode: %v", err)
+			}
+			if !bytes.Equal(again, want) {
+				t.Errorf("re-Encode differs from golden:\n got %s\nwant %s", again, want)
+			}
+		})
+	}
+}
+
+// TestGoldenNoStaleFiles fails on golden files of types the catalogue no
+// longer holds (a renamed or removed type must not leave a file behind).
+func TestGoldenNoStaleFiles(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(goldenDir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := events.Types()
+	if len(files) != len(types) {
+		t.Errorf("%d golden files for %d types", len(files), len(types))
+	}
+	for _, f := range files {
+		typ := strings.TrimSuffix(filepath.Base(f), ".json")
+		if !slices.Contains(types, typ) {
+			t.Errorf("stale golden file %s: no such type in the catalogue", f)
+		}
+	}
+}
+
+// Fields that are legitimately zero in their sample.
+var zeroAllowed = map[string][]string{
+	// Visits and secondments carry no money.
+	"aid.visit_reversed":      {"amount_fen"},
+	"aid.secondment_reversed": {"amount_fen"},
+}
+
+// TestSamplesSetEveryField makes sure the golden files cover every field,
+// including the omitempty ones and those of nested structs: a field added to
+// an event without a sample value fails here.
+func TestSamplesSetEveryField(t *testing.T) {
+	for _, e := range samples() {
+		var zero []string
+		zeroFields(reflect.ValueOf(e), "", &zero)
+		for _, f := range zero {
+			if !slices.Contains(zeroAllowed[e.EventType()], f) {
+				t.Errorf("%s: sample leaves %s unset", e.EventType(), f)
+			}
+		}
+	}
+}
+
+var dateType = reflect.TypeFor[events.Date]()
+
+func zeroFields(v reflect.Value, path string, out *[]string) {
+	switch v.Kind() {
+	case reflect.Struct:
+		if v.Type() == dateType {
+			if v.IsZero() {
+				*out = append(*out, path)
+			}
+			return
+		}
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case f.Anonymous && name == "":
+				zeroFields(v.Field(i), path, out)
+				continue
+			case name == "":
+				name = f.Name
+			}
+			p := name
+			if path != "" {
+				p = path + "." + name
+			}
+			zeroFields(v.Field(i), p, out)
+		}
+	case reflect.Pointer:
+		if v.IsNil() {
+			*out = append(*out, path)
+			return
+		}
+		zeroFields(v.Elem(), path, out)
+	case reflect.Slice:
+		if v.Len() == 0 {
+			*out = append(*out, path)
+		}
+		for i := range v.Len() {
+			zeroFields(v.Index(i), path+"[]", out)
+		}
+	default:
+		if v.IsZero() {
+			*out = append(*out, path)
+		}
+	}
+}
+
+// TestSamplesArePairingScoped: every event names its pairing(s), and the
+// sample ids are well-formed ULIDs.
+func TestSamplesArePairingScoped(t *testing.T) {
+	for _, e := range samples() {
+		ps, ok := e.(events.PairingScoped)
+		if !ok {
+			t.Errorf("%T does not implement PairingScoped", e)
+			continue
+		}
+		ids := ps.PairingIDs()
+		if len(ids) == 0 {
+			t.Errorf("%s: no pairing ids", e.EventType())
+		}
+		for _, id := range ids {
+			if !events.ValidID(id) {
+				t.Errorf("%s: pairing id %q is not a ULID", e.EventType(), id)
+			}
+		}
+	}
+}
+
+func TestEncodeRejectsForeignGoTypes(t *testing.T) {
+	// A pointer has the same EventType but is not the registered Go type:
+	// encoding it would bypass the catalogue's idea of the shape.
+	e := samples()[0]
+	ptr := reflect.New(reflect.TypeOf(e))
+	ptr.Elem().Set(reflect.ValueOf(e))
+	if _, _, err := events.Encode(ptr.Interface().(events.Event)); !errors.Is(err, events.ErrUnknownType) {
+		t.Errorf("Encode(%T) error = %v, want ErrUnknownType", ptr.Interface(), err)
+	}
+	if _, _, err := events.Encode(unregistered{}); !errors.Is(err, events.ErrUnknownType) {
+		t.Errorf("Encode(unregistered) error = %v, want ErrUnknownType", err)
+	}
+}
+
+type unregistered struct{}
+
+func (unregistered) EventType() string { return "test.unregistered" }
+
+func TestDecodeIsStrict(t *testing.T) {
+	const typ = "aid.funds_receipt_confirmed"
+	golden, err := os.ReadFile(goldenPath(typ))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := events.Decode(typ, 1, golden); err != nil {
+		t.Fatalf("golden payload rejected: %v", err)
+	}
+	body := strings.TrimSuffix(string(golden), "}")
+	for name, payload := range map[string]string{
+		"unknown field":       body + `,"amount_fen":1}`,
+		"trailing object":     string(golden) + `{}`,
+		"trailing garbage":    string(golden) + `x`,
+		"wrong type":          strings.Replace(string(golden), `"receipt_ref":"班财收〔2025〕0457号"`, `"receipt_ref":457`, 1),
+		"number as string id": `{"disbursement_id":1}`,
+		"bad date":            strings.Replace(string(golden), `"2025-04-07"`, `"2025-4-7"`, 1),
+		"date with time":      strings.Replace(string(golden), `"2025-04-07"`, `"2025-04-07T00:00:00Z"`, 1),
+		"array":               `[]`,
+		"empty":               ``,
+		"truncated":           string(golden[:len(golden)-1]),
+	} {
+		if _, err := events.Decode(typ, 1, []byte(payload)); err == nil {
+			t.Errorf("%s: Decode(%s) succeeded", name, payload)
+		}
+	}
+	// Money is integer fen: never a float, never a string.
+	const money = "aid.funds_disbursed"
+	disbursed, err := os.ReadFile(goldenPath(money))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, amount := range []string{`60000000.0`, `6e7`, `"60000000"`, `600000.00`, `9223372036854775808`} {
+		payload := strings.Replace(string(disbursed), `"amount_fen":60000000`, `"amount_fen":`+amount, 1)
+		if _, err := events.Decode(money, 1, []byte(payload)); err == nil {
+			t.Errorf("amount_fen %s accepted", amount)
+		}
+	}
+	// Insignificant white space is not an error (the payload column keeps
+	// bytes verbatim, but a human-edited fixture may be indented).
+	if _, err := events.Decode(typ, 1, append(append([]byte(" \n"), golden...), '\n')); err != nil {
+		t.Errorf("white space around payload rejected: %v", err)
+	}
+}
+
+func TestDecodeUnknownTypeAndVersion(t *testing.T) {
+	golden, err := os.ReadFile(goldenPath("aid.funds_disbursed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := events.Decode("aid.funds_teleported", 1, golden); !errors.Is(err, events.ErrUnknownType) {
+		t.Errorf("unknown type: error = %v, want ErrUnknownType", err)
+	}
+	for _, v := range []int{0, -1, 2} {
+		if _, err := events.Decode("aid.funds_disbursed", v, golden); !errors.Is(err, events.ErrUnknownVersion) {
+			t.Errorf("version %d: error = %v, want ErrUnknownVersion", v, err)
+		}
+	}
+	if _, err := events.New("aid.funds_teleported"); !errors.Is(err, events.ErrUnknownType) {
+		t.Errorf("New(unknown) error = %v, want ErrUnknownType", err)
+	}
+}
+
+func TestNewReturnsZeroOfRegisteredType(t *testing.T) {
+	for typ, sample := range samplesByType(t) {
+		e, err := events.New(typ)
+		if err != nil {
+			t.Fatalf("New(%s): %v", typ, err)
+		}
+		if reflect.TypeOf(e) != reflect.TypeOf(sample) || !reflect.ValueOf(e).IsZero() {
+			t.Errorf("New(%s) = %#v, want zero %T", typ, e, sample)
+		}
+	}
+}
+
+func TestTypesSortedAndNamespaced(t *testing.T) {
+	types := events.Types()
+	if !slices.IsSorted(types) {
+		t.Errorf("Types() not sorted: %v", types)
+	}
+	for _, typ := range types {
+		if !strings.HasPrefix(typ, "aid.") || strings.ToLower(typ) != typ {
+			t.Errorf("type %q is not of the form aid.snake_case", typ)
+		}
+	}
+}
+
+// An empty omitempty list decodes like an absent one (Encode writes neither),
+// so that Decode(Encode(x)) equals x for every accepted payload.
+func TestDecodeEmptyOmittedListIsNil(t *testing.T) {
+	const typ = "aid.donation_received"
+	golden, err := os.ReadFile(goldenPath(typ))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i, j := bytes.Index(golden, []byte(`"items":[`)), bytes.Index(golden, []byte(`],"receipt_no"`))
+	if i < 0 || j < 0 {
+		t.Fatalf("golden %s has no items", typ)
+	}
+	withEmpty := string(golden[:i]) + `"items":[]` + string(golden[j+1:])
+	withNone := string(golden[:i]) + string(golden[j+2:])
+	a, err := events.Decode(typ, 1, []byte(withEmpty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := events.Decode(typ, 1, []byte(withNone))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.(events.DonationReceived).Items != nil || !reflect.DeepEqual(a, b) {
+		t.Errorf("items:[] decodes to %#v, absent items to %#v", a, b)
+	}
+}
