@@ -39,6 +39,9 @@ func (s *Server) answer(op string, w *ledger.Written, err error) (*writtenOutput
 	if err != nil {
 		return nil, s.fail(op, err)
 	}
+	if !w.Replayed {
+		s.metrics.appends.WithLabelValues(op).Inc()
+	}
 	return &writtenOutput{Status: http.StatusCreated, Body: w, Replayed: w.Replayed}, nil
 }
 

@@ -168,8 +168,8 @@ type fixture struct {
 
 func pairingBody(donor, partner, programme, from, to string) map[string]any {
 	return map[string]any{
-		"donor":   map[string]any{"code": donor, "name": "甲区 " + donor, "short_name": "甲"},
-		"partner": map[string]any{"code": partner, "name": "乙县 " + partner, "short_name": "乙"},
+		"donor":     map[string]any{"code": donor, "name": "甲区 " + donor, "short_name": "甲"},
+		"partner":   map[string]any{"code": partner, "name": "乙县 " + partner, "short_name": "乙"},
 		"programme": programme, "agreement_doc_no": "协议〔2021〕1号", "valid_from": from, "valid_to": to,
 	}
 }

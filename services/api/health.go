@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -34,6 +36,13 @@ func (s *Server) registerHealth() {
 		defer cancel()
 		if err := s.cfg.Pool.Ping(ctx); err != nil {
 			out.Status, out.Body.Status = http.StatusServiceUnavailable, "postgres: "+err.Error()
+			return out, nil
+		}
+		for _, name := range slices.Sorted(maps.Keys(s.cfg.Ready)) {
+			if err := s.cfg.Ready[name](ctx); err != nil {
+				out.Status, out.Body.Status = http.StatusServiceUnavailable, name+": "+err.Error()
+				return out, nil
+			}
 		}
 		return out, nil
 	})

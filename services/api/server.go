@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
@@ -25,11 +26,18 @@ type Config struct {
 	Ledger *ledger.Ledger
 	Tokens *auth.Tokens
 	Logger *slog.Logger // nil: slog.Default()
+	// Registry receives the API's metrics and is served at /metrics
+	// (nil: a private registry).
+	Registry *prometheus.Registry
+	// Ready lists extra readiness checks (NATS, relay …) by name; /readyz
+	// fails while any returns an error.
+	Ready map[string]func(context.Context) error
 }
 
 // Server is the HTTP API.
 type Server struct {
 	cfg     Config
+	metrics *metrics
 	mux     *http.ServeMux
 	api     huma.API
 	handler http.Handler
@@ -40,7 +48,10 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry)}
 	hc := huma.DefaultConfig("aidledger", "1.0.0")
 	hc.Info.Description = "Event-sourced ledger for counterpart aid (对口支援 / 东西部协作 / 山海协作). " +
 		"Money is integer 分 (fen); dates are YYYY-MM-DD; every write needs an Idempotency-Key header."
@@ -52,7 +63,8 @@ func New(cfg Config) *Server {
 		"bearer": {Type: "http", Scheme: "bearer", Description: "an API token from `aidledger token create`"},
 	}
 	s.api = humago.New(s.mux, hc)
-	s.api.UseMiddleware(s.authenticate)
+	s.api.UseMiddleware(s.metrics.observe, s.authenticate)
+	s.mux.Handle("GET /metrics", metricsHandler(cfg.Registry))
 	s.registerHealth()
 	s.registerCommands()
 	s.registerReads()
