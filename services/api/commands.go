@@ -13,14 +13,14 @@ import (
 // from the input's own fields only, so the headers are repeated here.)
 type createInput[B any] struct {
 	IdempotencyKey string `header:"Idempotency-Key" doc:"client key of the command, 8–128 printable ASCII characters; a repeat returns the first answer and writes nothing"`
-	CorrelationID  string `header:"X-Correlation-ID" maxLength:"128" doc:"optional id tying together everything one user action caused"`
+	CorrelationID  string `header:"X-Correlation-ID" maxLength:"128" pattern:"^[\\x21-\\x7e]*$" doc:"optional id tying together everything one user action caused"`
 	Body           B
 }
 
 // entityInput is a command on an existing entity named in the path.
 type entityInput[B any] struct {
 	IdempotencyKey string `header:"Idempotency-Key" doc:"client key of the command, 8–128 printable ASCII characters; a repeat returns the first answer and writes nothing"`
-	CorrelationID  string `header:"X-Correlation-ID" maxLength:"128" doc:"optional id tying together everything one user action caused"`
+	CorrelationID  string `header:"X-Correlation-ID" maxLength:"128" pattern:"^[\\x21-\\x7e]*$" doc:"optional id tying together everything one user action caused"`
 	ID             string `path:"id" maxLength:"64" doc:"the entity's id"`
 	Body           B
 }

@@ -30,20 +30,19 @@ func newError(status int, msg string, errs ...error) huma.StatusError {
 		}
 	}
 	switch {
-	case status == http.StatusUnprocessableEntity || (status == http.StatusBadRequest && detail != nil && detail.Location != ""):
-		r.Status, r.Code = http.StatusUnprocessableEntity, "validation_failed"
+	case status == http.StatusUnprocessableEntity:
+		r.Code = "validation_failed"
 		r.Message, r.MessageZh = "the request does not match the schema", "请求数据格式不符合要求"
 		if detail != nil {
-			r.Field = strings.TrimPrefix(strings.TrimPrefix(detail.Location, "body."), "body")
-			if name, ok := strings.CutPrefix(detail.Message, "expected required property "); ok {
-				name, _, _ = strings.Cut(name, " ")
-				r.Field = strings.TrimPrefix(r.Field+"."+name, ".")
-			}
-			r.Message = fmt.Sprintf("%s: %s", orBody(r.Field), detail.Message)
-			r.MessageZh = fmt.Sprintf("%s:数据不符合要求(%s)", orBody(r.Field), detail.Message)
+			r.Field, r.Message = fieldOf(detail)
+			r.MessageZh = fmt.Sprintf("%s:数据不符合要求(%s)", orBody(r.Field), r.Message)
+			r.Message = orBody(r.Field) + ": " + r.Message
 		}
 	case status == http.StatusBadRequest:
-		r.Code, r.Message, r.MessageZh = "malformed_request", "the request body is not valid JSON: "+msg, "请求体不是有效的 JSON"
+		r.Code, r.Message, r.MessageZh = "malformed_request", "the request body is not valid JSON", "请求体不是有效的 JSON"
+		if detail != nil {
+			r.Message += ": " + detail.Message
+		}
 	case status == http.StatusRequestEntityTooLarge:
 		r.Code, r.Message, r.MessageZh = "body_too_large", "the request body is larger than 1 MiB", "请求体超过 1 MiB"
 	case status == http.StatusUnsupportedMediaType:
@@ -62,6 +61,30 @@ func newError(status int, msg string, errs ...error) huma.StatusError {
 		r.Code, r.Message, r.MessageZh = strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_"), msg, msg
 	}
 	return r
+}
+
+// fieldOf names the field of a huma error detail and says what is wrong
+// with it in plain words.
+func fieldOf(d *huma.ErrorDetail) (field, problem string) {
+	field = strings.TrimPrefix(strings.TrimPrefix(d.Location, "body."), "body")
+	problem = d.Message
+	if name, ok := strings.CutPrefix(problem, "expected required property "); ok {
+		name, _, _ = strings.Cut(name, " ")
+		field = strings.TrimPrefix(field+"."+name, ".")
+		problem = "is required"
+	}
+	// encoding/json's overflow message names Go types; say it for people.
+	if _, rest, ok := strings.Cut(problem, "cannot unmarshal number "); ok {
+		if _, f, ok := strings.Cut(rest, "Go struct field "); ok {
+			f, _, _ = strings.Cut(f, " of type")
+			if i := strings.Index(f, "."); i >= 0 {
+				f = f[i+1:]
+			}
+			field = f
+		}
+		problem = "number is not a whole number within ±9223372036854775807"
+	}
+	return field, problem
 }
 
 func orBody(field string) string {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -114,14 +116,16 @@ func (s *Server) registerReads() {
 		})
 	huma.Register(s.api, readOp("read-stream", "/v1/streams/{stream_id}", "Read one stream", ""),
 		func(ctx context.Context, in *streamInput) (*streamOutput, error) {
+			if !utf8.ValidString(in.StreamID) || strings.ContainsRune(in.StreamID, 0) {
+				return nil, streamNotFound(in.StreamID)
+			}
 			recs, version, err := s.cfg.Store.ReadStream(ctx, in.StreamID)
 			if err != nil {
 				return nil, s.fail("read-stream", err)
 			}
 			p := principal(ctx)
 			if len(recs) == 0 || !p.CanRead(recs[0].DonorCode, recs[0].PartnerCode) {
-				return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
-					Message: "stream " + in.StreamID + " does not exist", MessageZh: "事件流 " + in.StreamID + " 不存在"}
+				return nil, streamNotFound(in.StreamID)
 			}
 			out := &streamOutput{}
 			out.Body.StreamID, out.Body.Version = in.StreamID, version
@@ -130,4 +134,9 @@ func (s *Server) registerReads() {
 			}
 			return out, nil
 		})
+}
+
+func streamNotFound(id string) *ledger.Rejection {
+	return &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+		Message: "stream " + id + " does not exist", MessageZh: "事件流 " + id + " 不存在"}
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/events/eventstore"
-	"github.com/aidledger/aidledger/services/demo"
 	"github.com/aidledger/aidledger/services/dbmigrate"
+	"github.com/aidledger/aidledger/services/demo"
 	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/testenv"
 )

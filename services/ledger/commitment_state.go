@@ -20,6 +20,7 @@ type commitmentState struct {
 type disbursementState struct {
 	events.FundsDisbursed
 	reversedFen int64
+	returned    bool // some reversal was funds_returned: real money moved
 	confirmed   bool
 }
 
@@ -42,7 +43,9 @@ func (l *Ledger) loadCommitment(ctx context.Context, id string) (*commitmentStat
 			s.disbursements[e.DisbursementID] = &disbursementState{FundsDisbursed: e}
 			s.netDisbursed += e.AmountFen
 		case events.DisbursementReversed:
-			s.disbursements[e.DisbursementID].reversedFen += e.AmountFen
+			d := s.disbursements[e.DisbursementID]
+			d.reversedFen += e.AmountFen
+			d.returned = d.returned || e.Reason == events.ReasonFundsReturned
 			s.netDisbursed -= e.AmountFen
 		case events.FundsReceiptConfirmed:
 			s.disbursements[e.DisbursementID].confirmed = true

@@ -94,7 +94,7 @@ func (l *Ledger) AdjustCommitment(ctx context.Context, req Request, commitmentID
 			return nil, err
 		}
 		after := s.committedFen + cmd.DeltaFen
-		if after < s.netDisbursed || after < 0 {
+		if cmd.DeltaFen < 0 && (after < s.netDisbursed || after < 0) {
 			return nil, rule("below_disbursed", "delta_fen",
 				fmt.Sprintf("the commitment would be %d fen, below the %d fen already disbursed", after, s.netDisbursed),
 				fmt.Sprintf("调整后计划金额 %d 分将低于已拨付金额 %d 分", after, s.netDisbursed))
@@ -187,8 +187,8 @@ type ReverseDisbursement struct {
 
 // ReverseDisbursement takes back all or part of a disbursement. The
 // reversals of a disbursement never exceed it; a reversal cannot itself be
-// reversed. A disbursement wholly reversed as an entry error frees its
-// voucher number for the corrected entry.
+// reversed. A disbursement wholly reversed as entry errors (no money came
+// back under it) frees its voucher number for the corrected entry.
 func (l *Ledger) ReverseDisbursement(ctx context.Context, req Request, disbursementID string, cmd ReverseDisbursement) (*Written, error) {
 	c := l.newCheck()
 	id := c.id("reversal_id", cmd.ReversalID)
@@ -201,8 +201,8 @@ func (l *Ledger) ReverseDisbursement(ctx context.Context, req Request, disbursem
 	if c.err != nil {
 		return nil, c.err
 	}
-	ref, err := l.store.Entity(ctx, disbursementID)
-	if err == nil && ref.Kind == "disbursement_reversal" {
+	ref, err := l.entity(ctx, "disbursement_id", "disbursement_reversal", disbursementID)
+	if err == nil {
 		return nil, rule("cannot_reverse_reversal", "", fmt.Sprintf("%s is a reversal; a reversal is never itself reversed — record a new disbursement instead", disbursementID),
 			fmt.Sprintf("%s 是一笔冲正记录,冲正记录不能再被冲正;如需更正请重新录入拨付", disbursementID))
 	}
@@ -236,7 +236,7 @@ func (l *Ledger) ReverseDisbursement(ctx context.Context, req Request, disbursem
 			ar := &eventstore.AppendRequest{StreamID: commitmentStream(commitmentID), ExpectedVersion: s.version,
 				Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
 				NewEntities: []eventstore.Entity{{ID: id, Kind: "disbursement_reversal"}}}
-			if cmd.Reason == events.ReasonEntryError && cmd.AmountFen == d.remaining() {
+			if cmd.Reason == events.ReasonEntryError && cmd.AmountFen == d.remaining() && !d.returned {
 				ar.Release = []eventstore.NaturalKey{voucherKey(pr.Donor.Code, d.VoucherNo, disbursementID)}
 			}
 			return ar, nil

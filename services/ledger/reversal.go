@@ -12,7 +12,7 @@ import (
 // visit or secondment.
 type ReverseEntry struct {
 	Reason       events.ReversalReason `json:"reason" enum:"entry_error,funds_returned" doc:"entry_error: the entry should not have been made (counts in the original's year); funds_returned: money came back (counts in its own year; donations, purchases and sales only)"`
-	AmountFen    int64                 `json:"amount_fen,omitempty" doc:"for donations, purchases and sales: the amount to take back in 分; the whole remainder when omitted. Not allowed for visits and secondments."`
+	AmountFen    *int64                `json:"amount_fen,omitempty" doc:"for donations, purchases and sales: the amount to take back in 分; the whole remainder when omitted. Not allowed for visits and secondments."`
 	BusinessDate string                `json:"business_date,omitempty" format:"date" doc:"today when omitted"`
 	DocNo        string                `json:"doc_no,omitempty" maxLength:"100"`
 	Note         string                `json:"note,omitempty" maxLength:"1000"`
@@ -36,6 +36,7 @@ type entryState struct {
 	amount      int64
 	reversedFen int64
 	reversed    bool // at least one reversal exists
+	returned    bool // some reversal was funds_returned: real money moved
 	date        events.Date
 	key         *eventstore.NaturalKey
 }
@@ -81,6 +82,7 @@ func (l *Ledger) loadEntry(ctx context.Context, kind, id string) (*entryState, e
 			rv := e.(interface{ Reversal() events.EntryReversal }).Reversal()
 			if rv.OriginalID == id {
 				s.reversed, s.reversedFen = true, s.reversedFen+rv.AmountFen
+				s.returned = s.returned || rv.Reason == events.ReasonFundsReturned
 			}
 			continue
 		default:
@@ -102,11 +104,11 @@ func (l *Ledger) ReverseEntry(ctx context.Context, req Request, kind, id string,
 	if c.err == nil && !money && cmd.Reason != events.ReasonEntryError {
 		c.fail(invalid("reason", kind+"s can only be reversed as entry_error", "该类记录只能以 entry_error(录入错误)冲正"))
 	}
-	if cmd.AmountFen != 0 {
+	if cmd.AmountFen != nil {
 		if !money {
 			c.fail(invalid("amount_fen", kind+"s carry no amount", "该类记录没有金额"))
 		}
-		c.amount("amount_fen", cmd.AmountFen)
+		c.amount("amount_fen", *cmd.AmountFen)
 	}
 	date := c.pastOrToday("business_date", cmd.BusinessDate)
 	c.optionalText("doc_no", cmd.DocNo, 100)
@@ -137,9 +139,9 @@ func (l *Ledger) ReverseEntry(ctx context.Context, req Request, kind, id string,
 		if _, err := l.writablePairing(ctx, req.Principal, kind+"_id", s.pairingIDs[0]); err != nil {
 			return nil, err
 		}
-		amount := cmd.AmountFen
-		if money && amount == 0 {
-			amount = s.amount - s.reversedFen
+		amount := s.amount - s.reversedFen // the whole remainder unless given
+		if cmd.AmountFen != nil {
+			amount = *cmd.AmountFen
 		}
 		switch {
 		case !money && s.reversed, money && s.amount == s.reversedFen:
@@ -156,7 +158,7 @@ func (l *Ledger) ReverseEntry(ctx context.Context, req Request, kind, id string,
 			BusinessDate: date, OriginalDate: s.date, DocNo: cmd.DocNo, Note: cmd.Note}
 		ar := &eventstore.AppendRequest{StreamID: s.streamID, ExpectedVersion: s.version, Events: []events.Event{reversalEvent(kind, r)},
 			DonorCode: s.donor, PartnerCode: s.partner}
-		if s.key != nil && cmd.Reason == events.ReasonEntryError && amount == s.amount-s.reversedFen {
+		if s.key != nil && cmd.Reason == events.ReasonEntryError && amount == s.amount-s.reversedFen && !s.returned {
 			ar.Release = []eventstore.NaturalKey{*s.key}
 		}
 		return ar, nil

@@ -18,6 +18,7 @@ type StartSecondment struct {
 	HostOrg        string               `json:"host_org" maxLength:"200"`
 	StartDate      string               `json:"start_date" format:"date" doc:"到岗日期"`
 	PlannedEndDate string               `json:"planned_end_date,omitempty" format:"date"`
+	EndDate        string               `json:"end_date,omitempty" format:"date" doc:"for a secondment recorded after it ended: records its end at once"`
 }
 
 // personState is one person's stream folded: every secondment of theirs.
@@ -86,9 +87,11 @@ func overlapRejection(field string, sec *secondmentState) *Rejection {
 		fmt.Sprintf("人员 %s 在 %s 至 %s 已有选派记录 %s,时间不能重叠", sec.PersonRef, sec.StartDate, end, sec.SecondmentID))
 }
 
-// StartSecondment records a person starting work at the partner side. The
-// secondments of one person never overlap; one still running must be ended
-// before the next starts.
+// StartSecondment records a person starting work at the partner side (and,
+// with end_date, a secondment that has already ended). The secondments of
+// one person never overlap: a running one lasts until its end is recorded,
+// so it must be ended before another starts after it, and a new one without
+// an end must not start before any other.
 func (l *Ledger) StartSecondment(ctx context.Context, req Request, cmd StartSecondment) (*Written, error) {
 	c := l.newCheck()
 	id := c.id("secondment_id", cmd.SecondmentID)
@@ -100,6 +103,9 @@ func (l *Ledger) StartSecondment(ctx context.Context, req Request, cmd StartSeco
 	c.past("start_date", start)
 	planned := c.optionalDate("planned_end_date", cmd.PlannedEndDate)
 	c.notBefore("planned_end_date", planned, "start_date", start)
+	end := c.optionalDate("end_date", cmd.EndDate)
+	c.notBefore("end_date", end, "start_date", start)
+	c.past("end_date", end)
 	if c.err != nil {
 		return nil, c.err
 	}
@@ -108,17 +114,20 @@ func (l *Ledger) StartSecondment(ctx context.Context, req Request, cmd StartSeco
 		return nil, err
 	}
 	stream := personStream(pr.Donor.Code, cmd.PersonRef)
-	ev := events.SecondmentStarted{SecondmentID: id, PairingID: cmd.PairingID, PersonRef: cmd.PersonRef, Category: cmd.Category,
-		SendingOrg: cmd.SendingOrg, HostOrg: cmd.HostOrg, StartDate: start, PlannedEndDate: planned}
+	evs := []events.Event{events.SecondmentStarted{SecondmentID: id, PairingID: cmd.PairingID, PersonRef: cmd.PersonRef, Category: cmd.Category,
+		SendingOrg: cmd.SendingOrg, HostOrg: cmd.HostOrg, StartDate: start, PlannedEndDate: planned}}
+	if !end.IsZero() {
+		evs = append(evs, events.SecondmentEnded{SecondmentID: id, PairingID: cmd.PairingID, PersonRef: cmd.PersonRef, EndDate: end})
+	}
 	return l.run(ctx, req, "StartSecondment", cmd, Written{SecondmentID: id}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
 		s, err := l.loadPerson(ctx, stream)
 		if err != nil {
 			return nil, err
 		}
-		if sec := s.overlapping("", start, planned); sec != nil {
+		if sec := s.overlapping("", start, end); sec != nil {
 			return nil, overlapRejection("start_date", sec)
 		}
-		return &eventstore.AppendRequest{StreamID: stream, ExpectedVersion: s.version, Events: []events.Event{ev},
+		return &eventstore.AppendRequest{StreamID: stream, ExpectedVersion: s.version, Events: evs,
 			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
 			NewEntities: []eventstore.Entity{{ID: id, Kind: "secondment"}}}, nil
 	})

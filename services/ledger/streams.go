@@ -41,6 +41,9 @@ func (l *Ledger) load(ctx context.Context, streamID string) ([]events.Event, int
 // entity finds the stream of an entity of the given kind; a missing id or
 // one of another kind is not_found on field.
 func (l *Ledger) entity(ctx context.Context, field, kind, id string) (eventstore.EntityRef, error) {
+	if !events.ValidID(id) {
+		return eventstore.EntityRef{}, notFound(field, kind, id)
+	}
 	ref, err := l.store.Entity(ctx, id)
 	if errors.Is(err, eventstore.ErrNotFound) || (err == nil && ref.Kind != kind) {
 		return ref, notFound(field, kind, id)

@@ -37,6 +37,7 @@ func (l *Ledger) RecordVisit(ctx context.Context, req Request, cmd RecordVisit) 
 	c.past("start_date", start)
 	end := c.optionalDate("end_date", cmd.EndDate)
 	c.notBefore("end_date", end, "start_date", start)
+	c.past("end_date", end)
 	c.nonNegative("delegation_size", int64(cmd.DelegationSize), 10000)
 	c.optionalText("purpose", cmd.Purpose, 1000)
 	if c.err != nil {
