@@ -913,14 +913,14 @@ func TestBadInputIsRejectedWithACode(t *testing.T) {
 		code    string
 	}{
 		// not JSON
-		{"malformed JSON", "/v1/disbursements", []byte(`{"commitment_id": "` + f.commitment + `", "amount_fen": `), nil, 0, ""},
-		{"trailing garbage", "/v1/disbursements", append(js(valid), []byte(" }{")...), nil, 0, ""},
-		{"single quotes", "/v1/disbursements", []byte(`{'amount_fen': 1}`), nil, 0, ""},
+		{"malformed JSON", "/v1/disbursements", []byte(`{"commitment_id": "` + f.commitment + `", "amount_fen": `), nil, bad, "malformed_request"},
+		{"trailing garbage", "/v1/disbursements", append(js(valid), []byte(" }{")...), nil, bad, "malformed_request"},
+		{"single quotes", "/v1/disbursements", []byte(`{'amount_fen': 1}`), nil, bad, "malformed_request"},
 		{"bare string", "/v1/disbursements", []byte(`"hello"`), nil, unprocessable, "validation_failed"},
 		{"null body", "/v1/disbursements", []byte(`null`), nil, unprocessable, "validation_failed"},
 		{"array body", "/v1/disbursements", []byte(`[]`), nil, unprocessable, "validation_failed"},
 		{"empty body", "/v1/disbursements", []byte{}, nil, bad, "malformed_request"},
-		{"deep nesting", "/v1/disbursements", []byte(strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000)), nil, 0, ""},
+		{"deep nesting", "/v1/disbursements", []byte(strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000)), nil, bad, "malformed_request"},
 		{"invalid UTF-8", "/v1/disbursements", []byte("{\"commitment_id\": \"\xff\xfe\"}"), nil, 0, ""},
 		// wrong types
 		{"amount as string", "/v1/disbursements", js(with(valid, "amount_fen", "100")), nil, unprocessable, "validation_failed"},
