@@ -95,12 +95,31 @@ func (r *Record) Canonical() []byte {
 	return append(b, '}')
 }
 
+// appendField appends ,"name":value with value JSON-encoded exactly as
+// encoding/json does (HTML-safe escaping included).
 func appendField(b []byte, name, value string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, name...)
 	b = append(b, '"', ':')
+	if plainJSON(value) { // the common case, and the hot path of the relay
+		b = append(b, '"')
+		b = append(b, value...)
+		return append(b, '"')
+	}
 	v, _ := json.Marshal(value) // a string always marshals
 	return append(b, v...)
+}
+
+// plainJSON reports whether encoding/json writes s as "s" unchanged: only
+// printable ASCII other than the characters it escapes.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // ChainHash links one record to the chain:

@@ -18,13 +18,14 @@ const recordColumns = `position, event_id, stream_id, stream_version, type, sche
 
 func scanRecord(row pgx.Row) (events.Record, error) {
 	var r events.Record
-	var prev, hash []byte
+	var prev, hash, payload []byte // payload as bytes: no JSON validation pass per row
 	err := row.Scan(&r.Position, &r.ID, &r.StreamID, &r.StreamVersion, &r.Type, &r.SchemaVersion, &r.RecordedAt,
 		&r.DonorCode, &r.PartnerCode, &r.Metadata.Actor, &r.Metadata.IdempotencyKey, &r.Metadata.CorrelationID,
-		&r.Metadata.CausationID, &r.Payload, &prev, &hash)
+		&r.Metadata.CausationID, &payload, &prev, &hash)
 	if err != nil {
 		return r, err
 	}
+	r.Payload = payload
 	r.RecordedAt = r.RecordedAt.UTC()
 	if len(prev) != len(r.PrevHash) || len(hash) != len(r.Hash) {
 		return r, fmt.Errorf("event at position %d: hash is not 32 bytes", r.Position)
