@@ -1,0 +1,94 @@
+package balances_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkApply rebuilds the read model from 1,000,000 synthetic but valid
+// events (100 pairings, 2022–2025, ULID ids) in batches of 5000, each batch
+// in its own transaction set up as the runner's (begin, SET LOCAL
+// search_path and synchronous_commit off, Apply, commit), on one
+// connection. Generating the events (batch by batch) and resetting the
+// schema are not timed.
+//
+// It reports events/s (wall clock) and the CPU spent per event by this
+// process (µs-go/event: Apply, pgx, GC) and by the Postgres backend serving
+// it (µs-pg/event), the steadier figures on a shared machine. Run it with:
+//
+//	go test -run '^$' -bench Apply -benchtime 1x ./projections/balances/
+func BenchmarkApply(b *testing.B) {
+	const n, batchSize = 1_000_000, 5000
+	ctx := context.Background()
+	pool := newModel(b)
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Release()
+	var backend int
+	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&backend); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var wall, goCPU, pgCPU time.Duration
+	applied := 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		if err := resetSchema(ctx, pool); err != nil {
+			b.Fatal(err)
+		}
+		g := newGen(42, 20, 5)
+		g.total = n
+		for done := 0; done < n; {
+			// Events are made batch by batch, untimed, so that the live
+			// heap is a batch, as in the runner, not the whole history.
+			b.StopTimer()
+			batch := g.next(min(batchSize, n-done))
+			runtime.GC() // the generator's garbage is not Apply's
+			go0, pg0 := cpuTime(b, backend)
+			start := time.Now()
+			b.StartTimer()
+			if err := applyBatch(ctx, conn, batch); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			wall += time.Since(start)
+			go1, pg1 := cpuTime(b, backend)
+			goCPU, pgCPU = goCPU+go1-go0, pgCPU+pg1-pg0
+			done += len(batch)
+		}
+		applied += n
+	}
+	b.ReportMetric(float64(applied)/wall.Seconds(), "events/s")
+	b.ReportMetric(float64(goCPU.Microseconds())/float64(applied), "µs-go/event")
+	b.ReportMetric(float64(pgCPU.Microseconds())/float64(applied), "µs-pg/event")
+}
+
+// cpuTime is the CPU time (user + system) used so far by this process and
+// by the Postgres backend with the given pid.
+func cpuTime(tb testing.TB, backend int) (self, pg time.Duration) {
+	tb.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", backend))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// Fields after the parenthesised command: state is field 3, utime 14, stime 15.
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	const ticks = 100 // USER_HZ on Linux
+	return self, time.Duration(utime+stime) * time.Second / ticks
+}

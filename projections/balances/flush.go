@@ -1,0 +1,291 @@
+package balances
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// flush writes the batch state in a fixed, small number of statements:
+// a binary COPY per table for the rows the batch created, one UPDATE …
+// FROM unnest per table for the rows it changed, and one additive upsert
+// for pairing_years. Rows are written in id order.
+func (b *batchState) flush(ctx context.Context, tx pgx.Tx) error {
+	steps := []struct {
+		what string
+		do   func(context.Context, pgx.Tx) error
+	}{
+		{"pairings", b.writePairings},
+		{"commitments", b.writeCommitments},
+		{"disbursements", b.writeDisbursements},
+		{"projects", b.writeProjects},
+		{"donations", b.writeDonations},
+		{"secondments", b.writeSecondments},
+		{"pairing_years", b.writeYears},
+	}
+	for _, s := range steps {
+		if err := s.do(ctx, tx); err != nil {
+			return fmt.Errorf("balances: write %s: %w", s.what, err)
+		}
+	}
+	return nil
+}
+
+// split returns the fresh rows and the dirty loaded rows of m, by id.
+func split[T any](m map[string]*T, state func(*T) rowState) (fresh, dirty []*T) {
+	for _, id := range slices.Sorted(maps.Keys(m)) {
+		e := m[id]
+		switch s := state(e); {
+		case s.fresh:
+			fresh = append(fresh, e)
+		case s.dirty:
+			dirty = append(dirty, e)
+		}
+	}
+	return fresh, dirty
+}
+
+// nullDate is t as a SQL date, NULL for the zero time.
+func nullDate(t time.Time) pgtype.Date {
+	return pgtype.Date{Time: t, Valid: !t.IsZero()}
+}
+
+// writePairings copies the pairings the batch established.
+func (b *batchState) writePairings(ctx context.Context, tx pgx.Tx) error {
+	w := newCopyRows("pairings", "pairing_id", "donor_code", "donor_name", "donor_short_name", "partner_code", "partner_name",
+		"partner_short_name", "programme", "agreement_doc_no", "valid_from", "valid_to")
+	for _, id := range slices.Sorted(maps.Keys(b.pairings)) {
+		p := b.pairings[id]
+		w.row()
+		w.text(p.PairingID)
+		w.text(p.Donor.Code)
+		w.text(p.Donor.Name)
+		w.text(p.Donor.ShortName)
+		w.text(p.Partner.Code)
+		w.text(p.Partner.Name)
+		w.text(p.Partner.ShortName)
+		w.text(string(p.Programme))
+		w.text(p.AgreementDocNo)
+		w.date(p.ValidFrom.Time())
+		w.date(p.ValidTo.Time())
+	}
+	return w.send(ctx, tx)
+}
+
+// writeCommitments copies the new commitments and updates the adjusted
+// amounts of the earlier ones the batch adjusted.
+func (b *batchState) writeCommitments(ctx context.Context, tx pgx.Tx) error {
+	fresh, dirty := split(b.commitments, func(c *commitment) rowState { return c.rowState })
+	w := newCopyRows("commitments", "commitment_id", "pairing_id", "project_id", "budget_year", "source_level", "doc_no",
+		"batch", "business_date", "amount_fen", "adjusted_fen")
+	for _, c := range fresh {
+		w.row()
+		w.text(c.id)
+		w.text(c.pairingID)
+		w.textOrNull(c.projectID)
+		w.int4(c.budgetYear)
+		w.text(c.sourceLevel)
+		w.text(c.docNo)
+		w.text(c.batch)
+		w.date(c.businessDate)
+		w.int8(c.amountFen)
+		w.int8(c.adjustedFen)
+	}
+	if err := w.send(ctx, tx); err != nil {
+		return err
+	}
+	if len(dirty) == 0 {
+		return nil
+	}
+	ids, adjusted := make([]string, len(dirty)), make([]int64, len(dirty))
+	for i, c := range dirty {
+		ids[i], adjusted[i] = c.id, c.adjustedFen
+	}
+	_, err := tx.Exec(ctx, `UPDATE commitments AS c SET adjusted_fen = u.adjusted
+		FROM unnest($1::text[], $2::bigint[]) AS u(id, adjusted) WHERE c.commitment_id = u.id`, planned, ids, adjusted)
+	return err
+}
+
+// writeDisbursements copies the new disbursements and updates the
+// reversals and receipts of the earlier ones.
+func (b *batchState) writeDisbursements(ctx context.Context, tx pgx.Tx) error {
+	fresh, dirty := split(b.disbursements, func(d *disbursement) rowState { return d.rowState })
+	w := newCopyRows("disbursements", "commitment_id", "disbursement_id", "pairing_id", "business_date", "amount_fen",
+		"payee_name", "payee_credit_code", "voucher_no", "over_commitment_justification", "over_commitment_approved_by",
+		"reversed_entry_error_fen", "reversed_funds_returned_fen", "receipt_confirmed_date", "receipt_ref")
+	for _, d := range fresh {
+		w.row()
+		w.text(d.commitmentID)
+		w.text(d.id)
+		w.text(d.pairingID)
+		w.date(d.businessDate)
+		w.int8(d.amountFen)
+		w.text(d.payeeName)
+		w.text(d.payeeCreditCode)
+		w.text(d.voucherNo)
+		w.textPtr(d.overJustify)
+		w.textPtr(d.overApprovedBy)
+		w.int8(d.reversedEntryErrorFen)
+		w.int8(d.reversedFundsReturnedFen)
+		w.date(d.receiptDate)
+		if d.confirmed() {
+			w.text(d.receiptRef)
+		} else {
+			w.null()
+		}
+	}
+	if err := w.send(ctx, tx); err != nil {
+		return err
+	}
+	if len(dirty) == 0 {
+		return nil
+	}
+	n := len(dirty)
+	cids, ids, ee, fr := make([]string, n), make([]string, n), make([]int64, n), make([]int64, n)
+	dates, refs := make([]pgtype.Date, n), make([]pgtype.Text, n)
+	for i, d := range dirty {
+		cids[i], ids[i], ee[i], fr[i] = d.commitmentID, d.id, d.reversedEntryErrorFen, d.reversedFundsReturnedFen
+		dates[i], refs[i] = nullDate(d.receiptDate), pgtype.Text{String: d.receiptRef, Valid: d.confirmed()}
+	}
+	_, err := tx.Exec(ctx, `UPDATE disbursements AS d SET reversed_entry_error_fen = u.ee, reversed_funds_returned_fen = u.fr,
+		receipt_confirmed_date = u.received, receipt_ref = u.ref
+		FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::date[], $6::text[])
+			AS u(commitment_id, id, ee, fr, received, ref)
+		WHERE d.commitment_id = u.commitment_id AND d.disbursement_id = u.id`, planned, cids, ids, ee, fr, dates, refs)
+	return err
+}
+
+// writeProjects copies the new projects and updates the latest progress of
+// the earlier ones.
+func (b *batchState) writeProjects(ctx context.Context, tx pgx.Tx) error {
+	fresh, dirty := split(b.projects, func(p *project) rowState { return p.rowState })
+	w := newCopyRows("projects", "project_id", "pairing_id", "name", "sector", "delivery_mode", "planned_total_fen",
+		"plan_year", "business_date", "status", "as_of", "completed_investment_fen")
+	for _, p := range fresh {
+		w.row()
+		w.text(p.id)
+		w.text(p.pairingID)
+		w.text(p.name)
+		w.text(p.sector)
+		w.text(p.deliveryMode)
+		w.int8(p.plannedTotalFen)
+		w.int4(p.planYear)
+		w.date(p.businessDate)
+		w.text(p.status)
+		w.date(p.asOf)
+		w.int8(p.completedInvestmentFen)
+	}
+	if err := w.send(ctx, tx); err != nil {
+		return err
+	}
+	if len(dirty) == 0 {
+		return nil
+	}
+	n := len(dirty)
+	ids, status, asOf, inv := make([]string, n), make([]string, n), make([]pgtype.Date, n), make([]int64, n)
+	for i, p := range dirty {
+		ids[i], status[i], asOf[i], inv[i] = p.id, p.status, nullDate(p.asOf), p.completedInvestmentFen
+	}
+	_, err := tx.Exec(ctx, `UPDATE projects AS p SET status = u.status, as_of = u.as_of, completed_investment_fen = u.inv
+		FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[]) AS u(id, status, as_of, inv)
+		WHERE p.project_id = u.id`, planned, ids, status, asOf, inv)
+	return err
+}
+
+// writeDonations copies the new donations (never updated).
+func (b *batchState) writeDonations(ctx context.Context, tx pgx.Tx) error {
+	fresh, _ := split(b.donations, func(d *donation) rowState { return d.rowState })
+	w := newCopyRows("donations", "donation_id", "pairing_id", "kind", "business_date", "amount_fen")
+	for _, d := range fresh {
+		w.row()
+		w.text(d.id)
+		w.text(d.pairingID)
+		w.text(d.kind)
+		w.date(d.businessDate)
+		w.int8(d.amountFen)
+	}
+	return w.send(ctx, tx)
+}
+
+// writeSecondments copies the new secondments and updates the ends and
+// reversals of the earlier ones.
+func (b *batchState) writeSecondments(ctx context.Context, tx pgx.Tx) error {
+	fresh, dirty := split(b.secondments, func(s *secondment) rowState { return s.rowState })
+	w := newCopyRows("secondments", "secondment_id", "pairing_id", "category", "start_date", "planned_end_date", "end_date",
+		"reversed")
+	for _, sec := range fresh {
+		w.row()
+		w.text(sec.id)
+		w.text(sec.pairingID)
+		w.text(sec.category)
+		w.date(sec.startDate)
+		w.date(sec.plannedEndDate)
+		w.date(sec.endDate)
+		w.boolean(sec.reversed)
+	}
+	if err := w.send(ctx, tx); err != nil {
+		return err
+	}
+	if len(dirty) == 0 {
+		return nil
+	}
+	n := len(dirty)
+	ids, ends, reversed := make([]string, n), make([]pgtype.Date, n), make([]bool, n)
+	for i, s := range dirty {
+		ids[i], ends[i], reversed[i] = s.id, nullDate(s.endDate), s.reversed
+	}
+	_, err := tx.Exec(ctx, `UPDATE secondments AS s SET end_date = u.end_date, reversed = u.reversed
+		FROM unnest($1::text[], $2::date[], $3::boolean[]) AS u(id, end_date, reversed)
+		WHERE s.secondment_id = u.id`, planned, ids, ends, reversed)
+	return err
+}
+
+// upsertYearsSQL adds one row of deltas per (pairing, year) to pairing_years.
+var upsertYearsSQL = func() string {
+	var cols, params, sets []string
+	for i, c := range counterColumns {
+		cols = append(cols, c)
+		params = append(params, fmt.Sprintf("$%d::bigint[]", i+3))
+		sets = append(sets, fmt.Sprintf("%s = pairing_years.%s + EXCLUDED.%s", c, c, c))
+	}
+	return "INSERT INTO pairing_years (pairing_id, year, " + strings.Join(cols, ", ") + ")\n" +
+		"SELECT * FROM unnest($1::text[], $2::int[], " + strings.Join(params, ", ") + ")\n" +
+		"ON CONFLICT (pairing_id, year) DO UPDATE SET " + strings.Join(sets, ", ")
+}()
+
+// writeYears adds the batch's deltas to pairing_years in one upsert, a row
+// per (pairing, year) the batch touched.
+func (b *batchState) writeYears(ctx context.Context, tx pgx.Tx) error {
+	if len(b.years) == 0 {
+		return nil
+	}
+	ks := slices.SortedFunc(maps.Keys(b.years), func(x, y yearKey) int {
+		return cmp.Or(strings.Compare(x.pairingID, y.pairingID), cmp.Compare(x.year, y.year))
+	})
+	n := len(ks)
+	ids, years := make([]string, n), make([]int32, n)
+	args := make([]any, 0, 3+nCounters)
+	var cols [nCounters][]int64
+	for c := range cols {
+		cols[c] = make([]int64, n)
+	}
+	for i, k := range ks {
+		ids[i], years[i] = k.pairingID, int32(k.year)
+		for c, v := range b.years[k] {
+			cols[c][i] = v
+		}
+	}
+	args = append(args, planned, ids, years)
+	for c := range cols {
+		args = append(args, cols[c])
+	}
+	_, err := tx.Exec(ctx, upsertYearsSQL, args...)
+	return err
+}

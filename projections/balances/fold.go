@@ -1,0 +1,99 @@
+package balances
+
+import (
+	"fmt"
+
+	"github.com/aidledger/aidledger/events"
+)
+
+// fold applies one event to the batch state. Events the read model does
+// not use (AnnualTargetsSet, types added later) are ignored.
+func (b *batchState) fold(ev events.Event) error {
+	switch e := ev.(type) {
+	case events.PairingEstablished:
+		if _, dup := b.pairings[e.PairingID]; dup || e.PairingID == "" {
+			return fmt.Errorf("%w: pairing %q established twice or without an id", ErrInconsistent, e.PairingID)
+		}
+		b.pairings[e.PairingID] = e
+	case events.FundsCommitted:
+		return b.fundsCommitted(e)
+	case events.CommitmentAdjusted:
+		return b.commitmentAdjusted(e)
+	case events.FundsDisbursed:
+		return b.fundsDisbursed(e)
+	case events.DisbursementReversed:
+		return b.disbursementReversed(e)
+	case events.FundsReceiptConfirmed:
+		return b.receiptConfirmed(e)
+	case events.DonationReceived:
+		return b.donationReceived(e)
+	case events.DonationReversed:
+		return b.donationReversed(e)
+	case events.ProductPurchased:
+		b.add(e.PairingID, e.CompletedDate.Year(), cPurchasesFen, e.AmountFen)
+	case events.PurchaseReversed:
+		return b.entryReversed(e.EntryReversal, cPurchasesReversedFen)
+	case events.SalesFacilitated:
+		b.add(e.PairingID, e.PeriodTo.Year(), cSalesFen, e.AmountFen)
+	case events.SaleReversed:
+		return b.entryReversed(e.EntryReversal, cSalesReversedFen)
+	case events.SecondmentStarted:
+		return b.secondmentStarted(e)
+	case events.SecondmentEnded:
+		return b.secondmentEnded(e)
+	case events.SecondmentReversed:
+		return b.secondmentReversed(e)
+	case events.VisitConducted:
+		if len(e.PairingIDList) == 0 {
+			return fmt.Errorf("%w: visit %s lists no pairing", ErrInconsistent, e.VisitID)
+		}
+		for _, p := range e.PairingIDList {
+			b.add(p, e.StartDate.Year(), cVisits, 1)
+		}
+	case events.VisitReversed:
+		y, err := reversalYear(e.Reason, e.BusinessDate, e.OriginalDate)
+		if err != nil {
+			return err
+		}
+		for _, p := range e.PairingIDList {
+			b.add(p, y, cVisits, -1)
+		}
+	case events.AidProjectRegistered:
+		return b.projectRegistered(e)
+	case events.ProjectProgressReported:
+		return b.progressReported(e)
+	}
+	return nil
+}
+
+// reversalYear is the fiscal year a reversal counts in: the original's for
+// entry_error, its own for funds_returned.
+func reversalYear(reason events.ReversalReason, own, original events.Date) (int, error) {
+	switch reason {
+	case events.ReasonEntryError:
+		if original.IsZero() {
+			return 0, fmt.Errorf("%w: entry_error reversal without the original's date", ErrInconsistent)
+		}
+		return original.Year(), nil
+	case events.ReasonFundsReturned:
+		if own.IsZero() {
+			return 0, fmt.Errorf("%w: reversal without a business date", ErrInconsistent)
+		}
+		return own.Year(), nil
+	}
+	return 0, fmt.Errorf("%w: unknown reversal reason %q", ErrInconsistent, reason)
+}
+
+// entryReversed counts a purchase or sale reversal (single pairing, no
+// lookup: the event carries the original's date) in counter c.
+func (b *batchState) entryReversed(e events.EntryReversal, c counter) error {
+	if len(e.PairingIDList) != 1 || e.AmountFen <= 0 {
+		return fmt.Errorf("%w: reversal of %s must name one pairing and a positive amount", ErrInconsistent, e.OriginalID)
+	}
+	y, err := reversalYear(e.Reason, e.BusinessDate, e.OriginalDate)
+	if err != nil {
+		return err
+	}
+	b.add(e.PairingIDList[0], y, c, e.AmountFen)
+	return nil
+}

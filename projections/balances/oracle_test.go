@@ -1,0 +1,217 @@
+package balances_test
+
+import (
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/projections/balances"
+)
+
+// oracle computes the read model's stored figures straight from a whole
+// event list, the slow and obvious way (no incremental state, day-by-day
+// person-days), to check Apply against.
+type oracle struct {
+	years       map[oracleKey]*balances.Figures
+	commitments map[string]*balances.CommitmentTotals
+	disbs       map[string]*balances.Disbursement
+}
+
+type oracleKey struct {
+	pairing string
+	year    int
+}
+
+func (o *oracle) at(pairing string, year int) *balances.Figures {
+	k := oracleKey{pairing, year}
+	if o.years[k] == nil {
+		o.years[k] = &balances.Figures{}
+	}
+	return o.years[k]
+}
+
+// rawFigures lists the stored (not derived) figures of f, in a fixed order.
+func rawFigures(f *balances.Figures) []int64 {
+	return []int64{f.Fiscal.CommitmentCount, f.Fiscal.CommittedFen, f.Fiscal.AdjustedFen, f.Fiscal.DisbursementCount,
+		f.Fiscal.DisbursedFen, f.Fiscal.ReversedEntryErrorFen, f.Fiscal.ReversedFundsReturnedFen, f.Fiscal.ReceiptsConfirmed,
+		f.Fiscal.ReceiptsConfirmedFen, f.Fiscal.OverCommitmentDisbursements, f.Fiscal.OverCommitmentFen,
+		f.Social.CashFen, f.Social.CashReversedFen, f.Social.InKindFen, f.Social.InKindReversedFen,
+		f.Consumption.PurchasesFen, f.Consumption.PurchasesReversedFen, f.Consumption.SalesFen, f.Consumption.SalesReversedFen,
+		f.Staff.Cadre, f.Staff.Teacher, f.Staff.Doctor, f.Staff.Agronomist, f.Staff.Technician, f.Staff.PersonDays,
+		f.Visits, f.Projects.Registered, f.Projects.PlannedTotalFen, f.Projects.Completed, f.Projects.CompletedInvestmentFen}
+}
+
+func newOracle(evs []projections.Event) *oracle {
+	o := &oracle{years: map[oracleKey]*balances.Figures{}, commitments: map[string]*balances.CommitmentTotals{},
+		disbs: map[string]*balances.Disbursement{}}
+
+	// Index the originals and the final facts about them.
+	commitments := map[string]events.FundsCommitted{}
+	disbs := map[string]events.FundsDisbursed{}
+	donations := map[string]events.DonationReceived{}
+	secondments := map[string]events.SecondmentStarted{}
+	ended := map[string]events.Date{}
+	reversedSec := map[string]bool{}
+	reversedVisit := map[string]bool{}
+	projects := map[string]events.AidProjectRegistered{}
+	latest := map[string]events.ProjectProgressReported{}
+	confirmed := map[string]bool{}
+	entryErrors := map[string]int64{} // disbursement → Σ entry_error reversals
+	var order []string                // secondments and projects in order
+	for _, ev := range evs {
+		switch e := ev.Data.(type) {
+		case events.FundsCommitted:
+			commitments[e.CommitmentID] = e
+		case events.FundsDisbursed:
+			disbs[e.DisbursementID] = e
+		case events.DisbursementReversed:
+			if e.Reason == events.ReasonEntryError {
+				entryErrors[e.DisbursementID] += e.AmountFen
+			}
+		case events.FundsReceiptConfirmed:
+			confirmed[e.DisbursementID] = true
+		case events.DonationReceived:
+			donations[e.DonationID] = e
+		case events.SecondmentStarted:
+			secondments[e.SecondmentID] = e
+			order = append(order, e.SecondmentID)
+		case events.SecondmentEnded:
+			ended[e.SecondmentID] = e.EndDate
+		case events.SecondmentReversed:
+			reversedSec[e.OriginalID] = true
+		case events.VisitReversed:
+			reversedVisit[e.OriginalID] = true
+		case events.AidProjectRegistered:
+			projects[e.ProjectID] = e
+			order = append(order, e.ProjectID)
+		case events.ProjectProgressReported:
+			latest[e.ProjectID] = e
+		}
+	}
+	year := func(reason events.ReversalReason, own, original events.Date) int {
+		if reason == events.ReasonEntryError {
+			return original.Year()
+		}
+		return own.Year()
+	}
+
+	for _, ev := range evs {
+		switch e := ev.Data.(type) {
+		case events.FundsCommitted:
+			f := o.at(e.PairingID, e.BudgetYear)
+			f.Fiscal.CommitmentCount++
+			f.Fiscal.CommittedFen += e.AmountFen
+			o.commitments[e.CommitmentID] = &balances.CommitmentTotals{AmountFen: e.AmountFen}
+		case events.CommitmentAdjusted:
+			c := commitments[e.CommitmentID]
+			o.at(c.PairingID, c.BudgetYear).Fiscal.AdjustedFen += e.DeltaFen
+			o.commitments[e.CommitmentID].AdjustedFen += e.DeltaFen
+		case events.FundsDisbursed:
+			f := o.at(e.PairingID, e.BusinessDate.Year())
+			f.Fiscal.DisbursementCount++
+			f.Fiscal.DisbursedFen += e.AmountFen
+			t := o.commitments[e.CommitmentID]
+			t.DisbursementCount++
+			t.DisbursedFen += e.AmountFen
+			d := &balances.Disbursement{DisbursementID: e.DisbursementID, AmountFen: e.AmountFen}
+			o.disbs[e.DisbursementID] = d
+			if e.OverCommitment != nil {
+				f.Fiscal.OverCommitmentDisbursements++
+				f.Fiscal.OverCommitmentFen += e.AmountFen
+				t.OverCommitmentDisbursements++
+				t.OverCommitmentFen += e.AmountFen
+			}
+			if confirmed[e.DisbursementID] && e.AmountFen > entryErrors[e.DisbursementID] {
+				net := e.AmountFen - entryErrors[e.DisbursementID]
+				f.Fiscal.ReceiptsConfirmed++
+				f.Fiscal.ReceiptsConfirmedFen += net
+				t.ReceiptsConfirmed++
+				t.ReceiptsConfirmedFen += net
+			}
+		case events.DisbursementReversed:
+			orig := disbs[e.DisbursementID]
+			t, d := o.commitments[e.CommitmentID], o.disbs[e.DisbursementID]
+			if e.Reason == events.ReasonEntryError {
+				o.at(orig.PairingID, orig.BusinessDate.Year()).Fiscal.ReversedEntryErrorFen += e.AmountFen
+				t.ReversedEntryErrorFen += e.AmountFen
+				d.ReversedEntryErrorFen += e.AmountFen
+			} else {
+				o.at(orig.PairingID, e.BusinessDate.Year()).Fiscal.ReversedFundsReturnedFen += e.AmountFen
+				t.ReversedFundsReturnedFen += e.AmountFen
+				d.ReversedFundsReturnedFen += e.AmountFen
+			}
+		case events.FundsReceiptConfirmed:
+			o.disbs[e.DisbursementID].ReceiptConfirmedDate = e.ReceivedDate
+		case events.DonationReceived:
+			f := o.at(e.PairingID, e.BusinessDate.Year())
+			if e.Kind == events.DonationCash {
+				f.Social.CashFen += e.AmountFen
+			} else {
+				f.Social.InKindFen += e.AmountFen
+			}
+		case events.DonationReversed:
+			orig := donations[e.OriginalID]
+			f := o.at(orig.PairingID, year(e.Reason, e.BusinessDate, orig.BusinessDate))
+			if orig.Kind == events.DonationCash {
+				f.Social.CashReversedFen += e.AmountFen
+			} else {
+				f.Social.InKindReversedFen += e.AmountFen
+			}
+		case events.ProductPurchased:
+			o.at(e.PairingID, e.CompletedDate.Year()).Consumption.PurchasesFen += e.AmountFen
+		case events.PurchaseReversed:
+			o.at(e.PairingIDList[0], year(e.Reason, e.BusinessDate, e.OriginalDate)).Consumption.PurchasesReversedFen += e.AmountFen
+		case events.SalesFacilitated:
+			o.at(e.PairingID, e.PeriodTo.Year()).Consumption.SalesFen += e.AmountFen
+		case events.SaleReversed:
+			o.at(e.PairingIDList[0], year(e.Reason, e.BusinessDate, e.OriginalDate)).Consumption.SalesReversedFen += e.AmountFen
+		case events.VisitConducted:
+			if !reversedVisit[e.VisitID] {
+				for _, p := range e.PairingIDList {
+					o.at(p, e.StartDate.Year()).Visits++
+				}
+			}
+		}
+	}
+
+	for _, id := range order {
+		if s, ok := secondments[id]; ok {
+			if reversedSec[id] {
+				continue
+			}
+			f := o.at(s.PairingID, s.StartDate.Year())
+			switch s.Category {
+			case events.StaffCadre:
+				f.Staff.Cadre++
+			case events.StaffTeacher:
+				f.Staff.Teacher++
+			case events.StaffDoctor:
+				f.Staff.Doctor++
+			case events.StaffAgronomist:
+				f.Staff.Agronomist++
+			case events.StaffTechnician:
+				f.Staff.Technician++
+			}
+			until, ok := ended[id]
+			if !ok {
+				until = s.PlannedEndDate
+			}
+			if until.IsZero() {
+				until = events.DateOf(s.StartDate.Year(), 12, 31)
+			}
+			for d := s.StartDate; !d.After(until); d = d.AddDays(1) {
+				o.at(s.PairingID, d.Year()).Staff.PersonDays++
+			}
+			continue
+		}
+		p := projects[id]
+		f := o.at(p.PairingID, p.PlanYear)
+		f.Projects.Registered++
+		f.Projects.PlannedTotalFen += p.PlannedTotalFen
+		if r, ok := latest[id]; ok {
+			if r.Status.Done() {
+				f.Projects.Completed++
+			}
+			f.Projects.CompletedInvestmentFen += r.CompletedInvestmentFen
+		}
+	}
+	return o
+}
