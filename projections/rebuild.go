@@ -1,0 +1,220 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// ErrRebuildRunning: another Rebuild of the same projection holds its lock.
+var ErrRebuildRunning = errors.New("a rebuild of this projection is already running")
+
+// DefaultRebuildBatch is Rebuild's default batch: events per transaction
+// and per Projection.Apply call.
+const DefaultRebuildBatch = 5000
+
+// maxRebuildDiffs caps, per table, the differing rows a RebuildResult
+// lists.
+const maxRebuildDiffs = 100
+
+// RebuildConfig configures Rebuild.
+type RebuildConfig struct {
+	Pool *pgxpool.Pool
+	// NATSURL and Stream ("" means DefaultStream) locate the ledger stream.
+	NATSURL string
+	Stream  string
+	// Projection is the read model to rebuild.
+	Projection Projection
+	// BatchSize is how many events go into one transaction and one
+	// Projection.Apply call; 0 means DefaultRebuildBatch.
+	BatchSize int
+	// Progress, if not nil, is called after each batch commits with the
+	// rebuilt schema's position and the position it is heading for.
+	Progress func(done, total int64)
+	// Logger receives progress logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// RebuildResult is what Rebuild did.
+type RebuildResult struct {
+	// Position is where the switch-over happened: the live read model's
+	// position afterwards, and where both checksums were taken.
+	Position int64
+	// Events is how many events were read from the stream and applied;
+	// Unknown of them were skipped as types or versions this build does
+	// not know.
+	Events, Unknown int64
+	// Duration is the whole rebuild, switch-over included.
+	Duration time.Duration
+	// Live is the checksum of the read model that was live, Rebuilt that of
+	// the one that replaced it, both at Position (their Schema fields name
+	// the schemas as they were then: proj_<name> and proj_<name>_rebuild).
+	// Live is zero (and Match false) when there was no live read model.
+	Live, Rebuilt Digest
+	// Match reports Live.Equal(Rebuilt): the live read model was exactly
+	// what its events give. A mismatch means the projection changed (a
+	// fix, a new table) or the live model is wrong; it does not stop the
+	// switch-over — the rebuilt model is the correct one for this build.
+	Match bool
+	// Diffs, when Match is false, lists differing rows (live is A, rebuilt
+	// is B), at most 100 per table.
+	Diffs []RowDiff
+}
+
+// Rebuild rebuilds a projection from the first event of the stream and
+// makes the result live:
+//
+//  1. it creates the schema "proj_<name>_rebuild" afresh (dropping any
+//     left over) and migrates it;
+//  2. it reads the stream from sequence 1 to its last sequence with an
+//     ordered consumer, verifying and decoding on every core, and applies
+//     the events BatchSize at a time, one transaction per batch, through
+//     the same apply step as the live runner;
+//  3. it catches the rebuilt schema up to the live checkpoint, which has
+//     moved meanwhile, without any lock;
+//  4. it switches over in ONE transaction, holding the live schema's
+//     advisory lock (the live runner waits; readers do not): it brings
+//     both schemas to the same position — the rebuilt one to the live
+//     checkpoint, or the live one to the rebuilt position if the live one
+//     lags — takes both checksums there (and the differing rows if they
+//     disagree), renames proj_<name> to proj_<name>_old and
+//     proj_<name>_rebuild to proj_<name>, and drops the old schema.
+//
+// The stream must hold every event from sequence 1 (no limits, no purge);
+// a missing sequence is an error. Only one Rebuild of a projection runs at
+// a time (ErrRebuildRunning); live runners may run throughout.
+//
+// A reader never finds the schema missing or empty: until the commit it
+// sees the old tables, after it the new ones (a query that arrives during
+// the switch waits for it, then reads the new tables). A live runner's
+// apply step that was waiting for the lock continues on the new schema. If
+// Rebuild fails before the switch-over the live read model is untouched and
+// the rebuild schema is dropped.
+func Rebuild(ctx context.Context, cfg RebuildConfig) (RebuildResult, error) {
+	start := time.Now()
+	var res RebuildResult
+	p := cfg.Projection
+	if err := checkName(p); err != nil {
+		return res, fmt.Errorf("rebuild: %w", err)
+	}
+	if cfg.Pool == nil || cfg.NATSURL == "" {
+		return res, errors.New("rebuild: Pool and NATSURL are required")
+	}
+	if cfg.Stream == "" {
+		cfg.Stream = DefaultStream
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = DefaultRebuildBatch
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("projection", p.Name())
+
+	// One rebuild of a projection at a time: the session lock lives as long
+	// as this connection.
+	lockConn, err := cfg.Pool.Acquire(ctx)
+	if err != nil {
+		return res, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	}
+	defer lockConn.Release()
+	var locked bool
+	if err := lockConn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", lockKey("rebuild", Schema(p))).Scan(&locked); err != nil {
+		return res, fmt.Errorf("rebuild %s: lock: %w", p.Name(), err)
+	}
+	if !locked {
+		return res, fmt.Errorf("rebuild %s: %w", p.Name(), ErrRebuildRunning)
+	}
+	defer lockConn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey("rebuild", Schema(p))) //nolint:errcheck // released with the session anyway
+
+	nc, err := connect(cfg.NATSURL, "aidledger-rebuild-"+p.Name())
+	if err != nil {
+		return res, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return res, fmt.Errorf("rebuild %s: jetstream: %w", p.Name(), err)
+	}
+	r := streamReader{js: js, stream: cfg.Stream}
+	total, err := r.lastSeq(ctx)
+	if err != nil {
+		return res, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	}
+
+	target := rebuildSchema(p)
+	if _, err := cfg.Pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+ident(target)+" CASCADE"); err != nil {
+		return res, fmt.Errorf("rebuild %s: drop %s: %w", p.Name(), target, err)
+	}
+	switched := false
+	defer func() {
+		if !switched {
+			_, _ = cfg.Pool.Exec(context.WithoutCancel(ctx), "DROP SCHEMA IF EXISTS "+ident(target)+" CASCADE")
+		}
+	}()
+	if err := migrateSchema(ctx, cfg.Pool, target, p); err != nil {
+		return res, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	}
+
+	ap := &applier{p: p, schema: target, source: r}
+	counted := func(ar applyResult) {
+		res.Events += ar.Checkpoint - ar.From
+		res.Unknown += int64(ar.Unknown)
+		if cfg.Progress != nil {
+			cfg.Progress(ar.Checkpoint, max(total, ar.Checkpoint))
+		}
+	}
+	log.Info("rebuilding from the stream", "events", total, "schema", target)
+	if err := replay(ctx, cfg.Pool, r, ap, 1, total, cfg.BatchSize, counted); err != nil {
+		return res, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	}
+
+	// Close in on the live checkpoint without holding its lock, so that the
+	// switch-over, which holds it, has little left to apply.
+	done := total
+	for range 3 {
+		live, err := liveCheckpoint(ctx, cfg.Pool, p)
+		if err != nil {
+			return res, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+		}
+		if live <= done {
+			break
+		}
+		total = live
+		if err := replay(ctx, cfg.Pool, r, ap, done+1, live, cfg.BatchSize, counted); err != nil {
+			return res, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+		}
+		done = live
+	}
+
+	sw, err := switchOver(ctx, cfg.Pool, p, r)
+	if err != nil {
+		return res, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	}
+	switched = true
+	res.Events += sw.caughtUp
+	res.Unknown += sw.unknown
+	res.Position, res.Live, res.Rebuilt, res.Diffs = sw.position, sw.live, sw.rebuilt, sw.diffs
+	res.Match = sw.live.Equal(sw.rebuilt)
+	res.Duration = time.Since(start)
+	log.Info("rebuilt", "position", res.Position, "events", res.Events, "duration", res.Duration, "match", res.Match)
+	return res, nil
+}
+
+// liveCheckpoint is the live schema's checkpoint, 0 if it does not exist.
+func liveCheckpoint(ctx context.Context, pool *pgxpool.Pool, p Projection) (int64, error) {
+	var exists bool
+	if err := pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", Schema(p)).Scan(&exists); err != nil {
+		return 0, fmt.Errorf("live schema: %w", err)
+	}
+	if !exists {
+		return 0, nil
+	}
+	return Position(ctx, pool, p)
+}
