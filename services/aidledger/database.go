@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/dbmigrate"
 	"github.com/aidledger/aidledger/services/pgcluster"
@@ -65,6 +66,11 @@ func openDatabase(ctx context.Context, f DatabaseFlags, log *slog.Logger) (*data
 	}
 	if err == nil {
 		err = dbmigrate.Apply(ctx, pool, migrations...)
+	}
+	for _, p := range readModels() {
+		if err == nil {
+			err = projections.Migrate(ctx, pool, p)
+		}
 	}
 	if err != nil {
 		if pool != nil {

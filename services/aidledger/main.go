@@ -1,12 +1,16 @@
 // Command aidledger is the ledger's single binary: the HTTP API, the
 // migrations and the operator's tools, as subcommands.
 //
-//	aidledger serve --http 127.0.0.1:8080 [--database-url URL]
+//	aidledger demo                       everything, embedded, with demo data
+//	aidledger serve --http 127.0.0.1:8080 [--database-url URL] [--nats-url URL]
+//	aidledger relay | project            the relay or the projector alone
+//	aidledger replay --projection NAME   rebuild a read model
 //	aidledger migrate [--database-url URL]
 //	aidledger token create --role R [--donor CODE | --partner CODE] --name NAME
 //
 // Without --database-url (or DATABASE_URL) the ledger starts a private
-// PostgreSQL cluster from the machine's binaries under --data-dir.
+// PostgreSQL cluster from the machine's binaries under --data-dir; without
+// --nats-url (or NATS_URL) an embedded NATS server with JetStream.
 package main
 
 import (
@@ -28,7 +32,11 @@ type DatabaseFlags struct {
 
 // CLI is the command line.
 type CLI struct {
-	Serve   ServeCmd   `cmd:"" help:"Serve the HTTP API (applies migrations first)."`
+	Demo    DemoCmd    `cmd:"" help:"Run everything on embedded defaults with demo data (the quickest start)."`
+	Serve   ServeCmd   `cmd:"" help:"Serve the HTTP API with the relay and the projector (applies migrations first)."`
+	Relay   RelayCmd   `cmd:"" help:"Publish committed events to NATS JetStream, in position order."`
+	Project ProjectCmd `cmd:"" help:"Keep every read model up to date from the stream."`
+	Replay  ReplayCmd  `cmd:"" help:"Rebuild a read model from the stream and switch over atomically."`
 	Migrate MigrateCmd `cmd:"" help:"Apply the database migrations and exit."`
 	Token   TokenCmd   `cmd:"" help:"Manage API tokens."`
 }

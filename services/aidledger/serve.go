@@ -3,31 +3,84 @@ package main
 import (
 	"context"
 	"log/slog"
-
-	"github.com/aidledger/aidledger/events/eventstore"
-	"github.com/aidledger/aidledger/services/api"
-	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/ledger"
 )
 
-// ServeCmd serves the HTTP API.
+// ServeCmd serves the HTTP API, and by default also runs the relay and the
+// projector in the same process.
 type ServeCmd struct {
 	DatabaseFlags
-	HTTP string `name:"http" default:"127.0.0.1:8080" help:"Address to serve HTTP on."`
+	NATSFlags
+	HTTP        string `name:"http" default:"127.0.0.1:8080" help:"Address to serve HTTP on."`
+	NoRelay     bool   `name:"no-relay" help:"Do not run the relay here (run 'aidledger relay' elsewhere)."`
+	NoProjector bool   `name:"no-projector" help:"Do not run the projector here (run 'aidledger project' elsewhere)."`
 }
 
 // Run serves until interrupted.
 func (c *ServeCmd) Run(ctx context.Context, log *slog.Logger) error {
-	db, err := openDatabase(ctx, c.DatabaseFlags, log)
+	s, err := openStack(ctx, log, c.DatabaseFlags, c.NATSFlags)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	store := eventstore.New(db.Pool)
-	srv := api.New(api.Config{Pool: db.Pool, Store: store, Ledger: ledger.New(store, ledger.Config{}),
-		Tokens: auth.NewTokens(db.Pool), Logger: log})
-	log.Info("serving the ledger API", "addr", "http://"+c.HTTP, "openapi", "http://"+c.HTTP+"/v1/openapi.json")
-	return srv.ListenAndServe(ctx, c.HTTP)
+	defer s.Close()
+	return s.serve(ctx, c.HTTP, !c.NoRelay, !c.NoProjector)
+}
+
+// serve runs the API and, if asked, the relay and the projector.
+func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector bool) error {
+	parts := map[string]func(context.Context) error{}
+	if withRelay {
+		r, err := s.newRelay()
+		if err != nil {
+			return err
+		}
+		parts["relay"] = r.Run
+	}
+	if withProjector {
+		parts["projector"] = s.runProjector
+	}
+	srv := s.newAPI()
+	parts["http"] = func(ctx context.Context) error {
+		s.log.Info("serving the ledger API", "addr", "http://"+addr, "openapi", "http://"+addr+"/v1/openapi.json",
+			"relay", withRelay, "projector", withProjector)
+		return srv.ListenAndServe(ctx, addr)
+	}
+	return runAll(ctx, parts)
+}
+
+// RelayCmd runs the relay alone.
+type RelayCmd struct {
+	DatabaseFlags
+	NATSFlags
+}
+
+// Run relays committed events to JetStream until interrupted.
+func (c *RelayCmd) Run(ctx context.Context, log *slog.Logger) error {
+	s, err := openStack(ctx, log, c.DatabaseFlags, c.NATSFlags)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	r, err := s.newRelay()
+	if err != nil {
+		return err
+	}
+	return runAll(ctx, map[string]func(context.Context) error{"relay": r.Run})
+}
+
+// ProjectCmd runs every projection alone.
+type ProjectCmd struct {
+	DatabaseFlags
+	NATSFlags
+}
+
+// Run keeps the read models up to date until interrupted.
+func (c *ProjectCmd) Run(ctx context.Context, log *slog.Logger) error {
+	s, err := openStack(ctx, log, c.DatabaseFlags, c.NATSFlags)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return runAll(ctx, map[string]func(context.Context) error{"projector": s.runProjector})
 }
 
 // MigrateCmd applies the migrations.

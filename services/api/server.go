@@ -15,6 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/projections/audittrail"
+	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/ledger"
 )
@@ -29,6 +32,11 @@ type Config struct {
 	// Registry receives the API's metrics and is served at /metrics
 	// (nil: a private registry).
 	Registry *prometheus.Registry
+	// Balances and AuditTrail are the read models behind the read
+	// endpoints; ReadWait bounds a read's wait for min_position (default 5 s).
+	Balances   projections.Projection
+	AuditTrail projections.Projection
+	ReadWait   time.Duration
 	// Ready lists extra readiness checks (NATS, relay …) by name; /readyz
 	// fails while any returns an error.
 	Ready map[string]func(context.Context) error
@@ -47,6 +55,12 @@ type Server struct {
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Balances == nil {
+		cfg.Balances = balances.New()
+	}
+	if cfg.AuditTrail == nil {
+		cfg.AuditTrail = audittrail.New()
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
@@ -68,6 +82,7 @@ func New(cfg Config) *Server {
 	s.registerHealth()
 	s.registerCommands()
 	s.registerReads()
+	s.registerReadModels()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, &ledger.Rejection{Code: "not_found",
 			Message: "no such endpoint: " + r.Method + " " + r.URL.Path, MessageZh: "接口不存在:" + r.Method + " " + r.URL.Path})

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/events/relay"
+	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/projections/audittrail"
+	"github.com/aidledger/aidledger/projections/balances"
+	"github.com/aidledger/aidledger/services/api"
+	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/embeddednats"
+	"github.com/aidledger/aidledger/services/ledger"
+)
+
+// NATSFlags say where the event stream is.
+type NATSFlags struct {
+	NATSURL  string `name:"nats-url" env:"NATS_URL" help:"NATS server with JetStream; when empty an embedded server is started with its store under --data-dir."`
+	Replicas int    `name:"replicas" default:"1" help:"Replicas of the LEDGER stream (3 on a cluster)."`
+}
+
+// readModels are the projections this build maintains.
+func readModels() []projections.Projection {
+	return []projections.Projection{balances.New(), audittrail.New()}
+}
+
+// stack is the ledger's running parts, opened from flags.
+type stack struct {
+	log      *slog.Logger
+	db       *database
+	store    *eventstore.Store
+	ledger   *ledger.Ledger
+	natsURL  string
+	replicas int
+	embedded *server.Server
+	monitor  *nats.Conn // for readiness
+	registry *prometheus.Registry
+}
+
+// openStack opens Postgres (or a private cluster) and finds NATS (or starts
+// an embedded server).
+func openStack(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFlags) (*stack, error) {
+	db, err := openDatabase(ctx, d, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &stack{log: log, db: db, store: eventstore.New(db.Pool), natsURL: n.NATSURL, replicas: n.Replicas, registry: prometheus.NewRegistry()}
+	s.ledger = ledger.New(s.store, ledger.Config{})
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if s.natsURL == "" {
+		dir, err := filepath.Abs(filepath.Join(d.DataDir, "nats"))
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		log.Info("no NATS_URL: starting an embedded NATS server with JetStream", "store", dir)
+		if s.embedded, err = embeddednats.Start(embeddednats.Config{StoreDir: dir}); err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.natsURL = s.embedded.ClientURL()
+	}
+	s.monitor, err = nats.Connect(s.natsURL, nats.Name("aidledger-readiness"), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true))
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("nats %s: %w", s.natsURL, err)
+	}
+	return s, nil
+}
+
+// Close stops everything opened, in reverse order.
+func (s *stack) Close() {
+	if s.monitor != nil {
+		s.monitor.Close()
+	}
+	if s.embedded != nil {
+		s.embedded.Shutdown()
+		s.embedded.WaitForShutdown()
+	}
+	s.db.Close()
+}
+
+func (s *stack) newRelay() (*relay.Relay, error) {
+	return relay.New(relay.Config{Store: s.store, Pool: s.db.Pool, NATSURL: s.natsURL,
+		Stream: relay.StreamConfig{Replicas: s.replicas}, Logger: s.log, Registerer: s.registry})
+}
+
+func (s *stack) runProjector(ctx context.Context) error {
+	return projections.Run(ctx, projections.RunnerConfig{Pool: s.db.Pool, NATSURL: s.natsURL,
+		Projections: readModels(), Logger: s.log, Registerer: s.registry})
+}
+
+func (s *stack) newAPI() *api.Server {
+	return api.New(api.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Tokens: auth.NewTokens(s.db.Pool),
+		Logger: s.log, Registry: s.registry,
+		Ready: map[string]func(context.Context) error{"nats": func(context.Context) error {
+			if st := s.monitor.Status(); st != nats.CONNECTED {
+				return fmt.Errorf("not connected (%s)", st)
+			}
+			return nil
+		}}})
+}
+
+// runAll runs the given parts until ctx ends or one fails; it then stops
+// the others and returns the first error.
+func runAll(ctx context.Context, parts map[string]func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(parts))
+	for name, run := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				errs <- fmt.Errorf("%s: %w", name, err)
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}

@@ -1,0 +1,225 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/projections/audittrail"
+	"github.com/aidledger/aidledger/projections/balances"
+	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/ledger"
+)
+
+// defaultReadWait bounds how long a read with min_position waits.
+const defaultReadWait = 5 * time.Second
+
+// projected is every read-model answer: the data and the ledger position
+// they reflect (the read model's checkpoint, read in the same snapshot).
+type projected[T any] struct {
+	Body struct {
+		Position int64 `json:"position" doc:"the ledger position this answer reflects"`
+		Data     T     `json:"data"`
+	}
+}
+
+// freshness is what every read-model query takes.
+type freshness struct {
+	MinPosition int64 `query:"min_position" minimum:"0" doc:"wait (up to 5 s) until the read model has applied this position, e.g. the position a write answered; 503 not_yet_projected with the current position otherwise"`
+}
+
+// readModel answers a read from projection p: it waits for min_position,
+// then runs query in one REPEATABLE READ snapshot together with the
+// checkpoint, so the answer is exactly the effect of events 1..position.
+func readModel[T any](s *Server, ctx context.Context, op string, p projections.Projection, f freshness, query func(pgx.Tx) (T, error)) (*projected[T], error) {
+	if f.MinPosition > 0 {
+		wait := s.cfg.ReadWait
+		if wait == 0 {
+			wait = defaultReadWait
+		}
+		reached, err := projections.WaitFor(ctx, s.cfg.Pool, p, f.MinPosition, wait)
+		if errors.Is(err, projections.ErrNotReached) {
+			return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "not_yet_projected",
+				Message:   fmt.Sprintf("the %s read model is at position %d, not yet at %d; retry shortly", p.Name(), reached, f.MinPosition),
+				MessageZh: fmt.Sprintf("%s 读模型当前处理到第 %d 条事件,尚未到第 %d 条,请稍后重试", p.Name(), reached, f.MinPosition)}
+		}
+		if err != nil {
+			return nil, s.fail(op, err)
+		}
+	}
+	out := &projected[T]{}
+	err := pgx.BeginTxFunc(ctx, s.cfg.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		pos, err := projections.Position(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		out.Body.Position = pos
+		out.Body.Data, err = query(tx)
+		return err
+	})
+	if err != nil {
+		var r *ledger.Rejection
+		if errors.As(err, &r) {
+			return nil, r
+		}
+		if errors.Is(err, balances.ErrNotFound) {
+			return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found", Message: "not found (yet): " + err.Error(), MessageZh: "未找到"}
+		}
+		return nil, s.fail(op, err)
+	}
+	return out, nil
+}
+
+// readablePairing checks that the caller may read pairing id.
+func (s *Server) readablePairing(ctx context.Context, id string) error {
+	pr, err := s.cfg.Ledger.Pairing(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !principal(ctx).CanRead(pr.Donor.Code, pr.Partner.Code) {
+		return notVisible("pairing", id)
+	}
+	return nil
+}
+
+// notVisible hides what a caller may not read as if it did not exist.
+func notVisible(what, id string) *ledger.Rejection {
+	return &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+		Message: fmt.Sprintf("%s %s does not exist", what, id), MessageZh: fmt.Sprintf("%s 不存在", id)}
+}
+
+type pairingsInput struct {
+	freshness
+	Donor   string `query:"donor" maxLength:"32" doc:"donor code"`
+	Partner string `query:"partner" maxLength:"6" doc:"partner county code"`
+}
+
+type pairingBalancesInput struct {
+	freshness
+	ID   string `path:"id" maxLength:"64"`
+	Year int    `query:"year" minimum:"0" maximum:"2100" doc:"fiscal year; 0 or omitted: every year with figures"`
+}
+
+type donorBalancesInput struct {
+	freshness
+	Donor string `query:"donor" required:"true" maxLength:"32"`
+	Year  int    `query:"year" minimum:"0" maximum:"2100" doc:"fiscal year; 0 or omitted: all years"`
+}
+
+type entityReadInput struct {
+	freshness
+	ID string `path:"id" maxLength:"64"`
+}
+
+type auditInput struct {
+	freshness
+	PairingID  string `query:"pairing_id" maxLength:"64"`
+	Type       string `query:"type" maxLength:"64" doc:"event type, e.g. aid.funds_disbursed"`
+	Actor      string `query:"actor" maxLength:"200"`
+	From       string `query:"from" format:"date" doc:"business date from (inclusive)"`
+	To         string `query:"to" format:"date" doc:"business date to (inclusive)"`
+	DocumentNo string `query:"document_no" maxLength:"100" doc:"document, voucher, receipt or order number"`
+	Prefix     bool   `query:"document_no_prefix" doc:"match document_no as a prefix"`
+	EntityID   string `query:"entity_id" maxLength:"64"`
+	After      int64  `query:"after" minimum:"0" doc:"keyset pagination: the next_after of the previous page"`
+	Limit      int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+}
+
+func (s *Server) registerReadModels() {
+	b, a := s.cfg.Balances, s.cfg.AuditTrail
+	huma.Register(s.api, readOp("list-pairings", "/v1/pairings", "List pairings", "Recorders see their donor's pairings, partners their county's."),
+		func(ctx context.Context, in *pairingsInput) (*projected[[]balances.Pairing], error) {
+			f := balances.PairingFilter{DonorCode: in.Donor, PartnerCode: in.Partner}
+			switch p := principal(ctx); p.Role {
+			case auth.RoleRecorder:
+				f.DonorCode = p.DonorCode
+			case auth.RolePartner:
+				f.PartnerCode = p.PartnerCode
+			}
+			return readModel(s, ctx, "list-pairings", b, in.freshness, func(tx pgx.Tx) ([]balances.Pairing, error) {
+				return balances.Pairings(ctx, tx, f)
+			})
+		})
+	huma.Register(s.api, readOp("pairing-balances", "/v1/pairings/{id}/balances", "Balances of a pairing by fiscal year", ""),
+		func(ctx context.Context, in *pairingBalancesInput) (*projected[[]balances.YearFigures], error) {
+			if err := s.readablePairing(ctx, in.ID); err != nil {
+				return nil, s.fail("pairing-balances", err)
+			}
+			return readModel(s, ctx, "pairing-balances", b, in.freshness, func(tx pgx.Tx) ([]balances.YearFigures, error) {
+				return balances.PairingYear(ctx, tx, in.ID, in.Year)
+			})
+		})
+	huma.Register(s.api, readOp("donor-balances", "/v1/balances", "Balances of a donor's pairings and their totals", ""),
+		func(ctx context.Context, in *donorBalancesInput) (*projected[*balances.DonorReport], error) {
+			if p := principal(ctx); p.Role == auth.RolePartner || (p.Role == auth.RoleRecorder && p.DonorCode != in.Donor) {
+				return nil, notVisible("donor", in.Donor)
+			}
+			return readModel(s, ctx, "donor-balances", b, in.freshness, func(tx pgx.Tx) (*balances.DonorReport, error) {
+				return balances.Donor(ctx, tx, in.Donor, in.Year)
+			})
+		})
+	huma.Register(s.api, readOp("get-commitment", "/v1/commitments/{id}", "A commitment with its adjustments, disbursements and receipts", ""),
+		func(ctx context.Context, in *entityReadInput) (*projected[*balances.CommitmentDetail], error) {
+			return readModel(s, ctx, "get-commitment", b, in.freshness, func(tx pgx.Tx) (*balances.CommitmentDetail, error) {
+				c, err := balances.Commitment(ctx, tx, in.ID)
+				if err == nil {
+					err = s.readablePairing(ctx, c.PairingID)
+				}
+				return c, err
+			})
+		})
+	huma.Register(s.api, readOp("get-project", "/v1/projects/{id}", "An aid project with its progress and commitments", ""),
+		func(ctx context.Context, in *entityReadInput) (*projected[*balances.ProjectDetail], error) {
+			return readModel(s, ctx, "get-project", b, in.freshness, func(tx pgx.Tx) (*balances.ProjectDetail, error) {
+				p, err := balances.Project(ctx, tx, in.ID)
+				if err == nil {
+					err = s.readablePairing(ctx, p.PairingID)
+				}
+				return p, err
+			})
+		})
+	huma.Register(s.api, readOp("audit-trail", "/v1/audit", "The audit trail: every event flattened, filtered and paged",
+		"Filters combine with AND; page with after=<next_after>. Recorders see their donor's events, partners their county's."),
+		func(ctx context.Context, in *auditInput) (*projected[audittrail.Page], error) {
+			f := audittrail.Filter{PairingID: in.PairingID, Type: in.Type, Actor: in.Actor, DocumentNo: in.DocumentNo,
+				DocumentNoPrefix: in.Prefix, EntityID: in.EntityID, AfterPosition: in.After, Limit: in.Limit}
+			var err error
+			if f.DateFrom, err = optionalDate("from", in.From); err != nil {
+				return nil, err
+			}
+			if f.DateTo, err = optionalDate("to", in.To); err != nil {
+				return nil, err
+			}
+			switch p := principal(ctx); p.Role {
+			case auth.RoleRecorder:
+				f.DonorCode = p.DonorCode
+			case auth.RolePartner:
+				f.PartnerCode = p.PartnerCode
+			}
+			if err := f.Validate(); err != nil {
+				return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Message: err.Error(), MessageZh: "查询条件无效:" + err.Error()}
+			}
+			return readModel(s, ctx, "audit-trail", a, in.freshness, func(tx pgx.Tx) (audittrail.Page, error) {
+				return audittrail.Query(ctx, tx, f)
+			})
+		})
+}
+
+func optionalDate(field, v string) (events.Date, error) {
+	if v == "" {
+		return events.Date{}, nil
+	}
+	d, err := events.ParseDate(v)
+	if err != nil {
+		return d, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
+			Message: field + " must be a date YYYY-MM-DD", MessageZh: field + " 须为日期 YYYY-MM-DD"}
+	}
+	return d, nil
+}
