@@ -52,3 +52,14 @@ type Projection interface {
 
 // Schema is the Postgres schema a projection lives in.
 func Schema(p Projection) string { return "proj_" + p.Name() }
+
+// BulkLoader is implemented by projections that rebuild faster by building
+// their secondary indexes once, after the last event, rather than row by
+// row. Rebuild calls BeginBulk on the freshly migrated schema and EndBulk
+// after the replay, before catching up and switching over; both run in a
+// transaction whose search_path is that schema. Afterwards the schema must
+// be exactly what migrations and Apply alone would have made.
+type BulkLoader interface {
+	BeginBulk(ctx context.Context, tx pgx.Tx) error
+	EndBulk(ctx context.Context, tx pgx.Tx) error
+}

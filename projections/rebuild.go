@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -171,8 +172,19 @@ func Rebuild(ctx context.Context, cfg RebuildConfig) (RebuildResult, error) {
 		}
 	}
 	log.Info("rebuilding from the stream", "events", total, "schema", target)
+	bulk, isBulk := p.(BulkLoader)
+	if isBulk {
+		if err := inSchema(ctx, cfg.Pool, target, bulk.BeginBulk); err != nil {
+			return res, fmt.Errorf("rebuild %s: begin bulk load: %w", p.Name(), err)
+		}
+	}
 	if err := replay(ctx, cfg.Pool, r, ap, 1, total, cfg.BatchSize, counted); err != nil {
 		return res, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	}
+	if isBulk {
+		if err := inSchema(ctx, cfg.Pool, target, bulk.EndBulk); err != nil {
+			return res, fmt.Errorf("rebuild %s: end bulk load: %w", p.Name(), err)
+		}
 	}
 
 	// Close in on the live checkpoint without holding its lock, so that the
@@ -217,4 +229,14 @@ func liveCheckpoint(ctx context.Context, pool *pgxpool.Pool, p Projection) (int6
 		return 0, nil
 	}
 	return Position(ctx, pool, p)
+}
+
+// inSchema runs fn in a transaction whose search_path is schema.
+func inSchema(ctx context.Context, pool *pgxpool.Pool, schema string, fn func(context.Context, pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SET LOCAL search_path TO "+ident(schema)); err != nil {
+			return err
+		}
+		return fn(ctx, tx)
+	})
 }

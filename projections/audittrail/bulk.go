@@ -5,29 +5,14 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/aidledger/aidledger/projections"
 )
 
-// BulkLoader is what a projection runner may use to rebuild a read model
-// quickly: each index maintained row by row costs the database a microsecond
-// or two per event, while building it once, after the last event, costs a
-// fraction of that. Projection implements it. (Shaped so that the runner
-// can test for it with a type assertion on any projections.Projection.)
-type BulkLoader interface {
-	// BeginBulk, in tx with search_path set to the freshly migrated schema,
-	// drops the secondary indexes of the schema's tables, remembering their
-	// definitions in the schema. Until EndBulk, Apply works as always and
-	// queries give the same answers, only slower.
-	BeginBulk(ctx context.Context, tx pgx.Tx) error
-	// EndBulk, in tx with the same search_path, creates the indexes
-	// BeginBulk dropped and analyses the tables: afterwards the schema is
-	// exactly as migrations and Apply alone would have made it. Call it
-	// before renaming the schema.
-	EndBulk(ctx context.Context, tx pgx.Tx) error
-}
+// Projection loads in bulk during rebuilds.
+var _ projections.BulkLoader = Projection{}
 
-var _ BulkLoader = Projection{}
-
-// BeginBulk implements BulkLoader. Primary keys and unique indexes are kept
+// BeginBulk implements projections.BulkLoader. Primary keys and unique indexes are kept
 // (they are invariants, checked row by row); the other indexes of the
 // current schema are dropped and recorded in the table deferred_indexes.
 // It fails if a bulk load is already under way, or if the current schema

@@ -35,6 +35,7 @@ type stack struct {
 	pool  *pgxpool.Pool
 	store *eventstore.Store
 	srv   *httptest.Server
+	nats  string
 	token string
 	keys  atomic.Int64
 }
@@ -51,7 +52,7 @@ func newStack(t testing.TB) *stack {
 		t.Fatal(err)
 	}
 	store := eventstore.New(pool)
-	s := &stack{t: t, pool: pool, store: store}
+	s := &stack{t: t, pool: pool, store: store, nats: natsURL}
 	if s.token, err = auth.NewTokens(pool).Create(ctx, auth.Principal{Name: "e2e", Role: auth.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
