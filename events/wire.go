@@ -1,9 +1,12 @@
 package events
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,41 +29,20 @@ func (r *Record) Subject() string {
 	return "aid." + r.DonorCode + "." + r.PartnerCode + "." + strings.TrimPrefix(r.Type, "aid.")
 }
 
-// canonicalFields mirrors the key order of Record.Canonical.
-type canonicalFields struct {
-	ID             string          `json:"id"`
-	StreamID       string          `json:"stream_id"`
-	StreamVersion  int64           `json:"stream_version"`
-	Type           string          `json:"type"`
-	SchemaVersion  int             `json:"schema_version"`
-	RecordedAt     string          `json:"recorded_at"`
-	DonorCode      string          `json:"donor_code"`
-	PartnerCode    string          `json:"partner_code"`
-	Actor          string          `json:"actor"`
-	IdempotencyKey string          `json:"idempotency_key"`
-	CorrelationID  string          `json:"correlation_id"`
-	CausationID    string          `json:"causation_id"`
-	Payload        json.RawMessage `json:"payload"`
-}
-
 // FromWire rebuilds a Record from a message: its sequence (the position),
 // body (canonical bytes) and hash headers. It checks that the body is
 // exactly the canonical form of what it decodes to, and that the hash
 // header is ChainHash(prev, position, body); a message that fails either
-// check was altered.
+// check was altered. (The payload itself is validated when decoded, by
+// Record.Event.)
 func FromWire(position int64, body []byte, prevHex, hashHex string) (Record, error) {
-	var f canonicalFields
-	if err := json.Unmarshal(body, &f); err != nil {
+	r, err := parseCanonical(body)
+	if err != nil {
 		return Record{}, fmt.Errorf("message %d: %w", position, err)
 	}
-	at, err := time.Parse(TimeLayout, f.RecordedAt)
-	if err != nil {
-		return Record{}, fmt.Errorf("message %d: recorded_at: %w", position, err)
-	}
-	r := Record{Position: position, ID: f.ID, StreamID: f.StreamID, StreamVersion: f.StreamVersion, Type: f.Type,
-		SchemaVersion: f.SchemaVersion, RecordedAt: at, DonorCode: f.DonorCode, PartnerCode: f.PartnerCode,
-		Metadata: Metadata{Actor: f.Actor, IdempotencyKey: f.IdempotencyKey, CorrelationID: f.CorrelationID, CausationID: f.CausationID},
-		Payload:  f.Payload}
+	r.Position = position
+	// The parser is fast and trusts the layout; re-encoding and comparing
+	// proves it read exactly what the body says.
 	if string(r.Canonical()) != string(body) {
 		return Record{}, fmt.Errorf("message %d: body is not in canonical form", position)
 	}
@@ -74,6 +56,126 @@ func FromWire(position int64, body []byte, prevHex, hashHex string) (Record, err
 		return Record{}, fmt.Errorf("message %d: hash does not match its contents", position)
 	}
 	return r, nil
+}
+
+// parseCanonical reads the fields of Record.Canonical's fixed layout.
+func parseCanonical(body []byte) (Record, error) {
+	var r Record
+	c := cursor{b: body}
+	c.lit(`{"id":`)
+	r.ID = c.str()
+	c.lit(`,"stream_id":`)
+	r.StreamID = c.str()
+	c.lit(`,"stream_version":`)
+	r.StreamVersion = c.int()
+	c.lit(`,"type":`)
+	r.Type = c.str()
+	c.lit(`,"schema_version":`)
+	r.SchemaVersion = int(c.int())
+	c.lit(`,"recorded_at":`)
+	at := c.str()
+	c.lit(`,"donor_code":`)
+	r.DonorCode = c.str()
+	c.lit(`,"partner_code":`)
+	r.PartnerCode = c.str()
+	c.lit(`,"actor":`)
+	r.Metadata.Actor = c.str()
+	c.lit(`,"idempotency_key":`)
+	r.Metadata.IdempotencyKey = c.str()
+	c.lit(`,"correlation_id":`)
+	r.Metadata.CorrelationID = c.str()
+	c.lit(`,"causation_id":`)
+	r.Metadata.CausationID = c.str()
+	c.lit(`,"payload":`)
+	if c.err != nil {
+		return r, c.err
+	}
+	if len(body) < c.i+3 || body[len(body)-1] != '}' {
+		return r, errors.New("body does not end with a payload object")
+	}
+	r.Payload = json.RawMessage(body[c.i : len(body)-1])
+	var err error
+	if r.RecordedAt, err = time.Parse(TimeLayout, at); err != nil {
+		return r, fmt.Errorf("recorded_at: %w", err)
+	}
+	return r, nil
+}
+
+// cursor scans canonical bytes; the first error sticks.
+type cursor struct {
+	b   []byte
+	i   int
+	err error
+}
+
+func (c *cursor) fail(what string) {
+	if c.err == nil {
+		c.err = fmt.Errorf("body is not in canonical form: expected %s at byte %d", what, c.i)
+	}
+}
+
+func (c *cursor) lit(s string) {
+	if c.err != nil {
+		return
+	}
+	if !bytes.HasPrefix(c.b[c.i:], []byte(s)) {
+		c.fail(s)
+		return
+	}
+	c.i += len(s)
+}
+
+// str reads a JSON string; escaped ones go through encoding/json.
+func (c *cursor) str() string {
+	if c.err != nil {
+		return ""
+	}
+	if c.i >= len(c.b) || c.b[c.i] != '"' {
+		c.fail("a string")
+		return ""
+	}
+	escaped := false
+	for j := c.i + 1; j < len(c.b); j++ {
+		switch c.b[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			raw := c.b[c.i : j+1]
+			c.i = j + 1
+			if !escaped {
+				return string(raw[1 : len(raw)-1])
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				c.fail("a valid string")
+			}
+			return s
+		}
+	}
+	c.fail("the end of a string")
+	return ""
+}
+
+// int reads a decimal integer.
+func (c *cursor) int() int64 {
+	if c.err != nil {
+		return 0
+	}
+	j := c.i
+	if j < len(c.b) && c.b[j] == '-' {
+		j++
+	}
+	for j < len(c.b) && c.b[j] >= '0' && c.b[j] <= '9' {
+		j++
+	}
+	n, err := strconv.ParseInt(string(c.b[c.i:j]), 10, 64)
+	if err != nil {
+		c.fail("an integer")
+		return 0
+	}
+	c.i = j
+	return n
 }
 
 func decodeHash(s string, h *Hash) error {
