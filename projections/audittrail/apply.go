@@ -1,18 +1,17 @@
 package audittrail
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/projections/internal/pgcopy"
 )
 
 // multiPartner is the partner code the ledger routes an event under when
@@ -29,10 +28,13 @@ var auditColumns = []string{
 	"idempotency_key", "correlation_id", "causation_id", "hash", "payload",
 }
 
-var copyAudit = "COPY audittrail (" + strings.Join(auditColumns, ", ") + ") FROM STDIN (FORMAT binary)"
-
-// copyBufs recycles COPY buffers (a batch of 5000 events is a few MB).
-var copyBufs = sync.Pool{New: func() any { return new(copyBuf) }}
+// copyBufs recycles the COPY bodies of audittrail rows (a batch of 5000
+// events is a few MB). A NUL in their text becomes U+FFFD.
+var copyBufs = sync.Pool{New: func() any {
+	w := pgcopy.New("audittrail", auditColumns...)
+	w.ReplaceNUL = true
+	return w
+}}
 
 // Apply writes one audittrail row per event with one binary COPY (and a
 // pairings row per PairingEstablished), in tx, whose search_path is the
@@ -120,9 +122,9 @@ func (Projection) Apply(ctx context.Context, tx pgx.Tx, batch []projections.Even
 		}
 	}
 
-	buf := copyBufs.Get().(*copyBuf)
+	buf := copyBufs.Get().(*pgcopy.Rows)
 	defer copyBufs.Put(buf)
-	buf.reset()
+	buf.Reset()
 	for i := range batch {
 		var p []string
 		if partners != nil {
@@ -132,8 +134,7 @@ func (Projection) Apply(ctx context.Context, tx pgx.Tx, batch []projections.Even
 			return err
 		}
 	}
-	buf.finish()
-	if _, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(buf.b), copyAudit); err != nil {
+	if err := buf.Send(ctx, tx); err != nil {
 		return fmt.Errorf("audittrail: copy positions %d–%d: %w", batch[0].Position, batch[len(batch)-1].Position, err)
 	}
 	return nil
@@ -141,7 +142,7 @@ func (Projection) Apply(ctx context.Context, tx pgx.Tx, batch []projections.Even
 
 // writeRow writes the audittrail row of ev (auditColumns); partners are the
 // resolved partner codes of a "multi" event, nil otherwise.
-func writeRow(c *copyBuf, ev *projections.Event, f *facts, partners []string) error {
+func writeRow(c *pgcopy.Rows, ev *projections.Event, f *facts, partners []string) error {
 	payload := []byte(ev.Payload)
 	if len(payload) == 0 {
 		b, err := json.Marshal(ev.Data)
@@ -151,49 +152,49 @@ func writeRow(c *copyBuf, ev *projections.Event, f *facts, partners []string) er
 		payload = b
 	}
 	zh, en := Label(ev.Type)
-	c.row(len(auditColumns))
-	c.int8(ev.Position)
-	c.text(ev.ID)
-	c.timestamptz(ev.RecordedAt)
-	c.text(ev.Metadata.Actor)
-	c.text(ev.Type)
-	c.int4(int32(ev.SchemaVersion))
-	c.text(zh)
-	c.text(en)
-	c.text(ev.StreamID)
-	c.int8(ev.StreamVersion)
-	c.text(ev.DonorCode)
-	c.text(ev.PartnerCode)
+	c.Row()
+	c.Int8(ev.Position)
+	c.Text(ev.ID)
+	c.Timestamptz(ev.RecordedAt)
+	c.Text(ev.Metadata.Actor)
+	c.Text(ev.Type)
+	c.Int4(int32(ev.SchemaVersion))
+	c.Text(zh)
+	c.Text(en)
+	c.Text(ev.StreamID)
+	c.Int8(ev.StreamVersion)
+	c.Text(ev.DonorCode)
+	c.Text(ev.PartnerCode)
 	if partners != nil {
-		c.textArray(partners)
+		c.TextArray(partners)
 	} else {
-		c.null()
+		c.Null()
 	}
-	c.textArray(f.pairingIDs)
+	c.TextArray(f.pairingIDs)
 	if len(f.pairingIDs) > 0 {
-		c.text(f.pairingIDs[0])
+		c.Text(f.pairingIDs[0])
 	} else {
-		c.null()
+		c.Null()
 	}
-	c.textOrNull(f.entityKind)
-	c.textOrNull(f.entityID)
-	c.textOrNull(f.relation)
-	c.textOrNull(f.originalID)
-	c.textOrNull(f.parentID)
-	c.dateOrNull(f.businessDate)
+	c.TextOrNull(f.entityKind)
+	c.TextOrNull(f.entityID)
+	c.TextOrNull(f.relation)
+	c.TextOrNull(f.originalID)
+	c.TextOrNull(f.parentID)
+	c.EventDateOrNull(f.businessDate)
 	if f.hasAmount {
-		c.int8(f.amountFen)
+		c.Int8(f.amountFen)
 	} else {
-		c.null()
+		c.Null()
 	}
-	c.textOrNull(f.reversalReason)
-	c.textOrNull(f.documentKind)
-	c.textOrNull(f.documentNo)
-	c.text(ev.Metadata.IdempotencyKey)
-	c.text(ev.Metadata.CorrelationID)
-	c.text(ev.Metadata.CausationID)
-	c.bytes(ev.Hash[:])
-	c.bytes(payload)
+	c.TextOrNull(f.reversalReason)
+	c.TextOrNull(f.documentKind)
+	c.TextOrNull(f.documentNo)
+	c.Text(ev.Metadata.IdempotencyKey)
+	c.Text(ev.Metadata.CorrelationID)
+	c.Text(ev.Metadata.CausationID)
+	c.Bytea(ev.Hash[:])
+	c.Bytea(payload)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package balances
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,8 +11,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/aidledger/aidledger/projections/internal/pgcopy"
 )
+
+// uniqueViolation is SQLSTATE 23505.
+const uniqueViolation = "23505"
 
 // flush writes the batch state in a fixed, small number of statements:
 // a binary COPY per table for the rows the batch created, one UPDATE …
@@ -52,6 +59,20 @@ func split[T any](m map[string]*T, state func(*T) rowState) (fresh, dirty []*T) 
 	return fresh, dirty
 }
 
+// copyIn copies w's rows into its table (unqualified: the search_path picks
+// the schema); it does nothing when there are none. A row whose key is
+// already in the table is ErrInconsistent.
+func copyIn(ctx context.Context, tx pgx.Tx, w *pgcopy.Rows) error {
+	if err := w.Send(ctx, tx); err != nil {
+		if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == uniqueViolation {
+			// An entity created again, by an event of a later batch.
+			return fmt.Errorf("copy %s: %w: %w", w.Table(), ErrInconsistent, err)
+		}
+		return fmt.Errorf("copy %s: %w", w.Table(), err)
+	}
+	return nil
+}
+
 // nullDate is t as a SQL date, NULL for the zero time.
 func nullDate(t time.Time) pgtype.Date {
 	return pgtype.Date{Time: t, Valid: !t.IsZero()}
@@ -59,46 +80,46 @@ func nullDate(t time.Time) pgtype.Date {
 
 // writePairings copies the pairings the batch established.
 func (b *batchState) writePairings(ctx context.Context, tx pgx.Tx) error {
-	w := newCopyRows("pairings", "pairing_id", "donor_code", "donor_name", "donor_short_name", "partner_code", "partner_name",
+	w := pgcopy.New("pairings", "pairing_id", "donor_code", "donor_name", "donor_short_name", "partner_code", "partner_name",
 		"partner_short_name", "programme", "agreement_doc_no", "valid_from", "valid_to")
 	for _, id := range slices.Sorted(maps.Keys(b.pairings)) {
 		p := b.pairings[id]
-		w.row()
-		w.text(p.PairingID)
-		w.text(p.Donor.Code)
-		w.text(p.Donor.Name)
-		w.text(p.Donor.ShortName)
-		w.text(p.Partner.Code)
-		w.text(p.Partner.Name)
-		w.text(p.Partner.ShortName)
-		w.text(string(p.Programme))
-		w.text(p.AgreementDocNo)
-		w.date(p.ValidFrom.Time())
-		w.date(p.ValidTo.Time())
+		w.Row()
+		w.Text(p.PairingID)
+		w.Text(p.Donor.Code)
+		w.Text(p.Donor.Name)
+		w.Text(p.Donor.ShortName)
+		w.Text(p.Partner.Code)
+		w.Text(p.Partner.Name)
+		w.Text(p.Partner.ShortName)
+		w.Text(string(p.Programme))
+		w.Text(p.AgreementDocNo)
+		w.DateOrNull(p.ValidFrom.Time())
+		w.DateOrNull(p.ValidTo.Time())
 	}
-	return w.send(ctx, tx)
+	return copyIn(ctx, tx, w)
 }
 
 // writeCommitments copies the new commitments and updates the adjusted
 // amounts of the earlier ones the batch adjusted.
 func (b *batchState) writeCommitments(ctx context.Context, tx pgx.Tx) error {
 	fresh, dirty := split(b.commitments, func(c *commitment) rowState { return c.rowState })
-	w := newCopyRows("commitments", "commitment_id", "pairing_id", "project_id", "budget_year", "source_level", "doc_no",
+	w := pgcopy.New("commitments", "commitment_id", "pairing_id", "project_id", "budget_year", "source_level", "doc_no",
 		"batch", "business_date", "amount_fen", "adjusted_fen")
 	for _, c := range fresh {
-		w.row()
-		w.text(c.id)
-		w.text(c.pairingID)
-		w.textOrNull(c.projectID)
-		w.int4(c.budgetYear)
-		w.text(c.sourceLevel)
-		w.text(c.docNo)
-		w.text(c.batch)
-		w.date(c.businessDate)
-		w.int8(c.amountFen)
-		w.int8(c.adjustedFen)
+		w.Row()
+		w.Text(c.id)
+		w.Text(c.pairingID)
+		w.TextOrNull(c.projectID)
+		w.Int4(int32(c.budgetYear))
+		w.Text(c.sourceLevel)
+		w.Text(c.docNo)
+		w.Text(c.batch)
+		w.DateOrNull(c.businessDate)
+		w.Int8(c.amountFen)
+		w.Int8(c.adjustedFen)
 	}
-	if err := w.send(ctx, tx); err != nil {
+	if err := copyIn(ctx, tx, w); err != nil {
 		return err
 	}
 	if len(dirty) == 0 {
@@ -117,31 +138,31 @@ func (b *batchState) writeCommitments(ctx context.Context, tx pgx.Tx) error {
 // reversals and receipts of the earlier ones.
 func (b *batchState) writeDisbursements(ctx context.Context, tx pgx.Tx) error {
 	fresh, dirty := split(b.disbursements, func(d *disbursement) rowState { return d.rowState })
-	w := newCopyRows("disbursements", "commitment_id", "disbursement_id", "pairing_id", "business_date", "amount_fen",
+	w := pgcopy.New("disbursements", "commitment_id", "disbursement_id", "pairing_id", "business_date", "amount_fen",
 		"payee_name", "payee_credit_code", "voucher_no", "over_commitment_justification", "over_commitment_approved_by",
 		"reversed_entry_error_fen", "reversed_funds_returned_fen", "receipt_confirmed_date", "receipt_ref")
 	for _, d := range fresh {
-		w.row()
-		w.text(d.commitmentID)
-		w.text(d.id)
-		w.text(d.pairingID)
-		w.date(d.businessDate)
-		w.int8(d.amountFen)
-		w.text(d.payeeName)
-		w.text(d.payeeCreditCode)
-		w.text(d.voucherNo)
-		w.textPtr(d.overJustify)
-		w.textPtr(d.overApprovedBy)
-		w.int8(d.reversedEntryErrorFen)
-		w.int8(d.reversedFundsReturnedFen)
-		w.date(d.receiptDate)
+		w.Row()
+		w.Text(d.commitmentID)
+		w.Text(d.id)
+		w.Text(d.pairingID)
+		w.DateOrNull(d.businessDate)
+		w.Int8(d.amountFen)
+		w.Text(d.payeeName)
+		w.Text(d.payeeCreditCode)
+		w.Text(d.voucherNo)
+		w.TextPtr(d.overJustify)
+		w.TextPtr(d.overApprovedBy)
+		w.Int8(d.reversedEntryErrorFen)
+		w.Int8(d.reversedFundsReturnedFen)
+		w.DateOrNull(d.receiptDate)
 		if d.confirmed() {
-			w.text(d.receiptRef)
+			w.Text(d.receiptRef)
 		} else {
-			w.null()
+			w.Null()
 		}
 	}
-	if err := w.send(ctx, tx); err != nil {
+	if err := copyIn(ctx, tx, w); err != nil {
 		return err
 	}
 	if len(dirty) == 0 {
@@ -166,23 +187,23 @@ func (b *batchState) writeDisbursements(ctx context.Context, tx pgx.Tx) error {
 // the earlier ones.
 func (b *batchState) writeProjects(ctx context.Context, tx pgx.Tx) error {
 	fresh, dirty := split(b.projects, func(p *project) rowState { return p.rowState })
-	w := newCopyRows("projects", "project_id", "pairing_id", "name", "sector", "delivery_mode", "planned_total_fen",
+	w := pgcopy.New("projects", "project_id", "pairing_id", "name", "sector", "delivery_mode", "planned_total_fen",
 		"plan_year", "business_date", "status", "as_of", "completed_investment_fen")
 	for _, p := range fresh {
-		w.row()
-		w.text(p.id)
-		w.text(p.pairingID)
-		w.text(p.name)
-		w.text(p.sector)
-		w.text(p.deliveryMode)
-		w.int8(p.plannedTotalFen)
-		w.int4(p.planYear)
-		w.date(p.businessDate)
-		w.text(p.status)
-		w.date(p.asOf)
-		w.int8(p.completedInvestmentFen)
+		w.Row()
+		w.Text(p.id)
+		w.Text(p.pairingID)
+		w.Text(p.name)
+		w.Text(p.sector)
+		w.Text(p.deliveryMode)
+		w.Int8(p.plannedTotalFen)
+		w.Int4(int32(p.planYear))
+		w.DateOrNull(p.businessDate)
+		w.Text(p.status)
+		w.DateOrNull(p.asOf)
+		w.Int8(p.completedInvestmentFen)
 	}
-	if err := w.send(ctx, tx); err != nil {
+	if err := copyIn(ctx, tx, w); err != nil {
 		return err
 	}
 	if len(dirty) == 0 {
@@ -202,35 +223,35 @@ func (b *batchState) writeProjects(ctx context.Context, tx pgx.Tx) error {
 // writeDonations copies the new donations (never updated).
 func (b *batchState) writeDonations(ctx context.Context, tx pgx.Tx) error {
 	fresh, _ := split(b.donations, func(d *donation) rowState { return d.rowState })
-	w := newCopyRows("donations", "donation_id", "pairing_id", "kind", "business_date", "amount_fen")
+	w := pgcopy.New("donations", "donation_id", "pairing_id", "kind", "business_date", "amount_fen")
 	for _, d := range fresh {
-		w.row()
-		w.text(d.id)
-		w.text(d.pairingID)
-		w.text(d.kind)
-		w.date(d.businessDate)
-		w.int8(d.amountFen)
+		w.Row()
+		w.Text(d.id)
+		w.Text(d.pairingID)
+		w.Text(d.kind)
+		w.DateOrNull(d.businessDate)
+		w.Int8(d.amountFen)
 	}
-	return w.send(ctx, tx)
+	return copyIn(ctx, tx, w)
 }
 
 // writeSecondments copies the new secondments and updates the ends and
 // reversals of the earlier ones.
 func (b *batchState) writeSecondments(ctx context.Context, tx pgx.Tx) error {
 	fresh, dirty := split(b.secondments, func(s *secondment) rowState { return s.rowState })
-	w := newCopyRows("secondments", "secondment_id", "pairing_id", "category", "start_date", "planned_end_date", "end_date",
+	w := pgcopy.New("secondments", "secondment_id", "pairing_id", "category", "start_date", "planned_end_date", "end_date",
 		"reversed")
 	for _, sec := range fresh {
-		w.row()
-		w.text(sec.id)
-		w.text(sec.pairingID)
-		w.text(sec.category)
-		w.date(sec.startDate)
-		w.date(sec.plannedEndDate)
-		w.date(sec.endDate)
-		w.boolean(sec.reversed)
+		w.Row()
+		w.Text(sec.id)
+		w.Text(sec.pairingID)
+		w.Text(sec.category)
+		w.DateOrNull(sec.startDate)
+		w.DateOrNull(sec.plannedEndDate)
+		w.DateOrNull(sec.endDate)
+		w.Bool(sec.reversed)
 	}
-	if err := w.send(ctx, tx); err != nil {
+	if err := copyIn(ctx, tx, w); err != nil {
 		return err
 	}
 	if len(dirty) == 0 {
