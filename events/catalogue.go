@@ -63,6 +63,7 @@ func init() {
 		ProductPurchased{}, PurchaseReversed{}, SalesFacilitated{}, SaleReversed{},
 		SecondmentStarted{}, SecondmentEnded{}, SecondmentReversed{},
 		VisitConducted{}, VisitReversed{},
+		SummaryGenerated{},
 	} {
 		register(e)
 	}

@@ -81,6 +81,7 @@ var labels = map[string]label{
 	"aid.secondment_reversed":       {"人才选派冲正", "Secondment reversed"},
 	"aid.visit_conducted":           {"互访调研", "Visit conducted"},
 	"aid.visit_reversed":            {"互访调研冲正", "Visit reversed"},
+	"aid.summary_generated":         {"生成年度总结", "Year-end summary generated"},
 }
 
 // Label returns the Chinese and English label of an event type. For a type

@@ -215,6 +215,9 @@ func scenario() []scenarioEvent {
 		{m("visit-V1", multiPartner), events.VisitReversed{EntryReversal: er("V1", both, events.ReasonEntryError, 0, "2025-07-10", "钟协办〔2025〕21号")},
 			want{kind: "visit", entity: "V1", relation: "reversal", original: "V1", date: "2025-07-10", reason: "entry_error",
 				docKind: "doc_no", docNo: "钟协办〔2025〕21号", pairings: both, partner: multiPartner, partners: []string{banma, zhenping}}},
+		{m("summaries-"+donor, "all"), events.SummaryGenerated{DonorCode: donor, Year: 2025, Cutoff: day("2025-11-30"), Profile: "official",
+			Format: "text", Lang: "zh", Position: 30, ChainHash: "ab", TextSHA256: "cd"},
+			want{date: "2025-11-30", docKind: "text_sha256", docNo: "cd", pairings: []string{}, partner: "all"}},
 	}
 }
 

@@ -149,6 +149,9 @@ func flatten(d events.Event) facts {
 		f.entryReversal(KindVisit, e.EntryReversal)
 	case events.SecondmentReversed:
 		f.entryReversal(KindSecondment, e.EntryReversal)
+	case events.SummaryGenerated:
+		f.businessDate = e.Cutoff
+		f.doc("text_sha256", e.TextSHA256)
 	}
 	return f
 }

@@ -1,0 +1,22 @@
+package events
+
+// SummaryGenerated records that a year-end summary (年度总结) was generated,
+// so that auditors can see what was published when and reproduce it: the
+// report is a pure function of the ledger position, the cut-off and the
+// rendering profile, and TextSHA256 fingerprints the rendered output.
+type SummaryGenerated struct {
+	DonorCode string `json:"donor_code"`
+	Year      int    `json:"year"`
+	Cutoff    Date   `json:"cutoff"`
+	Profile   string `json:"profile"`
+	Format    string `json:"format"`
+	Lang      string `json:"lang"`
+	// Position and ChainHash: the ledger state the report was computed at.
+	Position  int64  `json:"position"`
+	ChainHash string `json:"chain_hash"`
+	// TextSHA256 is the hex SHA-256 of the rendered bytes.
+	TextSHA256 string `json:"text_sha256"`
+}
+
+// EventType implements Event.
+func (SummaryGenerated) EventType() string { return "aid.summary_generated" }
