@@ -1,0 +1,217 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/aidledger/aidledger/events"
+)
+
+// Footnotes renders every footnote of r in lang (LangEN for English,
+// Chinese otherwise), numbered from 1 in r.Footnotes order: "注1:…" in
+// Chinese, "[1] …" in English. The numbering is the same in every
+// format, so a footnote can be cited by number across the text, the
+// Markdown and the XLSX.
+func Footnotes(r *Report, lang string) []string {
+	if r == nil || len(r.Footnotes) == 0 {
+		return nil
+	}
+	out := make([]string, len(r.Footnotes))
+	for i, f := range r.Footnotes {
+		out[i] = footnoteNumber(i+1, lang) + FootnoteText(r, f, lang)
+	}
+	return out
+}
+
+// footnoteNumber is the label of footnote n.
+func footnoteNumber(n int, lang string) string {
+	if lang == LangEN {
+		return "[" + strconv.Itoa(n) + "] "
+	}
+	return "注" + strconv.Itoa(n) + ":"
+}
+
+// FootnoteText renders footnote f of r in lang, without its number.
+//
+// Every kind names the pairing's partner (looked up in r.Pairings by
+// f.PairingID; the id itself when absent), the event id, the date and
+// "the amount involved" (f.AmountFen, exact; left out when zero — a
+// late visit carries no money). The kind-specific Detail is rendered as:
+//
+//   - over_commitment: "<justification> / <approved by>" (the yearend read
+//     model's form), rendered as the two parts; any other Detail is
+//     quoted as "justification and approver";
+//   - cross_year_reversal: "<reason> <original's business date>" as the
+//     yearend read model writes it ("entry_error 2024-12-20"); Date is the
+//     reversal's own date. An entry_error reversal is said to count in the
+//     original's fiscal year, a funds_returned one in its own; any other
+//     Detail is quoted as it is;
+//   - late_entry: the recording date (the cut-off is r's);
+//   - partner_mismatch: the supplier's county;
+//   - in_kind_valuation: the valuation basis.
+//
+// An unknown kind is rendered generically with its kind string, so a new
+// flag is never dropped from a published report.
+func FootnoteText(r *Report, f Footnote, lang string) string {
+	partner := footnotePartner(r, f.PairingID)
+	if lang == LangEN {
+		return partner + ": " + footnoteEnglish(r, f, partner)
+	}
+	return partner + ":" + footnoteChinese(r, f, partner)
+}
+
+// footnoteChinese is the kind-specific Chinese sentence.
+func footnoteChinese(r *Report, f Footnote, partner string) string {
+	date := dateOr(f.Date, "日期未记录")
+	ref := "事件" + f.EventID
+	if f.AmountFen != 0 {
+		ref = "涉及金额" + Amount(f.AmountFen, StyleExact) + "," + ref
+	}
+	detail := detailOr(f.Detail, "未说明")
+	switch f.Kind {
+	case FootOverCommitment:
+		if why, who, ok := overCommitmentDetail(f.Detail); ok {
+			return date + "拨付资金超出资金计划(" + ref + "),超计划理由:" + why + ",审批人:" + who + "。"
+		}
+		return date + "拨付资金超出资金计划(" + ref + "),超计划理由及审批:" + detail + "。"
+	case FootCrossYear:
+		reason, original, ok := crossYearDetail(f.Detail)
+		switch {
+		case ok && reason == string(events.ReasonEntryError):
+			return date + "的差错冲正(" + ref + ")冲销业务日期为" + original.String() +
+				"的原记录,按规则计入原记录所属的" + strconv.Itoa(original.Year()) + "年度。"
+		case ok && reason == string(events.ReasonFundsReturned):
+			return date + "的资金退回(" + ref + ")对应业务日期为" + original.String() +
+				"的原拨付,按规则计入退回当年(" + strconv.Itoa(f.Date.Year()) + "年度)。"
+		}
+		return date + "的冲正/资金退回(" + ref + ")涉及其他年度的原记录(" + detail + "),资金在年度之间发生转移。"
+	case FootLateEntry:
+		return "业务日期" + date + "的记录(" + ref + ")于" + detail + "登记,晚于统计截止日" +
+			effectiveCutoff(r).String() + ",已计入本报告数据。"
+	case FootPartnerMismatch:
+		return date + "的采购(" + ref + ")供应商所在县(" + detail + ")与结对县" + partner + "不一致。"
+	case FootInKindValuation:
+		return date + "接受捐物并折价计入社会帮扶(" + ref + "),估值依据:" + detail + "。"
+	default:
+		return string(f.Kind) + "(" + date + "," + ref + "):" + detail + "。"
+	}
+}
+
+// footnoteEnglish is the kind-specific English sentence.
+func footnoteEnglish(r *Report, f Footnote, partner string) string {
+	date := dateOr(f.Date, "an unrecorded date")
+	ref := "event " + f.EventID
+	if f.AmountFen != 0 {
+		ref = "amount involved " + EnglishYuan(f.AmountFen) + ", " + ref
+	}
+	detail := detailOr(f.Detail, "not stated")
+	switch f.Kind {
+	case FootOverCommitment:
+		if why, who, ok := overCommitmentDetail(f.Detail); ok {
+			return "a disbursement on " + date + " exceeded its commitment (" + ref +
+				"); justification: " + why + "; approved by " + who + "."
+		}
+		return "a disbursement on " + date + " exceeded its commitment (" + ref +
+			"); justification and approver: " + detail + "."
+	case FootCrossYear:
+		reason, original, ok := crossYearDetail(f.Detail)
+		switch {
+		case ok && reason == string(events.ReasonEntryError):
+			return "the entry-error reversal dated " + date + " (" + ref + ") cancels an entry dated " +
+				original.String() + "; by rule it counts in the original's fiscal year " + strconv.Itoa(original.Year()) + "."
+		case ok && reason == string(events.ReasonFundsReturned):
+			return "the return of funds dated " + date + " (" + ref + ") relates to a disbursement dated " +
+				original.String() + "; by rule it counts in its own fiscal year " + strconv.Itoa(f.Date.Year()) + "."
+		}
+		return "the reversal dated " + date + " (" + ref + ") concerns an entry of another fiscal year (" +
+			detail + "), so it moves money between fiscal years."
+	case FootLateEntry:
+		return "the entry dated " + date + " (" + ref + ") was recorded on " + detail +
+			", after the cut-off " + effectiveCutoff(r).String() + "; it is included in these figures."
+	case FootPartnerMismatch:
+		return "the purchase on " + date + " (" + ref + ") has its supplier in county " + detail +
+			", not in the partner " + partner + "."
+	case FootInKindValuation:
+		return "an in-kind donation on " + date + " is counted in social aid at its valuation (" + ref +
+			"); valuation basis: " + detail + "."
+	default:
+		return string(f.Kind) + " (" + date + ", " + ref + "): " + detail + "."
+	}
+}
+
+// overCommitmentDetail splits the Detail of an over-commitment footnote,
+// "<justification> / <approved by>", at its last " / "; ok is false when
+// either part is missing.
+func overCommitmentDetail(detail string) (why, who string, ok bool) {
+	i := strings.LastIndex(detail, " / ")
+	if i < 0 {
+		return "", "", false
+	}
+	why, who = strings.TrimSpace(detail[:i]), strings.TrimSpace(detail[i+3:])
+	return why, who, why != "" && who != ""
+}
+
+// crossYearDetail parses the Detail of a cross-year reversal footnote,
+// "<reason> <YYYY-MM-DD>"; ok is false for anything else.
+func crossYearDetail(detail string) (reason string, original events.Date, ok bool) {
+	reason, day, found := strings.Cut(strings.TrimSpace(detail), " ")
+	if !found {
+		return "", events.Date{}, false
+	}
+	original, err := events.ParseDate(strings.TrimSpace(day))
+	if err != nil {
+		return "", events.Date{}, false
+	}
+	return reason, original, true
+}
+
+// footnotePartner names the partner of pairing id, or the id when the
+// report has no such pairing.
+func footnotePartner(r *Report, id string) string {
+	for i := range r.Pairings {
+		if r.Pairings[i].PairingID == id {
+			return fullName(r.Pairings[i].Partner)
+		}
+	}
+	if id == "" {
+		return fullName(r.Donor)
+	}
+	return id
+}
+
+// dateOr is d as YYYY-MM-DD, or alt for the zero date.
+func dateOr(d events.Date, alt string) string {
+	if d.IsZero() {
+		return alt
+	}
+	return d.String()
+}
+
+// detailOr is s trimmed, or alt when empty.
+func detailOr(s, alt string) string {
+	if s = strings.TrimSpace(s); s == "" {
+		return alt
+	}
+	return s
+}
+
+// footnoteKindNames name the footnote kinds.
+var footnoteKindNames = map[FootnoteKind][2]string{
+	FootOverCommitment:  {"超计划拨付", "over-commitment"},
+	FootCrossYear:       {"跨年度冲正/退回", "cross-year reversal"},
+	FootLateEntry:       {"截止日后补录", "late entry"},
+	FootPartnerMismatch: {"供应商非结对地区", "partner mismatch"},
+	FootInKindValuation: {"捐物估值", "in-kind valuation"},
+}
+
+// footnoteKindName names kind k in lang, or is k itself when unknown.
+func footnoteKindName(k FootnoteKind, lang string) string {
+	n, ok := footnoteKindNames[k]
+	if !ok {
+		return string(k)
+	}
+	if lang == LangEN {
+		return n[1]
+	}
+	return n[0]
+}

@@ -1,0 +1,67 @@
+package report
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestFootnotesEveryKind(t *testing.T) {
+	r := workedExample()
+	zh := []string{
+		"注1:丙县:2025-06-30拨付资金超出资金计划(涉及金额5万元,事件d5),超计划理由:汛期应急,审批人:区财政局张某。",
+		"注2:乙县:2025-01-15的资金退回(涉及金额-3万元,事件r9)对应业务日期为2024-12-20的原拨付,按规则计入退回当年(2025年度)。",
+		"注3:乙县:业务日期2025-12-20的记录(涉及金额20万元,事件d4)于2026-01-05登记,晚于统计截止日2025-12-31,已计入本报告数据。",
+		"注4:乙县:2025-09-01的采购(涉及金额60万元,事件p1)供应商所在县(522603)与结对县乙县不一致。",
+		"注5:乙县:2025-04-02接受捐物并折价计入社会帮扶(涉及金额10万元,事件g2),估值依据:发票价格。",
+	}
+	en := []string{
+		"[1] 丙县: a disbursement on 2025-06-30 exceeded its commitment (amount involved CNY 50,000.00, event d5); justification: 汛期应急; approved by 区财政局张某.",
+		"[2] 乙县: the return of funds dated 2025-01-15 (amount involved CNY -30,000.00, event r9) relates to a disbursement dated 2024-12-20; by rule it counts in its own fiscal year 2025.",
+		"[3] 乙县: the entry dated 2025-12-20 (amount involved CNY 200,000.00, event d4) was recorded on 2026-01-05, after the cut-off 2025-12-31; it is included in these figures.",
+		"[4] 乙县: the purchase on 2025-09-01 (amount involved CNY 600,000.00, event p1) has its supplier in county 522603, not in the partner 乙县.",
+		"[5] 乙县: an in-kind donation on 2025-04-02 is counted in social aid at its valuation (amount involved CNY 100,000.00, event g2); valuation basis: 发票价格.",
+	}
+	if got := Footnotes(r, LangZH); !slices.Equal(got, zh) {
+		t.Errorf("zh:\n got %q\nwant %q", got, zh)
+	}
+	if got := Footnotes(r, LangEN); !slices.Equal(got, en) {
+		t.Errorf("en:\n got %q\nwant %q", got, en)
+	}
+}
+
+func TestFootnoteFallbacks(t *testing.T) {
+	r := workedExample()
+	// No amount, no detail, unknown pairing, unknown kind.
+	f := Footnote{Kind: FootLateEntry, PairingID: "pr-gone", EventID: "v9", Date: r.LineItems[0].BusinessDate}
+	if got, want := FootnoteText(r, f, LangZH), "pr-gone:业务日期2025-03-01的记录(事件v9)于未说明登记,晚于统计截止日2025-12-31,已计入本报告数据。"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	f = Footnote{Kind: "audit_finding", PairingID: "pr-yi", EventID: "x1", Detail: "审计发现"}
+	if got, want := FootnoteText(r, f, LangZH), "乙县:audit_finding(日期未记录,事件x1):审计发现。"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got, want := FootnoteText(r, f, LangEN), "乙县: audit_finding (an unrecorded date, event x1): 审计发现."; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	// Cross-year reversals: entry_error counts in the original's year; an
+	// unparseable Detail is quoted.
+	f = Footnote{Kind: FootCrossYear, PairingID: "pr-yi", EventID: "r1", AmountFen: -20000000,
+		Date: r.LineItems[0].BusinessDate, Detail: "entry_error 2024-12-20"}
+	if got, want := FootnoteText(r, f, LangZH), "乙县:2025-03-01的差错冲正(涉及金额-20万元,事件r1)冲销业务日期为2024-12-20的原记录,按规则计入原记录所属的2024年度。"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got, want := FootnoteText(r, f, LangEN), "乙县: the entry-error reversal dated 2025-03-01 (amount involved CNY -200,000.00, event r1) cancels an entry dated 2024-12-20; by rule it counts in the original's fiscal year 2024."; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	f.Detail = "2024"
+	if got, want := FootnoteText(r, f, LangZH), "乙县:2025-03-01的冲正/资金退回(涉及金额-20万元,事件r1)涉及其他年度的原记录(2024),资金在年度之间发生转移。"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	f = Footnote{Kind: FootOverCommitment, PairingID: "pr-bing", EventID: "d5", Detail: "经区长办公会同意"}
+	if got, want := FootnoteText(r, f, LangZH), "丙县:日期未记录拨付资金超出资金计划(事件d5),超计划理由及审批:经区长办公会同意。"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if Footnotes(&Report{}, LangZH) != nil {
+		t.Error("a report without flags has footnotes")
+	}
+}

@@ -1,0 +1,91 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/aidledger/aidledger/events"
+)
+
+// TestChineseParagraphWorkedExample is the acceptance example.
+func TestChineseParagraphWorkedExample(t *testing.T) {
+	want := "开展甲-乙区县互访调研3次,选派专业技术人才12名,完成对乙县财政帮扶260万元、社会帮扶40余万元、采购、帮助销售当地农副产品90余万元;开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。"
+	if got := ChineseParagraph(workedExample()); got != want {
+		t.Errorf("ChineseParagraph:\n got %s\nwant %s", got, want)
+	}
+	// A zero profile means "official".
+	r := workedExample()
+	r.Profile = Profile{}
+	if got := ChineseParagraph(r); got != want {
+		t.Errorf("zero profile:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestChineseParagraphClauses(t *testing.T) {
+	donor := events.Unit{Code: "320404", Name: "甲区", ShortName: "甲"}
+	yi := events.Unit{Code: "522601", Name: "乙县", ShortName: "乙"}
+	one := func(f Figures) *Report {
+		return &Report{Donor: donor, Year: 2025, Profile: Profiles["official"],
+			Pairings: []PairingFigures{{PairingID: "p", Partner: yi, Figures: f}}}
+	}
+	tests := []struct {
+		name string
+		r    *Report
+		want string
+	}{
+		{"only social", one(Figures{SocialFen: fig(43600000)}), "完成对乙县社会帮扶40余万元。"},
+		{"only consumption", one(Figures{ConsumptionFen: fig(5300000)}), "完成对乙县采购、帮助销售当地农副产品5万余元。"},
+		{"fiscal and consumption", one(Figures{FiscalDisbursedFen: fig(2405400000), ConsumptionFen: fig(20000000)}),
+			"完成对乙县财政帮扶2405.4万元、采购、帮助销售当地农副产品20万元。"},
+		{"staff without visits names the partner", one(Figures{StaffProfessional: fig(12), FiscalDisbursedFen: fig(260000000)}),
+			"向乙县选派专业技术人才12名,完成对乙县财政帮扶260万元。"},
+		{"only staff", one(Figures{StaffProfessional: fig(2)}), "向乙县选派专业技术人才2名。"},
+		{"cadres before professionals", one(Figures{Visits: fig(1), StaffCadre: fig(2), StaffProfessional: fig(3)}),
+			"开展甲-乙区县互访调研1次,选派党政干部2名、专业技术人才3名。"},
+		{"only cadres", one(Figures{Visits: fig(2), StaffCadre: fig(1)}), "开展甲-乙区县互访调研2次,选派党政干部1名。"},
+		{"visits only", one(Figures{Visits: fig(5)}), "开展甲-乙区县互访调研5次。"},
+		{"亿 and negative", one(Figures{FiscalDisbursedFen: fig(10500000000), SocialFen: fig(-5300000)}),
+			"完成对乙县财政帮扶1.05亿元、社会帮扶-5万余元。"},
+		{"counts not in the paragraph do not make a group", one(Figures{FiscalCommittedFen: fig(1), ProjectsRegistered: fig(2)}), ""},
+		{"no pairings", &Report{Donor: donor, Year: 2025}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ChineseParagraph(tt.r); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+	if got := ChineseParagraph(nil); got != "" {
+		t.Errorf("nil report: %q", got)
+	}
+}
+
+func TestChineseParagraphProfiles(t *testing.T) {
+	tests := map[string]string{
+		"official": "开展甲-乙区县互访调研3次,选派专业技术人才12名,完成对乙县财政帮扶260万元、社会帮扶40余万元、采购、帮助销售当地农副产品90余万元;开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。",
+		"exact":    "开展甲-乙区县互访调研3次,选派专业技术人才12名,完成对乙县财政帮扶260万元、社会帮扶43.6万元、采购、帮助销售当地农副产品90.5万元;开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。",
+		"approx":   "开展甲-乙区县互访调研3次,选派专业技术人才12名,完成对乙县财政帮扶260万元、社会帮扶约40万元、采购、帮助销售当地农副产品约90万元;开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。",
+	}
+	for name, want := range tests {
+		p, err := LookupProfile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := workedExample()
+		r.Profile = p
+		if got := ChineseParagraph(r); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+}
+
+func TestShortNameFallback(t *testing.T) {
+	r := &Report{
+		Donor: events.Unit{Code: "320404", Name: "甲区"},
+		Pairings: []PairingFigures{{Partner: events.Unit{Code: "522601", Name: "乙县"},
+			Figures: Figures{Visits: fig(1)}}},
+	}
+	if got, want := ChineseParagraph(r), "开展甲区-乙县区县互访调研1次。"; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}

@@ -1,0 +1,76 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// ErrUnknownProfile is returned (wrapped) by LookupProfile for a name that
+// is not in Profiles.
+var ErrUnknownProfile = errors.New("report: unknown rounding profile")
+
+// DefaultProfileName is the profile used when none is named: the official
+// style of year-end summaries.
+const DefaultProfileName = "official"
+
+// Profiles are the known rounding profiles, by name:
+//
+//   - official: fiscal aid exact, social and consumption aid 余 (the
+//     design's default and the style of published summaries);
+//   - exact: every amount exact;
+//   - approx: fiscal aid exact, social and consumption aid 约.
+//
+// Fiscal aid is exact in every profile offered here because the design
+// requires it; a caller may still build another Profile by hand.
+var Profiles = map[string]Profile{
+	"official": {Name: "official", Fiscal: StyleExact, Social: StyleYu, Consumption: StyleYu},
+	"exact":    {Name: "exact", Fiscal: StyleExact, Social: StyleExact, Consumption: StyleExact},
+	"approx":   {Name: "approx", Fiscal: StyleExact, Social: StyleYue, Consumption: StyleYue},
+}
+
+// LookupProfile returns the profile called name; "" means
+// DefaultProfileName. An unknown name yields an error wrapping
+// ErrUnknownProfile that lists the known names.
+func LookupProfile(name string) (Profile, error) {
+	if name == "" {
+		name = DefaultProfileName
+	}
+	p, ok := Profiles[name]
+	if !ok {
+		names := make([]string, 0, len(Profiles))
+		for n := range Profiles {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		return Profile{}, fmt.Errorf("%w %q (known: %s)", ErrUnknownProfile, name, strings.Join(names, ", "))
+	}
+	return p, nil
+}
+
+// Valid reports whether s is one of the three styles.
+func (s Style) Valid() bool {
+	return s == StyleExact || s == StyleYu || s == StyleYue
+}
+
+// effectiveProfile is r's profile with every unset part taken from the
+// official profile, so that a Report whose Profile was left zero renders
+// in the default style and says so in its provenance.
+func effectiveProfile(r *Report) Profile {
+	p := r.Profile
+	def := Profiles[DefaultProfileName]
+	if p.Name == "" {
+		p.Name = def.Name
+	}
+	if p.Fiscal == "" {
+		p.Fiscal = def.Fiscal
+	}
+	if p.Social == "" {
+		p.Social = def.Social
+	}
+	if p.Consumption == "" {
+		p.Consumption = def.Consumption
+	}
+	return p
+}

@@ -1,0 +1,27 @@
+package report
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestLookupProfile(t *testing.T) {
+	p, err := LookupProfile("")
+	if err != nil || p != Profiles["official"] {
+		t.Fatalf(`LookupProfile("") = %+v, %v`, p, err)
+	}
+	if p.Fiscal != StyleExact || p.Social != StyleYu || p.Consumption != StyleYu {
+		t.Errorf("official profile = %+v", p)
+	}
+	for name, p := range Profiles {
+		if p.Name != name || !p.Fiscal.Valid() || !p.Social.Valid() || !p.Consumption.Valid() {
+			t.Errorf("profile %q = %+v", name, p)
+		}
+		if p.Fiscal != StyleExact {
+			t.Errorf("profile %q: fiscal aid must print exactly", name)
+		}
+	}
+	if _, err := LookupProfile("rounded"); !errors.Is(err, ErrUnknownProfile) {
+		t.Errorf("unknown profile: %v", err)
+	}
+}

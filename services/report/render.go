@@ -1,0 +1,135 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Errors returned (wrapped) by Render.
+var (
+	ErrUnknownFormat   = errors.New("report: unknown format")
+	ErrUnknownLanguage = errors.New("report: unknown language")
+	ErrNoReport        = errors.New("report: no report")
+)
+
+// Formats Render accepts.
+const (
+	FormatText = "text"
+	FormatMD   = "md"
+	FormatJSON = "json"
+	FormatCSV  = "csv"
+	FormatXLSX = "xlsx"
+)
+
+// formatInfo is a format's content type and file extension.
+var formatInfo = map[string]struct{ contentType, ext string }{
+	FormatText: {"text/plain; charset=utf-8", "txt"},
+	FormatMD:   {"text/markdown; charset=utf-8", "md"},
+	FormatJSON: {"application/json", "json"},
+	FormatCSV:  {"text/csv; charset=utf-8", "csv"},
+	FormatXLSX: {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
+}
+
+// Render renders r in format (text, md, json, csv or xlsx; "" means text)
+// and language lang (zh or en; "" means zh), returning the bytes, their
+// MIME content type and a file name (see Filename; the UTF-8 one).
+//
+// Contract: the output is a pure function of r, format and lang — no
+// clock, no map-order dependence — so rendering a report computed at the
+// same ledger position twice gives byte-identical bodies, and a report
+// computed after one more event differs (at least its provenance states
+// the new position and chain hash). The formats:
+//
+//   - text: title, paragraph (ChineseParagraph or EnglishText), aligned
+//     summary table, numbered footnotes, provenance lines;
+//   - md: the same as Markdown with a GFM table;
+//   - json: Document (the Report and every rendered text, both languages);
+//   - csv: the summary table, units in the headers, exact 万元 decimals;
+//   - xlsx: summary, line items and footnotes sheets (see renderXLSX).
+//
+// Errors wrap ErrNoReport, ErrUnknownFormat or ErrUnknownLanguage, or an
+// encoder's error.
+func Render(r *Report, format, lang string) (body []byte, contentType, filename string, err error) {
+	if r == nil {
+		return nil, "", "", ErrNoReport
+	}
+	if format == "" {
+		format = FormatText
+	}
+	info, ok := formatInfo[format]
+	if !ok {
+		return nil, "", "", fmt.Errorf("%w %q (want text, md, json, csv or xlsx)", ErrUnknownFormat, format)
+	}
+	if lang == "" {
+		lang = LangZH
+	}
+	if lang != LangZH && lang != LangEN {
+		return nil, "", "", fmt.Errorf("%w %q (want zh or en)", ErrUnknownLanguage, lang)
+	}
+	switch format {
+	case FormatText:
+		body = renderText(r, lang)
+	case FormatMD:
+		body = renderMarkdown(r, lang)
+	case FormatJSON:
+		body, err = renderJSON(r)
+	case FormatCSV:
+		body, err = renderCSV(r, lang)
+	case FormatXLSX:
+		body, err = renderXLSX(r, lang)
+	}
+	if err != nil {
+		return nil, "", "", fmt.Errorf("render %s: %w", format, err)
+	}
+	name, _ := Filename(r, format, lang)
+	return body, info.contentType, name, nil
+}
+
+// Filename names the file of r in format and lang, twice: name in UTF-8
+// for the filename* parameter of a Content-Disposition header and for
+// local files, ascii as the plain filename fallback.
+//
+//	zh: 年度总结-320404-2025.xlsx           ascii: yearend-320404-2025.xlsx
+//	en: yearend-320404-2025.xlsx            ascii: the same
+//
+// A cut-off other than 31 December is part of the name
+// (年度总结-320404-2025-截至2025-11-30.xlsx, yearend-320404-2025-to-2025-11-30.xlsx)
+// so summaries at different cut-offs do not overwrite each other. The
+// donor code is reduced to [0-9A-Za-z_-]. Unknown formats get no
+// extension.
+func Filename(r *Report, format, lang string) (name, ascii string) {
+	if format == "" {
+		format = FormatText
+	}
+	code := safeASCII(r.Donor.Code)
+	if code == "" {
+		code = "donor"
+	}
+	base := code + "-" + strconv.Itoa(r.Year)
+	zhCut, enCut := "", ""
+	if c := effectiveCutoff(r); c.String() != periodEnd(r).String() {
+		zhCut, enCut = "-截至"+c.String(), "-to-"+c.String()
+	}
+	ext := ""
+	if info, ok := formatInfo[format]; ok {
+		ext = "." + info.ext
+	}
+	ascii = "yearend-" + base + enCut + ext
+	if lang == LangEN {
+		return ascii, ascii
+	}
+	return "年度总结-" + base + zhCut + ext, ascii
+}
+
+// safeASCII keeps the letters, digits, '-' and '_' of s.
+func safeASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '-', r == '_':
+			return r
+		}
+		return -1
+	}, s)
+}

@@ -1,0 +1,315 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// XLSX layout and number formats.
+//
+// Exactness of numeric cells: a cell's value is written into the sheet XML
+// as the exact decimal string computed from integer 分 (WanDecimal,
+// YuanDecimal), through excelize's SetCellDefault, which stores a numeric
+// string verbatim as a number cell (no float ever holds the amount on our
+// side). A spreadsheet program parses that decimal exactly as if a person
+// had typed it; every amount up to 10^9 万元 has at most 15 significant
+// digits and so shows and copies back exactly.
+//
+// The rejected alternative was storing integer 分 with the format
+// `0.00####,,"万元"` (each trailing comma divides by 1000, so two make
+// 分 → 万元): exact as a binary value too, but the number a user adds up
+// or exports would be in 分 while everything around it says 万元.
+const (
+	// numFmtWan shows a 万元 value with at least two and up to six
+	// decimals (the 分 digit), so every value shows exactly.
+	numFmtWan = `0.00####"万元"`
+	// numFmtYuan shows a 元 value (line items, footnotes).
+	numFmtYuan = `#,##0.00`
+	// numFmtRate shows a rate stored as a fraction (0.8667) in percent.
+	numFmtRate = `0.00%`
+	// numFmtCount shows an integer count.
+	numFmtCount = `0`
+	// fixedTimestamp is the creation and modification time written into
+	// the document properties in place of the wall clock: a fixed,
+	// obviously-not-real instant (the ZIP epoch), so that two renders of
+	// the same report are byte-identical. When the report was computed is
+	// stated by its ledger position and chain hash, not by a clock.
+	fixedTimestamp = "1980-01-01T00:00:00Z"
+)
+
+// sheetNames are the three sheets, per language.
+func sheetNames(lang string) (summary, items, notes string) {
+	if lang == LangEN {
+		return "Summary", "Line items", "Notes"
+	}
+	return "年度汇总", "事件明细", "附注"
+}
+
+// xlsxBook accumulates the first error of a sequence of excelize calls so
+// the layout code reads as a list of cells.
+type xlsxBook struct {
+	f      *excelize.File
+	err    error
+	styles map[string]int // number format or "header" → style id
+}
+
+// fail records err (wrapped with what was being done) if it is the first.
+func (b *xlsxBook) fail(what string, err error) {
+	if err != nil && b.err == nil {
+		b.err = fmt.Errorf("report: xlsx %s: %w", what, err)
+	}
+}
+
+// style returns the id of a style: "header" (bold, wrapped, shaded) or a
+// number format code.
+func (b *xlsxBook) style(key string) int {
+	if id, ok := b.styles[key]; ok {
+		return id
+	}
+	s := &excelize.Style{}
+	if key == "header" {
+		s.Font = &excelize.Font{Bold: true}
+		s.Alignment = &excelize.Alignment{WrapText: true, Vertical: "center"}
+		s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}
+	} else {
+		format := key
+		s.CustomNumFmt = &format
+	}
+	id, err := b.f.NewStyle(s)
+	b.fail("style "+key, err)
+	b.styles[key] = id
+	return id
+}
+
+// cell is the name of the cell at 1-based column col and row.
+func (b *xlsxBook) cell(col, row int) string {
+	name, err := excelize.CoordinatesToCellName(col, row)
+	b.fail("cell name", err)
+	return name
+}
+
+// str writes a text cell.
+func (b *xlsxBook) str(sheet string, col, row int, v string) {
+	b.fail("write "+sheet, b.f.SetCellStr(sheet, b.cell(col, row), v))
+}
+
+// num writes a numeric cell from an exact decimal string, with a number
+// format.
+func (b *xlsxBook) num(sheet string, col, row int, decimal, format string) {
+	c := b.cell(col, row)
+	b.fail("write "+sheet, b.f.SetCellDefault(sheet, c, decimal))
+	b.fail("style "+sheet, b.f.SetCellStyle(sheet, c, c, b.style(format)))
+}
+
+// numIn writes a numeric cell from an exact decimal string in a column
+// whose number format was set with columnFormat (cheaper than a style per
+// cell on the long line-items sheet).
+func (b *xlsxBook) numIn(sheet string, col, row int, decimal string) {
+	b.fail("write "+sheet, b.f.SetCellDefault(sheet, b.cell(col, row), decimal))
+}
+
+// columnFormat gives a whole column a number format.
+func (b *xlsxBook) columnFormat(sheet string, col int, format string) {
+	name, err := excelize.ColumnNumberToName(col)
+	b.fail("column name", err)
+	b.fail("column style "+sheet, b.f.SetColStyle(sheet, name, b.style(format)))
+}
+
+// headerRow writes bold, wrapped headers in row 1 (tall enough for two
+// lines), freezes it, and sets the sheet to print landscape, one page
+// wide.
+func (b *xlsxBook) headerRow(sheet string, headers []string) {
+	for i, h := range headers {
+		b.str(sheet, i+1, 1, h)
+	}
+	last := b.cell(len(headers), 1)
+	b.fail("style "+sheet, b.f.SetCellStyle(sheet, "A1", last, b.style("header")))
+	b.fail("row height "+sheet, b.f.SetRowHeight(sheet, 1, 32))
+	b.fail("panes "+sheet, b.f.SetPanes(sheet, &excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+	}))
+	landscape, wide, tall, fit := "landscape", 1, 0, true
+	b.fail("page layout "+sheet, b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
+	}))
+	b.fail("sheet properties "+sheet, b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
+}
+
+// widths sets the widths of consecutive columns starting at A.
+func (b *xlsxBook) widths(sheet string, ws ...float64) {
+	for i, w := range ws {
+		col, err := excelize.ColumnNumberToName(i + 1)
+		b.fail("column name", err)
+		b.fail("width "+sheet, b.f.SetColWidth(sheet, col, col, w))
+	}
+}
+
+// renderXLSX is the workbook of r:
+//
+//   - sheet 1 (年度汇总 / Summary): the summary table with headers and
+//     units in lang, one row per pairing and a totals row; money as
+//     numbers in 万元 with the format `0.00####"万元"`, counts as integers,
+//     the disbursal rate as a fraction formatted as percent; below it the
+//     provenance lines;
+//   - sheet 2 (事件明细 / Line items): every LineItem in r.LineItems order
+//     with its event id, ledger position, type, pairing, the figure it
+//     counts in, business date, amount in 元 (money figures) or count
+//     (count figures, ±1), and document/voucher number;
+//   - sheet 3 (附注 / Notes): the numbered footnotes with their kind,
+//     partner, event, date, amount involved (元) and text in both
+//     languages.
+//
+// The output is deterministic: excelize writes the package parts in sorted
+// order without file times, and the document properties carry
+// fixedTimestamp and the provenance instead of the clock.
+func renderXLSX(r *Report, lang string) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	b := &xlsxBook{f: f, styles: map[string]int{}}
+	summary, items, notes := sheetNames(lang)
+
+	b.fail("rename sheet", f.SetSheetName("Sheet1", summary))
+	xlsxSummary(b, r, lang, summary)
+	_, err := f.NewSheet(items)
+	b.fail("new sheet", err)
+	xlsxItems(b, r, lang, items)
+	_, err = f.NewSheet(notes)
+	b.fail("new sheet", err)
+	xlsxNotes(b, r, lang, notes)
+	f.SetActiveSheet(0)
+
+	b.fail("document properties", f.SetDocProps(&excelize.DocProperties{
+		Title:          Title(r, lang),
+		Subject:        "aidledger year-end summary",
+		Creator:        "aidledger",
+		LastModifiedBy: "aidledger",
+		Identifier:     r.ChainHash,
+		Description:    strings.Join(Provenance(r, lang), "\n"),
+		Language:       docLanguage(lang),
+		Created:        fixedTimestamp,
+		Modified:       fixedTimestamp,
+	}))
+	if b.err != nil {
+		return nil, b.err
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, fmt.Errorf("report: xlsx write: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// xlsxSummary writes sheet 1.
+func xlsxSummary(b *xlsxBook, r *Report, lang, sheet string) {
+	headers := labelHeaders(lang)
+	for _, c := range columns {
+		headers = append(headers, c.header(lang))
+	}
+	b.headerRow(sheet, headers)
+	row := 2
+	for _, tr := range tableRows(r, lang) {
+		for i, l := range tr.labels {
+			b.str(sheet, i+1, row, l)
+		}
+		for j, c := range columns {
+			col := len(tr.labels) + j + 1
+			v := c.value(tr.figures)
+			switch c.kind {
+			case kindWan:
+				b.num(sheet, col, row, WanDecimal(v), numFmtWan)
+			case kindRate:
+				b.num(sheet, col, row, RateFraction(v), numFmtRate)
+			default:
+				b.num(sheet, col, row, strconv.FormatInt(v, 10), numFmtCount)
+			}
+		}
+		row++
+	}
+	row++
+	for _, p := range Provenance(r, lang) {
+		b.str(sheet, 1, row, p)
+		row++
+	}
+	ws := []float64{16, 14, 14}
+	for range columns {
+		ws = append(ws, 14)
+	}
+	b.widths(sheet, ws...)
+}
+
+// xlsxItems writes sheet 2.
+func xlsxItems(b *xlsxBook, r *Report, lang, sheet string) {
+	headers := []string{"事件ID", "账本位置", "事件类型", "结对ID", "结对地区", "计入指标", "指标键", "业务日期", "金额(元)", "数量", "凭证号/文号"}
+	if lang == LangEN {
+		headers = []string{"Event ID", "Ledger position", "Event type", "Pairing ID", "Partner", "Counts in", "Figure key", "Business date", "Amount (CNY)", "Count", "Document / voucher no."}
+	}
+	b.headerRow(sheet, headers)
+	b.columnFormat(sheet, 2, numFmtCount)
+	b.columnFormat(sheet, 9, numFmtYuan)
+	b.columnFormat(sheet, 10, numFmtCount)
+	partners := make(map[string]string, len(r.Pairings))
+	for _, p := range r.Pairings {
+		partners[p.PairingID] = fullName(p.Partner)
+	}
+	for i, li := range r.LineItems {
+		row := i + 2
+		b.str(sheet, 1, row, li.EventID)
+		b.numIn(sheet, 2, row, strconv.FormatInt(li.Position, 10))
+		b.str(sheet, 3, row, li.Type)
+		b.str(sheet, 4, row, li.PairingID)
+		b.str(sheet, 5, row, partners[li.PairingID])
+		b.str(sheet, 6, row, figureLabel(li.Figure, lang))
+		b.str(sheet, 7, row, li.Figure)
+		b.str(sheet, 8, row, li.BusinessDate.String())
+		if isMoneyFigure(li.Figure) {
+			b.numIn(sheet, 9, row, YuanDecimal(li.AmountFen))
+		} else {
+			b.numIn(sheet, 10, row, strconv.FormatInt(li.AmountFen, 10))
+		}
+		b.str(sheet, 11, row, li.DocumentNo)
+	}
+	b.widths(sheet, 30, 12, 28, 30, 14, 18, 24, 12, 16, 8, 28)
+}
+
+// xlsxNotes writes sheet 3.
+func xlsxNotes(b *xlsxBook, r *Report, lang, sheet string) {
+	headers := []string{"序号", "类型", "结对地区", "事件ID", "日期", "涉及金额(元)", "说明", "说明(英文)", "原始说明"}
+	if lang == LangEN {
+		headers = []string{"No.", "Kind", "Partner", "Event ID", "Date", "Amount involved (CNY)", "Note", "Note (Chinese)", "Detail as recorded"}
+	}
+	b.headerRow(sheet, headers)
+	other := LangEN
+	if lang == LangEN {
+		other = LangZH
+	}
+	for i, fn := range r.Footnotes {
+		row := i + 2
+		b.num(sheet, 1, row, strconv.Itoa(i+1), numFmtCount)
+		b.str(sheet, 2, row, footnoteKindName(fn.Kind, lang))
+		b.str(sheet, 3, row, footnotePartner(r, fn.PairingID))
+		b.str(sheet, 4, row, fn.EventID)
+		b.str(sheet, 5, row, fn.Date.String())
+		b.num(sheet, 6, row, YuanDecimal(fn.AmountFen), numFmtYuan)
+		b.str(sheet, 7, row, FootnoteText(r, fn, lang))
+		b.str(sheet, 8, row, FootnoteText(r, fn, other))
+		b.str(sheet, 9, row, fn.Detail)
+	}
+	b.widths(sheet, 6, 18, 14, 30, 12, 16, 80, 80, 40)
+}
+
+// isMoneyFigure reports whether the figure named key (a Figures json
+// name) is an amount in 分 rather than a count.
+func isMoneyFigure(key string) bool {
+	return strings.HasSuffix(key, "_fen")
+}
+
+// docLanguage is the document-properties language tag of lang.
+func docLanguage(lang string) string {
+	if lang == LangEN {
+		return "en-US"
+	}
+	return "zh-CN"
+}
