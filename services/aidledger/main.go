@@ -37,6 +37,7 @@ type CLI struct {
 	Relay   RelayCmd   `cmd:"" help:"Publish committed events to NATS JetStream, in position order."`
 	Project ProjectCmd `cmd:"" help:"Keep every read model up to date from the stream."`
 	Replay  ReplayCmd  `cmd:"" help:"Rebuild a read model from the stream and switch over atomically."`
+	Report  ReportCmd  `cmd:"" help:"Reports: the year-end summary."`
 	Migrate MigrateCmd `cmd:"" help:"Apply the database migrations and exit."`
 	Token   TokenCmd   `cmd:"" help:"Manage API tokens."`
 }

@@ -16,7 +16,7 @@ import (
 type ReplayCmd struct {
 	DatabaseFlags
 	NATSFlags
-	Projection string `name:"projection" required:"" help:"Read model to rebuild (balances, audittrail)."`
+	Projection string `name:"projection" required:"" help:"Read model to rebuild (balances, audittrail, yearend)."`
 }
 
 // Run rebuilds the projection from JetStream sequence 1 into fresh tables,

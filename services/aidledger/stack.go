@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
+	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/api"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/embeddednats"
@@ -32,7 +35,7 @@ type NATSFlags struct {
 
 // readModels are the projections this build maintains.
 func readModels() []projections.Projection {
-	return []projections.Projection{balances.New(), audittrail.New()}
+	return []projections.Projection{balances.New(), audittrail.New(), yearend.New()}
 }
 
 // stack is the ledger's running parts, opened from flags.
@@ -55,8 +58,8 @@ func openStack(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFla
 	if err != nil {
 		return nil, err
 	}
-	s := &stack{log: log, db: db, store: eventstore.New(db.Pool), natsURL: n.NATSURL, replicas: n.Replicas, registry: prometheus.NewRegistry()}
-	s.ledger = ledger.New(s.store, ledger.Config{})
+	s := &stack{log: log, db: db, natsURL: n.NATSURL, replicas: n.Replicas}
+	s.init()
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if s.natsURL == "" {
 		dir, err := filepath.Abs(filepath.Join(d.DataDir, "nats"))
@@ -76,7 +79,24 @@ func openStack(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFla
 		s.Close()
 		return nil, fmt.Errorf("nats %s: %w", s.natsURL, err)
 	}
+	// Create the stream up front, so that a projector started before the
+	// relay's first publish finds it. NATS being down is not fatal here:
+	// the relay and the projector wait for it.
+	if js, err := jetstream.New(s.monitor); err == nil {
+		ectx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if _, err := relay.EnsureStream(ectx, js, relay.StreamConfig{Replicas: s.replicas}); err != nil {
+			log.Warn("cannot create the LEDGER stream yet", "err", err)
+		}
+		cancel()
+	}
 	return s, nil
+}
+
+// init builds the store, the ledger and the metrics registry on s.db.
+func (s *stack) init() {
+	s.store = eventstore.New(s.db.Pool)
+	s.ledger = ledger.New(s.store, ledger.Config{})
+	s.registry = prometheus.NewRegistry()
 }
 
 // Close stops everything opened, in reverse order.

@@ -83,6 +83,7 @@ func New(cfg Config) *Server {
 	s.registerCommands()
 	s.registerReads()
 	s.registerReadModels()
+	s.registerReports()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, &ledger.Rejection{Code: "not_found",
 			Message: "no such endpoint: " + r.Method + " " + r.URL.Path, MessageZh: "接口不存在:" + r.Method + " " + r.URL.Path})

@@ -13,12 +13,15 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/events/relay"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
+	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/api"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/dbmigrate"
@@ -56,6 +59,7 @@ func newStack(t testing.TB) *stack {
 	if s.token, err = auth.NewTokens(pool).Create(ctx, auth.Principal{Name: "e2e", Role: auth.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
+	ensureStream(t, natsURL) // before the projector looks for it
 	r, err := relay.New(relay.Config{Store: store, Pool: pool, NATSURL: natsURL})
 	if err != nil {
 		t.Fatal(err)
@@ -64,10 +68,10 @@ func newStack(t testing.TB) *stack {
 	go func() { _ = r.Run(ctx); done <- struct{}{} }()
 	go func() {
 		_ = projections.Run(ctx, projections.RunnerConfig{Pool: pool, NATSURL: natsURL,
-			Projections: []projections.Projection{balances.New(), audittrail.New()}})
+			Projections: []projections.Projection{balances.New(), audittrail.New(), yearend.New()}})
 		done <- struct{}{}
 	}()
-	for _, p := range []projections.Projection{balances.New(), audittrail.New()} {
+	for _, p := range []projections.Projection{balances.New(), audittrail.New(), yearend.New()} {
 		if err := projections.Migrate(ctx, pool, p); err != nil {
 			t.Fatal(err)
 		}
@@ -128,10 +132,44 @@ func (s *stack) waitProjected() int64 {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	for _, p := range []projections.Projection{balances.New(), audittrail.New()} {
+	for _, p := range []projections.Projection{balances.New(), audittrail.New(), yearend.New()} {
 		if _, err := projections.WaitFor(context.Background(), s.pool, p, head, 60*time.Second); err != nil {
 			s.t.Fatal(err)
 		}
 	}
 	return head
+}
+
+// get fetches path as admin and returns the status, body and headers.
+func (s *stack) get(path string) (int, []byte, http.Header) {
+	s.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.srv.URL+path, nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, body, res.Header
+}
+
+// ensureStream creates the LEDGER stream, as aidledger does at start.
+func ensureStream(t testing.TB, url string) {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := relay.EnsureStream(context.Background(), js, relay.StreamConfig{}); err != nil {
+		t.Fatal(err)
+	}
 }

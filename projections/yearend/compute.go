@@ -1,0 +1,138 @@
+package yearend
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/services/report"
+)
+
+// Compute returns the year-end summary of donorCode for year as the read
+// model stood at ledger position atPosition (0: its checkpoint), counting
+// the contributions whose deciding business date is in [1 January, cutoff]
+// of the year (cutoff zero: 31 December). Commitments and adjustments of
+// budget year `year` and projects of plan year `year` (registered,
+// planned, completed and completed investment as of their latest progress
+// report) count whatever the cut-off. See the package documentation for
+// the year rules.
+//
+// The report is a function of (donor, year, cutoff, position) alone: the
+// rows it reads are never changed once applied, so computing it again at
+// the same position gives a reflect.DeepEqual report however many events
+// arrived since. Report.Position is the position used and ChainHash the
+// hex hash of the event there; Profile is left to the caller.
+//
+// Report.Donor is the donor unit as its first pairing (by position)
+// states it. Pairings lists the donor's pairings established by the
+// position that are valid in the year or have figures or footnotes in it,
+// by partner code, programme and pairing id. Totals sum the pairings' figures (a
+// visit covering two pairings counts once in each, so twice in the
+// totals); every Figure lists the sorted, distinct ids of the events
+// behind it. Footnotes are by kind (over-commitment, cross-year reversal,
+// late entry, partner mismatch, in-kind valuation), then in ledger order;
+// see flags.go for their Date and Detail. LineItems are every counted
+// contribution in ledger order (Figure is a base figure: see
+// BaseFigures), BusinessDate being the event's own date. Empty lists are
+// empty, never nil.
+//
+// Errors: ErrInvalid for a year outside 1900–9999, a negative position or
+// a cut-off outside the year; ErrPosition for a position beyond the
+// checkpoint or whose hash is unknown; ErrNotFound when the donor has no
+// pairing at the position.
+func Compute(ctx context.Context, q projections.Querier, donorCode string, year int, cutoff events.Date, atPosition int64) (*report.Report, error) {
+	if year < 1900 || year > 9999 {
+		return nil, fmt.Errorf("%w: year %d", ErrInvalid, year)
+	}
+	first := events.DateOf(year, time.January, 1)
+	if cutoff.IsZero() {
+		cutoff = events.DateOf(year, time.December, 31)
+	} else if cutoff.Year() != year {
+		return nil, fmt.Errorf("%w: cut-off %s is not in %d", ErrInvalid, cutoff, year)
+	}
+	pos, hash, err := resolvePosition(ctx, q, atPosition)
+	if err != nil {
+		return nil, err
+	}
+	pairings, err := donorPairings(ctx, q, donorCode, pos)
+	if err != nil {
+		return nil, err
+	}
+	if len(pairings) == 0 {
+		return nil, fmt.Errorf("donor %s at position %d: %w", donorCode, pos, ErrNotFound)
+	}
+	counted, err := readRows(ctx, q, countedRowsSQL, donorCode, year, pos, sqlDate(cutoff))
+	if err != nil {
+		return nil, fmt.Errorf("yearend: contributions of %s in %d: %w", donorCode, year, err)
+	}
+	movedOut, err := readRows(ctx, q, movedOutSQL, donorCode, sqlDate(first), sqlDate(cutoff), year, pos)
+	if err != nil {
+		return nil, fmt.Errorf("yearend: reversals of %s dated in %d: %w", donorCode, year, err)
+	}
+
+	r := &report.Report{Donor: pairings[0].donor, Year: year, Cutoff: cutoff, Position: pos, ChainHash: hash.String(),
+		Pairings: []report.PairingFigures{}, LineItems: make([]report.LineItem, 0, len(counted))}
+	tallies := map[string]*tally{}
+	var notes footnotes
+	for i := range counted {
+		row := &counted[i]
+		t := tallies[row.pairingID]
+		if t == nil {
+			t = new(tally)
+			tallies[row.pairingID] = t
+		}
+		if err := t.add(row.figure, row.amount, row.eventID); err != nil {
+			return nil, err
+		}
+		notes.counted(row, cutoff)
+		r.LineItems = append(r.LineItems, row.lineItem())
+	}
+	noted := map[string]bool{}
+	for i := range movedOut {
+		notes.add(&movedOut[i])
+		noted[movedOut[i].pairingID] = true
+	}
+	r.Footnotes = notes.sorted()
+
+	known := map[string]bool{}
+	var listed []donorPairing
+	for _, p := range pairings {
+		known[p.id] = true
+		if _, ok := tallies[p.id]; ok || noted[p.id] || p.validIn(year) {
+			listed = append(listed, p)
+			if tallies[p.id] == nil {
+				tallies[p.id] = new(tally)
+			}
+		}
+	}
+	for id := range tallies {
+		if !known[id] {
+			return nil, fmt.Errorf("yearend: contributions to pairing %s, which donor %s did not have at position %d", id, donorCode, pos)
+		}
+	}
+	slices.SortFunc(listed, func(a, b donorPairing) int {
+		return cmp.Or(strings.Compare(a.partner.Code, b.partner.Code), strings.Compare(a.programme, b.programme),
+			strings.Compare(a.id, b.id))
+	})
+	var total tally
+	for _, p := range listed {
+		t := tallies[p.id]
+		f, err := t.figures()
+		if err != nil {
+			return nil, err
+		}
+		if err := total.merge(t); err != nil {
+			return nil, err
+		}
+		r.Pairings = append(r.Pairings, report.PairingFigures{PairingID: p.id, Partner: p.partner, Programme: p.programme, Figures: f})
+	}
+	if r.Totals, err = total.figures(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

@@ -1,0 +1,134 @@
+package yearend
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/services/report"
+)
+
+// Figure names: the json names of the report.Figures fields. The base
+// figures are the ones contributions are stored under (LineItem.Figure);
+// the derived ones are sums of base figures, computed on read.
+const (
+	FigVisits                 = "visits"
+	FigStaffCadre             = "staff_cadre"
+	FigStaffTeacher           = "staff_teacher"
+	FigStaffDoctor            = "staff_doctor"
+	FigStaffAgronomist        = "staff_agronomist"
+	FigStaffTechnician        = "staff_technician"
+	FigFiscalDisbursedFen     = "fiscal_disbursed_fen"
+	FigFiscalCommittedFen     = "fiscal_committed_fen"
+	FigReceiptsConfirmedFen   = "receipts_confirmed_fen"
+	FigProjectsRegistered     = "projects_registered"
+	FigProjectsCompleted      = "projects_completed"
+	FigPlannedInvestmentFen   = "planned_investment_fen"
+	FigCompletedInvestmentFen = "completed_investment_fen"
+	FigSocialCashFen          = "social_cash_fen"
+	FigSocialInKindFen        = "social_in_kind_fen"
+	FigPurchasesFen           = "purchases_fen"
+	FigSalesFen               = "sales_fen"
+
+	// Derived: 专业技术人才 (teacher + doctor + agronomist + technician),
+	// social aid (cash + in-kind) and consumption aid (purchases + sales).
+	FigStaffProfessional = "staff_professional"
+	FigSocialFen         = "social_fen"
+	FigConsumptionFen    = "consumption_fen"
+)
+
+// baseFigures lists the figures contributions are stored under, in the
+// order of report.Figures.
+var baseFigures = [...]string{
+	FigVisits, FigStaffCadre, FigStaffTeacher, FigStaffDoctor, FigStaffAgronomist, FigStaffTechnician,
+	FigFiscalDisbursedFen, FigFiscalCommittedFen, FigReceiptsConfirmedFen,
+	FigProjectsRegistered, FigProjectsCompleted, FigPlannedInvestmentFen, FigCompletedInvestmentFen,
+	FigSocialCashFen, FigSocialInKindFen, FigPurchasesFen, FigSalesFen,
+}
+
+// BaseFigures lists the figures contributions are stored under (the
+// LineItem.Figure values), in the order of report.Figures.
+func BaseFigures() []string { return slices.Clone(baseFigures[:]) }
+
+// derivedFigures maps each derived figure to the base figures it sums.
+var derivedFigures = map[string][]string{
+	FigStaffProfessional: {FigStaffTeacher, FigStaffDoctor, FigStaffAgronomist, FigStaffTechnician},
+	FigSocialFen:         {FigSocialCashFen, FigSocialInKindFen},
+	FigConsumptionFen:    {FigPurchasesFen, FigSalesFen},
+}
+
+// figureField returns the field of f named by a figure's json name, or nil
+// for a name report.Figures does not have.
+func figureField(f *report.Figures, name string) *report.Figure {
+	switch name {
+	case FigVisits:
+		return &f.Visits
+	case FigStaffProfessional:
+		return &f.StaffProfessional
+	case FigStaffCadre:
+		return &f.StaffCadre
+	case FigStaffTeacher:
+		return &f.StaffTeacher
+	case FigStaffDoctor:
+		return &f.StaffDoctor
+	case FigStaffAgronomist:
+		return &f.StaffAgronomist
+	case FigStaffTechnician:
+		return &f.StaffTechnician
+	case FigFiscalDisbursedFen:
+		return &f.FiscalDisbursedFen
+	case FigFiscalCommittedFen:
+		return &f.FiscalCommittedFen
+	case FigReceiptsConfirmedFen:
+		return &f.ReceiptsConfirmedFen
+	case FigProjectsRegistered:
+		return &f.ProjectsRegistered
+	case FigProjectsCompleted:
+		return &f.ProjectsCompleted
+	case FigPlannedInvestmentFen:
+		return &f.PlannedInvestmentFen
+	case FigCompletedInvestmentFen:
+		return &f.CompletedInvestmentFen
+	case FigSocialCashFen:
+		return &f.SocialCashFen
+	case FigSocialInKindFen:
+		return &f.SocialInKindFen
+	case FigSocialFen:
+		return &f.SocialFen
+	case FigPurchasesFen:
+		return &f.PurchasesFen
+	case FigSalesFen:
+		return &f.SalesFen
+	case FigConsumptionFen:
+		return &f.ConsumptionFen
+	}
+	return nil
+}
+
+// staffFigure is the figure a staff category counts in.
+func staffFigure(c events.StaffCategory) (string, error) {
+	switch c {
+	case events.StaffCadre:
+		return FigStaffCadre, nil
+	case events.StaffTeacher:
+		return FigStaffTeacher, nil
+	case events.StaffDoctor:
+		return FigStaffDoctor, nil
+	case events.StaffAgronomist:
+		return FigStaffAgronomist, nil
+	case events.StaffTechnician:
+		return FigStaffTechnician, nil
+	}
+	return "", fmt.Errorf("%w: unknown staff category %q", ErrInconsistent, c)
+}
+
+// donationFigure is the figure a donation kind counts in.
+func donationFigure(k events.DonationKind) (string, error) {
+	switch k {
+	case events.DonationCash:
+		return FigSocialCashFen, nil
+	case events.DonationInKind:
+		return FigSocialInKindFen, nil
+	}
+	return "", fmt.Errorf("%w: unknown donation kind %q", ErrInconsistent, k)
+}

@@ -1,0 +1,84 @@
+package yearend
+
+import (
+	"io/fs"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aidledger/aidledger/services/report"
+)
+
+// TestFiguresCoverReport ties the figure names to report.Figures: every
+// Figure field is a base or a derived figure under its json name, and
+// figureField finds exactly that field, so a field added to the contract
+// without a rule here fails.
+func TestFiguresCoverReport(t *testing.T) {
+	var f report.Figures
+	v := reflect.ValueOf(&f).Elem()
+	seen := map[string]bool{}
+	for i := range v.NumField() {
+		field := v.Type().Field(i)
+		if field.Type != reflect.TypeFor[report.Figure]() {
+			continue
+		}
+		name, _, _ := strings.Cut(field.Tag.Get("json"), ",")
+		seen[name] = true
+		_, derived := derivedFigures[name]
+		if !slices.Contains(baseFigures[:], name) && !derived {
+			t.Errorf("report.Figures.%s (%q) is neither a base nor a derived figure", field.Name, name)
+		}
+		if p := figureField(&f, name); p != v.Field(i).Addr().Interface().(*report.Figure) {
+			t.Errorf("figureField(%q) is not report.Figures.%s", name, field.Name)
+		}
+	}
+	for _, name := range append(baseFigures[:], FigStaffProfessional, FigSocialFen, FigConsumptionFen) {
+		if !seen[name] {
+			t.Errorf("figure %q is not a field of report.Figures", name)
+		}
+	}
+	for name, parts := range derivedFigures {
+		for _, p := range parts {
+			if _, ok := baseIndex[p]; !ok {
+				t.Errorf("derived %s sums %s, not a base figure", name, p)
+			}
+		}
+	}
+}
+
+func TestBasisPoints(t *testing.T) {
+	for _, c := range []struct{ num, den, want int64 }{
+		{260, 280, 9286}, {360, 380, 9474}, {1, 1, 10000}, {0, 5, 0}, {5, 0, 0}, {5, -1, 0},
+		{1, 20000, 1},   // 0.5 bp rounds half up
+		{1, 20001, 0},   // just under half
+		{-1, 20000, -1}, // half away from zero
+		{115, 100, 11500},
+		{1 << 62, 1, 1<<63 - 1}, // clamped
+		{9_000_000_000_000_000, 9_000_000_000_000_000, 10000},
+	} {
+		if got := basisPoints(c.num, c.den); got != c.want {
+			t.Errorf("basisPoints(%d, %d) = %d, want %d", c.num, c.den, got, c.want)
+		}
+	}
+}
+
+// TestMigrationFigures: the figure CHECK of the contributions table names
+// exactly the base figures.
+func TestMigrationFigures(t *testing.T) {
+	b, err := fs.ReadFile(New().Migrations(), "001_yearend.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sql := string(b)
+	for _, name := range baseFigures {
+		if !strings.Contains(sql, "'"+name+"'") {
+			t.Errorf("the migration does not allow figure %q", name)
+		}
+	}
+	for name := range derivedFigures {
+		if strings.Contains(sql, "'"+name+"'") {
+			t.Errorf("the migration allows derived figure %q, which is never stored", name)
+		}
+	}
+}

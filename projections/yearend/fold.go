@@ -1,0 +1,64 @@
+package yearend
+
+import (
+	"fmt"
+
+	"github.com/aidledger/aidledger/events"
+)
+
+// fold applies one event (b.cur) to the batch state, emitting its
+// contributions. Events that contribute to no figure (AnnualTargetsSet:
+// targets never count as achievement; SecondmentEnded: staff count when
+// they start) and types added later are ignored.
+func (b *batchState) fold(ev events.Event) error {
+	switch e := ev.(type) {
+	case events.PairingEstablished:
+		return b.pairingEstablished(e)
+	case events.FundsCommitted:
+		return b.fundsCommitted(e)
+	case events.CommitmentAdjusted:
+		return b.commitmentAdjusted(e)
+	case events.FundsDisbursed:
+		return b.fundsDisbursed(e)
+	case events.DisbursementReversed:
+		return b.disbursementReversed(e)
+	case events.FundsReceiptConfirmed:
+		return b.receiptConfirmed(e)
+	case events.DonationReceived:
+		return b.donationReceived(e)
+	case events.DonationReversed:
+		return b.donationReversed(e)
+	case events.ProductPurchased:
+		return b.productPurchased(e)
+	case events.PurchaseReversed:
+		return b.entryReversed(e.EntryReversal, FigPurchasesFen)
+	case events.SalesFacilitated:
+		return b.salesFacilitated(e)
+	case events.SaleReversed:
+		return b.entryReversed(e.EntryReversal, FigSalesFen)
+	case events.SecondmentStarted:
+		return b.secondmentStarted(e)
+	case events.SecondmentReversed:
+		return b.secondmentReversed(e)
+	case events.VisitConducted:
+		return b.visitConducted(e)
+	case events.VisitReversed:
+		return b.visitReversed(e)
+	case events.AidProjectRegistered:
+		return b.projectRegistered(e)
+	case events.ProjectProgressReported:
+		return b.progressReported(e)
+	}
+	return nil
+}
+
+// pairingEstablished records the pairing: its donor and partner, and the
+// position from which reports at later positions list it.
+func (b *batchState) pairingEstablished(e events.PairingEstablished) error {
+	if e.Donor.Code == "" || e.ValidFrom.IsZero() || e.ValidTo.IsZero() {
+		return fmt.Errorf("%w: pairing %s lacks its donor or validity", ErrInconsistent, e.PairingID)
+	}
+	p := &pairing{rowState: rowState{fresh: true}, id: e.PairingID, donorCode: e.Donor.Code, partnerCode: e.Partner.Code,
+		est: e, position: b.cur.Position}
+	return create(b.pairings, "pairing", e.PairingID, p)
+}

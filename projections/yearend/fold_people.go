@@ -1,0 +1,85 @@
+package yearend
+
+import (
+	"fmt"
+
+	"github.com/aidledger/aidledger/events"
+)
+
+// secondmentStarted counts one person under their category on the start
+// date (staff sent in the year).
+func (b *batchState) secondmentStarted(e events.SecondmentStarted) error {
+	fig, err := staffFigure(e.Category)
+	if err != nil {
+		return err
+	}
+	if e.StartDate.IsZero() {
+		return fmt.Errorf("%w: secondment %s without a start date", ErrInconsistent, e.SecondmentID)
+	}
+	s := &secondment{rowState: rowState{fresh: true}, id: e.SecondmentID, pairingID: e.PairingID, category: e.Category,
+		start: e.StartDate}
+	if err := create(b.secondments, "secondment", e.SecondmentID, s); err != nil {
+		return err
+	}
+	return b.emit(contribution{pairingID: s.pairingID, figure: fig, attributed: s.start, own: s.start, amount: 1})
+}
+
+// secondmentReversed takes the person out of the count, in the start's
+// year (secondments are only reversed as entry errors). Visits and
+// secondments carry no money, so their reversals are never flagged as
+// moving money between years.
+func (b *batchState) secondmentReversed(e events.SecondmentReversed) error {
+	s, err := lookup(b.secondments, "secondment", e.OriginalID)
+	if err != nil {
+		return err
+	}
+	if s.reversed {
+		return fmt.Errorf("%w: secondment %s reversed twice", ErrInconsistent, s.id)
+	}
+	fig, err := staffFigure(s.category)
+	if err != nil {
+		return err
+	}
+	on, err := reversalDate(e.Reason, e.BusinessDate, s.start)
+	if err != nil {
+		return err
+	}
+	s.reversed = true
+	s.touch()
+	return b.emit(contribution{pairingID: s.pairingID, figure: fig, attributed: on, own: e.BusinessDate, amount: -1,
+		documentNo: e.DocNo})
+}
+
+// visitConducted counts the visit once per pairing it lists, on its start
+// date.
+func (b *batchState) visitConducted(e events.VisitConducted) error {
+	if len(e.PairingIDList) == 0 || e.StartDate.IsZero() {
+		return fmt.Errorf("%w: visit %s lists no pairing or has no start date", ErrInconsistent, e.VisitID)
+	}
+	for _, p := range e.PairingIDList {
+		if err := b.emit(contribution{pairingID: p, figure: FigVisits, attributed: e.StartDate, own: e.StartDate,
+			amount: 1}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// visitReversed takes the visit out of each pairing it lists (the reversal
+// carries them and the original's date).
+func (b *batchState) visitReversed(e events.VisitReversed) error {
+	if len(e.PairingIDList) == 0 {
+		return fmt.Errorf("%w: reversal of visit %s lists no pairing", ErrInconsistent, e.OriginalID)
+	}
+	on, err := reversalDate(e.Reason, e.BusinessDate, e.OriginalDate)
+	if err != nil {
+		return err
+	}
+	for _, p := range e.PairingIDList {
+		if err := b.emit(contribution{pairingID: p, figure: FigVisits, attributed: on, own: e.BusinessDate, amount: -1,
+			documentNo: e.DocNo}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

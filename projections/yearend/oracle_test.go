@@ -1,0 +1,258 @@
+package yearend_test
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/services/report"
+)
+
+// oracleFigure is a base figure as the oracle adds it up.
+type oracleFigure struct {
+	value int64
+	ids   map[string]bool
+}
+
+// oracle is an independent, in-memory statement of the year rules: for
+// each base figure, which events count and by how much, computed from the
+// event list directly (figure by figure, not event by event as Apply
+// does) for the events up to a position.
+type oracle struct {
+	figs  map[string]map[string]*oracleFigure // pairing → figure
+	notes []report.Footnote
+}
+
+func (o *oracle) add(pairing, figure string, amount int64, id string) {
+	if amount == 0 {
+		return
+	}
+	m := o.figs[pairing]
+	if m == nil {
+		m = map[string]*oracleFigure{}
+		o.figs[pairing] = m
+	}
+	f := m[figure]
+	if f == nil {
+		f = &oracleFigure{ids: map[string]bool{}}
+		m[figure] = f
+	}
+	f.value += amount
+	f.ids[id] = true
+}
+
+// expect computes the oracle for donor, year and cut-off (zero: 31
+// December) over the events at positions ≤ at.
+func expect(evs []projections.Event, donor string, year int, cutoff events.Date, at int64) *oracle {
+	if cutoff.IsZero() {
+		cutoff = events.DateOf(year, time.December, 31)
+	}
+	first := events.DateOf(year, time.January, 1)
+	in := func(d events.Date) bool { return !d.Before(first) && !d.After(cutoff) }
+	o := &oracle{figs: map[string]map[string]*oracleFigure{}}
+
+	var upTo []projections.Event
+	for _, ev := range evs {
+		if ev.Position <= at {
+			upTo = append(upTo, ev)
+		}
+	}
+	// What reversals, receipts and progress need to know of originals.
+	pairingOf := map[string]events.PairingEstablished{}
+	commitments := map[string]events.FundsCommitted{}
+	disbursements := map[string]events.FundsDisbursed{}
+	donations := map[string]events.DonationReceived{}
+	secondments := map[string]events.SecondmentStarted{}
+	projects := map[string]events.AidProjectRegistered{}
+	for _, ev := range upTo {
+		switch e := ev.Data.(type) {
+		case events.PairingEstablished:
+			pairingOf[e.PairingID] = e
+		case events.FundsCommitted:
+			commitments[e.CommitmentID] = e
+		case events.FundsDisbursed:
+			disbursements[e.DisbursementID] = e
+		case events.DonationReceived:
+			donations[e.DonationID] = e
+		case events.SecondmentStarted:
+			secondments[e.SecondmentID] = e
+		case events.AidProjectRegistered:
+			projects[e.ProjectID] = e
+		}
+	}
+	ours := func(p string) bool { return pairingOf[p].Donor.Code == donor }
+	attributed := func(reason events.ReversalReason, own, original events.Date) events.Date {
+		if reason == events.ReasonEntryError {
+			return original
+		}
+		return own
+	}
+	late := map[[2]string]bool{}
+	counted := func(ev projections.Event, pairing string, on events.Date, amount int64) {
+		if events.Today(ev.RecordedAt).After(cutoff) && !late[[2]string{ev.ID, pairing}] {
+			late[[2]string{ev.ID, pairing}] = true
+			o.notes = append(o.notes, report.Footnote{Kind: report.FootLateEntry, PairingID: pairing, EventID: ev.ID,
+				AmountFen: amount, Date: on, Detail: events.Today(ev.RecordedAt).String()})
+		}
+	}
+	note := func(kind report.FootnoteKind, ev projections.Event, pairing string, amount int64, on events.Date, detail string) {
+		o.notes = append(o.notes, report.Footnote{Kind: kind, PairingID: pairing, EventID: ev.ID, AmountFen: amount, Date: on, Detail: detail})
+	}
+	// A money reversal of an original dated original, counted under figure.
+	moneyReversal := func(ev projections.Event, r events.EntryReversal, pairing, figure string, original events.Date) {
+		on := attributed(r.Reason, r.BusinessDate, original)
+		cross := r.BusinessDate.Year() != original.Year()
+		detail := string(r.Reason) + " " + original.String()
+		if in(on) {
+			o.add(pairing, figure, -r.AmountFen, ev.ID)
+			counted(ev, pairing, on, -r.AmountFen)
+			if cross {
+				note(report.FootCrossYear, ev, pairing, -r.AmountFen, r.BusinessDate, detail)
+			}
+		} else if cross && in(r.BusinessDate) && on.Year() != year {
+			note(report.FootCrossYear, ev, pairing, -r.AmountFen, r.BusinessDate, detail)
+		}
+	}
+	staff := map[events.StaffCategory]string{events.StaffCadre: "staff_cadre", events.StaffTeacher: "staff_teacher",
+		events.StaffDoctor: "staff_doctor", events.StaffAgronomist: "staff_agronomist", events.StaffTechnician: "staff_technician"}
+	eeReversed := map[string]int64{} // disbursement → entry-error reversals so far
+	confirmedAt := map[string]bool{} // disbursement confirmed (so far)
+	latest := map[string]struct {    // project → last progress
+		done bool
+		inv  int64
+	}{}
+
+	for _, ev := range upTo {
+		switch e := ev.Data.(type) {
+		case events.FundsCommitted:
+			if ours(e.PairingID) && e.BudgetYear == year {
+				o.add(e.PairingID, "fiscal_committed_fen", e.AmountFen, ev.ID)
+			}
+		case events.CommitmentAdjusted:
+			c := commitments[e.CommitmentID]
+			if ours(c.PairingID) && c.BudgetYear == year {
+				o.add(c.PairingID, "fiscal_committed_fen", e.DeltaFen, ev.ID)
+			}
+		case events.FundsDisbursed:
+			if ours(e.PairingID) && in(e.BusinessDate) {
+				o.add(e.PairingID, "fiscal_disbursed_fen", e.AmountFen, ev.ID)
+				counted(ev, e.PairingID, e.BusinessDate, e.AmountFen)
+				if oc := e.OverCommitment; oc != nil {
+					note(report.FootOverCommitment, ev, e.PairingID, e.AmountFen, e.BusinessDate, oc.Justification+" / "+oc.ApprovedBy)
+				}
+			}
+		case events.DisbursementReversed:
+			d := disbursements[e.DisbursementID]
+			if ours(d.PairingID) {
+				moneyReversal(ev, events.EntryReversal{Reason: e.Reason, AmountFen: e.AmountFen, BusinessDate: e.BusinessDate},
+					d.PairingID, "fiscal_disbursed_fen", d.BusinessDate)
+				if e.Reason == events.ReasonEntryError && confirmedAt[d.DisbursementID] && in(d.BusinessDate) {
+					o.add(d.PairingID, "receipts_confirmed_fen", -e.AmountFen, ev.ID)
+				}
+			}
+			if e.Reason == events.ReasonEntryError {
+				eeReversed[d.DisbursementID] += e.AmountFen
+			}
+		case events.FundsReceiptConfirmed:
+			d := disbursements[e.DisbursementID]
+			confirmedAt[d.DisbursementID] = true
+			if ours(d.PairingID) && in(d.BusinessDate) {
+				net := d.AmountFen - eeReversed[d.DisbursementID]
+				o.add(d.PairingID, "receipts_confirmed_fen", net, ev.ID)
+				counted(ev, d.PairingID, d.BusinessDate, net)
+			}
+		case events.DonationReceived:
+			figure := map[events.DonationKind]string{events.DonationCash: "social_cash_fen", events.DonationInKind: "social_in_kind_fen"}[e.Kind]
+			if ours(e.PairingID) && in(e.BusinessDate) {
+				o.add(e.PairingID, figure, e.AmountFen, ev.ID)
+				counted(ev, e.PairingID, e.BusinessDate, e.AmountFen)
+				if e.Kind == events.DonationInKind {
+					note(report.FootInKindValuation, ev, e.PairingID, e.AmountFen, e.BusinessDate, e.ValuationBasis)
+				}
+			}
+		case events.DonationReversed:
+			d := donations[e.OriginalID]
+			figure := map[events.DonationKind]string{events.DonationCash: "social_cash_fen", events.DonationInKind: "social_in_kind_fen"}[d.Kind]
+			if ours(d.PairingID) {
+				moneyReversal(ev, e.EntryReversal, d.PairingID, figure, d.BusinessDate)
+			}
+		case events.ProductPurchased:
+			if ours(e.PairingID) && in(e.CompletedDate) {
+				o.add(e.PairingID, "purchases_fen", e.AmountFen, ev.ID)
+				counted(ev, e.PairingID, e.CompletedDate, e.AmountFen)
+				if c := e.SupplierCountyCode; c != "" && c != pairingOf[e.PairingID].Partner.Code {
+					note(report.FootPartnerMismatch, ev, e.PairingID, e.AmountFen, e.CompletedDate, c)
+				}
+			}
+		case events.PurchaseReversed:
+			if p := e.PairingIDList[0]; ours(p) {
+				moneyReversal(ev, e.EntryReversal, p, "purchases_fen", e.OriginalDate)
+			}
+		case events.SalesFacilitated:
+			if ours(e.PairingID) && in(e.PeriodTo) {
+				o.add(e.PairingID, "sales_fen", e.AmountFen, ev.ID)
+				counted(ev, e.PairingID, e.PeriodTo, e.AmountFen)
+			}
+		case events.SaleReversed:
+			if p := e.PairingIDList[0]; ours(p) {
+				moneyReversal(ev, e.EntryReversal, p, "sales_fen", e.OriginalDate)
+			}
+		case events.SecondmentStarted:
+			if ours(e.PairingID) && in(e.StartDate) {
+				o.add(e.PairingID, staff[e.Category], 1, ev.ID)
+				counted(ev, e.PairingID, e.StartDate, 1)
+			}
+		case events.SecondmentReversed:
+			s := secondments[e.OriginalID]
+			if on := attributed(e.Reason, e.BusinessDate, s.StartDate); ours(s.PairingID) && in(on) {
+				o.add(s.PairingID, staff[s.Category], -1, ev.ID)
+				counted(ev, s.PairingID, on, -1)
+			}
+		case events.VisitConducted:
+			for _, p := range e.PairingIDList {
+				if ours(p) && in(e.StartDate) {
+					o.add(p, "visits", 1, ev.ID)
+					counted(ev, p, e.StartDate, 1)
+				}
+			}
+		case events.VisitReversed:
+			on := attributed(e.Reason, e.BusinessDate, e.OriginalDate)
+			for _, p := range e.PairingIDList {
+				if ours(p) && in(on) {
+					o.add(p, "visits", -1, ev.ID)
+					counted(ev, p, on, -1)
+				}
+			}
+		case events.AidProjectRegistered:
+			if ours(e.PairingID) && e.PlanYear == year {
+				o.add(e.PairingID, "projects_registered", 1, ev.ID)
+				o.add(e.PairingID, "planned_investment_fen", e.PlannedTotalFen, ev.ID)
+			}
+		case events.ProjectProgressReported:
+			pr := projects[e.ProjectID]
+			was := latest[e.ProjectID]
+			now := struct {
+				done bool
+				inv  int64
+			}{e.Status.Done(), e.CompletedInvestmentFen}
+			latest[e.ProjectID] = now
+			if ours(pr.PairingID) && pr.PlanYear == year {
+				if now.done != was.done {
+					o.add(pr.PairingID, "projects_completed", map[bool]int64{true: 1, false: -1}[now.done], ev.ID)
+				}
+				o.add(pr.PairingID, "completed_investment_fen", now.inv-was.inv, ev.ID)
+			}
+		}
+	}
+	slices.SortStableFunc(o.notes, compareNotes)
+	return o
+}
+
+// compareNotes orders footnotes as a multiset (kind, event, pairing).
+func compareNotes(a, b report.Footnote) int {
+	return cmp.Or(strings.Compare(string(a.Kind), string(b.Kind)), strings.Compare(a.EventID, b.EventID),
+		strings.Compare(a.PairingID, b.PairingID))
+}

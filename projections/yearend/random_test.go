@@ -1,0 +1,163 @@
+package yearend_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
+	"github.com/aidledger/aidledger/services/report"
+)
+
+// baseOf returns the base figures of f by json name.
+func baseOf(tb testing.TB, f report.Figures) map[string]report.Figure {
+	tb.Helper()
+	b, err := json.Marshal(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]report.Figure{}
+	for _, name := range yearend.BaseFigures() {
+		var fg report.Figure
+		if err := json.Unmarshal(all[name], &fg); err != nil {
+			tb.Fatalf("figure %s: %v", name, err)
+		}
+		out[name] = fg
+	}
+	return out
+}
+
+// checkOracle compares a report with the oracle's figures and footnotes,
+// and checks that its line items add up to its figures.
+func checkOracle(t *testing.T, what string, r *report.Report, o *oracle) {
+	t.Helper()
+	listed := map[string]bool{}
+	items := map[[2]string]int64{}
+	for _, li := range r.LineItems {
+		items[[2]string{li.PairingID, li.Figure}] += li.AmountFen
+	}
+	for _, p := range r.Pairings {
+		listed[p.PairingID] = true
+		for name, got := range baseOf(t, p.Figures) {
+			want := fig(0)
+			if f := o.figs[p.PairingID][name]; f != nil {
+				var ids []string
+				for id := range f.ids {
+					ids = append(ids, id)
+				}
+				want = fig(f.value, ids...)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: pairing %s %s = %d %v, oracle %d %v", what, p.PairingID, name, got.Value, got.EventIDs,
+					want.Value, want.EventIDs)
+			}
+			if items[[2]string{p.PairingID, name}] != got.Value {
+				t.Errorf("%s: pairing %s %s: line items sum to %d, figure %d", what, p.PairingID, name,
+					items[[2]string{p.PairingID, name}], got.Value)
+			}
+		}
+	}
+	for p, figs := range o.figs {
+		if !listed[p] {
+			for name, f := range figs {
+				t.Errorf("%s: pairing %s not listed, but the oracle has %s = %d", what, p, name, f.value)
+			}
+		}
+	}
+	got := slices.Clone(r.Footnotes)
+	slices.SortStableFunc(got, compareNotes)
+	want := o.notes
+	if want == nil {
+		want = []report.Footnote{}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: footnotes differ: %s", what, firstDiff(asJSON(t, got), asJSON(t, want)))
+	}
+}
+
+// TestOracle checks Compute against the oracle on a random history of
+// three donors, for every year, with and without a cut-off, at the
+// checkpoint and at earlier positions.
+func TestOracle(t *testing.T) {
+	pool := newModel(t)
+	evs := newGen(7, 3, 3, 4000).run()
+	applyAll(t, pool, evs, 500)
+	last := evs[len(evs)-1].Position
+	r := rand.New(rand.NewPCG(1, 2))
+	positions := []int64{0, last / 3, last / 2, last - 1 - int64(r.IntN(100))}
+	checked := 0
+	for _, donor := range []string{"D00", "D01", "D02"} {
+		for year := 2022; year <= 2026; year++ {
+			for _, cutoff := range []events.Date{{}, events.DateOf(year, 11, 30), events.DateOf(year, 6, 30)} {
+				for _, at := range positions {
+					rep := compute(t, pool, donor, year, cutoff, at)
+					upTo := at
+					if at == 0 {
+						upTo = last
+					}
+					if rep.Position != upTo || rep.ChainHash != evs[upTo-1].Hash.String() {
+						t.Fatalf("position %d hash %s, want %d %s", rep.Position, rep.ChainHash, upTo, evs[upTo-1].Hash)
+					}
+					checkOracle(t, fmt.Sprintf("%s %d cut %s at %d", donor, year, cutoff, upTo), rep,
+						expect(evs, donor, year, cutoff, upTo))
+					checked++
+				}
+			}
+		}
+	}
+	t.Logf("%d reports checked against the oracle over %d events", checked, len(evs))
+}
+
+// TestBatchSizes: the tables and the reports do not depend on how the
+// events were cut into batches (1, 7, all at once), including the hand-
+// made scenarios whose reversals and receipts refer across batches.
+func TestBatchSizes(t *testing.T) {
+	w := workedExample(t)
+	evs := w.s.evs
+	// A random history after the worked example, renumbered to follow it.
+	more := newGen(11, 2, 2, 800).run()
+	prev := evs[len(evs)-1].Hash
+	for _, ev := range more {
+		ev.Position += int64(len(evs))
+		ev.ID = fmt.Sprintf("R%09d", ev.Position)
+		ev.PrevHash = prev
+		ev.Hash = events.ChainHash(prev, ev.Position, ev.Canonical())
+		prev = ev.Hash
+		evs = append(evs, ev)
+	}
+	var dumps []string
+	var reports [][]*report.Report
+	for _, size := range []int{1, 7, 0} {
+		pool := newModel(t)
+		applyAll(t, pool, evs, size)
+		dumps = append(dumps, dump(t, pool))
+		var rs []*report.Report
+		for _, q := range []struct {
+			donor string
+			year  int
+		}{{jia.Code, 2025}, {"D00", 2024}, {"D01", 2023}} {
+			rs = append(rs, compute(t, pool, q.donor, q.year, events.Date{}, 0))
+			rs = append(rs, compute(t, pool, q.donor, q.year, events.DateOf(q.year, 11, 30), int64(len(w.s.evs)+300)))
+		}
+		reports = append(reports, rs)
+	}
+	for i := 1; i < len(dumps); i++ {
+		if dumps[i] != dumps[0] {
+			t.Errorf("tables after batch size %d differ from batch size 1: %s", []int{1, 7, 0}[i], firstDiff(dumps[0], dumps[i]))
+		}
+		if !reflect.DeepEqual(reports[i], reports[0]) {
+			t.Errorf("reports after batch size %d differ from batch size 1", []int{1, 7, 0}[i])
+		}
+	}
+	if n := len(reports[0][0].Pairings); n != 2 {
+		t.Errorf("worked example: %d pairings", n)
+	}
+}

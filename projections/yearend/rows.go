@@ -1,0 +1,80 @@
+package yearend
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/services/report"
+)
+
+// row is a contributions row as Compute reads it.
+type row struct {
+	position   int64
+	ordinal    int
+	eventID    string
+	typ        string
+	recordedAt time.Time
+	pairingID  string
+	figure     string
+	year       int
+	attributed events.Date // zero: counted by a budget or plan year
+	own        events.Date
+	amount     int64
+	documentNo string
+	flag       report.FootnoteKind
+	detail     string
+}
+
+// rowColumns are the columns readRows scans, in order.
+const rowColumns = `c.position, c.ordinal, c.event_id, c.type, c.recorded_at, c.pairing_id, c.figure, c.year,
+	c.attributed_on, c.own_date, c.amount, c.document_no, coalesce(c.flag, ''), coalesce(c.flag_detail, '')`
+
+// countedRowsSQL selects the rows a report counts: the donor's, of the
+// year, applied up to the position, attributed on or before the cut-off
+// (or counted by budget or plan year).
+const countedRowsSQL = `SELECT ` + rowColumns + ` FROM ` + Schema + `.contributions c
+	WHERE c.donor_code = $1 AND c.year = $2 AND c.position <= $3
+	  AND (c.attributed_on IS NULL OR c.attributed_on <= $4)
+	ORDER BY c.position, c.ordinal`
+
+// movedOutSQL selects the donor's reversals dated in the year up to the
+// cut-off but counted in another year (an entry error undoing an earlier
+// year's entry), applied up to the position.
+const movedOutSQL = `SELECT ` + rowColumns + ` FROM ` + Schema + `.contributions c
+	WHERE c.donor_code = $1 AND c.flag = 'cross_year_reversal' AND c.own_date BETWEEN $2 AND $3
+	  AND c.year <> $4 AND c.position <= $5
+	ORDER BY c.position, c.ordinal`
+
+// readRows runs a query of rowColumns and returns its rows.
+func readRows(ctx context.Context, q projections.Querier, sql string, args ...any) ([]row, error) {
+	rs, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []row
+	for rs.Next() {
+		var r row
+		var attributed, own pgtype.Date
+		var ordinal int32
+		var flag string
+		if err := rs.Scan(&r.position, &ordinal, &r.eventID, &r.typ, &r.recordedAt, &r.pairingID, &r.figure, &r.year,
+			&attributed, &own, &r.amount, &r.documentNo, &flag, &r.detail); err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		r.ordinal, r.attributed, r.own, r.flag = int(ordinal), dateOf(attributed), dateOf(own), report.FootnoteKind(flag)
+		out = append(out, r)
+	}
+	return out, rs.Err()
+}
+
+// lineItem is r as a line item of the report.
+func (r *row) lineItem() report.LineItem {
+	return report.LineItem{EventID: r.eventID, Position: r.position, Type: r.typ, PairingID: r.pairingID,
+		Figure: r.figure, BusinessDate: r.own, AmountFen: r.amount, DocumentNo: r.documentNo}
+}

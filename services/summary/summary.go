@@ -1,0 +1,109 @@
+// Package summary generates a donor's year-end summary (年度总结) from the
+// yearend read model, renders it, and records what was published as a
+// SummaryGenerated event. The HTTP API and the CLI both go through it.
+package summary
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
+	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/report"
+)
+
+// Request says which summary to generate.
+type Request struct {
+	DonorCode string
+	Year      int
+	// Cutoff is the statistical cut-off date (zero: 31 December).
+	Cutoff events.Date
+	// Format (text, md, json, csv, xlsx), Lang (zh, en) and Profile
+	// (official, exact, approx); empty means text, zh and official.
+	Format, Lang, Profile string
+	// AtPosition computes the summary as the ledger stood at that position
+	// (0: the read model's latest position).
+	AtPosition int64
+}
+
+// Result is a rendered summary and where it came from.
+type Result struct {
+	Body                []byte
+	ContentType         string
+	Filename, ASCIIName string
+	Position            int64
+	ChainHash           string
+	// Recorded is the SummaryGenerated event's write (a repeat of the same
+	// summary at the same position answers the first one).
+	Recorded *ledger.Written
+}
+
+// Generate computes, renders and records a summary for principal p.
+func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.Principal, req Request) (*Result, error) {
+	if req.Format == "" {
+		req.Format = report.FormatText
+	}
+	if req.Lang == "" {
+		req.Lang = report.LangZH
+	}
+	profile, err := report.LookupProfile(req.Profile)
+	if err != nil {
+		return nil, invalid("profile", err)
+	}
+	if !req.Cutoff.IsZero() && req.Cutoff.Year() != req.Year {
+		return nil, invalid("cutoff", fmt.Errorf("cutoff %s is not in %d", req.Cutoff, req.Year))
+	}
+	if !(p.Role == auth.RoleAdmin || p.Role == auth.RoleAuditor || (p.Role == auth.RoleRecorder && p.DonorCode == req.DonorCode)) {
+		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+			Message: "donor " + req.DonorCode + " does not exist", MessageZh: "援助方 " + req.DonorCode + " 不存在"}
+	}
+	var rep *report.Report
+	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		rep, err = yearend.Compute(ctx, tx, req.DonorCode, req.Year, req.Cutoff, req.AtPosition)
+		return err
+	})
+	switch {
+	case errors.Is(err, yearend.ErrNotFound):
+		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+			Message: "donor " + req.DonorCode + " has no pairing", MessageZh: "援助方 " + req.DonorCode + " 没有结对关系"}
+	case errors.Is(err, yearend.ErrPosition):
+		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "not_yet_projected", Field: "at_position",
+			Message: err.Error(), MessageZh: "年度总结读模型尚未处理到该位置,请稍后重试"}
+	case errors.Is(err, yearend.ErrInvalid):
+		return nil, invalid("year", err)
+	case err != nil:
+		return nil, fmt.Errorf("year-end summary: %w", err)
+	}
+	rep.Profile = profile
+	body, ctype, _, err := report.Render(rep, req.Format, req.Lang)
+	if err != nil {
+		return nil, invalid("format", err)
+	}
+	name, ascii := report.Filename(rep, req.Format, req.Lang)
+	sum := sha256.Sum256(body)
+	ev := events.SummaryGenerated{DonorCode: req.DonorCode, Year: req.Year, Cutoff: rep.Cutoff, Profile: profile.Name,
+		Format: req.Format, Lang: req.Lang, Position: rep.Position, ChainHash: rep.ChainHash, TextSHA256: hex.EncodeToString(sum[:])}
+	key := sha256.Sum256([]byte(ev.DonorCode + "|" + strconv.Itoa(ev.Year) + "|" + ev.Cutoff.String() + "|" + ev.Profile + "|" +
+		ev.Format + "|" + ev.Lang + "|" + strconv.FormatInt(ev.Position, 10) + "|" + ev.TextSHA256 + "|" + p.Actor()))
+	w, err := l.RecordSummary(ctx, ledger.Request{Principal: p, IdempotencyKey: "summary-" + hex.EncodeToString(key[:16])}, ev)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Body: body, ContentType: ctype, Filename: name, ASCIIName: ascii, Position: rep.Position, ChainHash: rep.ChainHash, Recorded: w}, nil
+}
+
+func invalid(field string, err error) *ledger.Rejection {
+	return &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
+		Message: err.Error(), MessageZh: field + " 无效:" + err.Error()}
+}
