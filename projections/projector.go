@@ -14,6 +14,9 @@ import (
 )
 
 const (
+	// liveBatchMax bounds how many queued events a live delivery takes
+	// into its transaction.
+	liveBatchMax = 1000
 	// catchUpBatch is the batch size (events per transaction) of catch-ups.
 	catchUpBatch = 5000
 	// watchInterval is how often the lag is measured and a stall looked for.
@@ -41,6 +44,10 @@ type projector struct {
 	// behind known; the next apply step or the stall check fills it from
 	// the stream, so acknowledging such a duplicate loses nothing.)
 	known atomic.Int64
+	// streamLast is the stream's last sequence as last seen: how far a
+	// live delivery may batch ahead.
+	streamLast atomic.Int64
+	reader     streamReader
 }
 
 // crashError is a panic recovered from a pipeline: a crash at that point.
@@ -109,6 +116,7 @@ func (pr *projector) run(ctx context.Context) error {
 		return fmt.Errorf("durable consumer %s: %w", consumerName(pr.p), err)
 	}
 	reader := streamReader{js: js, stream: cfg.Stream}
+	pr.reader = reader
 	ap := &applier{p: pr.p, schema: Schema(pr.p), source: reader, fault: cfg.FaultHook}
 
 	if err := pr.catchUp(ctx, ap, reader); err != nil {
@@ -221,7 +229,15 @@ func (pr *projector) handle(ctx context.Context, ap *applier, msg *message.Messa
 		msg.Nack()
 		return
 	}
-	res, err := pr.applyRetrying(ctx, ap, ev)
+	// Under load, take what is already queued behind this delivery into the
+	// same transaction (read from the stream): one commit for many events
+	// keeps the read model fresh at any rate. The deliveries of those
+	// events then arrive as duplicates and are acknowledged at once.
+	var upTo int64
+	if last := pr.lastSeq(ctx, rec.Position+pendingOf(msg)); last > rec.Position {
+		upTo = min(last, rec.Position+liveBatchMax)
+	}
+	res, err := pr.applyRetrying(ctx, ap, ev, upTo)
 	if err != nil {
 		if ctx.Err() != nil {
 			return
@@ -237,14 +253,29 @@ func (pr *projector) handle(ctx context.Context, ap *applier, msg *message.Messa
 	pr.hook("acked")
 }
 
-// applyRetrying runs the apply step for one event, retrying failures with
+// lastSeq is the stream's last sequence, at least atLeast: asked of the
+// stream only when the last one seen has been reached (once per batch under
+// load; once per event when idle, when it costs nothing that matters).
+func (pr *projector) lastSeq(ctx context.Context, atLeast int64) int64 {
+	last := max(pr.streamLast.Load(), atLeast)
+	if last <= pr.known.Load()+1 {
+		if l, err := pr.reader.lastSeq(ctx); err == nil {
+			last = max(last, l)
+		}
+	}
+	pr.streamLast.Store(last)
+	return last
+}
+
+// applyRetrying runs the apply step for one event (and the stream's events
+// up to upTo, if later), retrying failures with
 // backoff for up to half the AckWait (a Postgres restart, a deadlock): a
 // broken hash chain is not retried.
-func (pr *projector) applyRetrying(ctx context.Context, ap *applier, ev Event) (applyResult, error) {
+func (pr *projector) applyRetrying(ctx context.Context, ap *applier, ev Event, upTo int64) (applyResult, error) {
 	bo := backoff{min: 50 * time.Millisecond, max: 2 * time.Second}
 	deadline := time.Now().Add(pr.cfg.AckWait / 2)
 	for {
-		res, err := ap.apply(ctx, pr.cfg.Pool, []Event{ev}, 0)
+		res, err := ap.apply(ctx, pr.cfg.Pool, []Event{ev}, upTo)
 		if err == nil || ctx.Err() != nil || errors.Is(err, ErrBrokenChain) {
 			return res, err
 		}
