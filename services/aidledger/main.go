@@ -38,6 +38,7 @@ type CLI struct {
 	Project ProjectCmd `cmd:"" help:"Keep every read model up to date from the stream."`
 	Replay  ReplayCmd  `cmd:"" help:"Rebuild a read model from the stream and switch over atomically."`
 	Report  ReportCmd  `cmd:"" help:"Reports: the year-end summary."`
+	Verify  VerifyCmd  `cmd:"" help:"Verify the hash chain, the stream and the read models; exit 0 ok, 1 discrepancy, 2 could not run."`
 	Migrate MigrateCmd `cmd:"" help:"Apply the database migrations and exit."`
 	Token   TokenCmd   `cmd:"" help:"Manage API tokens."`
 }

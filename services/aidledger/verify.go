@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/aidledger/aidledger/services/verify"
+)
+
+// VerifyCmd checks the ledger end to end (register it in CLI as
+//
+//	Verify VerifyCmd `cmd:"" help:"Verify the hash chain, the stream and the read models; exit 0 ok, 1 discrepancy, 2 could not run."`
+//
+// ).
+type VerifyCmd struct {
+	DatabaseFlags
+	NATSFlags
+	From        int64 `name:"from" default:"1" help:"First position to verify; the chain is anchored on the hash stored at the one before."`
+	Stream      bool  `name:"stream" help:"Compare the JetStream stream with the log, message by message."`
+	Projections bool  `name:"projections" help:"Rebuild every read model into scratch tables from the stream and diff it against the live one."`
+	JSON        bool  `name:"json" help:"Print a machine-readable JSON summary on stdout."`
+}
+
+// Run verifies and EXITS THE PROCESS ITSELF unless everything holds, since
+// the command's exit code carries the verdict: 0 when all holds (Run
+// returns nil), 1 on any discrepancy, 2 when the check could not run. It
+// closes the database (and a private cluster or embedded NATS server)
+// before exiting.
+func (c *VerifyCmd) Run(ctx context.Context, log *slog.Logger) error {
+	if code := c.run(ctx, log); code != verify.ExitOK {
+		os.Exit(code)
+	}
+	return nil
+}
+
+// jsonSummary is what --json prints: the report, or why there is none.
+type jsonSummary struct {
+	verify.Report
+	ExitCode int    `json:"exit_code"`
+	Error    string `json:"error,omitempty"`
+}
+
+// run does the work and returns the exit code; everything it opens is
+// closed when it returns.
+func (c *VerifyCmd) run(ctx context.Context, log *slog.Logger) int {
+	rep, err := c.verify(ctx, log)
+	code := verify.ExitCode(rep, err)
+	if c.JSON {
+		out := jsonSummary{Report: rep, ExitCode: code}
+		if err != nil {
+			out.Error = err.Error()
+		}
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		if jerr := enc.Encode(out); jerr != nil {
+			fmt.Fprintln(os.Stderr, "aidledger verify:", jerr)
+			return verify.ExitCannotRun
+		}
+	} else if err == nil {
+		printReport(rep)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "aidledger verify: could not run:", err)
+	}
+	return code
+}
+
+func (c *VerifyCmd) verify(ctx context.Context, log *slog.Logger) (verify.Report, error) {
+	cfg := verify.Config{From: c.From, Stream: c.Stream, Projections: c.Projections, Logger: log}
+	if c.Stream || c.Projections {
+		s, err := openStack(ctx, log, c.DatabaseFlags, c.NATSFlags)
+		if err != nil {
+			return verify.Report{}, err
+		}
+		defer s.Close()
+		cfg.Pool, cfg.NATSURL, cfg.ReadModels = s.db.Pool, s.natsURL, readModels()
+	} else {
+		db, err := openDatabase(ctx, c.DatabaseFlags, log)
+		if err != nil {
+			return verify.Report{}, err
+		}
+		defer db.Close()
+		cfg.Pool = db.Pool
+	}
+	var bar *progressbar.ProgressBar
+	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		cfg.Progress = func(done, total int64) {
+			if bar == nil {
+				bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("verifying"),
+					progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("events"),
+					progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
+			}
+			if total != bar.GetMax64() {
+				bar.ChangeMax64(total)
+			}
+			_ = bar.Set64(done)
+		}
+	}
+	rep, err := verify.Run(ctx, cfg)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	return rep, err
+}
+
+// printReport writes the human-readable verdict on stdout.
+func printReport(rep verify.Report) {
+	fmt.Printf("ledger head: position %d, hash %s\n", rep.Head.Position, rep.Head.Hash)
+	if b := rep.ChainBreak; b != nil {
+		fmt.Printf("CHAIN BROKEN at position %d (%s): %s\n", b.Position, b.Kind, b.Reason)
+		fmt.Printf("  %d events from position %d verified before it\n", rep.Checked, rep.From)
+	} else {
+		fmt.Printf("hash chain: %d events from position %d verified (anchor %s)\n", rep.Checked, rep.From, rep.Anchor)
+	}
+	if s := rep.Stream; s != nil {
+		fmt.Printf("stream %s: %d positions compared (sequences %d..%d), %d mismatches", s.Name, s.Compared, s.FirstSeq, s.LastSeq,
+			int64(len(rep.StreamMismatches))+s.Omitted)
+		if s.Lag > 0 {
+			fmt.Printf(", %d events not yet published", s.Lag)
+		}
+		fmt.Println()
+		for _, m := range rep.StreamMismatches {
+			fmt.Printf("  position %d (%s): %s\n", m.Position, m.Kind, m.Reason)
+		}
+		if s.Omitted > 0 {
+			fmt.Printf("  … and %d more\n", s.Omitted)
+		}
+	}
+	for _, p := range rep.Projections {
+		switch {
+		case p.Error != "":
+			fmt.Printf("read model %s: NOT REBUILT: %s\n", p.Name, p.Error)
+		case p.Match:
+			fmt.Printf("read model %s: identical to its rebuild at position %d\n", p.Name, p.Position)
+		default:
+			fmt.Printf("read model %s: DIFFERS from its rebuild at position %d (%d rows)\n", p.Name, p.Position, p.Diffs)
+			for _, d := range rep.ProjectionDiffs {
+				if d.Projection == p.Name {
+					fmt.Printf("  %s %s: live %v, rebuilt %v\n", d.Table, d.Key, d.Live, d.Rebuilt)
+				}
+			}
+			if p.Omitted > 0 {
+				fmt.Printf("  … and %d more\n", p.Omitted)
+			}
+		}
+	}
+	if rep.OK {
+		fmt.Println("OK: everything checked holds")
+	} else {
+		fmt.Println("DISCREPANCY: see above")
+	}
+}
