@@ -44,8 +44,17 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, p Projection) error {
 	return migrateSchema(ctx, pool, Schema(p), p)
 }
 
-// migrateSchema is Migrate into a schema of the caller's choosing (Rebuild
-// uses "proj_<name>_rebuild").
+// MigrateInto is Migrate into a schema of the caller's choosing, e.g. a
+// scratch schema an auditor's verification rebuilds into (Rebuild uses
+// "proj_<name>_rebuild"). The caller drops it when done.
+func MigrateInto(ctx context.Context, pool *pgxpool.Pool, schema string, p Projection) error {
+	if err := checkName(p); err != nil {
+		return err
+	}
+	return migrateSchema(ctx, pool, schema, p)
+}
+
+// migrateSchema is MigrateInto without the name check.
 func migrateSchema(ctx context.Context, pool *pgxpool.Pool, schema string, p Projection) error {
 	// A connection of its own, not one from the pool: its search_path is
 	// set at startup, so it survives tern's "reset all" between migrations

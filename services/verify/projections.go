@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/tern/v2/migrate"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
@@ -22,18 +21,6 @@ const applyBatch = 5000
 // catchUpRounds bounds how often the scratch model chases a live read model
 // that a running projector keeps moving.
 const catchUpRounds = 5
-
-// checkpointDDL is the checkpoint table of a projection schema, as
-// projections creates it (projections.Checksum reads it).
-const checkpointDDL = `
-CREATE TABLE IF NOT EXISTS checkpoint (
-    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    position  bigint  NOT NULL CHECK (position >= 0),
-    hash      bytea   CHECK (length(hash) = 32)
-);
-INSERT INTO checkpoint (position, hash)
-VALUES (0, '\x0000000000000000000000000000000000000000000000000000000000000000')
-ON CONFLICT DO NOTHING;`
 
 // streamFault is a failure to rebuild caused by what the stream holds (a
 // missing or altered message): a discrepancy, not a failure to run.
@@ -52,7 +39,7 @@ func checkProjection(ctx context.Context, cfg Config, sr *streamReader, p projec
 		return err
 	}
 	defer cfg.Pool.Exec(context.WithoutCancel(ctx), "DROP SCHEMA IF EXISTS "+ident(scratch)+" CASCADE") //nolint:errcheck // best effort
-	if err := migrateScratch(ctx, cfg.Pool, scratch, p); err != nil {
+	if err := projections.MigrateInto(ctx, cfg.Pool, scratch, p); err != nil {
 		return errf("%s: %w", p.Name(), err)
 	}
 
@@ -246,36 +233,6 @@ func scratchSchema(p projections.Projection) (string, error) {
 		return "", errf("random: %w", err)
 	}
 	return "vfy_" + p.Name() + "_" + hex.EncodeToString(b), nil
-}
-
-// migrateScratch creates schema with p's migrations and the checkpoint
-// table, on a connection of its own whose search_path is the schema (as
-// projections.Migrate does for the live one).
-func migrateScratch(ctx context.Context, pool *pgxpool.Pool, schema string, p projections.Projection) error {
-	cc := pool.Config().ConnConfig.Copy()
-	if cc.RuntimeParams == nil {
-		cc.RuntimeParams = map[string]string{}
-	}
-	cc.RuntimeParams["search_path"] = schema
-	conn, err := pgx.ConnectConfig(ctx, cc)
-	if err != nil {
-		return fmt.Errorf("migrate %s: connect: %w", schema, err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+ident(schema)+";"+checkpointDDL); err != nil {
-		return fmt.Errorf("migrate %s: %w", schema, err)
-	}
-	m, err := migrate.NewMigrator(ctx, conn, schema+".schema_version")
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", schema, err)
-	}
-	if err := m.LoadMigrations(p.Migrations()); err != nil {
-		return fmt.Errorf("migrate %s: load migrations: %w", schema, err)
-	}
-	if err := m.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrate %s: %w", schema, err)
-	}
-	return nil
 }
 
 func ident(name string) string { return pgx.Identifier{name}.Sanitize() }
