@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -46,6 +47,8 @@ func BenchmarkRebuildBalances(b *testing.B) {
 	publishHistory(b, js, rebuildEvents)
 	b.Logf("published %d events in %s", rebuildEvents, time.Since(start))
 
+	// As `aidledger replay` does (rebuildGCPercent in services/aidledger).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	for range b.N {
 		start = time.Now()
 		cons, err := js.OrderedConsumer(ctx, relay.DefaultStreamName, jetstream.OrderedConsumerConfig{})
