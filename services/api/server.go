@@ -84,6 +84,7 @@ func New(cfg Config) *Server {
 	s.registerReads()
 	s.registerReadModels()
 	s.registerReports()
+	s.registerHistory()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, &ledger.Rejection{Code: "not_found",
 			Message: "no such endpoint: " + r.Method + " " + r.URL.Path, MessageZh: "接口不存在:" + r.Method + " " + r.URL.Path})
