@@ -35,6 +35,14 @@ var ErrInvalidFilter = errors.New("invalid audit-trail filter")
 
 // Filter selects audit-trail rows. Every field set narrows the result (they
 // combine with AND); the zero Filter selects every row.
+//
+// Point in time. AtPosition and AsRecordedAt bound the LOG: they select the
+// rows as the ledger stood at that position or instant, and bound each
+// entry's Links and NetAmountFen the same way, so an original shows none
+// of the corrections recorded after the bound. Both may be set (a row must
+// then satisfy both). AsOfDate bounds BUSINESS DATES, as corrected since:
+// it selects the state of business days up to that date with every
+// correction to them recorded within the log bound (see AsOfDate).
 type Filter struct {
 	// PairingID: rows of events belonging to this pairing (a visit belongs
 	// to each of its pairings).
@@ -66,15 +74,58 @@ type Filter struct {
 	AfterPosition int64 `json:"after_position,omitempty"`
 	// Limit is the page size: DefaultLimit when 0, at most MaxLimit.
 	Limit int `json:"limit,omitempty"`
+
+	// AtPosition: only rows at or before this ledger position — the log as
+	// it stood once position AtPosition was appended (0: no bound).
+	AtPosition int64 `json:"at_position,omitempty"`
+	// AsRecordedAt: only rows recorded at or before this instant (their
+	// recorded_at ≤ AsRecordedAt, compared to the microsecond): "what did
+	// the ledger say on 15 January?" (zero: no bound). recorded_at is set by
+	// the server just before an append, so it rises with the position in
+	// practice; should two concurrent appends commit out of clock order,
+	// this filter still goes by recorded_at alone.
+	AsRecordedAt time.Time `json:"as_recorded_at,omitzero"`
+	// AsOfDate: business dates up to this day, as corrected since (zero:
+	// no bound). It selects
+	//   - every row that is not a correction (relation other than
+	//     "reversal" or "adjustment": originals, receipts, progress
+	//     reports, ends …) whose own business date is ≤ AsOfDate, and
+	//   - every correction (relation "reversal" or "adjustment") whose
+	//     ORIGINAL (the row creating the entity named by its original_id)
+	//     has a business date ≤ AsOfDate — whatever the correction's own
+	//     date, before or after AsOfDate, and whenever it was recorded
+	//     (within AtPosition / AsRecordedAt when set).
+	// A correction of an original dated after AsOfDate is left out even
+	// when its own date is not. Rows without a business date (annual
+	// targets) and corrections of originals without one are left out.
+	// DateFrom, when set, bounds the same dates from below (a correction
+	// by its original's date); DateTo may not be combined with AsOfDate.
+	// Links are selected by the same rule.
+	AsOfDate events.Date `json:"as_of_date,omitzero"`
 }
 
-// Validate reports whether Query accepts f (errors wrap ErrInvalidFilter).
+// correctionRelations are the relations AsOfDate files under their
+// original's business date, as a SQL list.
+const correctionRelations = "('" + RelationReversal + "', '" + RelationAdjustment + "')"
+
+// Validate reports whether Query accepts f (errors wrap ErrInvalidFilter):
+// limit within 0–MaxLimit, no negative position, document_no_prefix only
+// with a document_no, text fields valid UTF-8 without NUL, and AsOfDate
+// neither with DateTo nor after DateFrom. AtPosition and AsRecordedAt may
+// be combined; AfterPosition at or beyond AtPosition is valid and selects
+// nothing.
 func (f Filter) Validate() error {
 	switch {
 	case f.Limit < 0 || f.Limit > MaxLimit:
 		return fmt.Errorf("%w: limit %d is not within 0–%d", ErrInvalidFilter, f.Limit, MaxLimit)
 	case f.AfterPosition < 0:
 		return fmt.Errorf("%w: after_position %d is negative", ErrInvalidFilter, f.AfterPosition)
+	case f.AtPosition < 0:
+		return fmt.Errorf("%w: at_position %d is negative", ErrInvalidFilter, f.AtPosition)
+	case !f.AsOfDate.IsZero() && !f.DateTo.IsZero():
+		return fmt.Errorf("%w: as_of_date and date_to (to) cannot be combined: as_of_date already bounds the business dates", ErrInvalidFilter)
+	case !f.AsOfDate.IsZero() && !f.DateFrom.IsZero() && f.DateFrom.After(f.AsOfDate):
+		return fmt.Errorf("%w: date_from %s is after as_of_date %s", ErrInvalidFilter, f.DateFrom, f.AsOfDate)
 	case f.DocumentNoPrefix && f.DocumentNo == "":
 		return fmt.Errorf("%w: document_no_prefix needs a document_no", ErrInvalidFilter)
 	case f.PartnerCode == multiPartner:
@@ -192,7 +243,9 @@ const entryColumns = `a.position, a.event_id, a.recorded_at, a.actor, a.type, a.
 // It reads proj_audittrail by qualified names, so q may have any
 // search_path. Pages are keyset-paginated: following NextAfter until it is
 // 0 yields every selected row once, in order, even while new rows are
-// appended.
+// appended (with AtPosition or AsRecordedAt, rows appended later are never
+// selected). Entries' Links and NetAmountFen honour the point-in-time
+// fields of f (see Filter).
 func Query(ctx context.Context, q Querier, f Filter) (Page, error) {
 	if err := f.Validate(); err != nil {
 		return Page{}, err
@@ -211,7 +264,7 @@ func Query(ctx context.Context, q Querier, f Filter) (Page, error) {
 		page.Entries = entries[:limit]
 		page.NextAfter = entries[limit-1].Position
 	}
-	if err := attachLinks(ctx, q, page.Entries); err != nil {
+	if err := attachLinks(ctx, q, page.Entries, f.linkScope()); err != nil {
 		return Page{}, err
 	}
 	if page.Entries == nil {
@@ -240,7 +293,13 @@ func (f Filter) sql(n int) (string, []any) {
 	eq("a.actor", f.Actor)
 	eq("a.donor_code", f.DonorCode)
 	eq("a.correlation_id", f.CorrelationID)
-	if !f.DateFrom.IsZero() {
+	if f.AtPosition > 0 {
+		conds = append(conds, "a.position <= "+arg(f.AtPosition))
+	}
+	if !f.AsRecordedAt.IsZero() {
+		conds = append(conds, "a.recorded_at <= "+arg(f.AsRecordedAt))
+	}
+	if !f.DateFrom.IsZero() && f.AsOfDate.IsZero() { // with AsOfDate: see below
 		conds = append(conds, "a.business_date >= "+arg(pgDate(f.DateFrom)))
 	}
 	if !f.DateTo.IsZero() {
@@ -267,6 +326,7 @@ func (f Filter) sql(n int) (string, []any) {
 	// (several pairings or partners) through an array. Each combination is
 	// one ordered, limited branch, and the branches are merged: an OR would
 	// make Postgres read and sort every row of the pairing or partner.
+	// AsOfDate splits the same way (own date / original's date).
 	branches := [][]string{nil}
 	alternatives := func(alts ...[]string) {
 		var next [][]string
@@ -281,6 +341,19 @@ func (f Filter) sql(n int) (string, []any) {
 		p := arg(f.PairingID)
 		alternatives([]string{"a.pairing_id = " + p},
 			[]string{"cardinality(a.pairing_ids) > 1", "a.pairing_ids @> ARRAY[" + p + "]::text[]", "a.pairing_id <> " + p})
+	}
+	if !f.AsOfDate.IsZero() {
+		// Two disjoint branches: rows dated by their own business date,
+		// and corrections dated by their original's.
+		own := []string{"(a.relation IS NULL OR a.relation NOT IN " + correctionRelations + ")", "a.business_date <= " + arg(pgDate(f.AsOfDate))}
+		orig := "o.business_date <= " + arg(pgDate(f.AsOfDate))
+		if !f.DateFrom.IsZero() {
+			from := arg(pgDate(f.DateFrom))
+			own = append(own, "a.business_date >= "+from)
+			orig += " AND o.business_date >= " + from
+		}
+		alternatives(own, []string{"a.relation IN " + correctionRelations,
+			"EXISTS (SELECT 1 FROM proj_audittrail.audittrail o WHERE o.entity_id = a.original_id AND o.relation IS NULL AND " + orig + ")"})
 	}
 	if f.PartnerCode != "" {
 		p := arg(f.PartnerCode)
@@ -335,7 +408,7 @@ func Entity(ctx context.Context, q Querier, entityID string) ([]Entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audittrail: entity %s: %w", entityID, err)
 	}
-	if err := attachLinks(ctx, q, entries); err != nil {
+	if err := attachLinks(ctx, q, entries, linkScope{}); err != nil {
 		return nil, err
 	}
 	return entries, nil
@@ -344,18 +417,48 @@ func Entity(ctx context.Context, q Querier, entityID string) ([]Entry, error) {
 // Links returns the events acting on entityID (reversals, adjustments,
 // receipts, progress reports, ends), in position order; nil when none.
 func Links(ctx context.Context, q Querier, entityID string) ([]Link, error) {
-	m, err := links(ctx, q, []string{entityID})
+	m, err := links(ctx, q, []string{entityID}, linkScope{})
 	if err != nil {
 		return nil, err
 	}
 	return m[entityID], nil
 }
 
-// links returns the links of each of ids.
-func links(ctx context.Context, q Querier, ids []string) (map[string][]Link, error) {
-	rows, err := q.Query(ctx, `SELECT original_id, position, event_id, type, relation, COALESCE(entity_id, ''),
+// linkScope bounds the links attached to entries: the point-in-time part
+// of a Filter (the zero linkScope: every link).
+type linkScope struct {
+	atPosition int64
+	recordedBy time.Time
+	asOfDate   events.Date
+}
+
+// linkScope returns the bounds f puts on links: those of its log bound,
+// and for AsOfDate its rule for rows acting on an original (corrections
+// whatever their date, other relations by their own date). DateFrom is
+// not applied: a link's original already passed it.
+func (f Filter) linkScope() linkScope {
+	return linkScope{atPosition: f.AtPosition, recordedBy: f.AsRecordedAt, asOfDate: f.AsOfDate}
+}
+
+// links returns the links of each of ids within scope.
+func links(ctx context.Context, q Querier, ids []string, scope linkScope) (map[string][]Link, error) {
+	args := []any{ids}
+	sql := `SELECT original_id, position, event_id, type, relation, COALESCE(entity_id, ''),
 			business_date, amount_fen, COALESCE(reversal_reason, ''), COALESCE(document_no, '')
-		FROM proj_audittrail.audittrail WHERE original_id = ANY($1) ORDER BY position`, ids)
+		FROM proj_audittrail.audittrail WHERE original_id = ANY($1)`
+	if scope.atPosition > 0 {
+		args = append(args, scope.atPosition)
+		sql += " AND position <= $" + strconv.Itoa(len(args))
+	}
+	if !scope.recordedBy.IsZero() {
+		args = append(args, scope.recordedBy)
+		sql += " AND recorded_at <= $" + strconv.Itoa(len(args))
+	}
+	if !scope.asOfDate.IsZero() {
+		args = append(args, pgDate(scope.asOfDate))
+		sql += " AND (relation IN " + correctionRelations + " OR business_date <= $" + strconv.Itoa(len(args)) + ")"
+	}
+	rows, err := q.Query(ctx, sql+" ORDER BY position", args...)
 	if err != nil {
 		return nil, fmt.Errorf("audittrail: links: %w", err)
 	}
@@ -379,8 +482,8 @@ func links(ctx context.Context, q Querier, ids []string) (map[string][]Link, err
 }
 
 // attachLinks fills Links and NetAmountFen of the entries that created an
-// entity.
-func attachLinks(ctx context.Context, q Querier, entries []Entry) error {
+// entity, from the links within scope.
+func attachLinks(ctx context.Context, q Querier, entries []Entry, scope linkScope) error {
 	var ids []string
 	seen := map[string]bool{}
 	for _, e := range entries {
@@ -392,7 +495,7 @@ func attachLinks(ctx context.Context, q Querier, entries []Entry) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	m, err := links(ctx, q, ids)
+	m, err := links(ctx, q, ids, scope)
 	if err != nil {
 		return err
 	}

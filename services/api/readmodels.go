@@ -16,6 +16,7 @@ import (
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/summary"
 )
 
 // defaultReadWait bounds how long a read with min_position waits.
@@ -130,6 +131,12 @@ type auditInput struct {
 	EntityID   string `query:"entity_id" maxLength:"64"`
 	After      int64  `query:"after" minimum:"0" doc:"keyset pagination: the next_after of the previous page"`
 	Limit      int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+	// Point in time (audittrail.Filter documents each). at_position and
+	// as_recorded_at bound the log and exclude each other; as_of_date
+	// combines with either.
+	AtPosition   int64  `query:"at_position" minimum:"0" doc:"the log as it stood at this position: only events up to it, their links and net amounts as they then stood; must not be beyond the ledger head"`
+	AsRecordedAt string `query:"as_recorded_at" maxLength:"40" doc:"only what had been recorded by this instant (what did the ledger say on 15 January?), links and net amounts included: RFC 3339, e.g. 2025-01-15T18:00:00+08:00; a date alone means the end of that day in China time (UTC+8). Excludes at_position"`
+	AsOfDate     string `query:"as_of_date" format:"date" doc:"business dates up to this day, as corrected since: events dated up to it, plus every reversal or adjustment of such an event whatever its own date; cannot be combined with to"`
 }
 
 func (s *Server) registerReadModels() {
@@ -185,8 +192,17 @@ func (s *Server) registerReadModels() {
 				return p, err
 			})
 		})
+	// The audit trail. Point in time: with at_position=N the answer waits
+	// (like min_position) until the read model has applied N and reports
+	// position N; with as_recorded_at=t it resolves P, the last position
+	// recorded by t (summary.PositionRecordedBy, from the events table),
+	// waits for P, selects the rows with position ≤ P and recorded_at ≤ t
+	// and reports position P (0 when nothing had been recorded by t).
+	// as_of_date alone bounds no position: the answer reflects the read
+	// model's checkpoint, as every read does.
 	huma.Register(s.api, readOp("audit-trail", "/v1/audit", "The audit trail: every event flattened, filtered and paged",
-		"Filters combine with AND; page with after=<next_after>. Recorders see their donor's events, partners their county's."),
+		"Filters combine with AND; page with after=<next_after>. Recorders see their donor's events, partners their county's. "+
+			"Point in time: at_position or as_recorded_at (the log as it stood then: position says which), and as_of_date (business dates up to that day, as corrected since)."),
 		func(ctx context.Context, in *auditInput) (*projected[audittrail.Page], error) {
 			f := audittrail.Filter{PairingID: in.PairingID, Type: in.Type, Actor: in.Actor, DocumentNo: in.DocumentNo,
 				DocumentNoPrefix: in.Prefix, EntityID: in.EntityID, AfterPosition: in.After, Limit: in.Limit}
@@ -197,6 +213,35 @@ func (s *Server) registerReadModels() {
 			if f.DateTo, err = optionalDate("to", in.To); err != nil {
 				return nil, err
 			}
+			if f.AsOfDate, err = optionalDate("as_of_date", in.AsOfDate); err != nil {
+				return nil, err
+			}
+			if f.AsRecordedAt, err = optionalInstant("as_recorded_at", in.AsRecordedAt); err != nil {
+				return nil, err
+			}
+			fresh, pointInTime := in.freshness, false
+			switch {
+			case in.AtPosition > 0 && !f.AsRecordedAt.IsZero():
+				return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "as_recorded_at",
+					Message: "give at most one of at_position and as_recorded_at", MessageZh: "at_position 与 as_recorded_at 只能给一个"}
+			case in.AtPosition > 0:
+				head, _, err := s.cfg.Store.Head(ctx)
+				if err != nil {
+					return nil, s.fail("audit-trail", err)
+				}
+				if in.AtPosition > head {
+					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "at_position",
+						Message:   fmt.Sprintf("at_position %d is beyond the ledger head %d", in.AtPosition, head),
+						MessageZh: fmt.Sprintf("at_position %d 超出账本当前位置 %d", in.AtPosition, head)}
+				}
+				f.AtPosition, pointInTime = in.AtPosition, true
+			case !f.AsRecordedAt.IsZero():
+				if f.AtPosition, err = summary.PositionRecordedBy(ctx, s.cfg.Pool, f.AsRecordedAt); err != nil {
+					return nil, s.fail("audit-trail", err)
+				}
+				pointInTime = true
+			}
+			fresh.MinPosition = max(fresh.MinPosition, f.AtPosition)
 			switch p := principal(ctx); p.Role {
 			case auth.RoleRecorder:
 				f.DonorCode = p.DonorCode
@@ -206,9 +251,13 @@ func (s *Server) registerReadModels() {
 			if err := f.Validate(); err != nil {
 				return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Message: err.Error(), MessageZh: "查询条件无效:" + err.Error()}
 			}
-			return readModel(s, ctx, "audit-trail", a, in.freshness, func(tx pgx.Tx) (audittrail.Page, error) {
+			out, err := readModel(s, ctx, "audit-trail", a, fresh, func(tx pgx.Tx) (audittrail.Page, error) {
 				return audittrail.Query(ctx, tx, f)
 			})
+			if err == nil && pointInTime {
+				out.Body.Position = f.AtPosition // the checkpoint is at or beyond it
+			}
+			return out, err
 		})
 }
 

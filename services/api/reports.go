@@ -2,13 +2,42 @@ package api
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/summary"
 )
+
+// chinaTime is China Standard Time (UTC+8, no daylight saving), the zone
+// in which a date given for an instant is read.
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// optionalInstant parses an as_recorded_at value: an RFC 3339 instant
+// (fractional seconds allowed), or a date YYYY-MM-DD meaning the end of
+// that day in China Standard Time — the last microsecond before the next
+// midnight at UTC+8, recorded_at having microsecond precision. Empty
+// gives the zero time.
+func optionalInstant(field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	if d, err := events.ParseDate(v); err == nil {
+		day := d.Time()
+		return time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, chinaTime).Add(-time.Microsecond), nil
+	}
+	return time.Time{}, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
+		Message:   field + " must be an RFC 3339 instant (2025-01-15T18:00:00+08:00) or a date YYYY-MM-DD (the end of that day, UTC+8)",
+		MessageZh: field + " 须为 RFC 3339 时刻(如 2025-01-15T18:00:00+08:00)或日期 YYYY-MM-DD(指北京时间当日结束)"}
+}
 
 type yearEndInput struct {
 	Donor      string `query:"donor" required:"true" maxLength:"32"`
@@ -18,6 +47,13 @@ type yearEndInput struct {
 	Lang       string `query:"lang" enum:"zh,en" default:"zh"`
 	Profile    string `query:"profile" enum:"official,exact,approx" default:"official" doc:"rounding profile: official prints social and consumption aid in the 余 style"`
 	AtPosition int64  `query:"at_position" minimum:"0" doc:"compute as the ledger stood at this position (default: the latest)"`
+	// AsRecordedAt is resolved to the last position recorded by the
+	// instant (summary.PositionRecordedBy); it excludes at_position.
+	AsRecordedAt string `query:"as_recorded_at" maxLength:"40" doc:"compute as the ledger stood at the last position recorded at or before this instant (RFC 3339, e.g. 2025-01-15T18:00:00+08:00; a date alone means the end of that day in China time, UTC+8); excludes at_position"`
+	// AsOfDate is the cut-off under the name the point-in-time views share:
+	// business dates up to that day, as corrected since (an entry_error
+	// reversal counts at its original's date whenever it was recorded).
+	AsOfDate string `query:"as_of_date" format:"date" doc:"business dates up to this day, as corrected since: the same as cutoff (give one, or both equal); must be in year"`
 }
 
 type yearEndOutput struct {
@@ -37,8 +73,27 @@ func (s *Server) registerReports() {
 			if err != nil {
 				return nil, err
 			}
+			asOf, err := optionalDate("as_of_date", in.AsOfDate)
+			if err != nil {
+				return nil, err
+			}
+			if !asOf.IsZero() {
+				if !cutoff.IsZero() && cutoff != asOf {
+					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "as_of_date",
+						Message: "as_of_date and cutoff differ: they are the same bound, give one", MessageZh: "as_of_date 与 cutoff 不一致(二者含义相同,请只给一个)"}
+				}
+				if asOf.Year() != in.Year {
+					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "as_of_date",
+						Message: "as_of_date " + asOf.String() + " is not in " + strconv.Itoa(in.Year), MessageZh: "as_of_date 不在所选年度内"}
+				}
+				cutoff = asOf
+			}
+			recordedBy, err := optionalInstant("as_recorded_at", in.AsRecordedAt)
+			if err != nil {
+				return nil, err
+			}
 			res, err := summary.Generate(ctx, s.cfg.Pool, s.cfg.Ledger, principal(ctx), summary.Request{DonorCode: in.Donor, Year: in.Year,
-				Cutoff: cutoff, Format: in.Format, Lang: in.Lang, Profile: in.Profile, AtPosition: in.AtPosition})
+				Cutoff: cutoff, Format: in.Format, Lang: in.Lang, Profile: in.Profile, AtPosition: in.AtPosition, AsRecordedAt: recordedBy})
 			if err != nil {
 				return nil, s.fail("year-end-report", err)
 			}

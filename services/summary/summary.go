@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -34,6 +35,43 @@ type Request struct {
 	// AtPosition computes the summary as the ledger stood at that position
 	// (0: the read model's latest position).
 	AtPosition int64
+	// AsRecordedAt, when not zero, computes the summary as the ledger
+	// stood at that instant: at PositionRecordedBy(AsRecordedAt), the last
+	// position recorded at or before it ("what did the ledger say on 15
+	// January?"). It excludes AtPosition. A point-in-time by business date
+	// (as_of_date) is Cutoff: see the yearend package for how corrections
+	// recorded later count against it.
+	AsRecordedAt time.Time
+}
+
+// Querier runs a single-row query: a *pgxpool.Pool, a *pgx.Conn or a
+// pgx.Tx.
+type Querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// PositionRecordedBy returns the last ledger position whose event was
+// recorded at or before t (recorded_at ≤ t, to the microsecond), read
+// from the events table; 0 when none was.
+//
+// A year-end report (and any read model read at a position) can only be
+// computed at a prefix of the log, so "as recorded at t" means the log up
+// to this position. recorded_at is set by the server just before the
+// append that assigns the position, so it rises with the position in
+// practice but is not guaranteed to: two appends racing for the head may
+// commit out of clock order. The choice made here is max(position) —
+// every event recorded by t is included — so in that rare case an event
+// at an earlier position recorded a few milliseconds after t is included
+// too. The scan runs backwards along the primary key and stops at the
+// first match: instant for recent instants, longer far back in a large log.
+func PositionRecordedBy(ctx context.Context, q Querier, t time.Time) (int64, error) {
+	var pos int64
+	err := q.QueryRow(ctx, `SELECT COALESCE((SELECT position FROM events WHERE recorded_at <= $1
+		ORDER BY position DESC LIMIT 1), 0)`, t).Scan(&pos)
+	if err != nil {
+		return 0, fmt.Errorf("position recorded by %s: %w", t.Format(time.RFC3339Nano), err)
+	}
+	return pos, nil
 }
 
 // Result is a rendered summary and where it came from.
@@ -49,6 +87,10 @@ type Result struct {
 }
 
 // Generate computes, renders and records a summary for principal p.
+// With req.AsRecordedAt it computes at PositionRecordedBy (resolved in the
+// same snapshot as the computation); an instant before the first event is
+// rejected as not_found (422 validation_failed when combined with
+// AtPosition). Result.Position is the position actually used.
 func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.Principal, req Request) (*Result, error) {
 	if req.Format == "" {
 		req.Format = report.FormatText
@@ -63,22 +105,42 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.
 	if !req.Cutoff.IsZero() && req.Cutoff.Year() != req.Year {
 		return nil, invalid("cutoff", fmt.Errorf("cutoff %s is not in %d", req.Cutoff, req.Year))
 	}
+	if req.AtPosition != 0 && !req.AsRecordedAt.IsZero() {
+		return nil, invalid("as_recorded_at", errors.New("give at most one of at_position and as_recorded_at"))
+	}
 	if !(p.Role == auth.RoleAdmin || p.Role == auth.RoleAuditor || (p.Role == auth.RoleRecorder && p.DonorCode == req.DonorCode)) {
 		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
 			Message: "donor " + req.DonorCode + " does not exist", MessageZh: "援助方 " + req.DonorCode + " 不存在"}
 	}
 	var rep *report.Report
+	positionField := "at_position"
 	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		at := req.AtPosition
+		if !req.AsRecordedAt.IsZero() {
+			positionField = "as_recorded_at"
+			var err error
+			if at, err = PositionRecordedBy(ctx, tx, req.AsRecordedAt); err != nil {
+				return err
+			}
+			if at == 0 {
+				when := req.AsRecordedAt.Format(time.RFC3339Nano)
+				return &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found", Field: "as_recorded_at",
+					Message: "nothing had been recorded by " + when, MessageZh: "截至 " + when + " 账本尚无记录"}
+			}
+		}
 		var err error
-		rep, err = yearend.Compute(ctx, tx, req.DonorCode, req.Year, req.Cutoff, req.AtPosition)
+		rep, err = yearend.Compute(ctx, tx, req.DonorCode, req.Year, req.Cutoff, at)
 		return err
 	})
+	var rejection *ledger.Rejection
 	switch {
+	case errors.As(err, &rejection):
+		return nil, rejection
 	case errors.Is(err, yearend.ErrNotFound):
 		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
 			Message: "donor " + req.DonorCode + " has no pairing", MessageZh: "援助方 " + req.DonorCode + " 没有结对关系"}
 	case errors.Is(err, yearend.ErrPosition):
-		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "not_yet_projected", Field: "at_position",
+		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "not_yet_projected", Field: positionField,
 			Message: err.Error(), MessageZh: "年度总结读模型尚未处理到该位置,请稍后重试"}
 	case errors.Is(err, yearend.ErrInvalid):
 		return nil, invalid("year", err)
