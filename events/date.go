@@ -91,3 +91,19 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	*d = p
 	return nil
 }
+
+// ParseInstant reads an instant as users give one: RFC 3339 (fractional
+// seconds allowed), or a date YYYY-MM-DD meaning the end of that day in
+// China time — the last microsecond before the next midnight at UTC+8
+// (recorded_at has microsecond precision).
+func ParseInstant(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	d, err := ParseDate(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 instant nor a date YYYY-MM-DD", s)
+	}
+	day := d.Time()
+	return time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, ChinaTime).Add(-time.Microsecond), nil
+}

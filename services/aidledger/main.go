@@ -40,6 +40,7 @@ type CLI struct {
 	Report  ReportCmd  `cmd:"" help:"Reports: the year-end summary."`
 	Verify  VerifyCmd  `cmd:"" help:"Verify the hash chain, the stream and the read models; exit 0 ok, 1 discrepancy, 2 could not run."`
 	History HistoryCmd `cmd:"" help:"Show every event that touched an entity, with the running figure after each step (the read is access-logged)."`
+	Audit   AuditCmd   `cmd:"" help:"Print the audit trail, filtered, optionally as it stood at a position, an instant or a business date."`
 	Migrate MigrateCmd `cmd:"" help:"Apply the database migrations and exit."`
 	Token   TokenCmd   `cmd:"" help:"Manage API tokens."`
 }

@@ -31,6 +31,9 @@ type YearendCmd struct {
 	Profile string        `default:"official" enum:"official,exact,approx" help:"Rounding profile."`
 	Out     string        `help:"Write to this file instead of stdout."`
 	Wait    time.Duration `default:"10s" help:"How long to wait for the read model to reach the ledger head."`
+
+	AtPosition   int64  `name:"at-position" help:"Compute as the ledger stood at this position."`
+	AsRecordedAt string `name:"as-recorded-at" help:"Compute as the ledger stood at this instant (RFC 3339, or a date: the end of that day, UTC+8)."`
 }
 
 // Run computes the summary from the yearend read model (kept up to date
@@ -62,8 +65,13 @@ func (c *YearendCmd) Run(ctx context.Context, log *slog.Logger) error {
 	} else if err != nil {
 		return err
 	}
-	res, err := summary.Generate(ctx, db.Pool, s.ledger, auth.Principal{Name: "operator", Role: auth.RoleAdmin}, summary.Request{
-		DonorCode: c.Donor, Year: c.Year, Cutoff: cutoff, Format: c.Format, Lang: c.Lang, Profile: c.Profile})
+	req := summary.Request{DonorCode: c.Donor, Year: c.Year, Cutoff: cutoff, Format: c.Format, Lang: c.Lang, Profile: c.Profile, AtPosition: c.AtPosition}
+	if c.AsRecordedAt != "" {
+		if req.AsRecordedAt, err = events.ParseInstant(c.AsRecordedAt); err != nil {
+			return fmt.Errorf("--as-recorded-at: %w", err)
+		}
+	}
+	res, err := summary.Generate(ctx, db.Pool, s.ledger, auth.Principal{Name: "operator", Role: auth.RoleAdmin}, req)
 	if err != nil {
 		return err
 	}

@@ -14,29 +14,19 @@ import (
 	"github.com/aidledger/aidledger/services/summary"
 )
 
-// chinaTime is China Standard Time (UTC+8, no daylight saving), the zone
-// in which a date given for an instant is read.
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
-// optionalInstant parses an as_recorded_at value: an RFC 3339 instant
-// (fractional seconds allowed), or a date YYYY-MM-DD meaning the end of
-// that day in China Standard Time — the last microsecond before the next
-// midnight at UTC+8, recorded_at having microsecond precision. Empty
-// gives the zero time.
+// optionalInstant parses an as_recorded_at value (see events.ParseInstant);
+// empty gives the zero time.
 func optionalInstant(field, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t, nil
+	t, err := events.ParseInstant(v)
+	if err != nil {
+		return time.Time{}, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
+			Message:   field + " must be an RFC 3339 instant (2025-01-15T18:00:00+08:00) or a date YYYY-MM-DD (the end of that day, UTC+8)",
+			MessageZh: field + " 须为 RFC 3339 时刻(如 2025-01-15T18:00:00+08:00)或日期 YYYY-MM-DD(指北京时间当日结束)"}
 	}
-	if d, err := events.ParseDate(v); err == nil {
-		day := d.Time()
-		return time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, chinaTime).Add(-time.Microsecond), nil
-	}
-	return time.Time{}, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
-		Message:   field + " must be an RFC 3339 instant (2025-01-15T18:00:00+08:00) or a date YYYY-MM-DD (the end of that day, UTC+8)",
-		MessageZh: field + " 须为 RFC 3339 时刻(如 2025-01-15T18:00:00+08:00)或日期 YYYY-MM-DD(指北京时间当日结束)"}
+	return t, nil
 }
 
 type yearEndInput struct {
