@@ -123,7 +123,7 @@ func (s *stack) runProjector(ctx context.Context) error {
 
 func (s *stack) newAPI() *api.Server {
 	return api.New(api.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Tokens: auth.NewTokens(s.db.Pool),
-		Logger: s.log, Registry: s.registry,
+		NATSURL: s.natsURL, Logger: s.log, Registry: s.registry,
 		Ready: map[string]func(context.Context) error{"nats": func(context.Context) error {
 			if st := s.monitor.Status(); st != nats.CONNECTED {
 				return fmt.Errorf("not connected (%s)", st)

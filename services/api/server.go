@@ -34,6 +34,9 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Balances and AuditTrail are the read models behind the read
 	// endpoints; ReadWait bounds a read's wait for min_position (default 5 s).
+	// NATSURL locates the ledger stream, from which point-in-time views
+	// rebuild read models into scratch schemas.
+	NATSURL    string
 	Balances   projections.Projection
 	AuditTrail projections.Projection
 	ReadWait   time.Duration

@@ -76,7 +76,7 @@ func newStack(t testing.TB) *stack {
 			t.Fatal(err)
 		}
 	}
-	s.srv = httptest.NewServer(api.New(api.Config{Pool: pool, Store: store, Ledger: ledger.New(store, ledger.Config{}), Tokens: auth.NewTokens(pool)}))
+	s.srv = httptest.NewServer(api.New(api.Config{Pool: pool, Store: store, Ledger: ledger.New(store, ledger.Config{}), Tokens: auth.NewTokens(pool), NATSURL: natsURL}))
 	t.Cleanup(func() {
 		s.srv.Close()
 		cancel()
