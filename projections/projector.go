@@ -195,9 +195,12 @@ func (pr *projector) run(ctx context.Context) error {
 			if !ok {
 				return fmt.Errorf("subscription to %s closed", consumerName(pr.p))
 			}
+			// inHand stays set after handle: if ctx ended mid-way, handle
+			// settled nothing and the shutdown must nack it (a Watermill
+			// message settles once, so a Nack after its Ack does nothing),
+			// or its callback would hold the shutdown for the AckWait.
 			inHand = msg
 			pr.handle(runCtx, ap, msg)
-			inHand = nil
 		}
 	}
 }

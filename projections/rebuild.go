@@ -240,3 +240,121 @@ func inSchema(ctx context.Context, pool *pgxpool.Pool, schema string, fn func(co
 		return fn(ctx, tx)
 	})
 }
+
+// BuildInto rebuilds p from the stream into schema (dropped first if it exists) up to position `to`
+// (0: the stream's last sequence), without touching the live read model and without switching over.
+// It returns the position reached; the caller drops the schema when done.
+//
+// It is the first phase of Rebuild aimed at a schema of the caller's
+// choosing, e.g. a scratch schema for a point-in-time view or an auditor's
+// comparison: the schema is migrated afresh, then events 1..to are read
+// from the stream (cfg.Stream, "" meaning DefaultStream) and applied in
+// batches of cfg.BatchSize through the same apply step as the live runner
+// (BeginBulk/EndBulk around the replay for a BulkLoader, as Rebuild does).
+// Afterwards the schema holds exactly what events 1..to give, its
+// checkpoint at the returned position. cfg.Progress, if set, is called
+// after each batch with (position reached, to).
+//
+// Contract:
+//   - schema must be a name of at most 63 bytes other than p's live schema
+//     (Schema(p)) and the schemas Rebuild uses (proj_<name>_rebuild,
+//     proj_<name>_old); anything in it beforehand is lost.
+//   - to must be in 0..the stream's last sequence: a position the stream
+//     does not hold yet is an error, not a wait. With an empty stream and
+//     to 0 the schema is migrated and empty, and 0 is returned.
+//   - It takes no rebuild lock, so several builds into different schemas
+//     may run at once, alongside the live runner and Rebuild; two builds
+//     into the same schema must not.
+//   - On error the schema is dropped (as far as it can be); on success the
+//     caller owns it and must drop it (DROP SCHEMA … CASCADE) when done.
+func BuildInto(ctx context.Context, cfg RebuildConfig, schema string, to int64) (int64, error) {
+	p := cfg.Projection
+	if err := checkName(p); err != nil {
+		return 0, fmt.Errorf("build into %s: %w", schema, err)
+	}
+	switch {
+	case schema == "" || len(schema) > 63:
+		return 0, fmt.Errorf("build %s into %q: the schema name must be 1 to 63 bytes", p.Name(), schema)
+	case schema == Schema(p) || schema == rebuildSchema(p) || schema == oldSchema(p):
+		return 0, fmt.Errorf("build %s into %s: that schema belongs to the live read model or to Rebuild", p.Name(), schema)
+	case to < 0:
+		return 0, fmt.Errorf("build %s into %s: position %d is negative", p.Name(), schema, to)
+	}
+	if cfg.Pool == nil || cfg.NATSURL == "" {
+		return 0, fmt.Errorf("build %s into %s: Pool and NATSURL are required", p.Name(), schema)
+	}
+	if cfg.Stream == "" {
+		cfg.Stream = DefaultStream
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = DefaultRebuildBatch
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	fail := func(err error) (int64, error) {
+		return 0, fmt.Errorf("build %s into %s: %w", p.Name(), schema, err)
+	}
+
+	nc, err := connect(cfg.NATSURL, "aidledger-build-"+p.Name())
+	if err != nil {
+		return fail(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fail(fmt.Errorf("jetstream: %w", err))
+	}
+	r := streamReader{js: js, stream: cfg.Stream}
+	last, err := r.lastSeq(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if to == 0 {
+		to = last
+	}
+	if to > last {
+		return fail(fmt.Errorf("position %d is beyond the stream's last sequence %d", to, last))
+	}
+
+	if _, err := cfg.Pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+ident(schema)+" CASCADE"); err != nil {
+		return fail(fmt.Errorf("drop: %w", err))
+	}
+	built := false
+	defer func() {
+		if !built {
+			_, _ = cfg.Pool.Exec(context.WithoutCancel(ctx), "DROP SCHEMA IF EXISTS "+ident(schema)+" CASCADE")
+		}
+	}()
+	if err := migrateSchema(ctx, cfg.Pool, schema, p); err != nil {
+		return fail(err)
+	}
+	bulk, isBulk := p.(BulkLoader)
+	if isBulk {
+		if err := inSchema(ctx, cfg.Pool, schema, bulk.BeginBulk); err != nil {
+			return fail(fmt.Errorf("begin bulk load: %w", err))
+		}
+	}
+	var reached int64
+	progress := func(ar applyResult) {
+		reached = ar.Checkpoint
+		if cfg.Progress != nil {
+			cfg.Progress(ar.Checkpoint, to)
+		}
+	}
+	log.Debug("building from the stream", "projection", p.Name(), "schema", schema, "to", to)
+	if err := replay(ctx, cfg.Pool, r, &applier{p: p, schema: schema, source: r}, 1, to, cfg.BatchSize, progress); err != nil {
+		return fail(err)
+	}
+	if isBulk {
+		if err := inSchema(ctx, cfg.Pool, schema, bulk.EndBulk); err != nil {
+			return fail(fmt.Errorf("end bulk load: %w", err))
+		}
+	}
+	if reached != to {
+		return fail(fmt.Errorf("replay stopped at %d, want %d", reached, to))
+	}
+	built = true
+	return reached, nil
+}

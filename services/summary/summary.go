@@ -128,6 +128,12 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.
 					Message: "nothing had been recorded by " + when, MessageZh: "截至 " + when + " 账本尚无记录"}
 			}
 		}
+		if at == 0 {
+			var err error
+			if at, err = latestFigurePosition(ctx, tx); err != nil {
+				return err
+			}
+		}
 		var err error
 		rep, err = yearend.Compute(ctx, tx, req.DonorCode, req.Year, req.Cutoff, at)
 		return err
@@ -168,4 +174,26 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.
 func invalid(field string, err error) *ledger.Rejection {
 	return &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
 		Message: err.Error(), MessageZh: field + " 无效:" + err.Error()}
+}
+
+// latestFigurePosition is where "the latest" summary is computed: the
+// yearend read model's checkpoint, stepping back over SummaryGenerated
+// events at the end of the log. Those record what was published and
+// change no figure, so generating a summary twice in a row gives the same
+// position, the same provenance and byte-identical output.
+func latestFigurePosition(ctx context.Context, tx pgx.Tx) (int64, error) {
+	cp, _, err := yearend.Checkpoint(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	var at int64
+	err = tx.QueryRow(ctx, `SELECT COALESCE((SELECT position FROM events WHERE position <= $1 AND type <> $2
+		ORDER BY position DESC LIMIT 1), 0)`, cp, events.SummaryGenerated{}.EventType()).Scan(&at)
+	if err != nil {
+		return 0, fmt.Errorf("year-end summary: latest position: %w", err)
+	}
+	if at == 0 {
+		at = cp
+	}
+	return at, nil
 }
