@@ -33,7 +33,7 @@ func (s *StepForTest) Apply(ctx context.Context, recs []events.Record, upTo int6
 	batch := make([]Event, len(recs))
 	for i, r := range recs {
 		var err error
-		if batch[i], err = decode(r); err != nil {
+		if batch[i], err = Decode(r); err != nil {
 			return ApplyResult{}, err
 		}
 	}

@@ -225,7 +225,7 @@ func (pr *projector) handle(ctx context.Context, ap *applier, msg *message.Messa
 		msg.Ack()
 		return
 	}
-	ev, err := decode(rec)
+	ev, err := Decode(rec)
 	if err != nil {
 		pr.m.failures.WithLabelValues(name).Inc()
 		pr.log.Error("a delivery cannot be decoded; nacking it", "err", err)

@@ -53,7 +53,7 @@ func (r streamReader) readRange(ctx context.Context, from, to int64) ([]Event, e
 		if err != nil {
 			return err
 		}
-		ev, err := decode(rec)
+		ev, err := Decode(rec)
 		if err != nil {
 			return err
 		}
@@ -163,7 +163,7 @@ func verifyBatch(batch []rawMsg, out []Event) error {
 		if err != nil {
 			return err
 		}
-		if out[i], err = decode(rec); err != nil {
+		if out[i], err = Decode(rec); err != nil {
 			return err
 		}
 	}

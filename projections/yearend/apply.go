@@ -14,8 +14,8 @@ import (
 // skips exactly as if they were missing) into the read model inside tx,
 // whose search_path is the target schema. It reads the lookup rows of
 // earlier batches that the events refer to (one query per table), folds
-// every event in order in memory, encoding its contributions and its chain
-// row for COPY, then writes with one COPY per table and one UPDATE per
+// every event in order in memory, collecting its contributions and its
+// chain row, then writes with one COPY per table and one UPDATE per
 // changed lookup table — a handful of statements whatever the batch size.
 //
 // Apply is deterministic (no clock, no randomness), keeps no state between

@@ -46,14 +46,9 @@ import (
 // checkpoint or whose hash is unknown; ErrNotFound when the donor has no
 // pairing at the position.
 func Compute(ctx context.Context, q projections.Querier, donorCode string, year int, cutoff events.Date, atPosition int64) (*report.Report, error) {
-	if year < 1900 || year > 9999 {
-		return nil, fmt.Errorf("%w: year %d", ErrInvalid, year)
-	}
-	first := events.DateOf(year, time.January, 1)
-	if cutoff.IsZero() {
-		cutoff = events.DateOf(year, time.December, 31)
-	} else if cutoff.Year() != year {
-		return nil, fmt.Errorf("%w: cut-off %s is not in %d", ErrInvalid, cutoff, year)
+	per, err := newPeriod(year, cutoff)
+	if err != nil {
+		return nil, err
 	}
 	pos, hash, err := resolvePosition(ctx, q, atPosition)
 	if err != nil {
@@ -66,16 +61,45 @@ func Compute(ctx context.Context, q projections.Querier, donorCode string, year 
 	if len(pairings) == 0 {
 		return nil, fmt.Errorf("donor %s at position %d: %w", donorCode, pos, ErrNotFound)
 	}
-	counted, err := readRows(ctx, q, countedRowsSQL, donorCode, year, pos, sqlDate(cutoff))
+	counted, err := readRows(ctx, q, countedRowsSQL, donorCode, year, pos, sqlDate(per.cutoff))
 	if err != nil {
 		return nil, fmt.Errorf("yearend: contributions of %s in %d: %w", donorCode, year, err)
 	}
-	movedOut, err := readRows(ctx, q, movedOutSQL, donorCode, sqlDate(first), sqlDate(cutoff), year, pos)
+	movedOut, err := readRows(ctx, q, movedOutSQL, donorCode, sqlDate(per.first), sqlDate(per.cutoff), year, pos)
 	if err != nil {
 		return nil, fmt.Errorf("yearend: reversals of %s dated in %d: %w", donorCode, year, err)
 	}
+	return assemble(donorCode, per, pos, hash, pairings, counted, movedOut)
+}
 
-	r := &report.Report{Donor: pairings[0].donor, Year: year, Cutoff: cutoff, Position: pos, ChainHash: hash.String(),
+// period is the span of business dates a report counts: 1 January to the
+// cut-off of its year.
+type period struct {
+	year          int
+	first, cutoff events.Date
+}
+
+// newPeriod checks year and cutoff (zero: 31 December) as Compute
+// documents them.
+func newPeriod(year int, cutoff events.Date) (period, error) {
+	if year < 1900 || year > 9999 {
+		return period{}, fmt.Errorf("%w: year %d", ErrInvalid, year)
+	}
+	if cutoff.IsZero() {
+		cutoff = events.DateOf(year, time.December, 31)
+	} else if cutoff.Year() != year {
+		return period{}, fmt.Errorf("%w: cut-off %s is not in %d", ErrInvalid, cutoff, year)
+	}
+	return period{year: year, first: events.DateOf(year, time.January, 1), cutoff: cutoff}, nil
+}
+
+// assemble builds the report of donorCode for per at position pos (whose
+// hash is hash) from the donor's pairings established by pos (in the
+// order they were established), the rows it counts and the cross-year
+// reversals dated in the period but counted elsewhere (both in ledger
+// order): see Compute for what the report holds.
+func assemble(donorCode string, per period, pos int64, hash events.Hash, pairings []donorPairing, counted, movedOut []row) (*report.Report, error) {
+	r := &report.Report{Donor: pairings[0].donor, Year: per.year, Cutoff: per.cutoff, Position: pos, ChainHash: hash.String(),
 		Pairings: []report.PairingFigures{}, LineItems: make([]report.LineItem, 0, len(counted))}
 	tallies := map[string]*tally{}
 	var notes footnotes
@@ -89,7 +113,7 @@ func Compute(ctx context.Context, q projections.Querier, donorCode string, year 
 		if err := t.add(row.figure, row.amount, row.eventID); err != nil {
 			return nil, err
 		}
-		notes.counted(row, cutoff)
+		notes.counted(row, per.cutoff)
 		r.LineItems = append(r.LineItems, row.lineItem())
 	}
 	noted := map[string]bool{}
@@ -103,7 +127,7 @@ func Compute(ctx context.Context, q projections.Querier, donorCode string, year 
 	var listed []donorPairing
 	for _, p := range pairings {
 		known[p.id] = true
-		if _, ok := tallies[p.id]; ok || noted[p.id] || p.validIn(year) {
+		if _, ok := tallies[p.id]; ok || noted[p.id] || p.validIn(per.year) {
 			listed = append(listed, p)
 			if tallies[p.id] == nil {
 				tallies[p.id] = new(tally)
@@ -131,6 +155,7 @@ func Compute(ctx context.Context, q projections.Querier, donorCode string, year 
 		}
 		r.Pairings = append(r.Pairings, report.PairingFigures{PairingID: p.id, Partner: p.partner, Programme: p.programme, Figures: f})
 	}
+	var err error
 	if r.Totals, err = total.figures(); err != nil {
 		return nil, err
 	}

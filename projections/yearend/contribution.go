@@ -2,14 +2,16 @@ package yearend
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/internal/pgcopy"
 	"github.com/aidledger/aidledger/services/report"
 )
 
-// contribution is one row of the contributions table: the signed effect of
-// the event being folded on one base figure of one pairing.
+// contribution is what a fold step says of one row of the contributions
+// table: the signed effect of the event being folded on one base figure of
+// one pairing. emit completes it into a row.
 type contribution struct {
 	pairingID string
 	figure    string
@@ -25,17 +27,18 @@ type contribution struct {
 	detail     string
 }
 
-// contributionColumns are the columns emit writes, in order.
+// contributionColumns are the columns of a row in the contributions table,
+// in the order encodeRows writes them.
 var contributionColumns = []string{
 	"position", "ordinal", "event_id", "type", "recorded_at", "donor_code", "pairing_id", "figure",
 	"year", "attributed_on", "own_date", "amount", "document_no", "flag", "flag_detail",
 }
 
-func newContributionRows() *pgcopy.Rows { return newRows("contributions", contributionColumns...) }
-
 // emit adds c as the next row of the event being folded. A zero amount
 // contributes nothing and is not stored. The pairing must be known (its
-// donor code goes on the row).
+// donor code goes on the row). Free text is stored as Postgres stores it
+// (each NUL as U+FFFD), so that a report computed from the rows in memory
+// equals one computed from the table.
 func (b *batchState) emit(c contribution) error {
 	if c.amount == 0 {
 		return nil
@@ -51,28 +54,52 @@ func (b *batchState) emit(c contribution) error {
 	if year < 1 || year > 9999 {
 		return fmt.Errorf("%w: %s counted in year %d", ErrInconsistent, c.figure, year)
 	}
-	ev, w := b.cur, b.contributions
-	w.Row()
-	w.Int8(ev.Position)
-	w.Int4(int32(b.ordinal))
-	w.Text(ev.ID)
-	w.Text(ev.Type)
-	w.Timestamptz(ev.RecordedAt)
-	w.Text(p.donorCode)
-	w.Text(c.pairingID)
-	w.Text(c.figure)
-	w.Int4(int32(year))
-	w.EventDateOrNull(c.attributed)
-	w.EventDateOrNull(c.own)
-	w.Int8(c.amount)
-	w.Text(c.documentNo)
-	if c.flag == "" {
-		w.Null()
-		w.Null()
+	ev := b.cur
+	r := row{position: ev.Position, ordinal: b.ordinal, eventID: text(ev.ID), typ: text(ev.Type),
+		recordedAt: ev.RecordedAt, donorCode: text(p.donorCode), pairingID: text(c.pairingID), figure: c.figure,
+		year: year, attributed: c.attributed, own: c.own, amount: c.amount, documentNo: text(c.documentNo),
+		flag: c.flag, detail: text(c.detail)}
+	if b.contributions != nil {
+		encodeRow(b.contributions, &r)
 	} else {
-		w.Text(string(c.flag))
-		w.Text(c.detail)
+		b.rows = append(b.rows, r)
 	}
 	b.ordinal++
 	return nil
+}
+
+// text is s as a Postgres text column holds it: each NUL as U+FFFD (see
+// pgcopy.Rows.ReplaceNUL).
+func text(s string) string {
+	if strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
+}
+
+func newContributionRows() *pgcopy.Rows { return newRows("contributions", contributionColumns...) }
+
+// encodeRow adds r to w, a COPY into the contributions table.
+func encodeRow(w *pgcopy.Rows, r *row) {
+	w.Row()
+	w.Int8(r.position)
+	w.Int4(int32(r.ordinal))
+	w.Text(r.eventID)
+	w.Text(r.typ)
+	w.Timestamptz(r.recordedAt)
+	w.Text(r.donorCode)
+	w.Text(r.pairingID)
+	w.Text(r.figure)
+	w.Int4(int32(r.year))
+	w.EventDateOrNull(r.attributed)
+	w.EventDateOrNull(r.own)
+	w.Int8(r.amount)
+	w.Text(r.documentNo)
+	if r.flag == "" {
+		w.Null()
+		w.Null()
+	} else {
+		w.Text(string(r.flag))
+		w.Text(r.detail)
+	}
 }

@@ -12,13 +12,15 @@ import (
 	"github.com/aidledger/aidledger/services/report"
 )
 
-// row is a contributions row as Compute reads it.
+// row is a row of the contributions table: as a fold step emits it, and
+// as Compute reads it (without donorCode, which its queries filter on).
 type row struct {
 	position   int64
 	ordinal    int
 	eventID    string
 	typ        string
 	recordedAt time.Time
+	donorCode  string
 	pairingID  string
 	figure     string
 	year       int
@@ -42,6 +44,12 @@ const countedRowsSQL = `SELECT ` + rowColumns + ` FROM ` + Schema + `.contributi
 	  AND (c.attributed_on IS NULL OR c.attributed_on <= $4)
 	ORDER BY c.position, c.ordinal`
 
+// counts reports whether a report of the donor for per at position pos
+// counts r (r being the donor's): countedRowsSQL, in Go, for Memory.
+func (r *row) counts(per period, pos int64) bool {
+	return r.year == per.year && r.position <= pos && (r.attributed.IsZero() || !r.attributed.After(per.cutoff))
+}
+
 // movedOutSQL selects the donor's reversals dated in the year up to the
 // cut-off but counted in another year (an entry error undoing an earlier
 // year's entry), applied up to the position.
@@ -49,6 +57,14 @@ const movedOutSQL = `SELECT ` + rowColumns + ` FROM ` + Schema + `.contributions
 	WHERE c.donor_code = $1 AND c.flag = 'cross_year_reversal' AND c.own_date BETWEEN $2 AND $3
 	  AND c.year <> $4 AND c.position <= $5
 	ORDER BY c.position, c.ordinal`
+
+// movesOut reports whether r (the donor's) is a reversal that a report
+// for per at position pos notes as moved out of the year: movedOutSQL, in
+// Go, for Memory.
+func (r *row) movesOut(per period, pos int64) bool {
+	return r.flag == report.FootCrossYear && !r.own.IsZero() && !r.own.Before(per.first) && !r.own.After(per.cutoff) &&
+		r.year != per.year && r.position <= pos
+}
 
 // readRows runs a query of rowColumns and returns its rows.
 func readRows(ctx context.Context, q projections.Querier, sql string, args ...any) ([]row, error) {

@@ -80,9 +80,10 @@ type project struct {
 }
 
 // batchState is one Apply call's working set: the lookup rows the batch
-// reads, creates or changes, and the rows it adds to contributions and
-// chain (encoded for COPY as the events are folded). It lives for one call
-// only, so a rolled-back transaction leaves nothing behind.
+// reads, creates or changes, the rows it adds to contributions and its
+// chain rows (encoded for COPY as the events are applied). It lives for
+// one call only, so a rolled-back transaction leaves nothing behind.
+// (Memory keeps one for good instead, with every lookup row in it.)
 //
 // Every event is folded in order exactly as if it were alone in a batch;
 // only the writing is grouped, so the tables do not depend on how the
@@ -95,7 +96,10 @@ type batchState struct {
 	secondments   map[string]*secondment
 	projects      map[string]*project
 
+	// contributions are the rows emitted, encoded for COPY; in a Memory
+	// (contributions nil) they are collected in rows instead.
 	contributions *pgcopy.Rows
+	rows          []row
 	chain         *pgcopy.Rows
 
 	// cur is the event being folded and ordinal the number of rows it
