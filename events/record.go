@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -35,6 +36,15 @@ func (h Hash) String() string {
 
 // MarshalJSON encodes the hex form.
 func (h Hash) MarshalJSON() ([]byte, error) { return json.Marshal(h.String()) }
+
+// UnmarshalJSON decodes the hex form (64 hex digits).
+func (h *Hash) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("hash: %w", err)
+	}
+	return decodeHash(s, h)
+}
 
 // Record is one event as stored in the log: the payload and everything the
 // ledger knows about it.

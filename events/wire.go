@@ -36,16 +36,11 @@ func (r *Record) Subject() string {
 // check was altered. (The payload itself is validated when decoded, by
 // Record.Event.)
 func FromWire(position int64, body []byte, prevHex, hashHex string) (Record, error) {
-	r, err := parseCanonical(body)
+	r, err := ParseCanonical(body)
 	if err != nil {
 		return Record{}, fmt.Errorf("message %d: %w", position, err)
 	}
 	r.Position = position
-	// The parser is fast and trusts the layout; re-encoding and comparing
-	// proves it read exactly what the body says.
-	if string(r.Canonical()) != string(body) {
-		return Record{}, fmt.Errorf("message %d: body is not in canonical form", position)
-	}
 	if err := decodeHash(prevHex, &r.PrevHash); err != nil {
 		return Record{}, fmt.Errorf("message %d: %s: %w", position, HeaderPrevHash, err)
 	}
@@ -54,6 +49,22 @@ func FromWire(position int64, body []byte, prevHex, hashHex string) (Record, err
 	}
 	if ChainHash(r.PrevHash, position, body) != r.Hash {
 		return Record{}, fmt.Errorf("message %d: hash does not match its contents", position)
+	}
+	return r, nil
+}
+
+// ParseCanonical rebuilds a Record (without its position and hashes)
+// from its canonical bytes, and checks that body is exactly the canonical
+// form of what it holds.
+func ParseCanonical(body []byte) (Record, error) {
+	r, err := parseCanonical(body)
+	if err != nil {
+		return Record{}, err
+	}
+	// The parser is fast and trusts the layout; re-encoding and comparing
+	// proves it read exactly what the body says.
+	if string(r.Canonical()) != string(body) {
+		return Record{}, errors.New("body is not in canonical form")
 	}
 	return r, nil
 }

@@ -15,9 +15,6 @@ import (
 	"github.com/aidledger/aidledger/services/history"
 )
 
-// historyOperator is the principal the CLI reads and logs access under.
-var historyOperator = auth.Principal{Name: "operator", Role: auth.RoleAdmin}
-
 // HistoryCmd prints the history of one entity from the book of record.
 type HistoryCmd struct {
 	DatabaseFlags
@@ -44,7 +41,7 @@ func (c *HistoryCmd) Run(ctx context.Context, log *slog.Logger) error {
 	default:
 		outcome = h.Kind + ", " + strconv.Itoa(len(h.Steps)) + " steps"
 	}
-	if err := auth.NewAccessLog(db.Pool).Record(ctx, historyOperator, "history.read", c.ID, outcome); err != nil {
+	if err := auth.NewAccessLog(db.Pool).Record(ctx, operator, "history.read", c.ID, outcome); err != nil {
 		return fmt.Errorf("history: not shown: %w", err)
 	}
 	if herr != nil {

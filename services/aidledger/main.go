@@ -5,6 +5,8 @@
 //	aidledger serve --http 127.0.0.1:8080 [--database-url URL] [--nats-url URL]
 //	aidledger relay | project            the relay or the projector alone
 //	aidledger replay --projection NAME   rebuild a read model
+//	aidledger verify [--stream] [--projections] | --bundle FILE
+//	aidledger export --donor CODE --year YYYY --out FILE
 //	aidledger migrate [--database-url URL]
 //	aidledger token create --role R [--donor CODE | --partner CODE] --name NAME
 //
@@ -38,7 +40,8 @@ type CLI struct {
 	Project ProjectCmd `cmd:"" help:"Keep every read model up to date from the stream."`
 	Replay  ReplayCmd  `cmd:"" help:"Rebuild a read model from the stream and switch over atomically."`
 	Report  ReportCmd  `cmd:"" help:"Reports: the year-end summary."`
-	Verify  VerifyCmd  `cmd:"" help:"Verify the hash chain, the stream and the read models; exit 0 ok, 1 discrepancy, 2 could not run."`
+	Verify  VerifyCmd  `cmd:"" help:"Verify the hash chain, the stream and the read models, or an evidence bundle offline; exit 0 ok, 1 discrepancy, 2 could not run."`
+	Export  ExportCmd  `cmd:"" help:"Write an evidence bundle: a year-end summary with the chain segment it follows from, checkable offline."`
 	History HistoryCmd `cmd:"" help:"Show every event that touched an entity, with the running figure after each step (the read is access-logged)."`
 	Audit   AuditCmd   `cmd:"" help:"Print the audit trail, filtered, optionally as it stood at a position, an instant or a business date."`
 	Migrate MigrateCmd `cmd:"" help:"Apply the database migrations and exit."`

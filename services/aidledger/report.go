@@ -20,34 +20,54 @@ type ReportCmd struct {
 	Yearend YearendCmd `cmd:"" help:"A donor's year-end summary (年度总结)."`
 }
 
-// YearendCmd generates a year-end summary.
-type YearendCmd struct {
-	DatabaseFlags
+// SummaryFlags say which year-end summary: shared by report yearend and
+// export.
+type SummaryFlags struct {
 	Donor   string        `required:"" help:"Donor code."`
 	Year    int           `required:"" help:"Fiscal year."`
 	Cutoff  string        `help:"Statistical cut-off date YYYY-MM-DD (default 31 December)."`
-	Format  string        `default:"text" enum:"text,md,json,csv,xlsx" help:"text, md, json, csv or xlsx."`
-	Lang    string        `default:"zh" enum:"zh,en" help:"zh or en."`
 	Profile string        `default:"official" enum:"official,exact,approx" help:"Rounding profile."`
-	Out     string        `help:"Write to this file instead of stdout."`
 	Wait    time.Duration `default:"10s" help:"How long to wait for the read model to reach the ledger head."`
 
 	AtPosition   int64  `name:"at-position" help:"Compute as the ledger stood at this position."`
 	AsRecordedAt string `name:"as-recorded-at" help:"Compute as the ledger stood at this instant (RFC 3339, or a date: the end of that day, UTC+8)."`
 }
 
+// request is the summary the flags ask for (format and language aside).
+func (f *SummaryFlags) request() (summary.Request, error) {
+	req := summary.Request{DonorCode: f.Donor, Year: f.Year, Profile: f.Profile, AtPosition: f.AtPosition}
+	var err error
+	if f.Cutoff != "" {
+		if req.Cutoff, err = events.ParseDate(f.Cutoff); err != nil {
+			return req, fmt.Errorf("--cutoff: %w", err)
+		}
+	}
+	if f.AsRecordedAt != "" {
+		if req.AsRecordedAt, err = events.ParseInstant(f.AsRecordedAt); err != nil {
+			return req, fmt.Errorf("--as-recorded-at: %w", err)
+		}
+	}
+	return req, nil
+}
+
+// YearendCmd generates a year-end summary.
+type YearendCmd struct {
+	DatabaseFlags
+	SummaryFlags
+	Format string `default:"text" enum:"text,md,json,csv,xlsx" help:"text, md, json, csv or xlsx."`
+	Lang   string `default:"zh" enum:"zh,en" help:"zh or en."`
+	Out    string `help:"Write to this file instead of stdout."`
+}
+
 // Run computes the summary from the yearend read model (kept up to date
 // by a running projector), records it as a SummaryGenerated event and
 // writes it out. The operator acts as an admin.
 func (c *YearendCmd) Run(ctx context.Context, log *slog.Logger) error {
-	var cutoff events.Date
-	if c.Cutoff != "" {
-		d, err := events.ParseDate(c.Cutoff)
-		if err != nil {
-			return fmt.Errorf("--cutoff: %w", err)
-		}
-		cutoff = d
+	req, err := c.request()
+	if err != nil {
+		return err
 	}
+	req.Format, req.Lang = c.Format, c.Lang
 	db, err := openDatabase(ctx, c.DatabaseFlags, log)
 	if err != nil {
 		return err
@@ -55,23 +75,10 @@ func (c *YearendCmd) Run(ctx context.Context, log *slog.Logger) error {
 	defer db.Close()
 	s := &stack{log: log, db: db}
 	s.init()
-	head, _, err := s.store.Head(ctx)
-	if err != nil {
+	if err := s.waitYearend(ctx, c.Wait); err != nil {
 		return err
 	}
-	if reached, err := projections.WaitFor(ctx, db.Pool, yearend.New(), head, c.Wait); errors.Is(err, projections.ErrNotReached) {
-		log.Warn("the yearend read model is behind the ledger; the summary shows the position it reflects (is a projector running?)",
-			"read_model", reached, "ledger_head", head)
-	} else if err != nil {
-		return err
-	}
-	req := summary.Request{DonorCode: c.Donor, Year: c.Year, Cutoff: cutoff, Format: c.Format, Lang: c.Lang, Profile: c.Profile, AtPosition: c.AtPosition}
-	if c.AsRecordedAt != "" {
-		if req.AsRecordedAt, err = events.ParseInstant(c.AsRecordedAt); err != nil {
-			return fmt.Errorf("--as-recorded-at: %w", err)
-		}
-	}
-	res, err := summary.Generate(ctx, db.Pool, s.ledger, auth.Principal{Name: "operator", Role: auth.RoleAdmin}, req)
+	res, err := summary.Generate(ctx, db.Pool, s.ledger, operator, req)
 	if err != nil {
 		return err
 	}
@@ -81,4 +88,25 @@ func (c *YearendCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	return os.WriteFile(c.Out, res.Body, 0o644)
+}
+
+// operator is the principal the CLI acts, reads and logs access under.
+var operator = auth.Principal{Name: "operator", Role: auth.RoleAdmin}
+
+// waitYearend waits up to wait for the yearend read model (kept up to
+// date by a running projector) to reach the ledger head; when it does
+// not, it warns and lets the caller go on at the position the model
+// reflects.
+func (s *stack) waitYearend(ctx context.Context, wait time.Duration) error {
+	head, _, err := s.store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	reached, err := projections.WaitFor(ctx, s.db.Pool, yearend.New(), head, wait)
+	if errors.Is(err, projections.ErrNotReached) {
+		s.log.Warn("the yearend read model is behind the ledger; the summary shows the position it reflects (is a projector running?)",
+			"read_model", reached, "ledger_head", head)
+		return nil
+	}
+	return err
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/aidledger/aidledger/services/evidence"
 	"github.com/aidledger/aidledger/services/verify"
 )
 
@@ -20,10 +21,11 @@ import (
 type VerifyCmd struct {
 	DatabaseFlags
 	NATSFlags
-	From        int64 `name:"from" default:"1" help:"First position to verify; the chain is anchored on the hash stored at the one before."`
-	Stream      bool  `name:"stream" help:"Compare the JetStream stream with the log, message by message."`
-	Projections bool  `name:"projections" help:"Rebuild every read model into scratch tables from the stream and diff it against the live one."`
-	JSON        bool  `name:"json" help:"Print a machine-readable JSON summary on stdout."`
+	From        int64  `name:"from" default:"1" help:"First position to verify; the chain is anchored on the hash stored at the one before."`
+	Stream      bool   `name:"stream" help:"Compare the JetStream stream with the log, message by message."`
+	Projections bool   `name:"projections" help:"Rebuild every read model into scratch tables from the stream and diff it against the live one."`
+	JSON        bool   `name:"json" help:"Print a machine-readable JSON summary on stdout."`
+	Bundle      string `name:"bundle" help:"Check this evidence bundle (from aidledger export) offline instead: no database, no NATS."`
 }
 
 // Run verifies and EXITS THE PROCESS ITSELF unless everything holds, since
@@ -48,6 +50,9 @@ type jsonSummary struct {
 // run does the work and returns the exit code; everything it opens is
 // closed when it returns.
 func (c *VerifyCmd) run(ctx context.Context, log *slog.Logger) int {
+	if c.Bundle != "" {
+		return c.verifyBundle()
+	}
 	rep, err := c.verify(ctx, log)
 	code := verify.ExitCode(rep, err)
 	if c.JSON {
@@ -151,6 +156,74 @@ func printReport(rep verify.Report) {
 	}
 	if rep.OK {
 		fmt.Println("OK: everything checked holds")
+	} else {
+		fmt.Println("DISCREPANCY: see above")
+	}
+}
+
+// bundleSummary is what --json prints for --bundle.
+type bundleSummary struct {
+	*evidence.Result
+	ExitCode int    `json:"exit_code"`
+	Error    string `json:"error,omitempty"`
+}
+
+// verifyBundle checks c.Bundle offline and returns the exit code.
+func (c *VerifyCmd) verifyBundle() int {
+	if c.Stream || c.Projections || c.From != 1 {
+		fmt.Fprintln(os.Stderr, "aidledger verify: --bundle checks a bundle alone; it takes neither --stream, --projections nor --from")
+		return verify.ExitCannotRun
+	}
+	res, err := evidence.VerifyFile(c.Bundle)
+	code := verify.ExitOK
+	switch {
+	case err != nil:
+		code = verify.ExitCannotRun
+	case !res.OK:
+		code = verify.ExitDiscrepancy
+	}
+	if c.JSON {
+		out := bundleSummary{Result: res, ExitCode: code}
+		if err != nil {
+			out.Error = err.Error()
+		}
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		if jerr := enc.Encode(out); jerr != nil {
+			fmt.Fprintln(os.Stderr, "aidledger verify:", jerr)
+			return verify.ExitCannotRun
+		}
+	} else if err == nil {
+		printBundleResult(c.Bundle, res)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "aidledger verify: could not run:", err)
+	}
+	return code
+}
+
+// printBundleResult writes the human-readable verdict on a bundle.
+func printBundleResult(path string, res *evidence.Result) {
+	fmt.Printf("evidence bundle %s (seal sha256 %s)\n", path, res.Seal)
+	if m := res.Manifest; m != nil {
+		fmt.Printf("  year-end summary of %s %s for %d to %s, profile %s\n", m.Donor.Code, m.Donor.Name, m.Year, m.Cutoff, m.Profile)
+		fmt.Printf("  chain segment: positions %d..%d (%d events), anchored on %s at %d\n",
+			m.Chain.FirstPosition, m.Chain.HeadPosition, m.Events, m.Chain.AnchorHash, m.Chain.AnchorPosition)
+		fmt.Printf("  head hash: %s\n", m.Chain.HeadHash)
+	}
+	for _, p := range res.Problems {
+		where := p.Check
+		if p.Member != "" {
+			where += " " + p.Member
+		}
+		if p.Position != 0 {
+			where += fmt.Sprintf(" position %d", p.Position)
+		}
+		fmt.Printf("PROBLEM (%s): %s\n", where, p.Reason)
+	}
+	if res.OK {
+		fmt.Println("OK: seal, manifest, hash chain and the summary recomputed from the events all hold")
+		fmt.Println("compare the head hash with the one the ledger published for this summary")
 	} else {
 		fmt.Println("DISCREPANCY: see above")
 	}

@@ -86,11 +86,8 @@ type Result struct {
 	Recorded *ledger.Written
 }
 
-// Generate computes, renders and records a summary for principal p.
-// With req.AsRecordedAt it computes at PositionRecordedBy (resolved in the
-// same snapshot as the computation); an instant before the first event is
-// rejected as not_found (422 validation_failed when combined with
-// AtPosition). Result.Position is the position actually used.
+// Generate computes, renders and records a summary for principal p (see
+// Compute). Result.Position is the position actually used.
 func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.Principal, req Request) (*Result, error) {
 	if req.Format == "" {
 		req.Format = report.FormatText
@@ -98,6 +95,42 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.
 	if req.Lang == "" {
 		req.Lang = report.LangZH
 	}
+	var rep *report.Report
+	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		rep, err = Compute(ctx, tx, p, req)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	body, ctype, _, err := report.Render(rep, req.Format, req.Lang)
+	if err != nil {
+		return nil, invalid("format", err)
+	}
+	name, ascii := report.Filename(rep, req.Format, req.Lang)
+	sum := sha256.Sum256(body)
+	ev := events.SummaryGenerated{DonorCode: req.DonorCode, Year: req.Year, Cutoff: rep.Cutoff, Profile: rep.Profile.Name,
+		Format: req.Format, Lang: req.Lang, Position: rep.Position, ChainHash: rep.ChainHash, TextSHA256: hex.EncodeToString(sum[:])}
+	key := sha256.Sum256([]byte(ev.DonorCode + "|" + strconv.Itoa(ev.Year) + "|" + ev.Cutoff.String() + "|" + ev.Profile + "|" +
+		ev.Format + "|" + ev.Lang + "|" + strconv.FormatInt(ev.Position, 10) + "|" + ev.TextSHA256 + "|" + p.Actor()))
+	w, err := l.RecordSummary(ctx, ledger.Request{Principal: p, IdempotencyKey: "summary-" + hex.EncodeToString(key[:16])}, ev)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Body: body, ContentType: ctype, Filename: name, ASCIIName: ascii, Position: rep.Position, ChainHash: rep.ChainHash, Recorded: w}, nil
+}
+
+// Compute computes the report req asks for (its format and language
+// aside) in tx, which must be a REPEATABLE READ snapshot, with the
+// profile set: validation, the read scope of principal p, the position
+// (req.AtPosition, PositionRecordedBy(req.AsRecordedAt), or the latest
+// figure position), then yearend.Compute. An instant before the first
+// event is rejected as not_found (422 validation_failed when combined
+// with AtPosition). Its errors are *ledger.Rejection (422
+// validation_failed, 404 not_found, 503 not_yet_projected) or a failure
+// of the database.
+func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*report.Report, error) {
 	profile, err := report.LookupProfile(req.Profile)
 	if err != nil {
 		return nil, invalid("profile", err)
@@ -112,36 +145,25 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.
 		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
 			Message: "donor " + req.DonorCode + " does not exist", MessageZh: "援助方 " + req.DonorCode + " 不存在"}
 	}
-	var rep *report.Report
-	positionField := "at_position"
-	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		at := req.AtPosition
-		if !req.AsRecordedAt.IsZero() {
-			positionField = "as_recorded_at"
-			var err error
-			if at, err = PositionRecordedBy(ctx, tx, req.AsRecordedAt); err != nil {
-				return err
-			}
-			if at == 0 {
-				when := req.AsRecordedAt.Format(time.RFC3339Nano)
-				return &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found", Field: "as_recorded_at",
-					Message: "nothing had been recorded by " + when, MessageZh: "截至 " + when + " 账本尚无记录"}
-			}
+	at, positionField := req.AtPosition, "at_position"
+	if !req.AsRecordedAt.IsZero() {
+		positionField = "as_recorded_at"
+		if at, err = PositionRecordedBy(ctx, tx, req.AsRecordedAt); err != nil {
+			return nil, err
 		}
 		if at == 0 {
-			var err error
-			if at, err = latestFigurePosition(ctx, tx); err != nil {
-				return err
-			}
+			when := req.AsRecordedAt.Format(time.RFC3339Nano)
+			return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found", Field: "as_recorded_at",
+				Message: "nothing had been recorded by " + when, MessageZh: "截至 " + when + " 账本尚无记录"}
 		}
-		var err error
-		rep, err = yearend.Compute(ctx, tx, req.DonorCode, req.Year, req.Cutoff, at)
-		return err
-	})
-	var rejection *ledger.Rejection
+	}
+	if at == 0 {
+		if at, err = latestFigurePosition(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	rep, err := yearend.Compute(ctx, tx, req.DonorCode, req.Year, req.Cutoff, at)
 	switch {
-	case errors.As(err, &rejection):
-		return nil, rejection
 	case errors.Is(err, yearend.ErrNotFound):
 		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
 			Message: "donor " + req.DonorCode + " has no pairing", MessageZh: "援助方 " + req.DonorCode + " 没有结对关系"}
@@ -154,21 +176,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.
 		return nil, fmt.Errorf("year-end summary: %w", err)
 	}
 	rep.Profile = profile
-	body, ctype, _, err := report.Render(rep, req.Format, req.Lang)
-	if err != nil {
-		return nil, invalid("format", err)
-	}
-	name, ascii := report.Filename(rep, req.Format, req.Lang)
-	sum := sha256.Sum256(body)
-	ev := events.SummaryGenerated{DonorCode: req.DonorCode, Year: req.Year, Cutoff: rep.Cutoff, Profile: profile.Name,
-		Format: req.Format, Lang: req.Lang, Position: rep.Position, ChainHash: rep.ChainHash, TextSHA256: hex.EncodeToString(sum[:])}
-	key := sha256.Sum256([]byte(ev.DonorCode + "|" + strconv.Itoa(ev.Year) + "|" + ev.Cutoff.String() + "|" + ev.Profile + "|" +
-		ev.Format + "|" + ev.Lang + "|" + strconv.FormatInt(ev.Position, 10) + "|" + ev.TextSHA256 + "|" + p.Actor()))
-	w, err := l.RecordSummary(ctx, ledger.Request{Principal: p, IdempotencyKey: "summary-" + hex.EncodeToString(key[:16])}, ev)
-	if err != nil {
-		return nil, err
-	}
-	return &Result{Body: body, ContentType: ctype, Filename: name, ASCIIName: ascii, Position: rep.Position, ChainHash: rep.ChainHash, Recorded: w}, nil
+	return rep, nil
 }
 
 func invalid(field string, err error) *ledger.Rejection {

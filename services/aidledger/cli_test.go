@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aidledger/aidledger/projections/yearend"
+	"github.com/aidledger/aidledger/services/evidence"
+	"github.com/aidledger/aidledger/services/testenv/demoenv"
+)
+
+var build struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// binary builds the aidledger command once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	build.once.Do(func() {
+		dir, err := os.MkdirTemp("", "aidledger-cli-test-")
+		if err != nil {
+			build.err = err
+			return
+		}
+		build.path = filepath.Join(dir, "aidledger")
+		out, err := exec.Command("go", "build", "-o", build.path, ".").CombinedOutput()
+		if err != nil {
+			build.err = errors.New("go build: " + err.Error() + "\n" + string(out))
+		}
+	})
+	if build.err != nil {
+		t.Fatal(build.err)
+	}
+	return build.path
+}
+
+// run runs the built binary and returns its exit code and output.
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("run %v: %v", args, err)
+	}
+	t.Logf("aidledger %s → exit %d\n%s%s", strings.Join(args, " "), code, out.String(), errOut.String())
+	return code, out.String(), errOut.String()
+}
+
+// The auditor's commands through the built binary: verify's exit codes
+// (0 intact, 1 tampered, 2 could not run), export, and verify --bundle.
+func TestAuditCommandsThroughTheBinary(t *testing.T) {
+	env := demoenv.New(t, yearend.New())
+	db := []string{"--database-url", env.DatabaseURL}
+	if code, out, _ := run(t, append([]string{"verify"}, db...)...); code != 0 || !strings.Contains(out, "OK") {
+		t.Fatalf("verify of the untouched ledger: exit %d", code)
+	}
+
+	dir := t.TempDir()
+	bundle := filepath.Join(dir, "临安-2025.zip")
+	code, out, _ := run(t, append([]string{"export", "--donor", demoenv.Linan, "--year", "2025", "--out", bundle, "--wait", "1s"}, db...)...)
+	if code != 0 || !strings.Contains(out, "head hash") {
+		t.Fatalf("export: exit %d", code)
+	}
+	var logged int
+	if err := env.Pool.QueryRow(t.Context(), `SELECT count(*) FROM access_log WHERE action = $1 AND actor = 'operator' AND target = $2`,
+		evidence.ExportAction, demoenv.Linan+"/2025").Scan(&logged); err != nil || logged != 1 {
+		t.Fatalf("access log: %d entries (%v), want 1", logged, err)
+	}
+	if code, out, _ := run(t, "verify", "--bundle", bundle); code != 0 || !strings.Contains(out, "OK") {
+		t.Fatalf("verify --bundle: exit %d", code)
+	}
+	code, out, _ = run(t, "verify", "--bundle", bundle, "--json")
+	var res struct {
+		OK       bool `json:"ok"`
+		ExitCode int  `json:"exit_code"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 || !res.OK || res.ExitCode != 0 {
+		t.Fatalf("verify --bundle --json: exit %d, %+v (%v)", code, res, err)
+	}
+
+	b, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/3] ^= 0x01
+	tampered := filepath.Join(dir, "tampered.zip")
+	if err := os.WriteFile(tampered, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(t, "verify", "--bundle", tampered); code != 1 || !strings.Contains(out, "PROBLEM (seal)") {
+		t.Fatalf("verify of a flipped bundle: exit %d, want 1 naming the seal", code)
+	}
+	if code, _, _ := run(t, "verify", "--bundle", filepath.Join(dir, "missing.zip")); code != 2 {
+		t.Fatalf("verify of a missing bundle: exit %d, want 2", code)
+	}
+
+	// Tamper with the book of record: verify names the position, and
+	// export refuses to bundle a broken chain.
+	if _, err := env.Pool.Exec(t.Context(), `ALTER TABLE events DISABLE TRIGGER events_append_only;
+		UPDATE events SET actor = actor || '.' WHERE position = 150`); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(t, append([]string{"verify"}, db...)...); code != 1 || !strings.Contains(out, "CHAIN BROKEN at position 150") {
+		t.Fatalf("verify of a tampered ledger: exit %d, want 1 naming position 150", code)
+	}
+	code, _, stderr := run(t, append([]string{"export", "--donor", demoenv.Linan, "--year", "2025", "--out", bundle, "--wait", "1s"}, db...)...)
+	if code == 0 || !strings.Contains(stderr, "position 150") {
+		t.Fatalf("export of a tampered ledger: exit %d", code)
+	}
+	if after, err := os.ReadFile(bundle); err != nil || !bytes.Equal(after[len(after)-64:], b[len(b)-64:]) {
+		t.Fatalf("the failed export replaced the earlier bundle (%v)", err)
+	}
+}
