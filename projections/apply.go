@@ -41,6 +41,8 @@ type applier struct {
 	source rangeReader
 	// fault is RunnerConfig.FaultHook (tests only); nil otherwise.
 	fault func(point string)
+	// keep is RebuildConfig.Keep (BuildInto only); nil keeps every event.
+	keep func(*Event) bool
 }
 
 // applyResult says what one apply step did.
@@ -148,9 +150,11 @@ func (a *applier) applyTx(ctx context.Context, tx pgx.Tx, batch []Event, upTo in
 				a.schema, ev.Position, ev.PrevHash, ev.Position-1, prev, ErrBrokenChain)
 		}
 		prev, known = ev.Hash, true
-		if ev.Data == nil {
+		switch {
+		case ev.Data == nil:
 			res.Unknown++
-		} else {
+		case a.keep != nil && !a.keep(&ev): // not part of the view: passed over
+		default:
 			pending = append(pending, ev)
 		}
 		if len(pending) >= flushAt {

@@ -39,6 +39,13 @@ type RebuildConfig struct {
 	Progress func(done, total int64)
 	// Logger receives progress logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Keep, when not nil, selects the events a BuildInto applies (a view
+	// of part of the log, e.g. audittrail.AsOf): it sees every event of a
+	// known type once, in position order, and those it returns false for
+	// are passed over like events of unknown types (they move the
+	// checkpoint and change nothing). Rebuild, which replaces the live
+	// read model, refuses a config with Keep.
+	Keep func(*Event) bool
 }
 
 // RebuildResult is what Rebuild did.
@@ -105,6 +112,9 @@ func Rebuild(ctx context.Context, cfg RebuildConfig) (RebuildResult, error) {
 	}
 	if cfg.Pool == nil || cfg.NATSURL == "" {
 		return res, errors.New("rebuild: Pool and NATSURL are required")
+	}
+	if cfg.Keep != nil {
+		return res, errors.New("rebuild: a live read model holds every event: Keep is for BuildInto only")
 	}
 	if cfg.Stream == "" {
 		cfg.Stream = DefaultStream
@@ -344,7 +354,7 @@ func BuildInto(ctx context.Context, cfg RebuildConfig, schema string, to int64) 
 		}
 	}
 	log.Debug("building from the stream", "projection", p.Name(), "schema", schema, "to", to)
-	if err := replay(ctx, cfg.Pool, r, &applier{p: p, schema: schema, source: r}, 1, to, cfg.BatchSize, progress); err != nil {
+	if err := replay(ctx, cfg.Pool, r, &applier{p: p, schema: schema, source: r, keep: cfg.Keep}, 1, to, cfg.BatchSize, progress); err != nil {
 		return fail(err)
 	}
 	if isBulk {

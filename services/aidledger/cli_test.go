@@ -7,10 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/evidence"
 	"github.com/aidledger/aidledger/services/testenv/demoenv"
@@ -65,8 +68,9 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // The auditor's commands through the built binary: verify's exit codes
 // (0 intact, 1 tampered, 2 could not run), export, and verify --bundle.
 func TestAuditCommandsThroughTheBinary(t *testing.T) {
-	env := demoenv.New(t, yearend.New())
+	env := demoenv.New(t, yearend.New(), balances.New())
 	db := []string{"--database-url", env.DatabaseURL}
+	checkBalancesCommand(t, env, db)
 	if code, out, _ := run(t, append([]string{"verify"}, db...)...); code != 0 || !strings.Contains(out, "OK") {
 		t.Fatalf("verify of the untouched ledger: exit %d", code)
 	}
@@ -125,5 +129,40 @@ func TestAuditCommandsThroughTheBinary(t *testing.T) {
 	}
 	if after, err := os.ReadFile(bundle); err != nil || !bytes.Equal(after[len(after)-64:], b[len(b)-64:]) {
 		t.Fatalf("the failed export replaced the earlier bundle (%v)", err)
+	}
+}
+
+// balancesAnswer is what balances --json prints.
+type balancesAnswer struct {
+	Position int64                `json:"position"`
+	Data     balances.DonorReport `json:"data"`
+}
+
+// checkBalancesCommand: balances at the head, rebuilt from the stream,
+// equal the live ones; as of a day they count less.
+func checkBalancesCommand(t *testing.T, env *demoenv.Env, db []string) {
+	t.Helper()
+	balancesJSON := func(extra ...string) balancesAnswer {
+		t.Helper()
+		args := append([]string{"balances", "--donor", demoenv.Linan, "--year", "2025", "--json", "--nats-url", env.NATSURL}, db...)
+		code, out, _ := run(t, append(args, extra...)...)
+		var a balancesAnswer
+		if err := json.Unmarshal([]byte(out), &a); code != 0 || err != nil {
+			t.Fatalf("balances %v: exit %d (%v)", extra, code, err)
+		}
+		return a
+	}
+	live := balancesJSON()
+	atHead := balancesJSON("--at-position", strconv.FormatInt(env.Head, 10))
+	if live.Position != env.Head || atHead.Position != env.Head || !reflect.DeepEqual(live.Data, atHead.Data) {
+		t.Fatalf("balances live at %d and rebuilt at %d differ", live.Position, atHead.Position)
+	}
+	mid := balancesJSON("--as-of-date", "2025-06-30")
+	if l, m := live.Data.Totals.Fiscal.NetDisbursedFen, mid.Data.Totals.Fiscal.NetDisbursedFen; m <= 0 || m >= l {
+		t.Errorf("net disbursed as of 30 June %d, for the year %d", m, l)
+	}
+	if code, out, _ := run(t, append([]string{"balances", "--donor", demoenv.Linan, "--year", "2025"}, db...)...); code != 0 ||
+		!strings.Contains(out, "TOTAL") {
+		t.Errorf("balances table: exit %d", code)
 	}
 }

@@ -34,18 +34,19 @@ type DatabaseFlags struct {
 
 // CLI is the command line.
 type CLI struct {
-	Demo    DemoCmd    `cmd:"" help:"Run everything on embedded defaults with demo data (the quickest start)."`
-	Serve   ServeCmd   `cmd:"" help:"Serve the HTTP API with the relay and the projector (applies migrations first)."`
-	Relay   RelayCmd   `cmd:"" help:"Publish committed events to NATS JetStream, in position order."`
-	Project ProjectCmd `cmd:"" help:"Keep every read model up to date from the stream."`
-	Replay  ReplayCmd  `cmd:"" help:"Rebuild a read model from the stream and switch over atomically."`
-	Report  ReportCmd  `cmd:"" help:"Reports: the year-end summary."`
-	Verify  VerifyCmd  `cmd:"" help:"Verify the hash chain, the stream and the read models, or an evidence bundle offline; exit 0 ok, 1 discrepancy, 2 could not run."`
-	Export  ExportCmd  `cmd:"" help:"Write an evidence bundle: a year-end summary with the chain segment it follows from, checkable offline."`
-	History HistoryCmd `cmd:"" help:"Show every event that touched an entity, with the running figure after each step (the read is access-logged)."`
-	Audit   AuditCmd   `cmd:"" help:"Print the audit trail, filtered, optionally as it stood at a position, an instant or a business date."`
-	Migrate MigrateCmd `cmd:"" help:"Apply the database migrations and exit."`
-	Token   TokenCmd   `cmd:"" help:"Manage API tokens."`
+	Demo     DemoCmd     `cmd:"" help:"Run everything on embedded defaults with demo data (the quickest start)."`
+	Serve    ServeCmd    `cmd:"" help:"Serve the HTTP API with the relay and the projector (applies migrations first)."`
+	Relay    RelayCmd    `cmd:"" help:"Publish committed events to NATS JetStream, in position order."`
+	Project  ProjectCmd  `cmd:"" help:"Keep every read model up to date from the stream."`
+	Replay   ReplayCmd   `cmd:"" help:"Rebuild a read model from the stream and switch over atomically."`
+	Report   ReportCmd   `cmd:"" help:"Reports: the year-end summary."`
+	Verify   VerifyCmd   `cmd:"" help:"Verify the hash chain, the stream and the read models, or an evidence bundle offline; exit 0 ok, 1 discrepancy, 2 could not run."`
+	Export   ExportCmd   `cmd:"" help:"Write an evidence bundle: a year-end summary with the chain segment it follows from, checkable offline."`
+	History  HistoryCmd  `cmd:"" help:"Show every event that touched an entity, with the running figure after each step (the read is access-logged)."`
+	Audit    AuditCmd    `cmd:"" help:"Print the audit trail, filtered, optionally as it stood at a position, an instant or a business date."`
+	Balances BalancesCmd `cmd:"" help:"Print a donor's balances, optionally as they stood at a position, an instant or a business date."`
+	Migrate  MigrateCmd  `cmd:"" help:"Apply the database migrations and exit."`
+	Token    TokenCmd    `cmd:"" help:"Manage API tokens."`
 }
 
 func main() {

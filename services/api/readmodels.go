@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,7 +10,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
@@ -105,33 +102,17 @@ type pairingsInput struct {
 	Partner string `query:"partner" maxLength:"6" doc:"partner county code"`
 }
 
-// pairingBalancesInput and donorBalancesInput take, besides min_position,
-// the point in time: AtPosition or AsRecordedAt (see pointInTimeBalances);
-// at most one of them may be given.
 type pairingBalancesInput struct {
-	MinPosition  int64  `query:"min_position" minimum:"0" doc:"wait (up to 5 s) until the read model has applied this position, e.g. the position a write answered; 503 not_yet_projected with the current position otherwise"`
-	AtPosition   int64  `query:"at_position" minimum:"0" doc:"the balances as the first N events of the ledger give them (admin and auditor only: the read model is rebuilt for the answer); must not be beyond the ledger head. Excludes as_recorded_at"`
-	AsRecordedAt string `query:"as_recorded_at" maxLength:"40" doc:"the balances from what had been recorded by this instant (admin and auditor only): RFC 3339, e.g. 2025-01-15T18:00:00+08:00; a date alone means the end of that day in China time (UTC+8). Excludes at_position"`
-	ID           string `path:"id" maxLength:"64"`
-	Year         int    `query:"year" minimum:"0" maximum:"2100" doc:"fiscal year; 0 or omitted: every year with figures"`
+	BalancesPointInTime
+	ID   string `path:"id" maxLength:"64"`
+	Year int    `query:"year" minimum:"0" maximum:"2100" doc:"fiscal year; 0 or omitted: every year with figures"`
 }
 
 type donorBalancesInput struct {
-	MinPosition  int64  `query:"min_position" minimum:"0" doc:"wait (up to 5 s) until the read model has applied this position, e.g. the position a write answered; 503 not_yet_projected with the current position otherwise"`
-	AtPosition   int64  `query:"at_position" minimum:"0" doc:"the balances as the first N events of the ledger give them (admin and auditor only: the read model is rebuilt for the answer); must not be beyond the ledger head. Excludes as_recorded_at"`
-	AsRecordedAt string `query:"as_recorded_at" maxLength:"40" doc:"the balances from what had been recorded by this instant (admin and auditor only): RFC 3339, e.g. 2025-01-15T18:00:00+08:00; a date alone means the end of that day in China time (UTC+8). Excludes at_position"`
-	Donor        string `query:"donor" required:"true" maxLength:"32"`
-	Year         int    `query:"year" minimum:"0" maximum:"2100" doc:"fiscal year; 0 or omitted: all years"`
+	BalancesPointInTime
+	Donor string `query:"donor" required:"true" maxLength:"32"`
+	Year  int    `query:"year" minimum:"0" maximum:"2100" doc:"fiscal year; 0 or omitted: all years"`
 }
-
-// balancesPointInTime is the point in time a balances read asked for.
-type balancesPointInTime struct {
-	AtPosition   int64
-	AsRecordedAt string
-}
-
-// requested reports whether a point-in-time view was asked for.
-func (pit balancesPointInTime) requested() bool { return pit.AtPosition > 0 || pit.AsRecordedAt != "" }
 
 type entityReadInput struct {
 	Freshness
@@ -175,9 +156,10 @@ func (s *Server) registerReadModels() {
 		})
 	huma.Register(s.api, readOp("pairing-balances", "/v1/pairings/{id}/balances", "Balances of a pairing by fiscal year", pointInTimeBalancesDoc),
 		func(ctx context.Context, in *pairingBalancesInput) (*projected[[]balances.YearFigures], error) {
-			fresh, pit := Freshness{MinPosition: in.MinPosition}, balancesPointInTime{in.AtPosition, in.AsRecordedAt}
+			pit := in.BalancesPointInTime
+			fresh := Freshness{MinPosition: pit.MinPosition}
 			if pit.requested() { // admin and auditor only, who read every pairing
-				return pointInTimeBalances(s, ctx, "pairing-balances", fresh, pit, func(q balances.Querier) ([]balances.YearFigures, error) {
+				return pointInTimeBalances(s, ctx, "pairing-balances", pit, func(q balances.Querier) ([]balances.YearFigures, error) {
 					return balances.PairingYear(ctx, q, in.ID, in.Year)
 				})
 			}
@@ -190,9 +172,10 @@ func (s *Server) registerReadModels() {
 		})
 	huma.Register(s.api, readOp("donor-balances", "/v1/balances", "Balances of a donor's pairings and their totals", pointInTimeBalancesDoc),
 		func(ctx context.Context, in *donorBalancesInput) (*projected[*balances.DonorReport], error) {
-			fresh, pit := Freshness{MinPosition: in.MinPosition}, balancesPointInTime{in.AtPosition, in.AsRecordedAt}
+			pit := in.BalancesPointInTime
+			fresh := Freshness{MinPosition: pit.MinPosition}
 			if pit.requested() { // admin and auditor only, who read every donor
-				return pointInTimeBalances(s, ctx, "donor-balances", fresh, pit, func(q balances.Querier) (*balances.DonorReport, error) {
+				return pointInTimeBalances(s, ctx, "donor-balances", pit, func(q balances.Querier) (*balances.DonorReport, error) {
 					return balances.Donor(ctx, q, in.Donor, in.Year)
 				})
 			}
@@ -290,132 +273,4 @@ func (s *Server) registerReadModels() {
 			}
 			return out, err
 		})
-}
-
-func optionalDate(field, v string) (events.Date, error) {
-	if v == "" {
-		return events.Date{}, nil
-	}
-	d, err := events.ParseDate(v)
-	if err != nil {
-		return d, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
-			Message: field + " must be a date YYYY-MM-DD", MessageZh: field + " 须为日期 YYYY-MM-DD"}
-	}
-	return d, nil
-}
-
-// pointInTimeBalancesDoc describes the point-in-time balances reads.
-const pointInTimeBalancesDoc = "Point in time (admin and auditor only; others get 403): at_position=N, or as_recorded_at=<instant> " +
-	"(resolved to the last position recorded by then), answers the balances as events 1..N give them, with position N. " +
-	"The balances read model is rebuilt from the stream into a scratch schema for the answer, so such a read costs a rebuild up to N."
-
-// pointInTimeBalances answers a balances read at a past position:
-//
-//   - only admin and auditor may ask (403 forbidden otherwise), since each
-//     answer rebuilds the read model;
-//   - at_position and as_recorded_at exclude each other, at_position must
-//     not be beyond the ledger head and as_recorded_at must parse
-//     (events.ParseInstant) — 422 validation_failed otherwise;
-//     as_recorded_at resolves to N = summary.PositionRecordedBy, and is 404
-//     not_found when nothing had been recorded by then;
-//   - it waits (like min_position, up to ReadWait) until the live balances
-//     model has applied max(N, min_position) — so the stream holds N —
-//     and answers 503 not_yet_projected otherwise;
-//   - it builds balances from events 1..N into a scratch schema
-//     "pit_balances_<6 random hex>" (projections.BuildInto), runs query
-//     against it in one read-only snapshot and drops the schema whatever
-//     happens (even when the request is cancelled). The live read model is
-//     neither read nor touched.
-//
-// The answer is {position: N, data}; balances.ErrNotFound (e.g. a pairing
-// that did not exist yet at N) is 404 not_found.
-func pointInTimeBalances[T any](s *Server, ctx context.Context, op string, f Freshness, pit balancesPointInTime, query func(balances.Querier) (T, error)) (*projected[T], error) {
-	if p := principal(ctx); p.Role != auth.RoleAdmin && p.Role != auth.RoleAuditor {
-		return nil, &ledger.Rejection{Status: http.StatusForbidden, Code: "forbidden",
-			Message:   "point-in-time balances (at_position, as_recorded_at) rebuild the read model: only admin and auditor may ask for them",
-			MessageZh: "时点余额(at_position、as_recorded_at)需重建读模型,仅管理员和审计人员可查询"}
-	}
-	at, err := optionalInstant("as_recorded_at", pit.AsRecordedAt)
-	if err != nil {
-		return nil, err
-	}
-	var position int64
-	switch {
-	case pit.AtPosition > 0 && !at.IsZero():
-		return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "as_recorded_at",
-			Message: "give at most one of at_position and as_recorded_at", MessageZh: "at_position 与 as_recorded_at 只能给一个"}
-	case pit.AtPosition > 0:
-		head, _, err := s.cfg.Store.Head(ctx)
-		if err != nil {
-			return nil, s.fail(op, err)
-		}
-		if pit.AtPosition > head {
-			return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "at_position",
-				Message:   fmt.Sprintf("at_position %d is beyond the ledger head %d", pit.AtPosition, head),
-				MessageZh: fmt.Sprintf("at_position %d 超出账本当前位置 %d", pit.AtPosition, head)}
-		}
-		position = pit.AtPosition
-	default:
-		if position, err = summary.PositionRecordedBy(ctx, s.cfg.Pool, at); err != nil {
-			return nil, s.fail(op, err)
-		}
-		if position == 0 {
-			return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
-				Message:   "nothing had been recorded by " + at.Format(time.RFC3339Nano),
-				MessageZh: "截至 " + at.Format(time.RFC3339Nano) + " 账本尚无记录"}
-		}
-	}
-	if s.cfg.NATSURL == "" {
-		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "unavailable",
-			Message: "point-in-time views are not available: the server has no NATS URL to rebuild from", MessageZh: "时点查询不可用:服务未配置 NATS 地址"}
-	}
-	if err := s.waitBalances(ctx, max(position, f.MinPosition)); err != nil {
-		return nil, s.fail(op, err)
-	}
-
-	var random [3]byte
-	_, _ = rand.Read(random[:]) // crypto/rand.Read never fails
-	schema := "pit_balances_" + hex.EncodeToString(random[:])
-	defer func() {
-		if _, err := s.cfg.Pool.Exec(context.WithoutCancel(ctx), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			s.cfg.Logger.Error("dropping a point-in-time schema", "op", op, "schema", schema, "err", err)
-		}
-	}()
-	built, err := projections.BuildInto(ctx, projections.RebuildConfig{Pool: s.cfg.Pool, NATSURL: s.cfg.NATSURL,
-		Projection: balances.New(), Logger: s.cfg.Logger}, schema, position)
-	if err != nil {
-		return nil, s.fail(op, err)
-	}
-	out := &projected[T]{}
-	out.Body.Position = built
-	err = pgx.BeginTxFunc(ctx, s.cfg.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var qerr error
-		out.Body.Data, qerr = query(balances.InSchema(tx, schema))
-		return qerr
-	})
-	if errors.Is(err, balances.ErrNotFound) {
-		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
-			Message: fmt.Sprintf("not found at position %d: %v", built, err), MessageZh: fmt.Sprintf("截至第 %d 条事件未找到", built)}
-	}
-	if err != nil {
-		return nil, s.fail(op, err)
-	}
-	return out, nil
-}
-
-// waitBalances waits (up to ReadWait) until the live balances read model
-// has applied position; 503 not_yet_projected otherwise.
-func (s *Server) waitBalances(ctx context.Context, position int64) error {
-	wait := s.cfg.ReadWait
-	if wait == 0 {
-		wait = defaultReadWait
-	}
-	p := s.cfg.Balances
-	reached, err := projections.WaitFor(ctx, s.cfg.Pool, p, position, wait)
-	if errors.Is(err, projections.ErrNotReached) {
-		return &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "not_yet_projected",
-			Message:   fmt.Sprintf("the %s read model is at position %d, not yet at %d; retry shortly", p.Name(), reached, position),
-			MessageZh: fmt.Sprintf("%s 读模型当前处理到第 %d 条事件,尚未到第 %d 条,请稍后重试", p.Name(), reached, position)}
-	}
-	return err
 }

@@ -40,6 +40,9 @@ type Config struct {
 	Balances   projections.Projection
 	AuditTrail projections.Projection
 	ReadWait   time.Duration
+	// PointInTimeBuilds bounds how many point-in-time balances reads
+	// rebuild the read model at once (0: DefaultPointInTimeBuilds).
+	PointInTimeBuilds int
 	// Ready lists extra readiness checks (NATS, relay …) by name; /readyz
 	// fails while any returns an error.
 	Ready map[string]func(context.Context) error
@@ -52,6 +55,8 @@ type Server struct {
 	mux     *http.ServeMux
 	api     huma.API
 	handler http.Handler
+	// pitSlots holds a token per point-in-time build running.
+	pitSlots chan struct{}
 }
 
 // New builds the API and its routes.
@@ -68,7 +73,10 @@ func New(cfg Config) *Server {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry)}
+	if cfg.PointInTimeBuilds <= 0 {
+		cfg.PointInTimeBuilds = DefaultPointInTimeBuilds
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry), pitSlots: make(chan struct{}, cfg.PointInTimeBuilds)}
 	hc := huma.DefaultConfig("aidledger", "1.0.0")
 	hc.Info.Description = "Event-sourced ledger for counterpart aid (对口支援 / 东西部协作 / 山海协作). " +
 		"Money is integer 分 (fen); dates are YYYY-MM-DD; every write needs an Idempotency-Key header."
@@ -88,6 +96,7 @@ func New(cfg Config) *Server {
 	s.registerReadModels()
 	s.registerReports()
 	s.registerHistory()
+	s.registerEvidence()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, &ledger.Rejection{Code: "not_found",
 			Message: "no such endpoint: " + r.Method + " " + r.URL.Path, MessageZh: "接口不存在:" + r.Method + " " + r.URL.Path})

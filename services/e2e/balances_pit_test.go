@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -16,7 +15,8 @@ import (
 // Point-in-time balances through the whole stack: a commitment, a
 // disbursement, then its entry_error reversal. The pairing's and the
 // donor's balances at_position / as_recorded_at before the reversal show
-// the original disbursement, after it the corrected figures; only admin and
+// the original disbursement, after it the corrected figures; as_of_date
+// counts business dates up to a day, as corrected since; only admin and
 // auditor may ask; bad combinations are 422; no scratch schema survives.
 func TestPointInTimeBalancesThroughTheStack(t *testing.T) {
 	s := newStack(t)
@@ -107,6 +107,14 @@ func TestPointInTimeBalancesThroughTheStack(t *testing.T) {
 		{"as_recorded_at=" + instant(after), rPos, corrected},
 		{"as_recorded_at=" + after.In(time.FixedZone("", 8*3600)).Format("2006-01-02"), rPos, corrected}, // the end of today in China
 		{"at_position=" + fmt.Sprint(dPos) + "&min_position=" + fmt.Sprint(rPos), dPos, original},
+		// Business dates up to a day, as corrected since: the reversal
+		// dated 15 June corrects a disbursement of 1 April, so it counts
+		// as of any day from 1 April, once recorded.
+		{"as_of_date=2025-03-01", rPos, committed},
+		{"as_of_date=2025-04-01", rPos, corrected},
+		{"as_of_date=2025-04-01&at_position=" + fmt.Sprint(dPos), dPos, original},
+		{"as_of_date=2025-05-01&as_recorded_at=" + instant(before), dPos, original},
+		{"as_of_date=2025-12-31&as_recorded_at=" + instant(after), rPos, corrected},
 	} {
 		for name, read := range map[string]func(string) (int64, fiscal){"pairing": pairingFiscal, "donor": donorFiscal} {
 			pos, got := read(tc.query)
@@ -134,18 +142,8 @@ func TestPointInTimeBalancesThroughTheStack(t *testing.T) {
 	partner := token(auth.Principal{Name: "part", Role: auth.RolePartner, PartnerCode: "510001"})
 	getAs := func(tok, path string) (int, string) {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodGet, s.srv.URL+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+tok)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(body)
+		st, body, _ := s.getAs(tok, path)
+		return st, string(body)
 	}
 	pit := "at_position=" + fmt.Sprint(dPos)
 	paths := []string{"/v1/pairings/" + pairing + "/balances?year=2025&", "/v1/balances?donor=JIA&year=2025&"}
@@ -165,8 +163,11 @@ func TestPointInTimeBalancesThroughTheStack(t *testing.T) {
 				t.Errorf("%s %s (live): %d %s, want 200", who, path, st, body)
 			}
 		}
+		if st, body := getAs(recorder, path+"as_of_date=2025-05-01"); st != http.StatusForbidden {
+			t.Errorf("recorder %s as_of_date: %d %s, want 403", path, st, body)
+		}
 		for _, q := range []string{"at_position=1&as_recorded_at=" + instant(after), "at_position=" + fmt.Sprint(rPos+1000),
-			"as_recorded_at=yesterday"} {
+			"as_recorded_at=yesterday", "as_of_date=2025-13-01"} {
 			if st, body := getAs(s.token, path+q); st != http.StatusUnprocessableEntity {
 				t.Errorf("admin %s: %d %s, want 422", path+q, st, body)
 			}

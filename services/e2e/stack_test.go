@@ -143,11 +143,17 @@ func (s *stack) waitProjected() int64 {
 // get fetches path as admin and returns the status, body and headers.
 func (s *stack) get(path string) (int, []byte, http.Header) {
 	s.t.Helper()
+	return s.getAs(s.token, path)
+}
+
+// getAs fetches path with token and returns the status, body and headers.
+func (s *stack) getAs(token, path string) (int, []byte, http.Header) {
+	s.t.Helper()
 	req, err := http.NewRequest(http.MethodGet, s.srv.URL+path, nil)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		s.t.Fatal(err)

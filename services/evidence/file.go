@@ -3,6 +3,7 @@ package evidence
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,10 @@ import (
 
 // ExportAction is the access-log action of an export.
 const ExportAction = "evidence.export"
+
+// ErrNotLogged: the export could not be recorded in the access log, so no
+// bundle was handed out.
+var ErrNotLogged = errors.New("evidence: the export could not be recorded in the access log")
 
 // ExportFile exports the bundle req asks for (see Export) to path, which
 // it replaces atomically: the bundle is written and synced under a
@@ -55,7 +60,7 @@ func ExportFile(ctx context.Context, pool *pgxpool.Pool, accessLog *auth.AccessL
 	detail := fmt.Sprintf("cutoff %s, profile %s, position %d, head %s, %d events, seal %s", m.Cutoff, m.Profile,
 		m.Chain.HeadPosition, m.Chain.HeadHash, m.Events, b.Seal)
 	if err := accessLog.Record(ctx, p, ExportAction, m.Donor.Code+"/"+strconv.Itoa(m.Year), detail); err != nil {
-		return nil, fmt.Errorf("evidence: not exported: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrNotLogged, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
