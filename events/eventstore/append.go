@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 
 	"github.com/aidledger/aidledger/events"
 )
@@ -69,22 +68,10 @@ type AppendResult struct {
 // On any error nothing is written. It is safe to call concurrently from any
 // number of processes.
 func (s *Store) Append(ctx context.Context, req *AppendRequest) (*AppendResult, error) {
-	return appendWith(ctx, s.pool, req)
+	return appendWith(ctx, s.db, req)
 }
 
-// AppendTx is Append inside the caller's transaction: the events become
-// visible, and the ledger head lock is released, when tx commits. Appends by
-// everyone else wait for that, so keep such transactions short.
-func (s *Store) AppendTx(ctx context.Context, tx pgx.Tx, req *AppendRequest) (*AppendResult, error) {
-	return appendWith(ctx, tx, req)
-}
-
-// queryRower is what appendWith needs of a pool or a transaction.
-type queryRower interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func appendWith(ctx context.Context, db queryRower, req *AppendRequest) (*AppendResult, error) {
+func appendWith(ctx context.Context, db db, req *AppendRequest) (*AppendResult, error) {
 	if len(req.Events) == 0 {
 		return nil, errors.New("append: no events")
 	}

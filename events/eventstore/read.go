@@ -51,7 +51,7 @@ func collect(rows pgx.Rows) ([]events.Record, error) {
 // ReadStream returns every event of a stream in stream order, and the
 // stream's version (0 and no events when it does not exist).
 func (s *Store) ReadStream(ctx context.Context, streamID string) ([]events.Record, int64, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM events WHERE stream_id = $1 ORDER BY stream_version`, streamID)
+	rows, err := s.db.Query(ctx, `SELECT `+recordColumns+` FROM events WHERE stream_id = $1 ORDER BY stream_version`, streamID)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read stream %s: %w", streamID, err)
 	}
@@ -77,7 +77,7 @@ type Filter struct {
 // order. Because positions are assigned under a lock and committed in order,
 // calling it again with after = the last position seen never skips an event.
 func (s *Store) ReadAll(ctx context.Context, after int64, limit int, f Filter) ([]events.Record, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM events
+	rows, err := s.db.Query(ctx, `SELECT `+recordColumns+` FROM events
 		WHERE position > $1 AND ($3 = '' OR donor_code = $3) AND ($4 = '' OR partner_code = $4)
 		ORDER BY position LIMIT $2`, after, limit, f.DonorCode, f.PartnerCode)
 	if err != nil {
@@ -96,7 +96,7 @@ func (s *Store) Head(ctx context.Context) (int64, events.Hash, error) {
 	var pos int64
 	var b []byte
 	var h events.Hash
-	if err := s.pool.QueryRow(ctx, `SELECT position, hash FROM ledger_head`).Scan(&pos, &b); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT position, hash FROM ledger_head`).Scan(&pos, &b); err != nil {
 		return 0, h, fmt.Errorf("read head: %w", err)
 	}
 	copy(h[:], b)
@@ -113,7 +113,7 @@ type EntityRef struct {
 // Entity finds the stream of an entity id; ErrNotFound if there is none.
 func (s *Store) Entity(ctx context.Context, id string) (EntityRef, error) {
 	ref := EntityRef{ID: id}
-	err := s.pool.QueryRow(ctx, `SELECT kind, stream_id FROM entities WHERE entity_id = $1`, id).Scan(&ref.Kind, &ref.StreamID)
+	err := s.db.QueryRow(ctx, `SELECT kind, stream_id FROM entities WHERE entity_id = $1`, id).Scan(&ref.Kind, &ref.StreamID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return ref, fmt.Errorf("entity %s: %w", id, ErrNotFound)
 	}
@@ -135,7 +135,7 @@ type Prior struct {
 // checks again under its lock for repeats that race.
 func (s *Store) Idempotency(ctx context.Context, key string) (*Prior, error) {
 	var p Prior
-	err := s.pool.QueryRow(ctx, `SELECT fingerprint, result, position, event_ids FROM idempotency WHERE key = $1`, key).
+	err := s.db.QueryRow(ctx, `SELECT fingerprint, result, position, event_ids FROM idempotency WHERE key = $1`, key).
 		Scan(&p.Fingerprint, &p.Result.Result, &p.Result.LastPosition, &p.Result.EventIDs)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("idempotency key: %w", ErrNotFound)

@@ -10,9 +10,11 @@
 package eventstore
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/services/dbmigrate"
@@ -32,13 +34,29 @@ func mustSub(f fs.FS, dir string) fs.FS {
 	return s
 }
 
-// Store reads and appends events. It is safe for concurrent use.
+// Store reads and appends events. It is safe for concurrent use (a Store
+// bound to a transaction is as safe as the transaction: not at all).
 type Store struct {
 	pool *pgxpool.Pool
+	// db runs the statements: the pool, or the transaction of InTx.
+	db db
+}
+
+// db is what the store's statements run on: a pool or a transaction.
+type db interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 // New returns a Store on pool. The schema must have been migrated.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, db: pool} }
+
+// InTx returns the store with every read and append running in tx: reads
+// see what tx has appended so far, and nothing it appends is visible to
+// others, nor its positions final, until tx commits; the first append
+// takes the ledger head lock, which every other append then waits for
+// until tx ends. For imports that must land whole or not at all.
+func (s *Store) InTx(tx pgx.Tx) *Store { return &Store{pool: s.pool, db: tx} }
 
 // Pool is the connection pool the store uses.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

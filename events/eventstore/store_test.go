@@ -191,7 +191,7 @@ func TestPollingReaderNeverSkipsLateCommits(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					if _, err := s.AppendTx(ctx, tx, req(stream, 0, visit(i))); err != nil {
+					if _, err := s.InTx(tx).Append(ctx, req(stream, 0, visit(i))); err != nil {
 						t.Error(err)
 						return
 					}

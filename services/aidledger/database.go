@@ -16,10 +16,11 @@ import (
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/dbmigrate"
 	"github.com/aidledger/aidledger/services/pgcluster"
+	"github.com/aidledger/aidledger/services/verify"
 )
 
 // migrations are every schema of the ledger, in the order they apply.
-var migrations = []dbmigrate.Set{eventstore.Migrations, auth.Migrations}
+var migrations = []dbmigrate.Set{eventstore.Migrations, auth.Migrations, verify.Migrations}
 
 // privateDatabase is the database the ledger creates in its private cluster.
 const privateDatabase = "aidledger"

@@ -47,7 +47,7 @@ func (s *Server) registerHistory() {
 		case err != nil:
 			outcome, answer = "failed", s.fail("entity-history", err)
 		default:
-			ok, err := s.canReadHistory(ctx, p, h)
+			ok, err := h.VisibleTo(ctx, p, s.cfg.Ledger.Pairing)
 			switch {
 			case err != nil:
 				outcome, answer = "failed", s.fail("entity-history", err)
@@ -68,26 +68,4 @@ func (s *Server) registerHistory() {
 		}
 		return &historyOutput{Body: h}, nil
 	})
-}
-
-// canReadHistory applies the read scope to a history: its donor and
-// partner codes, or — for a visit covering several partners (partner code
-// "multi") — any of its pairings.
-func (s *Server) canReadHistory(ctx context.Context, p auth.Principal, h *history.History) (bool, error) {
-	if p.CanRead(h.DonorCode, h.PartnerCode) {
-		return true, nil
-	}
-	if p.Role != auth.RolePartner {
-		return false, nil
-	}
-	for _, id := range h.PairingIDs {
-		pr, err := s.cfg.Ledger.Pairing(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		if p.CanRead(pr.Donor.Code, pr.Partner.Code) {
-			return true, nil
-		}
-	}
-	return false, nil
 }

@@ -21,7 +21,7 @@ func slowAppend(t *testing.T, e *env, pairing string, hold time.Duration) {
 	}
 	defer tx.Rollback(ctx)
 	id := events.NewID()
-	_, err = e.store.AppendTx(ctx, tx, &eventstore.AppendRequest{StreamID: "visit-" + id, Events: []events.Event{
+	_, err = e.store.InTx(tx).Append(ctx, &eventstore.AppendRequest{StreamID: "visit-" + id, Events: []events.Event{
 		events.VisitConducted{VisitID: id, PairingIDList: []string{pairing}, Direction: events.VisitInbound, StartDate: events.DateOf(2025, 2, 1)},
 	}, DonorCode: "D1", PartnerCode: "632624", Metadata: events.Metadata{Actor: "slow"}})
 	if err != nil {

@@ -81,13 +81,13 @@ func (t *Tokens) Authenticate(ctx context.Context, token string) (Principal, err
 func validatePrincipal(p Principal) error {
 	switch {
 	case strings.TrimSpace(p.Name) == "":
-		return errors.New("a token needs a name (--name)")
+		return errors.New("a name is required (--name)")
 	case !p.Role.Valid():
 		return fmt.Errorf("unknown role %q (admin, recorder, auditor or partner)", p.Role)
 	case p.Role == RoleRecorder && p.DonorCode == "":
-		return errors.New("a recorder token needs a donor code (--donor)")
+		return errors.New("a recorder needs a donor code (--donor)")
 	case p.Role == RolePartner && p.PartnerCode == "":
-		return errors.New("a partner token needs a partner county code (--partner)")
+		return errors.New("a partner needs a partner county code (--partner)")
 	case p.Role != RoleRecorder && p.DonorCode != "", p.Role != RolePartner && p.PartnerCode != "":
 		return fmt.Errorf("role %s takes no donor or partner scope", p.Role)
 	}

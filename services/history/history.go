@@ -21,6 +21,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/services/auth"
 )
 
 // ErrNotFound: no entity has this id (or the id is not a ULID).
@@ -344,4 +345,26 @@ func reversalOf(ev events.Event) (events.EntryReversal, bool) {
 		return events.EntryReversal{}, false
 	}
 	return r.Reversal(), true
+}
+
+// VisibleTo applies the read scope of p to the history: its donor and
+// partner codes, or — for a visit covering several partners (partner code
+// "multi") — any of its pairings, looked up with pairing.
+func (h *History) VisibleTo(ctx context.Context, p auth.Principal, pairing func(context.Context, string) (events.PairingEstablished, error)) (bool, error) {
+	if p.CanRead(h.DonorCode, h.PartnerCode) {
+		return true, nil
+	}
+	if p.Role != auth.RolePartner {
+		return false, nil
+	}
+	for _, id := range h.PairingIDs {
+		pr, err := pairing(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		if p.CanRead(pr.Donor.Code, pr.Partner.Code) {
+			return true, nil
+		}
+	}
+	return false, nil
 }

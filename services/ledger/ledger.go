@@ -21,6 +21,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
@@ -40,7 +42,7 @@ type Ledger struct {
 	store      *eventstore.Store
 	now        func() time.Time
 	maxRetries int
-	pairings   sync.Map // pairing id → events.PairingEstablished (immutable once written)
+	pairings   *sync.Map // pairing id → events.PairingEstablished (immutable once written)
 }
 
 // New returns a Ledger appending to store.
@@ -51,7 +53,17 @@ func New(store *eventstore.Store, cfg Config) *Ledger {
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = 8
 	}
-	return &Ledger{store: store, now: cfg.Now, maxRetries: cfg.MaxRetries}
+	return &Ledger{store: store, now: cfg.Now, maxRetries: cfg.MaxRetries, pairings: new(sync.Map)}
+}
+
+// InTx returns the ledger deciding and appending inside tx (see
+// eventstore.Store.InTx): each command sees what tx appended before it,
+// and nothing counts until tx commits. A command that fails may leave tx
+// aborted: run each inside a savepoint. The returned Ledger is not safe
+// for concurrent use, and caches nothing beyond tx (its pairings may yet
+// be rolled back).
+func (l *Ledger) InTx(tx pgx.Tx) *Ledger {
+	return &Ledger{store: l.store.InTx(tx), now: l.now, maxRetries: l.maxRetries, pairings: new(sync.Map)}
 }
 
 // Request is what every command carries besides its body.

@@ -21,7 +21,7 @@ func renderCSV(r *Report, lang string) ([]byte, error) {
 	buf.WriteString(utf8BOM)
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
-	header, rows := tableStrings(r, lang)
+	header, rows := Table(r, lang)
 	if err := w.Write(header); err != nil {
 		return nil, fmt.Errorf("report: write csv header: %w", err)
 	}

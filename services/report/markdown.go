@@ -14,7 +14,7 @@ func renderMarkdown(r *Report, lang string) []byte {
 		b.WriteString(mdEscape(l) + "\n\n")
 	}
 	b.WriteString("## " + section("table", lang) + "\n\n")
-	header, rows := tableStrings(r, lang)
+	header, rows := Table(r, lang)
 	mdRow(&b, header)
 	align := make([]string, len(header))
 	for i := range align {

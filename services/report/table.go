@@ -112,8 +112,9 @@ func tableRows(r *Report, lang string) []tableRow {
 	return rows
 }
 
-// tableStrings is r's summary table as strings: the header and the rows.
-func tableStrings(r *Report, lang string) (header []string, rows [][]string) {
+// Table is r's summary table as strings (every format renders it): the header
+// and the rows, the last being the totals.
+func Table(r *Report, lang string) (header []string, rows [][]string) {
 	header = labelHeaders(lang)
 	for _, c := range columns {
 		header = append(header, c.header(lang))

@@ -12,7 +12,7 @@ func renderText(r *Report, lang string) []byte {
 	b.WriteString(Title(r, lang) + "\n\n")
 	b.WriteString(bodyText(r, lang))
 	b.WriteString("\n" + section("table", lang) + "\n")
-	header, rows := tableStrings(r, lang)
+	header, rows := Table(r, lang)
 	writeAligned(&b, header, rows)
 	if notes := Footnotes(r, lang); len(notes) > 0 {
 		b.WriteString("\n" + section("notes", lang) + "\n")

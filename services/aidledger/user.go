@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/aidledger/aidledger/services/auth"
+)
+
+// UserCmd groups the web interface's account subcommands.
+type UserCmd struct {
+	Create   UserCreateCmd   `cmd:"" help:"Create a web user; the password is asked for on a terminal, else read from the first line of stdin."`
+	Password UserPasswordCmd `cmd:"" help:"Set a web user's password (and unlock the account)."`
+}
+
+// UserCreateCmd creates a web user.
+type UserCreateCmd struct {
+	DatabaseFlags
+	Role    string `required:"" enum:"admin,recorder,auditor,partner" help:"admin, recorder, auditor or partner."`
+	Donor   string `help:"Donor code a recorder writes for." xor:"scope"`
+	Partner string `help:"Partner county code a partner reads and confirms receipts for." xor:"scope"`
+	Name    string `required:"" help:"Who the user is; recorded as the actor of everything they record."`
+	Login   string `help:"What the user signs in with (default: the name)."`
+}
+
+// Run creates the user with the password read by readPassword.
+func (c *UserCreateCmd) Run(ctx context.Context, log *slog.Logger) error {
+	login := c.Login
+	if login == "" {
+		login = c.Name
+	}
+	password, err := readPassword("password for " + login)
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, c.DatabaseFlags, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u := auth.User{Login: login, Principal: auth.Principal{Name: c.Name, Role: auth.Role(c.Role), DonorCode: c.Donor, PartnerCode: c.Partner}}
+	if err := auth.NewUsers(db.Pool).Create(ctx, u, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "created user %s (%s)\n", login, u.Actor())
+	return nil
+}
+
+// UserPasswordCmd sets a user's password.
+type UserPasswordCmd struct {
+	DatabaseFlags
+	Login string `arg:"" help:"The user's login."`
+}
+
+// Run sets the password read by readPassword.
+func (c *UserPasswordCmd) Run(ctx context.Context, log *slog.Logger) error {
+	password, err := readPassword("new password for " + c.Login)
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, c.DatabaseFlags, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return auth.NewUsers(db.Pool).SetPassword(ctx, c.Login, password)
+}
+
+// readPassword asks for a password twice, without echo, when stdin is a
+// terminal; otherwise it reads the first line of stdin (for scripts).
+func readPassword(prompt string) (string, error) {
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("read the password from stdin: %w", err)
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	ask := func(p string) (string, error) {
+		fmt.Fprint(os.Stderr, p+": ")
+		b, err := term.ReadPassword(fd)
+		fmt.Fprintln(os.Stderr)
+		return string(b), err
+	}
+	first, err := ask(prompt)
+	if err != nil {
+		return "", err
+	}
+	again, err := ask("again")
+	if err != nil {
+		return "", err
+	}
+	if first != again {
+		return "", errors.New("the two passwords differ")
+	}
+	return first, nil
+}

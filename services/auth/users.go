@@ -1,0 +1,259 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Sign-in policy.
+const (
+	// MaxFailures consecutive wrong passwords lock an account for
+	// LockDuration.
+	MaxFailures  = 5
+	LockDuration = 15 * time.Minute
+	// A session ends SessionIdle after its last use, and SessionLifetime
+	// after it began, whichever comes first.
+	SessionIdle     = 2 * time.Hour
+	SessionLifetime = 12 * time.Hour
+)
+
+// Access-log actions of sign-in and sign-out.
+const (
+	SignInAction  = "user.sign_in"
+	SignOutAction = "user.sign_out"
+)
+
+// Errors of Users.
+var (
+	ErrUserExists = errors.New("a user with this login exists")
+	// ErrBadCredentials: unknown login, wrong password or disabled account
+	// (which of them is not said).
+	ErrBadCredentials = errors.New("wrong login or password")
+	// ErrNoSession: the session token is unknown, ended or expired.
+	ErrNoSession = errors.New("no such session, or it ended")
+)
+
+// LockedError: the account is locked after repeated failures.
+type LockedError struct{ Until time.Time }
+
+func (e *LockedError) Error() string {
+	return "the account is locked after repeated failed sign-ins until " + e.Until.Format(time.RFC3339)
+}
+
+// User is a local account of the web interface.
+type User struct {
+	// Login is what the user signs in with; Name is recorded as the actor
+	// of everything they record.
+	Login string
+	Principal
+}
+
+// Session is a signed-in user's session.
+type Session struct {
+	// Token is the cookie's value (only its hash is stored).
+	Token string
+	// CSRF is the token every form of the session must carry.
+	CSRF      string
+	Login     string
+	Principal Principal
+	Expires   time.Time
+}
+
+// Users manages accounts and sessions (tables users and sessions).
+type Users struct {
+	pool *pgxpool.Pool
+	log  *AccessLog
+}
+
+// NewUsers returns the account service on pool (schema migrated). Sign-ins
+// and sign-outs are recorded in the access log.
+func NewUsers(pool *pgxpool.Pool) *Users { return &Users{pool: pool, log: NewAccessLog(pool)} }
+
+// validLogin: 1–64 characters, no spaces or control characters.
+func validLogin(login string) bool {
+	if login == "" || utf8.RuneCountInString(login) > 64 || !utf8.ValidString(login) {
+		return false
+	}
+	return !strings.ContainsFunc(login, func(r rune) bool { return r <= ' ' || r == 0x7f })
+}
+
+// Create adds u with password (at least MinPasswordLength characters).
+// The principal follows the rules of API tokens (a recorder has a donor,
+// a partner a county). ErrUserExists when the login is taken.
+func (us *Users) Create(ctx context.Context, u User, password string) error {
+	if !validLogin(u.Login) {
+		return errors.New("a login is 1 to 64 characters without spaces")
+	}
+	if err := validatePrincipal(u.Principal); err != nil {
+		return err
+	}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return err
+	}
+	_, err = us.pool.Exec(ctx, `INSERT INTO users (login, name, role, donor_code, partner_code, password_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
+		u.Login, u.Name, string(u.Role), u.DonorCode, u.PartnerCode, hash)
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("user %s: %w", u.Login, ErrUserExists)
+	}
+	if err != nil {
+		return fmt.Errorf("create user %s: %w", u.Login, err)
+	}
+	return nil
+}
+
+// SetPassword replaces the password of login and unlocks the account.
+func (us *Users) SetPassword(ctx context.Context, login, password string) error {
+	hash, err := hashPassword(password)
+	if err != nil {
+		return err
+	}
+	tag, err := us.pool.Exec(ctx, `UPDATE users SET password_hash = $2, failed_attempts = 0, locked_until = NULL WHERE login = $1`, login, hash)
+	if err != nil {
+		return fmt.Errorf("set password of %s: %w", login, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("no user %s", login)
+	}
+	return nil
+}
+
+// dummyHash is checked against for unknown logins, so that they take as
+// long as wrong passwords.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := hashPassword("not the password of anyone")
+	return h
+})
+
+// interval is d as a Postgres interval.
+func interval(d time.Duration) string { return fmt.Sprintf("%d seconds", int64(d/time.Second)) }
+
+// SignIn checks login's password and opens a session. A locked account is
+// *LockedError (whatever the password); the MaxFailures-th consecutive
+// failure locks it for LockDuration. Every outcome is written to the
+// access log; the session is returned only once that is done.
+func (us *Users) SignIn(ctx context.Context, login, password string) (*Session, error) {
+	var hash, role string
+	var failed int
+	var locked *time.Time
+	var disabled bool
+	u := User{Login: login}
+	err := us.pool.QueryRow(ctx, `SELECT name, role, donor_code, partner_code, password_hash, failed_attempts,
+			CASE WHEN locked_until > now() THEN locked_until END, disabled_at IS NOT NULL
+		FROM users WHERE login = $1`, login).Scan(&u.Name, &role, &u.DonorCode, &u.PartnerCode, &hash, &failed, &locked, &disabled)
+	if errors.Is(err, pgx.ErrNoRows) {
+		_, _ = checkPassword(dummyHash(), password)
+		return nil, us.refuse(ctx, login, "unknown login", ErrBadCredentials)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sign in: %w", err)
+	}
+	u.Role = Role(role)
+	if locked != nil {
+		return nil, us.refuse(ctx, login, "refused: locked", &LockedError{Until: locked.UTC()})
+	}
+	ok, err := checkPassword(hash, password)
+	if err != nil {
+		return nil, fmt.Errorf("sign in %s: %w", login, err)
+	}
+	if !ok || disabled {
+		var until *time.Time
+		if err := us.pool.QueryRow(ctx, `UPDATE users SET failed_attempts = failed_attempts + 1,
+				locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + $3::interval END
+			WHERE login = $1 RETURNING locked_until`, login, MaxFailures, interval(LockDuration)).Scan(&until); err != nil {
+			return nil, fmt.Errorf("sign in %s: %w", login, err)
+		}
+		if until != nil {
+			return nil, us.refuse(ctx, login, "wrong password: locked", &LockedError{Until: until.UTC()})
+		}
+		return nil, us.refuse(ctx, login, "wrong password", ErrBadCredentials)
+	}
+	s := &Session{Token: randomToken(), CSRF: randomToken(), Login: login, Principal: u.Principal}
+	h := sha256.Sum256([]byte(s.Token))
+	err = pgx.BeginTxFunc(ctx, us.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE login = $1`, login); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `INSERT INTO sessions (token_hash, login, csrf_token, expires_at) VALUES ($1, $2, $3, now() + $4::interval)
+			RETURNING expires_at`, h[:], login, s.CSRF, interval(SessionLifetime)).Scan(&s.Expires)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sign in %s: %w", login, err)
+	}
+	if err := us.log.Record(ctx, u.Principal, SignInAction, login, "signed in"); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// refuse logs a refused sign-in and returns err (or the log's failure).
+func (us *Users) refuse(ctx context.Context, login, outcome string, err error) error {
+	name := login
+	if strings.TrimSpace(name) == "" {
+		name = "(blank)"
+	}
+	if lerr := us.log.Record(ctx, Principal{Name: name}, SignInAction, login, outcome); lerr != nil {
+		return lerr
+	}
+	return err
+}
+
+// Session returns the live session of token and marks it used; ErrNoSession
+// when it is unknown, ended, idle for SessionIdle, past its lifetime, or
+// its user has been disabled.
+func (us *Users) Session(ctx context.Context, token string) (*Session, error) {
+	if token == "" {
+		return nil, ErrNoSession
+	}
+	h := sha256.Sum256([]byte(token))
+	s := &Session{Token: token}
+	var role string
+	err := us.pool.QueryRow(ctx, `UPDATE sessions s SET last_seen_at = now()
+		FROM users u
+		WHERE s.token_hash = $1 AND u.login = s.login AND s.ended_at IS NULL AND s.expires_at > now()
+		  AND s.last_seen_at > now() - $2::interval AND u.disabled_at IS NULL
+		RETURNING s.login, s.csrf_token, s.expires_at, u.name, u.role, u.donor_code, u.partner_code`, h[:], interval(SessionIdle)).
+		Scan(&s.Login, &s.CSRF, &s.Expires, &s.Principal.Name, &role, &s.Principal.DonorCode, &s.Principal.PartnerCode)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	s.Principal.Role = Role(role)
+	return s, nil
+}
+
+// SignOut ends the session of token (nothing happens for an unknown one).
+func (us *Users) SignOut(ctx context.Context, token string) error {
+	h := sha256.Sum256([]byte(token))
+	var login, name, role string
+	err := us.pool.QueryRow(ctx, `UPDATE sessions s SET ended_at = now() FROM users u
+		WHERE s.token_hash = $1 AND s.ended_at IS NULL AND u.login = s.login RETURNING s.login, u.name, u.role`, h[:]).Scan(&login, &name, &role)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sign out: %w", err)
+	}
+	return us.log.Record(ctx, Principal{Name: name, Role: Role(role)}, SignOutAction, login, "signed out")
+}
+
+// randomToken is 32 random bytes, base64url.
+func randomToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}

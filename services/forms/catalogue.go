@@ -1,0 +1,262 @@
+package forms
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/aidledger/aidledger/services/ledger"
+)
+
+// Choices of the enumerations, with their Chinese and English names.
+var (
+	Programmes = []Option{{"east_west", "东西部协作", "East–West cooperation"}, {"counterpart_support", "对口支援", "Counterpart support"},
+		{"mountain_sea", "山海协作", "Mountain–sea cooperation"}, {"three_gorges", "三峡库区", "Three Gorges area"},
+		{"intra_province", "省内协作", "Intra-provincial"}}
+	SourceLevels  = []Option{{"district", "区级", "District"}, {"city", "市级", "City"}, {"province", "省级", "Province"}}
+	Reasons       = []Option{{"entry_error", "录入错误(冲正)", "Entry error"}, {"funds_returned", "资金退回", "Funds returned"}}
+	DonationKinds = []Option{{"cash", "捐款", "Cash"}, {"in_kind", "捐物", "In kind"}}
+	DonorTypes    = []Option{{"enterprise", "企业", "Enterprise"}, {"social_org", "社会组织", "Social organisation"},
+		{"individual", "个人", "Individual"}, {"public_body", "机关事业单位", "Public body"}, {"other", "其他", "Other"}}
+	Channels = []Option{{"platform_832", "832平台", "832 platform"}, {"fair", "展销会", "Fair"}, {"canteen", "食堂采购", "Canteen"},
+		{"union", "工会福利", "Trade union"}, {"ecommerce", "电商", "E-commerce"}, {"store", "消费帮扶专馆专柜", "Store or counter"},
+		{"other", "其他", "Other"}}
+	StaffCategories = []Option{{"cadre", "党政挂职", "Cadre"}, {"teacher", "支教", "Teacher"}, {"doctor", "支医", "Doctor"},
+		{"agronomist", "支农", "Agronomist"}, {"technician", "其他专技", "Other professional"}}
+	Directions    = []Option{{"outbound", "走出去(赴受援地)", "Outbound"}, {"inbound", "请进来(受援地来访)", "Inbound"}}
+	DeliveryModes = []Option{{"cheque", "交支票", "Cheque"}, {"turnkey", "交钥匙", "Turnkey"}}
+	Statuses      = []Option{{"not_started", "未开工", "Not started"}, {"in_progress", "在建", "In progress"},
+		{"completed", "完工", "Completed"}, {"accepted", "已验收", "Accepted"}}
+)
+
+// OptionName is the name of value among options in lang (value itself
+// when unknown).
+func OptionName(options []Option, value, lang string) string {
+	for _, o := range options {
+		if o.Value == value {
+			if lang == "en" {
+				return o.EN
+			}
+			return o.ZH
+		}
+	}
+	return value
+}
+
+// Common fields.
+var (
+	pairingField = Field{Key: "pairing_id", ZH: "结对关系", EN: "Pairing", Kind: Pairing, Required: true}
+	docNoField   = Field{Key: "doc_no", ZH: "文号", EN: "Document no.", Kind: Text}
+	noteField    = Field{Key: "note", ZH: "备注", EN: "Note", Kind: LongText}
+	reasonField  = Field{Key: "reason", ZH: "冲正原因", EN: "Reason", Kind: Choice, Required: true, Options: Reasons,
+		HelpZH: "录入错误:原记录不应存在,计入原记录年度;资金退回:资金实际退回,计入退回当年", HelpEN: "Entry error: the entry should not have been made (counts in its year); funds returned: money came back (counts in its own year)"}
+	businessDateField = func(zh, en string) Field {
+		return Field{Key: "business_date", ZH: zh, EN: en, Kind: Date, Required: true}
+	}
+)
+
+// catalogue lists every form, by name.
+var catalogue = []*Form{
+	{Name: "pairing", TitleZH: "建立结对关系", TitleEN: "Establish a pairing", Fields: []Field{
+		{Key: "donor.code", ZH: "援助方代码", EN: "Donor code", Kind: Text, Required: true},
+		{Key: "donor.name", ZH: "援助方名称", EN: "Donor name", Kind: Text, Required: true, HelpZH: "如 常州市钟楼区", HelpEN: "e.g. 常州市钟楼区"},
+		{Key: "donor.short_name", ZH: "援助方简称", EN: "Donor short name", Kind: Text, Required: true, HelpZH: "用于年度总结,如 钟楼", HelpEN: "Used in the year-end text"},
+		{Key: "partner.code", ZH: "受援地行政区划代码", EN: "Partner division code", Kind: Text, Required: true, HelpZH: "6 位代码", HelpEN: "6 digits"},
+		{Key: "partner.name", ZH: "受援地名称", EN: "Partner name", Kind: Text, Required: true},
+		{Key: "partner.short_name", ZH: "受援地简称", EN: "Partner short name", Kind: Text, Required: true},
+		{Key: "programme", ZH: "协作类型", EN: "Programme", Kind: Choice, Required: true, Options: Programmes},
+		{Key: "agreement_doc_no", ZH: "协议文号", EN: "Agreement no.", Kind: Text, Required: true},
+		{Key: "valid_from", ZH: "有效期起", EN: "Valid from", Kind: Date, Required: true},
+		{Key: "valid_to", ZH: "有效期止", EN: "Valid to", Kind: Date, Required: true},
+	}, submit: create((*ledger.Ledger).EstablishPairing)},
+	{Name: "targets", Target: "pairing", TitleZH: "年度目标任务", TitleEN: "Set annual targets", Fields: []Field{
+		{Key: "year", ZH: "年度", EN: "Year", Kind: Int, Required: true},
+		{Key: "targets.fiscal_fen", ZH: "财政帮扶目标(元)", EN: "Fiscal aid (yuan)", Kind: Money},
+		{Key: "targets.social_fen", ZH: "社会帮扶目标(元)", EN: "Social aid (yuan)", Kind: Money},
+		{Key: "targets.consumption_fen", ZH: "消费帮扶目标(元)", EN: "Consumption aid (yuan)", Kind: Money},
+		{Key: "targets.staff_persons", ZH: "选派人才(名)", EN: "Staff (persons)", Kind: Int},
+		{Key: "targets.visits", ZH: "互访调研(次)", EN: "Visits", Kind: Int},
+		{Key: "targets.projects", ZH: "援建项目(个)", EN: "Projects", Kind: Int},
+		docNoField,
+	}, submit: onTarget((*ledger.Ledger).SetTargets)},
+	{Name: "commitment", TitleZH: "资金计划下达", TitleEN: "Commit funds", Fields: []Field{
+		pairingField,
+		{Key: "project_id", ZH: "援建项目", EN: "Aid project", Kind: Project},
+		{Key: "amount_fen", ZH: "计划金额(元)", EN: "Amount (yuan)", Kind: Money, Required: true},
+		{Key: "budget_year", ZH: "预算年度", EN: "Budget year", Kind: Int, Required: true},
+		{Key: "source_level", ZH: "资金来源", EN: "Source level", Kind: Choice, Required: true, Options: SourceLevels},
+		{Key: "doc_no", ZH: "文号", EN: "Document no.", Kind: Text, Required: true, HelpZH: "资金计划下达文件文号,如 钟财〔2025〕12号", HelpEN: "The budget document's number"},
+		{Key: "batch", ZH: "批次", EN: "Batch", Kind: Text},
+		businessDateField("下达日期", "Date"),
+	}, submit: create((*ledger.Ledger).CommitFunds)},
+	{Name: "adjustment", Target: "commitment", TitleZH: "资金计划调整", TitleEN: "Adjust a commitment", Fields: []Field{
+		{Key: "delta_fen", ZH: "调整金额(元)", EN: "Change (yuan)", Kind: Signed, Required: true, HelpZH: "调增填正数,调减填负数;调减后不得低于已拨付金额", HelpEN: "Positive to raise, negative to lower; never below what was disbursed"},
+		{Key: "reason", ZH: "调整原因", EN: "Reason", Kind: LongText, Required: true},
+		{Key: "doc_no", ZH: "文号", EN: "Document no.", Kind: Text, Required: true},
+		businessDateField("调整日期", "Date"),
+	}, submit: onTarget((*ledger.Ledger).AdjustCommitment)},
+	{Name: "disbursement", TitleZH: "资金拨付", TitleEN: "Disburse funds", Fields: []Field{
+		{Key: "commitment_id", ZH: "资金计划", EN: "Commitment", Kind: Commitment, Required: true},
+		{Key: "amount_fen", ZH: "拨付金额(元)", EN: "Amount (yuan)", Kind: Money, Required: true},
+		businessDateField("拨付日期", "Date paid"),
+		{Key: "payee_name", ZH: "收款单位", EN: "Payee", Kind: Text, Required: true},
+		{Key: "payee_credit_code", ZH: "统一社会信用代码", EN: "Payee credit code", Kind: Text},
+		{Key: "voucher_no", ZH: "支付凭证号", EN: "Voucher no.", Kind: Text, Required: true, HelpZH: "本援助方内唯一", HelpEN: "Unique per donor"},
+		{Key: "over_commitment.justification", ZH: "超计划拨付说明", EN: "Over-commitment justification", Kind: LongText,
+			HelpZH: "仅当本次拨付使累计拨付超过计划金额时填写", HelpEN: "Only when this disbursement takes the total beyond the commitment"},
+		{Key: "over_commitment.approved_by", ZH: "超计划拨付批准人", EN: "Over-commitment approved by", Kind: Text},
+	}, submit: create((*ledger.Ledger).DisburseFunds)},
+	{Name: "disbursement_reversal", Target: "disbursement", TitleZH: "拨付冲正 / 资金退回", TitleEN: "Reverse a disbursement", Fields: []Field{
+		{Key: "amount_fen", ZH: "冲正金额(元)", EN: "Amount (yuan)", Kind: Money, Required: true, HelpZH: "可部分冲正,不超过未冲正余额", HelpEN: "Partial reversals are allowed, up to what is left"},
+		reasonField,
+		businessDateField("冲正日期", "Date"),
+		{Key: "doc_no", ZH: "文号", EN: "Document no.", Kind: Text, Required: true},
+		noteField,
+	}, submit: onTarget((*ledger.Ledger).ReverseDisbursement)},
+	{Name: "receipt", Target: "disbursement", TitleZH: "受援方到位确认", TitleEN: "Confirm receipt", Fields: []Field{
+		{Key: "received_date", ZH: "到位日期", EN: "Date received", Kind: Date, Required: true},
+		{Key: "receipt_ref", ZH: "收款凭证号", EN: "Receipt reference", Kind: Text, Required: true},
+	}, submit: onTarget((*ledger.Ledger).ConfirmReceipt)},
+	{Name: "donation", TitleZH: "社会帮扶(捐款捐物)", TitleEN: "Record a donation", Fields: []Field{
+		pairingField,
+		{Key: "donor_name", ZH: "捐赠方", EN: "Donor name", Kind: Text, Required: true},
+		{Key: "donor_type", ZH: "捐赠方类型", EN: "Donor type", Kind: Choice, Required: true, Options: DonorTypes},
+		{Key: "kind", ZH: "捐赠形式", EN: "Kind", Kind: Choice, Required: true, Options: DonationKinds},
+		{Key: "amount_fen", ZH: "金额或折价(元)", EN: "Amount or value (yuan)", Kind: Money, Required: true},
+		{Key: "valuation_basis", ZH: "折价依据", EN: "Valuation basis", Kind: Text, HelpZH: "捐物必填:发票、市场价等", HelpEN: "Required for in-kind: invoice, market price …"},
+		{Key: "receipt_no", ZH: "捐赠票据号", EN: "Receipt no.", Kind: Text, Required: true, HelpZH: "本援助方内唯一", HelpEN: "Unique per donor"},
+		businessDateField("捐赠日期", "Date"),
+	}, submit: create((*ledger.Ledger).RecordDonation)},
+	{Name: "purchase", TitleZH: "消费帮扶—采购", TitleEN: "Record a purchase", Fields: []Field{
+		pairingField,
+		{Key: "buyer_name", ZH: "采购单位", EN: "Buyer", Kind: Text, Required: true},
+		{Key: "supplier_name", ZH: "供应商", EN: "Supplier", Kind: Text, Required: true},
+		{Key: "supplier_county_code", ZH: "供应商所在县代码", EN: "Supplier county code", Kind: Text, HelpZH: "6 位行政区划代码", HelpEN: "6-digit division code"},
+		{Key: "product", ZH: "产品", EN: "Product", Kind: Text, Required: true},
+		{Key: "quantity", ZH: "数量", EN: "Quantity", Kind: Text},
+		{Key: "unit", ZH: "单位", EN: "Unit", Kind: Text},
+		{Key: "amount_fen", ZH: "金额(元)", EN: "Amount (yuan)", Kind: Money, Required: true},
+		{Key: "channel", ZH: "渠道", EN: "Channel", Kind: Choice, Required: true, Options: Channels},
+		{Key: "order_no", ZH: "订单号", EN: "Order no.", Kind: Text, Required: true, HelpZH: "同一渠道内唯一", HelpEN: "Unique per channel"},
+		{Key: "completed_date", ZH: "完成日期", EN: "Completed on", Kind: Date, Required: true},
+	}, submit: create((*ledger.Ledger).RecordPurchase)},
+	{Name: "sale", TitleZH: "消费帮扶—帮助销售", TitleEN: "Record facilitated sales", Fields: []Field{
+		pairingField,
+		{Key: "channel", ZH: "渠道", EN: "Channel", Kind: Choice, Required: true, Options: Channels},
+		{Key: "seller", ZH: "销售方", EN: "Seller", Kind: Text},
+		{Key: "order_no", ZH: "订单号", EN: "Order no.", Kind: Text},
+		{Key: "period_from", ZH: "起始日期", EN: "Period from", Kind: Date, Required: true},
+		{Key: "period_to", ZH: "截止日期", EN: "Period to", Kind: Date, Required: true},
+		{Key: "amount_fen", ZH: "销售额(元)", EN: "Amount (yuan)", Kind: Money, Required: true},
+		{Key: "evidence", ZH: "佐证材料", EN: "Evidence", Kind: LongText},
+	}, submit: create((*ledger.Ledger).RecordSale)},
+	{Name: "secondment", TitleZH: "人才选派", TitleEN: "Start a secondment", Fields: []Field{
+		pairingField,
+		{Key: "person_ref", ZH: "人员代号", EN: "Person reference", Kind: Text, Required: true, HelpZH: "化名或代号,不填姓名和身份证号", HelpEN: "A pseudonym, never a name or ID number"},
+		{Key: "category", ZH: "类别", EN: "Category", Kind: Choice, Required: true, Options: StaffCategories},
+		{Key: "sending_org", ZH: "派出单位", EN: "Sending organisation", Kind: Text, Required: true},
+		{Key: "host_org", ZH: "接收单位", EN: "Host organisation", Kind: Text, Required: true},
+		{Key: "start_date", ZH: "到岗日期", EN: "Start date", Kind: Date, Required: true},
+		{Key: "planned_end_date", ZH: "计划结束日期", EN: "Planned end", Kind: Date},
+		{Key: "end_date", ZH: "实际结束日期", EN: "End date", Kind: Date, HelpZH: "已结束的选派可一并登记", HelpEN: "For a secondment already over"},
+	}, submit: create((*ledger.Ledger).StartSecondment)},
+	{Name: "secondment_end", Target: "secondment", TitleZH: "选派结束", TitleEN: "End a secondment", Fields: []Field{
+		{Key: "end_date", ZH: "结束日期", EN: "End date", Kind: Date, Required: true},
+	}, submit: onTarget((*ledger.Ledger).EndSecondment)},
+	{Name: "visit", TitleZH: "互访调研", TitleEN: "Record a visit", Fields: []Field{
+		{Key: "pairing_ids", ZH: "结对关系", EN: "Pairings", Kind: Pairings, Required: true, HelpZH: "可多选;导入时以逗号分隔", HelpEN: "One or more; comma-separated in imports"},
+		{Key: "direction", ZH: "方向", EN: "Direction", Kind: Choice, Required: true, Options: Directions},
+		{Key: "lead_level", ZH: "带队领导级别", EN: "Leader's rank", Kind: Text},
+		{Key: "start_date", ZH: "开始日期", EN: "Start date", Kind: Date, Required: true},
+		{Key: "end_date", ZH: "结束日期", EN: "End date", Kind: Date},
+		{Key: "delegation_size", ZH: "人数", EN: "Delegation size", Kind: Int},
+		{Key: "purpose", ZH: "事由", EN: "Purpose", Kind: LongText},
+	}, submit: create((*ledger.Ledger).RecordVisit)},
+	{Name: "project", TitleZH: "援建项目立项", TitleEN: "Register an aid project", Fields: []Field{
+		pairingField,
+		{Key: "name", ZH: "项目名称", EN: "Name", Kind: Text, Required: true},
+		{Key: "sector", ZH: "领域", EN: "Sector", Kind: Text, Required: true, HelpZH: "如 教育、医疗、产业、基础设施", HelpEN: "e.g. education, health, industry"},
+		{Key: "delivery_mode", ZH: "建设方式", EN: "Delivery mode", Kind: Choice, Required: true, Options: DeliveryModes},
+		{Key: "planned_total_fen", ZH: "计划投资(元)", EN: "Planned investment (yuan)", Kind: Money, Required: true},
+		{Key: "plan_year", ZH: "计划年度", EN: "Plan year", Kind: Int, Required: true},
+		{Key: "business_date", ZH: "立项日期", EN: "Registered on", Kind: Date},
+	}, submit: create((*ledger.Ledger).RegisterProject)},
+	{Name: "progress", Target: "project", TitleZH: "项目进度", TitleEN: "Report progress", Fields: []Field{
+		{Key: "as_of", ZH: "截至日期", EN: "As of", Kind: Date, Required: true},
+		{Key: "status", ZH: "状态", EN: "Status", Kind: Choice, Required: true, Options: Statuses},
+		{Key: "completed_investment_fen", ZH: "已完成投资(元)", EN: "Investment completed (yuan)", Kind: Money, Required: true},
+	}, submit: onTarget((*ledger.Ledger).ReportProgress)},
+}
+
+// Entry reversals: one form per kind of entry.
+func init() {
+	for _, k := range []struct{ kind, zh, en string }{
+		{"donation", "社会帮扶冲正", "Reverse a donation"}, {"purchase", "采购冲正", "Reverse a purchase"},
+		{"sale", "帮助销售冲正", "Reverse facilitated sales"}, {"visit", "互访调研冲正", "Reverse a visit"},
+		{"secondment", "人才选派冲正", "Reverse a secondment"},
+	} {
+		fields := []Field{reasonField}
+		if k.kind == "donation" || k.kind == "purchase" || k.kind == "sale" {
+			fields = append(fields, Field{Key: "amount_fen", ZH: "冲正金额(元)", EN: "Amount (yuan)", Kind: Money,
+				HelpZH: "不填则冲正全部余额", HelpEN: "The whole remainder when left blank"})
+		} else {
+			fields[0].Options = Reasons[:1]
+		}
+		fields = append(fields, Field{Key: "business_date", ZH: "冲正日期", EN: "Date", Kind: Date, HelpZH: "不填则为今天", HelpEN: "Today when blank"},
+			Field{Key: "doc_no", ZH: "文号", EN: "Document no.", Kind: Text, Required: true}, noteField)
+		kind := k.kind
+		catalogue = append(catalogue, &Form{Name: kind + "_reversal", Target: kind, TitleZH: k.zh, TitleEN: k.en, Fields: fields,
+			submit: onTarget(func(l *ledger.Ledger, ctx context.Context, req ledger.Request, id string, cmd ledger.ReverseEntry) (*ledger.Written, error) {
+				return l.ReverseEntry(ctx, req, kind, id, cmd)
+			})})
+	}
+}
+
+// Lookup returns the form named name.
+func Lookup(name string) (*Form, bool) {
+	i := slices.IndexFunc(catalogue, func(f *Form) bool { return f.Name == name })
+	if i < 0 {
+		return nil, false
+	}
+	return catalogue[i], true
+}
+
+// All lists every form.
+func All() []*Form { return slices.Clone(catalogue) }
+
+// decode reads body into a command, refusing unknown fields.
+func decode[C any](body []byte) (C, error) {
+	var cmd C
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cmd); err != nil {
+		return cmd, &ledger.Rejection{Status: http.StatusBadRequest, Code: "malformed_request",
+			Message: fmt.Sprintf("the form's values do not make a command: %v", err), MessageZh: "表单内容无法构成有效请求"}
+	}
+	return cmd, nil
+}
+
+// create adapts a command that creates an entity.
+func create[C any](run func(*ledger.Ledger, context.Context, ledger.Request, C) (*ledger.Written, error)) func(context.Context, *ledger.Ledger, ledger.Request, string, []byte) (*ledger.Written, error) {
+	return func(ctx context.Context, l *ledger.Ledger, req ledger.Request, _ string, body []byte) (*ledger.Written, error) {
+		cmd, err := decode[C](body)
+		if err != nil {
+			return nil, err
+		}
+		return run(l, ctx, req, cmd)
+	}
+}
+
+// onTarget adapts a command on an existing entity.
+func onTarget[C any](run func(*ledger.Ledger, context.Context, ledger.Request, string, C) (*ledger.Written, error)) func(context.Context, *ledger.Ledger, ledger.Request, string, []byte) (*ledger.Written, error) {
+	return func(ctx context.Context, l *ledger.Ledger, req ledger.Request, target string, body []byte) (*ledger.Written, error) {
+		cmd, err := decode[C](body)
+		if err != nil {
+			return nil, err
+		}
+		return run(l, ctx, req, target, cmd)
+	}
+}

@@ -1,0 +1,89 @@
+package forms
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestParseYuan(t *testing.T) {
+	for in, want := range map[string]int64{"12345.67": 1234567, "12,345.6": 1234560, "300": 30000, "-300": -30000,
+		"¥1,000.00": 100000, "0.01": 1, ".5": 50, "7元": 700, "100000000000": 10_000_000_000_000} {
+		if got, err := ParseYuan(in); err != nil || got != want {
+			t.Errorf("ParseYuan(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "1.234", "abc", "1e5", "12.3.4", "100000000000.01", "--1", "1 000", "."} {
+		if got, err := ParseYuan(in); err == nil {
+			t.Errorf("ParseYuan(%q) = %d, want an error", in, got)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, in := range []string{"2025-03-01", "2025/3/1", "2025年3月1日", " 2025.03.01 "} {
+		if d, err := ParseDate(in); err != nil || d.String() != "2025-03-01" {
+			t.Errorf("ParseDate(%q) = %v, %v", in, d, err)
+		}
+	}
+	for _, in := range []string{"2025-02-30", "03/01/2025", "yesterday"} {
+		if _, err := ParseDate(in); err == nil {
+			t.Errorf("ParseDate(%q): want an error", in)
+		}
+	}
+}
+
+func TestBody(t *testing.T) {
+	f, _ := Lookup("disbursement")
+	body, errs := f.Body(map[string]string{"commitment_id": "C1", "amount_fen": "1,000.50", "business_date": "2025/4/1",
+		"payee_name": "乙县财政局", "voucher_no": "PZ-1", "over_commitment.approved_by": " "})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["amount_fen"] != float64(100050) || got["business_date"] != "2025-04-01" || got["over_commitment"] != nil {
+		t.Errorf("body %s", body)
+	}
+	_, errs = f.Body(map[string]string{"amount_fen": "1.234", "business_date": "someday", "over_commitment.justification": "超支"})
+	keys := map[string]bool{}
+	for _, e := range errs {
+		keys[e.Key] = true
+		if e.ZH == "" || e.EN == "" {
+			t.Errorf("error without a message: %+v", e)
+		}
+	}
+	for _, k := range []string{"commitment_id", "amount_fen", "business_date", "payee_name", "voucher_no"} {
+		if !keys[k] {
+			t.Errorf("no error for %s: %+v", k, errs)
+		}
+	}
+	v, _ := Lookup("visit")
+	body, errs = v.Body(map[string]string{"pairing_ids": "P1,P2、P3", "direction": "走出去(赴受援地)", "start_date": "2025-05-05"})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if string(body) != `{"direction":"outbound","pairing_ids":["P1","P2","P3"],"start_date":"2025-05-05"}` {
+		t.Errorf("visit body %s", body)
+	}
+	if f.FieldOf("over_commitment") != "over_commitment.justification" || v.FieldOf("pairing_ids[2]") != "pairing_ids" || f.FieldOf("nope") != "" {
+		t.Error("FieldOf")
+	}
+}
+
+// Every form's fields are complete and every choice valid.
+func TestCatalogue(t *testing.T) {
+	names := map[string]bool{}
+	for _, f := range All() {
+		if names[f.Name] || f.TitleZH == "" || f.TitleEN == "" || f.submit == nil {
+			t.Errorf("form %q", f.Name)
+		}
+		names[f.Name] = true
+		for _, fd := range f.Fields {
+			if fd.Key == "" || fd.ZH == "" || fd.EN == "" || (fd.Kind == Choice) != (len(fd.Options) > 0) {
+				t.Errorf("form %s field %+v", f.Name, fd)
+			}
+		}
+	}
+}
