@@ -72,6 +72,43 @@ func (s *Store) Append(ctx context.Context, req *AppendRequest) (*AppendResult, 
 }
 
 func appendWith(ctx context.Context, db db, req *AppendRequest) (*AppendResult, error) {
+	recs, err := newRecords(req)
+	if err != nil {
+		return nil, err
+	}
+	n := len(recs)
+	ids := make([]string, n)
+	types := make([]string, n)
+	versions := make([]int32, n)
+	payloads := make([]string, n)
+	canonicals := make([][]byte, n)
+	for i := range recs {
+		r := &recs[i]
+		ids[i], types[i], versions[i], payloads[i], canonicals[i] = r.ID, r.Type, int32(r.SchemaVersion), string(r.Payload), r.Canonical()
+	}
+	entityIDs, entityKinds := splitEntities(req.NewEntities)
+	claimScopes, claimKeys, claimEntities := splitKeys(req.Claim)
+	releaseScopes, releaseKeys, _ := splitKeys(req.Release)
+
+	var out AppendResult
+	err = db.QueryRow(ctx, `SELECT first_position, last_position, event_ids, result, replayed
+		FROM ledger_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+		req.StreamID, req.ExpectedVersion, ids, types, versions, payloads, canonicals, recs[0].RecordedAt,
+		req.DonorCode, req.PartnerCode, req.Metadata.Actor, req.Metadata.IdempotencyKey,
+		req.Metadata.CorrelationID, req.Metadata.CausationID, fingerprint(req), string(result(req)),
+		entityIDs, entityKinds, claimScopes, claimKeys, claimEntities, releaseScopes, releaseKeys,
+	).Scan(&out.FirstPosition, &out.LastPosition, &out.EventIDs, &out.Result, &out.Replayed)
+	if err != nil {
+		return nil, fmt.Errorf("append to %s: %w", req.StreamID, translate(err, req))
+	}
+	return &out, nil
+}
+
+// newRecords checks req and builds its records: new event ids, stream
+// versions after ExpectedVersion, the recorded time (now, unless the
+// request says otherwise) to the microsecond in UTC, the canonical
+// payloads. Positions and hashes are the store's to assign.
+func newRecords(req *AppendRequest) ([]events.Record, error) {
 	if len(req.Events) == 0 {
 		return nil, errors.New("append: no events")
 	}
@@ -86,49 +123,35 @@ func appendWith(ctx context.Context, db db, req *AppendRequest) (*AppendResult, 
 		recordedAt = time.Now()
 	}
 	recordedAt = recordedAt.UTC().Truncate(time.Microsecond)
-
-	n := len(req.Events)
-	ids := make([]string, n)
-	types := make([]string, n)
-	versions := make([]int32, n)
-	payloads := make([]string, n)
-	canonicals := make([][]byte, n)
+	recs := make([]events.Record, len(req.Events))
 	for i, e := range req.Events {
 		payload, version, err := events.Encode(e)
 		if err != nil {
 			return nil, fmt.Errorf("append: %w", err)
 		}
-		rec := events.Record{
+		recs[i] = events.Record{
 			ID: events.NewID(), StreamID: req.StreamID, StreamVersion: req.ExpectedVersion + int64(i) + 1,
 			Type: e.EventType(), SchemaVersion: version, RecordedAt: recordedAt,
 			DonorCode: req.DonorCode, PartnerCode: req.PartnerCode, Metadata: req.Metadata, Payload: payload,
 		}
-		ids[i], types[i], versions[i], payloads[i], canonicals[i] = rec.ID, rec.Type, int32(version), string(payload), rec.Canonical()
 	}
-	result := req.Result
-	if result == nil {
-		result = json.RawMessage("{}")
-	}
-	fingerprint := req.Fingerprint
-	if fingerprint == nil {
-		fingerprint = []byte{}
-	}
-	entityIDs, entityKinds := splitEntities(req.NewEntities)
-	claimScopes, claimKeys, claimEntities := splitKeys(req.Claim)
-	releaseScopes, releaseKeys, _ := splitKeys(req.Release)
+	return recs, nil
+}
 
-	var out AppendResult
-	err := db.QueryRow(ctx, `SELECT first_position, last_position, event_ids, result, replayed
-		FROM ledger_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
-		req.StreamID, req.ExpectedVersion, ids, types, versions, payloads, canonicals, recordedAt,
-		req.DonorCode, req.PartnerCode, req.Metadata.Actor, req.Metadata.IdempotencyKey,
-		req.Metadata.CorrelationID, req.Metadata.CausationID, fingerprint, string(result),
-		entityIDs, entityKinds, claimScopes, claimKeys, claimEntities, releaseScopes, releaseKeys,
-	).Scan(&out.FirstPosition, &out.LastPosition, &out.EventIDs, &out.Result, &out.Replayed)
-	if err != nil {
-		return nil, fmt.Errorf("append to %s: %w", req.StreamID, translate(err, req))
+// result is the request's answer as stored ("{}" when it has none).
+func result(req *AppendRequest) json.RawMessage {
+	if req.Result == nil {
+		return json.RawMessage("{}")
 	}
-	return &out, nil
+	return req.Result
+}
+
+// fingerprint is the request's fingerprint as stored (empty, not NULL).
+func fingerprint(req *AppendRequest) []byte {
+	if req.Fingerprint == nil {
+		return []byte{}
+	}
+	return req.Fingerprint
 }
 
 func splitEntities(es []Entity) (ids, kinds []string) {

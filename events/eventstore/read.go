@@ -147,3 +147,17 @@ func (s *Store) Idempotency(ctx context.Context, key string) (*Prior, error) {
 	p.Result.Replayed = true
 	return &p, nil
 }
+
+// NaturalKey returns the entry holding a natural key; ErrNotFound when no
+// live entry holds it.
+func (s *Store) NaturalKey(ctx context.Context, scope, key string) (string, error) {
+	var holder string
+	err := s.db.QueryRow(ctx, `SELECT entity_id FROM natural_keys WHERE scope = $1 AND key = $2`, scope, key).Scan(&holder)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("natural key %s %s: %w", scope, key, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("natural key %s %s: %w", scope, key, err)
+	}
+	return holder, nil
+}

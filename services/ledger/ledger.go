@@ -21,8 +21,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
@@ -37,9 +35,10 @@ type Config struct {
 	MaxRetries int
 }
 
-// Ledger executes commands. It is safe for concurrent use.
+// Ledger executes commands. It is safe for concurrent use (the Ledger of
+// a Batch is not).
 type Ledger struct {
-	store      *eventstore.Store
+	store      backend
 	now        func() time.Time
 	maxRetries int
 	pairings   *sync.Map // pairing id → events.PairingEstablished (immutable once written)
@@ -56,14 +55,13 @@ func New(store *eventstore.Store, cfg Config) *Ledger {
 	return &Ledger{store: store, now: cfg.Now, maxRetries: cfg.MaxRetries, pairings: new(sync.Map)}
 }
 
-// InTx returns the ledger deciding and appending inside tx (see
-// eventstore.Store.InTx): each command sees what tx appended before it,
-// and nothing counts until tx commits. A command that fails may leave tx
-// aborted: run each inside a savepoint. The returned Ledger is not safe
-// for concurrent use, and caches nothing beyond tx (its pairings may yet
-// be rolled back).
-func (l *Ledger) InTx(tx pgx.Tx) *Ledger {
-	return &Ledger{store: l.store.InTx(tx), now: l.now, maxRetries: l.maxRetries, pairings: new(sync.Map)}
+// backend is what the ledger reads state from and appends to: the event
+// store, or a Batch that holds its appends back.
+type backend interface {
+	ReadStream(ctx context.Context, streamID string) ([]events.Record, int64, error)
+	Entity(ctx context.Context, id string) (eventstore.EntityRef, error)
+	Idempotency(ctx context.Context, key string) (*eventstore.Prior, error)
+	Append(ctx context.Context, req *eventstore.AppendRequest) (*eventstore.AppendResult, error)
 }
 
 // Request is what every command carries besides its body.

@@ -23,8 +23,11 @@ func commitmentStream(id string) string           { return "commitment-" + id }
 func personStream(donor, personRef string) string { return "person-" + donor + "." + personRef }
 func entryStream(kind, id string) string          { return kind + "-" + id }
 
-// load reads and decodes a whole stream.
+// load reads and decodes a whole stream (a Batch keeps it decoded).
 func (l *Ledger) load(ctx context.Context, streamID string) ([]events.Event, int64, error) {
+	if b, ok := l.store.(*Batch); ok {
+		return b.loadEvents(ctx, streamID)
+	}
 	recs, version, err := l.store.ReadStream(ctx, streamID)
 	if err != nil {
 		return nil, 0, err

@@ -1,0 +1,384 @@
+package eventstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aidledger/aidledger/events"
+)
+
+// BatchError says which request of a batch failed and why (Err is one of
+// Append's typed errors: ErrWrongExpectedVersion, ErrIdempotencyKeyReused,
+// ErrIDInUse, *DuplicateKeyError, or a malformed request). Nothing of the
+// batch was written.
+type BatchError struct {
+	Index int
+	Err   error
+}
+
+func (e *BatchError) Error() string {
+	return fmt.Sprintf("request %d of the batch: %v", e.Index, e.Err)
+}
+func (e *BatchError) Unwrap() error { return e.Err }
+
+// AppendBatch appends reqs in order in one transaction, all or none. Each
+// request is checked exactly as Append checks it — idempotency key,
+// expected version, new entity ids, natural keys released and claimed —
+// against the log as it stands plus the batch's requests before it; a
+// request whose key was used before with the same fingerprint (in the log
+// or earlier in the batch) writes nothing and answers the first result,
+// Replayed. The events get consecutive positions in request order and the
+// hash chain runs through them, as if appended one by one.
+//
+// Unlike a series of Appends in one transaction, it takes and moves the
+// ledger head once and writes each table with one statement, so a batch
+// of ten thousand requests costs about what one large insert does. Other
+// appends wait for the batch to commit. The results are in request order.
+func (s *Store) AppendBatch(ctx context.Context, reqs []*AppendRequest) ([]*AppendResult, error) {
+	if len(reqs) == 0 {
+		return nil, nil
+	}
+	var out []*AppendResult
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		b, err := loadBatchState(ctx, tx, reqs)
+		if err != nil {
+			return err
+		}
+		if out, err = b.plan(reqs); err != nil {
+			return err
+		}
+		return b.write(ctx, tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// batchState is what a batch is checked against, updated request by
+// request, and the rows it will write.
+type batchState struct {
+	head     int64
+	headHash events.Hash
+	versions map[string]int64     // stream → version
+	keys     map[string]*Prior    // idempotency key → first use (in the log or the batch)
+	entities map[string]bool      // entity ids in use
+	natural  map[[2]string]string // (scope, key) → holder, live keys only
+	dbKeys   map[[2]string]string // keys in the table before the batch, with their holders
+	records  []events.Record      // the events, with positions and hashes
+	idem     []idempotencyRow     // the idempotency rows to insert
+	newEnts  []entityRow          // the entity rows to insert
+	touched  map[string]bool      // streams whose version the batch sets
+}
+
+type idempotencyRow struct {
+	key         string
+	fingerprint []byte
+	result      []byte
+	position    int64
+	eventIDs    []string
+	rec         *events.Record
+}
+
+type entityRow struct {
+	id, kind, stream string
+	position         int64
+}
+
+// loadBatchState locks the head and reads the streams, keys, entities and
+// natural keys the batch touches.
+func loadBatchState(ctx context.Context, tx pgx.Tx, reqs []*AppendRequest) (*batchState, error) {
+	b := &batchState{versions: map[string]int64{}, keys: map[string]*Prior{}, entities: map[string]bool{},
+		natural: map[[2]string]string{}, dbKeys: map[[2]string]string{}, touched: map[string]bool{}}
+	var hash []byte
+	if err := tx.QueryRow(ctx, `SELECT position, hash FROM ledger_head FOR UPDATE`).Scan(&b.head, &hash); err != nil {
+		return nil, fmt.Errorf("append batch: lock the head: %w", err)
+	}
+	copy(b.headHash[:], hash)
+	var streams, keys, ids, scopes, nkeys []string
+	for _, r := range reqs {
+		streams = append(streams, r.StreamID)
+		if r.Metadata.IdempotencyKey != "" {
+			keys = append(keys, r.Metadata.IdempotencyKey)
+		}
+		for _, e := range r.NewEntities {
+			ids = append(ids, e.ID)
+		}
+		for _, k := range append(append([]NaturalKey(nil), r.Claim...), r.Release...) {
+			scopes, nkeys = append(scopes, k.Scope), append(nkeys, k.Key)
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT stream_id, version FROM streams WHERE stream_id = ANY($1)`, streams)
+	if err != nil {
+		return nil, fmt.Errorf("append batch: streams: %w", err)
+	}
+	if err := forEach(rows, func() error {
+		var id string
+		var v int64
+		err := rows.Scan(&id, &v)
+		b.versions[id] = v
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("append batch: streams: %w", err)
+	}
+	rows, err = tx.Query(ctx, `SELECT key, fingerprint, result, position, event_ids FROM idempotency WHERE key = ANY($1)`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("append batch: idempotency keys: %w", err)
+	}
+	if err := forEach(rows, func() error {
+		var key string
+		p := &Prior{}
+		err := rows.Scan(&key, &p.Fingerprint, &p.Result.Result, &p.Result.LastPosition, &p.Result.EventIDs)
+		p.Result.FirstPosition = p.Result.LastPosition - int64(len(p.Result.EventIDs)) + 1
+		p.Result.Replayed = true
+		b.keys[key] = p
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("append batch: idempotency keys: %w", err)
+	}
+	rows, err = tx.Query(ctx, `SELECT entity_id FROM entities WHERE entity_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("append batch: entities: %w", err)
+	}
+	if err := forEach(rows, func() error {
+		var id string
+		err := rows.Scan(&id)
+		b.entities[id] = true
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("append batch: entities: %w", err)
+	}
+	rows, err = tx.Query(ctx, `SELECT n.scope, n.key, n.entity_id FROM natural_keys n
+		JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON n.scope = k.scope AND n.key = k.key`, scopes, nkeys)
+	if err != nil {
+		return nil, fmt.Errorf("append batch: natural keys: %w", err)
+	}
+	if err := forEach(rows, func() error {
+		var scope, key, holder string
+		err := rows.Scan(&scope, &key, &holder)
+		b.natural[[2]string{scope, key}], b.dbKeys[[2]string{scope, key}] = holder, holder
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("append batch: natural keys: %w", err)
+	}
+	return b, nil
+}
+
+// forEach scans every row with scan and closes rows.
+func forEach(rows pgx.Rows, scan func() error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// plan checks and places every request in order, as ledger_append would.
+func (b *batchState) plan(reqs []*AppendRequest) ([]*AppendResult, error) {
+	out := make([]*AppendResult, len(reqs))
+	for i, req := range reqs {
+		res, err := b.place(req)
+		if err != nil {
+			return nil, &BatchError{Index: i, Err: err}
+		}
+		out[i] = res
+	}
+	return out, nil
+}
+
+// place checks one request against the state and adds its rows.
+func (b *batchState) place(req *AppendRequest) (*AppendResult, error) {
+	recs, err := newRecords(req)
+	if err != nil {
+		return nil, err
+	}
+	key := req.Metadata.IdempotencyKey
+	if key != "" {
+		if prior, ok := b.keys[key]; ok {
+			if !bytes.Equal(prior.Fingerprint, fingerprint(req)) {
+				return nil, fmt.Errorf("%w: key %s", ErrIdempotencyKeyReused, key)
+			}
+			r := prior.Result
+			return &r, nil
+		}
+	}
+	if v := b.versions[req.StreamID]; v != req.ExpectedVersion {
+		return nil, fmt.Errorf("%w: stream %s is at version %d, expected %d", ErrWrongExpectedVersion, req.StreamID, v, req.ExpectedVersion)
+	}
+	for _, e := range req.NewEntities {
+		if b.entities[e.ID] {
+			return nil, fmt.Errorf("%w: %s", ErrIDInUse, e.ID)
+		}
+	}
+	for _, k := range req.Release {
+		delete(b.natural, [2]string{k.Scope, k.Key})
+	}
+	for _, k := range req.Claim {
+		if holder, taken := b.natural[[2]string{k.Scope, k.Key}]; taken {
+			return nil, &DuplicateKeyError{Scope: k.Scope, Key: k.Key, EntityID: holder}
+		}
+	}
+	// Accepted: apply it.
+	for _, e := range req.NewEntities {
+		b.entities[e.ID] = true
+		b.newEnts = append(b.newEnts, entityRow{id: e.ID, kind: e.Kind, stream: req.StreamID, position: b.head + 1})
+	}
+	for _, k := range req.Claim {
+		b.natural[[2]string{k.Scope, k.Key}] = k.EntityID
+	}
+	res := &AppendResult{FirstPosition: b.head + 1, Result: result(req)}
+	for i := range recs {
+		b.head++
+		recs[i].Position, recs[i].PrevHash = b.head, b.headHash
+		recs[i].Hash = events.ChainHash(b.headHash, b.head, recs[i].Canonical())
+		b.headHash = recs[i].Hash
+		res.EventIDs = append(res.EventIDs, recs[i].ID)
+	}
+	res.LastPosition = b.head
+	b.records = append(b.records, recs...)
+	b.versions[req.StreamID] = req.ExpectedVersion + int64(len(recs))
+	b.touched[req.StreamID] = true
+	if key != "" {
+		b.keys[key] = &Prior{Fingerprint: fingerprint(req), Result: AppendResult{FirstPosition: res.FirstPosition,
+			LastPosition: res.LastPosition, EventIDs: res.EventIDs, Result: res.Result, Replayed: true}}
+		b.idem = append(b.idem, idempotencyRow{key: key, fingerprint: fingerprint(req), result: res.Result, position: res.LastPosition,
+			eventIDs: res.EventIDs, rec: &b.records[len(b.records)-1]})
+	}
+	return res, nil
+}
+
+// write inserts the batch's rows, one statement a table, and moves the
+// head once.
+func (b *batchState) write(ctx context.Context, tx pgx.Tx) error {
+	if len(b.records) == 0 {
+		return nil // every request was a repeat
+	}
+	n := len(b.records)
+	pos, vers := make([]int64, n), make([]int64, n)
+	sv := make([]int32, n)
+	ids, streams, types, donors, partners, actors, keys, corrs, causes, payloads := make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n)
+	at := make([]time.Time, n)
+	prev, hashes := make([][]byte, n), make([][]byte, n)
+	for i := range b.records {
+		r := &b.records[i]
+		pos[i], ids[i], streams[i], vers[i], types[i], sv[i] = r.Position, r.ID, r.StreamID, r.StreamVersion, r.Type, int32(r.SchemaVersion)
+		at[i], donors[i], partners[i], actors[i], keys[i] = r.RecordedAt, r.DonorCode, r.PartnerCode, r.Metadata.Actor, r.Metadata.IdempotencyKey
+		corrs[i], causes[i], payloads[i] = r.Metadata.CorrelationID, r.Metadata.CausationID, string(r.Payload)
+		prev[i], hashes[i] = r.PrevHash[:], r.Hash[:]
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO events (position, event_id, stream_id, stream_version, type, schema_version, recorded_at,
+			donor_code, partner_code, actor, idempotency_key, correlation_id, causation_id, payload, prev_hash, hash)
+		SELECT p, id, s, v, t, sv, at, d, pc, a, k, c, ca, pl::json, ph, h FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[],
+			$5::text[], $6::int[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+			$14::text[], $15::bytea[], $16::bytea[]) AS u(p, id, s, v, t, sv, at, d, pc, a, k, c, ca, pl, ph, h)`,
+		pos, ids, streams, vers, types, sv, at, donors, partners, actors, keys, corrs, causes, payloads, prev, hashes); err != nil {
+		return fmt.Errorf("append batch: events: %w", err)
+	}
+	if err := b.writeLookups(ctx, tx); err != nil {
+		return err
+	}
+	last := &b.records[n-1]
+	if _, err := tx.Exec(ctx, `UPDATE ledger_head SET position = $1, hash = $2`, last.Position, last.Hash[:]); err != nil {
+		return fmt.Errorf("append batch: head: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_notify('ledger_appended', $1)`, fmt.Sprint(last.Position)); err != nil {
+		return fmt.Errorf("append batch: notify: %w", err)
+	}
+	return nil
+}
+
+// writeLookups writes the streams, entities, natural keys and idempotency
+// records of the batch.
+func (b *batchState) writeLookups(ctx context.Context, tx pgx.Tx) error {
+	var sIDs []string
+	var sVers []int64
+	for id := range b.touched {
+		sIDs, sVers = append(sIDs, id), append(sVers, b.versions[id])
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::bigint[])
+		ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version`, sIDs, sVers); err != nil {
+		return fmt.Errorf("append batch: streams: %w", err)
+	}
+	var eIDs, eKinds, eStreams []string
+	var ePos []int64
+	for _, e := range b.newEnts {
+		eIDs, eKinds, eStreams, ePos = append(eIDs, e.id), append(eKinds, e.kind), append(eStreams, e.stream), append(ePos, e.position)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO entities (entity_id, kind, stream_id, position)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])`, eIDs, eKinds, eStreams, ePos); err != nil {
+		return fmt.Errorf("append batch: entities: %w", err)
+	}
+	var dScopes, dKeys, iScopes, iKeys, iHolders []string
+	for k, was := range b.dbKeys { // released, perhaps claimed again by another entry
+		if now, live := b.natural[k]; !live || now != was {
+			dScopes, dKeys = append(dScopes, k[0]), append(dKeys, k[1])
+		}
+	}
+	for k, holder := range b.natural {
+		if was, inTable := b.dbKeys[k]; !inTable || was != holder {
+			iScopes, iKeys, iHolders = append(iScopes, k[0]), append(iKeys, k[1]), append(iHolders, holder)
+		}
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM natural_keys n USING unnest($1::text[], $2::text[]) AS d(scope, key)
+		WHERE n.scope = d.scope AND n.key = d.key`, dScopes, dKeys); err != nil {
+		return fmt.Errorf("append batch: natural keys released: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO natural_keys (scope, key, entity_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+		iScopes, iKeys, iHolders); err != nil {
+		return fmt.Errorf("append batch: natural keys: %w", err)
+	}
+	var kKeys []string
+	var kFPs, kResults [][]byte
+	var kPos []int64
+	var kIDs []string // as text arrays, one literal per row
+	var kAt []time.Time
+	for _, r := range b.idem {
+		kKeys, kFPs, kResults, kPos, kAt = append(kKeys, r.key), append(kFPs, r.fingerprint), append(kResults, r.result),
+			append(kPos, r.position), append(kAt, r.rec.RecordedAt)
+		kIDs = append(kIDs, textArray(r.eventIDs))
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO idempotency (key, fingerprint, result, position, event_ids, recorded_at)
+		SELECT k, f, r::json, p, ids::text[], at FROM unnest($1::text[], $2::bytea[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[])
+			AS u(k, f, r, p, ids, at)`, kKeys, kFPs, byteStrings(kResults), kPos, kIDs, kAt); err != nil {
+		return fmt.Errorf("append batch: idempotency: %w", err)
+	}
+	return nil
+}
+
+// textArray is ids as a Postgres text[] literal (ids are ULIDs: no quoting
+// needed, but quoted anyway).
+func textArray(ids []string) string {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		for _, c := range []byte(id) {
+			if c == '"' || c == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		}
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+func byteStrings(bs [][]byte) []string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = string(b)
+	}
+	return out
+}
