@@ -148,10 +148,10 @@ func TestAppendBatchAllOrNothing(t *testing.T) {
 	}{
 		"wrong version": {func(rs []*eventstore.AppendRequest) { rs[4].ExpectedVersion = 3 }, eventstore.ErrWrongExpectedVersion, 4},
 		"stream exists": {func(rs []*eventstore.AppendRequest) { rs[6].StreamID = "visit-x" }, eventstore.ErrWrongExpectedVersion, 6},
-		"id taken": {func(rs []*eventstore.AppendRequest) { rs[7].NewEntities[0].ID = "V01" }, eventstore.ErrIDInUse, 7},
-		"key reused": {func(rs []*eventstore.AppendRequest) { rs[9].Metadata.IdempotencyKey = "key-02" }, eventstore.ErrIdempotencyKeyReused, 9},
-		"order taken": {func(rs []*eventstore.AppendRequest) { rs[11].Claim[0].Key = "O-10" }, &eventstore.DuplicateKeyError{}, 11},
-		"no actor":    {func(rs []*eventstore.AppendRequest) { rs[12].Metadata.Actor = "" }, nil, 12},
+		"id taken":      {func(rs []*eventstore.AppendRequest) { rs[7].NewEntities[0].ID = "V01" }, eventstore.ErrIDInUse, 7},
+		"key reused":    {func(rs []*eventstore.AppendRequest) { rs[9].Metadata.IdempotencyKey = "key-02" }, eventstore.ErrIdempotencyKeyReused, 9},
+		"order taken":   {func(rs []*eventstore.AppendRequest) { rs[11].Claim[0].Key = "O-10" }, &eventstore.DuplicateKeyError{}, 11},
+		"no actor":      {func(rs []*eventstore.AppendRequest) { rs[12].Metadata.Actor = "" }, nil, 12},
 	} {
 		rs := batchScenario()[:20]
 		c.edit(rs)

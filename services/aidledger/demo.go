@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/demo"
@@ -51,9 +54,15 @@ func (c *DemoCmd) Run(ctx context.Context, log *slog.Logger) error {
 		scope := p.DonorCode + p.PartnerCode
 		fmt.Printf("  %-8s %-14s %s\n", p.Role, scope, tok)
 	}
+	if err := demoUsers(ctx, s.db.Pool, roles); err != nil {
+		return err
+	}
 	base := "http://" + c.HTTP
 	fmt.Printf(`
-Try:
+Web interface: %[1]s/ — sign in as admin, zhonglou (recorder 320404), auditor or banma (partner 632624),
+password %[3]s (demo accounts only).
+
+Try the API:
   curl -s %[1]s/v1/pairings -H "Authorization: Bearer %[2]s"
   curl -s "%[1]s/v1/balances?donor=320404&year=2025" -H "Authorization: Bearer %[2]s"
   curl -s "%[1]s/v1/audit?type=aid.disbursement_reversed" -H "Authorization: Bearer %[2]s"
@@ -61,6 +70,25 @@ Try:
   curl -s %[1]s/v1/openapi.json
   curl -s %[1]s/metrics | grep aidledger_
 
-`, base, recorder)
+`, base, recorder, demoPassword)
 	return s.serve(ctx, c.HTTP, true, true)
+}
+
+// demoPassword is the password of the demo's web accounts.
+const demoPassword = "aidledger-demo"
+
+// demoLogins are the logins of the demo's web accounts, by role.
+var demoLogins = map[auth.Role]string{auth.RoleAdmin: "admin", auth.RoleRecorder: "zhonglou", auth.RoleAuditor: "auditor",
+	auth.RolePartner: "banma"}
+
+// demoUsers creates a web account for each demo principal, once.
+func demoUsers(ctx context.Context, pool *pgxpool.Pool, roles []auth.Principal) error {
+	users := auth.NewUsers(pool)
+	for _, p := range roles {
+		err := users.Create(ctx, auth.User{Login: demoLogins[p.Role], Principal: p}, demoPassword)
+		if err != nil && !errors.Is(err, auth.ErrUserExists) {
+			return err
+		}
+	}
+	return nil
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"log/slog"
+
+	"github.com/aidledger/aidledger/services/api"
 )
 
-// ServeCmd serves the HTTP API, and by default also runs the relay and the
+// ServeCmd serves the web interface and the HTTP API, and by default also runs the relay and the
 // projector in the same process.
 type ServeCmd struct {
 	DatabaseFlags
@@ -38,11 +40,11 @@ func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector
 	if withProjector {
 		parts["projector"] = s.runProjector
 	}
-	srv := s.newAPI()
+	srv := s.newWeb()
 	parts["http"] = func(ctx context.Context) error {
-		s.log.Info("serving the ledger API", "addr", "http://"+addr, "openapi", "http://"+addr+"/v1/openapi.json",
+		s.log.Info("serving the ledger: web interface and API", "addr", "http://"+addr, "openapi", "http://"+addr+"/v1/openapi.json",
 			"relay", withRelay, "projector", withProjector)
-		return srv.ListenAndServe(ctx, addr)
+		return api.Serve(ctx, addr, srv)
 	}
 	return runAll(ctx, parts)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/embeddednats"
 	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/web"
 )
 
 // NATSFlags say where the event stream is.
@@ -130,6 +131,12 @@ func (s *stack) newAPI() *api.Server {
 			}
 			return nil
 		}}})
+}
+
+// newWeb is the web interface in front of the API.
+func (s *stack) newWeb() *web.Server {
+	return web.New(web.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Users: auth.NewUsers(s.db.Pool),
+		NATSURL: s.natsURL, ReadModels: readModels(), API: s.newAPI(), Logger: s.log})
 }
 
 // runAll runs the given parts until ctx ends or one fails; it then stops

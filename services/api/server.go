@@ -112,8 +112,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
 
 // ListenAndServe serves on addr until ctx ends, then shuts down gracefully.
-func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
-	srv := &http.Server{Addr: addr, Handler: s, ReadHeaderTimeout: 10 * time.Second}
+func (s *Server) ListenAndServe(ctx context.Context, addr string) error { return Serve(ctx, addr, s) }
+
+// Serve serves h on addr until ctx ends, then shuts down gracefully
+// (waiting up to 10 s for requests in flight).
+func Serve(ctx context.Context, addr string, h http.Handler) error {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	select {

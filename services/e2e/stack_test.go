@@ -27,12 +27,14 @@ import (
 	"github.com/aidledger/aidledger/services/dbmigrate"
 	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/verify"
+	"github.com/aidledger/aidledger/services/web"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// stack is the whole ledger: Postgres, embedded NATS, relay, projector and
-// the HTTP API.
+// stack is the whole ledger: Postgres, embedded NATS, relay, projector,
+// and the web interface with the HTTP API behind it.
 type stack struct {
 	t     testing.TB
 	pool  *pgxpool.Pool
@@ -51,7 +53,7 @@ func newStack(t testing.TB) *stack {
 		t.Fatal(err)
 	}
 	_, natsURL := testenv.NATS(t)
-	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations, auth.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations, auth.Migrations, verify.Migrations); err != nil {
 		t.Fatal(err)
 	}
 	store := eventstore.New(pool)
@@ -76,7 +78,10 @@ func newStack(t testing.TB) *stack {
 			t.Fatal(err)
 		}
 	}
-	s.srv = httptest.NewServer(api.New(api.Config{Pool: pool, Store: store, Ledger: ledger.New(store, ledger.Config{}), Tokens: auth.NewTokens(pool), NATSURL: natsURL}))
+	l := ledger.New(store, ledger.Config{})
+	s.srv = httptest.NewServer(web.New(web.Config{Pool: pool, Store: store, Ledger: l, Users: auth.NewUsers(pool), NATSURL: natsURL,
+		ReadModels: []projections.Projection{balances.New(), audittrail.New(), yearend.New()},
+		API:        api.New(api.Config{Pool: pool, Store: store, Ledger: l, Tokens: auth.NewTokens(pool), NATSURL: natsURL})}))
 	t.Cleanup(func() {
 		s.srv.Close()
 		cancel()

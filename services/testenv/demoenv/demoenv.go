@@ -23,6 +23,7 @@ import (
 	"github.com/aidledger/aidledger/services/demo"
 	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/verify"
 )
 
 // The demo's donors: 钟楼 (its events start at position 1) and 临安 (whose
@@ -53,7 +54,7 @@ func New(tb testing.TB, models ...projections.Projection) *Env {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(e.Pool.Close)
-	if err := dbmigrate.Apply(ctx, e.Pool, eventstore.Migrations, auth.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, e.Pool, eventstore.Migrations, auth.Migrations, verify.Migrations); err != nil {
 		tb.Fatal(err)
 	}
 	e.Store = eventstore.New(e.Pool)

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/importer"
+)
+
+// ImportCmd imports a spreadsheet of entries.
+type ImportCmd struct {
+	DatabaseFlags
+	File    string `arg:"" type:"path" help:"The XLSX or CSV file, made from a template (aidledger import-template)."`
+	Type    string `required:"" enum:"disbursement,donation,purchase,sale,secondment,visit" help:"What the rows are: disbursement, donation, purchase, sale, secondment or visit."`
+	DryRun  bool   `name:"dry-run" help:"Check every row and write nothing."`
+	SkipBad bool   `name:"skip-bad" help:"Import the good rows when some are bad (by default nothing is written unless every row is good)."`
+	As      string `name:"as" default:"operator" help:"The name recorded as the actor of the entries."`
+	JSON    bool   `name:"json" help:"Print the result as JSON."`
+}
+
+// Run imports the file (importer.Import) as an admin named --as, and
+// prints what happened: the counts, and every bad row with its column and
+// reason. It fails (exit 1) when any row is bad or nothing was written
+// though something should have been.
+func (c *ImportCmd) Run(ctx context.Context, log *slog.Logger) error {
+	data, err := os.ReadFile(c.File)
+	if err != nil {
+		return err
+	}
+	rows, err := importer.Read(data)
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, c.DatabaseFlags, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := &stack{log: log, db: db}
+	s.init()
+	res, err := importer.Import(ctx, s.store, s.ledger, auth.Principal{Name: c.As, Role: auth.RoleAdmin}, c.Type, rows,
+		importer.Options{DryRun: c.DryRun, SkipBad: c.SkipBad})
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		printImport(res)
+	}
+	if res.Bad > 0 {
+		return fmt.Errorf("%d of %d rows have problems", res.Bad, res.Rows)
+	}
+	return nil
+}
+
+// printImport writes an import's result.
+func printImport(res *importer.Result) {
+	what := "imported"
+	if res.DryRun {
+		what = "checked (dry run)"
+	}
+	fmt.Printf("%s %d %s rows: %d new, %d imported before, %d with problems\n", what, res.Rows, res.Type, res.New, res.Replayed, res.Bad)
+	if res.Committed {
+		fmt.Printf("written to the ledger, up to position %d\n", res.Position)
+	} else {
+		fmt.Println("nothing was written")
+	}
+	if len(res.Problems) == 0 {
+		return
+	}
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ROW\tCOLUMN\tCODE\tPROBLEM")
+	for _, p := range res.Problems {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s / %s\n", p.Row, p.Column, p.Code, p.MessageZh, strings.TrimSpace(p.Message))
+	}
+	_ = w.Flush()
+}
+
+// ImportTemplateCmd writes an import template.
+type ImportTemplateCmd struct {
+	Type   string `arg:"" enum:"disbursement,donation,purchase,sale,secondment,visit" help:"disbursement, donation, purchase, sale, secondment or visit."`
+	Format string `default:"xlsx" enum:"xlsx,csv" help:"xlsx or csv."`
+	Out    string `required:"" help:"The file to write."`
+}
+
+// Run writes the template (without reference sheets: the web interface's
+// templates list the user's pairings and commitments).
+func (c *ImportTemplateCmd) Run() error {
+	b, err := importer.Template(c.Type, c.Format, importer.References{})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(c.Out, b, 0o644)
+}
