@@ -14,15 +14,7 @@ import (
 // CommitmentDetail is a commitment (资金计划) with its running totals and
 // its disbursements.
 type CommitmentDetail struct {
-	CommitmentID string      `json:"commitment_id"`
-	PairingID    string      `json:"pairing_id"`
-	ProjectID    string      `json:"project_id,omitempty"`
-	BudgetYear   int         `json:"budget_year"`
-	SourceLevel  string      `json:"source_level"`
-	DocNo        string      `json:"doc_no"`
-	Batch        string      `json:"batch,omitempty"`
-	BusinessDate events.Date `json:"business_date"`
-	CommitmentTotals
+	CommitmentSummary
 	// OverCommitted reports whether the net disbursed total exceeds the
 	// committed total now (possible only through over-commitment approvals).
 	OverCommitted bool           `json:"over_committed"`

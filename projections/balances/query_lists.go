@@ -18,6 +18,7 @@ type CommitmentSummary struct {
 	BudgetYear   int         `json:"budget_year"`
 	SourceLevel  string      `json:"source_level"`
 	DocNo        string      `json:"doc_no"`
+	Batch        string      `json:"batch,omitempty"`
 	BusinessDate events.Date `json:"business_date"`
 	CommitmentTotals
 }
@@ -26,7 +27,7 @@ type CommitmentSummary struct {
 // first, then by business date and id.
 func CommitmentList(ctx context.Context, q Querier, pairingIDs []string) ([]CommitmentSummary, error) {
 	rows, err := q.Query(ctx, `SELECT c.commitment_id, c.pairing_id, c.project_id, c.budget_year, c.source_level, c.doc_no,
-		c.business_date, `+commitmentTotalsColumns+`
+		c.batch, c.business_date, `+commitmentTotalsColumns+`
 		FROM proj_balances.commitments c `+disbursementTotals+`
 		WHERE c.pairing_id = ANY($1) ORDER BY c.budget_year DESC, c.business_date, c.commitment_id`, pairingIDs)
 	if err != nil {
@@ -38,7 +39,7 @@ func CommitmentList(ctx context.Context, q Querier, pairingIDs []string) ([]Comm
 		var c CommitmentSummary
 		var project pgtype.Text
 		var date pgtype.Date
-		if err := rows.Scan(append([]any{&c.CommitmentID, &c.PairingID, &project, &c.BudgetYear, &c.SourceLevel, &c.DocNo, &date},
+		if err := rows.Scan(append([]any{&c.CommitmentID, &c.PairingID, &project, &c.BudgetYear, &c.SourceLevel, &c.DocNo, &c.Batch, &date},
 			totalsDest(&c.CommitmentTotals)...)...); err != nil {
 			return nil, fmt.Errorf("balances: commitments: %w", err)
 		}

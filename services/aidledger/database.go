@@ -100,3 +100,15 @@ func createDatabase(ctx context.Context, adminURL, name string) error {
 	}
 	return err
 }
+
+// openLedger opens the database (see openDatabase) and the store and
+// ledger on it, for the commands that need no NATS; Close stops them.
+func openLedger(ctx context.Context, f DatabaseFlags, log *slog.Logger) (*stack, error) {
+	db, err := openDatabase(ctx, f, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &stack{log: log, db: db}
+	s.init()
+	return s, nil
+}

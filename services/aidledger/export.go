@@ -25,17 +25,15 @@ func (c *ExportCmd) Run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, c.DatabaseFlags, log)
+	s, err := openLedger(ctx, c.DatabaseFlags, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	s := &stack{log: log, db: db}
-	s.init()
+	defer s.Close()
 	if err := s.waitYearend(ctx, c.Wait); err != nil {
 		return err
 	}
-	b, err := evidence.ExportFile(ctx, db.Pool, auth.NewAccessLog(db.Pool), operator, req, c.Out)
+	b, err := evidence.ExportFile(ctx, s.db.Pool, auth.NewAccessLog(s.db.Pool), operator, req, c.Out)
 	if err != nil {
 		return err
 	}

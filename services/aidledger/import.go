@@ -37,13 +37,11 @@ func (c *ImportCmd) Run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, c.DatabaseFlags, log)
+	s, err := openLedger(ctx, c.DatabaseFlags, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	s := &stack{log: log, db: db}
-	s.init()
+	defer s.Close()
 	res, err := importer.Import(ctx, s.store, s.ledger, auth.Principal{Name: c.As, Role: auth.RoleAdmin}, c.Type, rows,
 		importer.Options{DryRun: c.DryRun, SkipBad: c.SkipBad})
 	if err != nil {

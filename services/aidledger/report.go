@@ -68,17 +68,15 @@ func (c *YearendCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	req.Format, req.Lang = c.Format, c.Lang
-	db, err := openDatabase(ctx, c.DatabaseFlags, log)
+	s, err := openLedger(ctx, c.DatabaseFlags, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	s := &stack{log: log, db: db}
-	s.init()
+	defer s.Close()
 	if err := s.waitYearend(ctx, c.Wait); err != nil {
 		return err
 	}
-	res, err := summary.Generate(ctx, db.Pool, s.ledger, operator, req)
+	res, err := summary.Generate(ctx, s.db.Pool, s.ledger, operator, req)
 	if err != nil {
 		return err
 	}

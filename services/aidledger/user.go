@@ -41,13 +41,13 @@ func (c *UserCreateCmd) Run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, c.DatabaseFlags, log)
+	s, err := openLedger(ctx, c.DatabaseFlags, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer s.Close()
 	u := auth.User{Login: login, Principal: auth.Principal{Name: c.Name, Role: auth.Role(c.Role), DonorCode: c.Donor, PartnerCode: c.Partner}}
-	if err := auth.NewUsers(db.Pool).Create(ctx, u, password); err != nil {
+	if err := auth.NewUsers(s.db.Pool).Create(ctx, u, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "created user %s (%s)\n", login, u.Actor())
@@ -66,12 +66,12 @@ func (c *UserPasswordCmd) Run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, c.DatabaseFlags, log)
+	s, err := openLedger(ctx, c.DatabaseFlags, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	return auth.NewUsers(db.Pool).SetPassword(ctx, c.Login, password)
+	defer s.Close()
+	return auth.NewUsers(s.db.Pool).SetPassword(ctx, c.Login, password)
 }
 
 // readPassword asks for a password twice, without echo, when stdin is a

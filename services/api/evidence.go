@@ -3,12 +3,10 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -52,15 +50,10 @@ func (s *Server) registerEvidence() {
 		if err != nil {
 			return nil, err
 		}
-		dir, err := os.MkdirTemp("", "aidledger-evidence-")
+		path, b, remove, err := evidence.ExportTemp(ctx, s.cfg.Pool, accessLog, principal(ctx), summary.Request{DonorCode: in.Donor,
+			Year: in.Year, Cutoff: cutoff, Profile: in.Profile, AtPosition: in.AtPosition, AsRecordedAt: recordedBy})
 		if err != nil {
-			return nil, s.fail("evidence-bundle", err)
-		}
-		path := filepath.Join(dir, "bundle.zip")
-		b, err := evidence.ExportFile(ctx, s.cfg.Pool, accessLog, principal(ctx), summary.Request{DonorCode: in.Donor, Year: in.Year,
-			Cutoff: cutoff, Profile: in.Profile, AtPosition: in.AtPosition, AsRecordedAt: recordedBy}, path)
-		if err != nil {
-			os.RemoveAll(dir)
+			remove()
 			if errors.Is(err, evidence.ErrNotLogged) {
 				s.cfg.Logger.Error("access log unavailable: evidence export refused", "donor", in.Donor, "err", err)
 				return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "access_log_unavailable",
@@ -70,9 +63,8 @@ func (s *Server) registerEvidence() {
 			return nil, s.fail("evidence-bundle", err)
 		}
 		m := b.Manifest
-		name := fmt.Sprintf("evidence-%s-%d-to-%s-at-%d.zip", m.Donor.Code, m.Year, m.Cutoff, m.Chain.HeadPosition)
 		return &huma.StreamResponse{Body: func(hc huma.Context) {
-			defer os.RemoveAll(dir)
+			defer remove()
 			f, err := os.Open(path)
 			if err != nil {
 				s.cfg.Logger.Error("evidence bundle vanished before it was sent", "path", path, "err", err)
@@ -82,7 +74,7 @@ func (s *Server) registerEvidence() {
 			defer f.Close()
 			hc.SetHeader("Content-Type", "application/zip")
 			hc.SetHeader("Content-Length", strconv.FormatInt(b.Bytes, 10))
-			hc.SetHeader("Content-Disposition", "attachment; filename="+strconv.Quote(name)+"; filename*=UTF-8''"+url.PathEscape(name))
+			hc.SetHeader("Content-Disposition", "attachment; filename="+strconv.Quote(b.Filename())+"; filename*=UTF-8''"+url.PathEscape(b.Filename()))
 			hc.SetHeader("X-Ledger-Position", strconv.FormatInt(m.Chain.HeadPosition, 10))
 			hc.SetHeader("X-Ledger-Chain-Hash", m.Chain.HeadHash.String())
 			hc.SetHeader("X-Bundle-Seal", b.Seal)

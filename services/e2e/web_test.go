@@ -149,25 +149,32 @@ func TestWebCSRFAndSessions(t *testing.T) {
 	}
 	// A wrong password five times locks the account.
 	for range auth.MaxFailures {
-		jar, _ := cookiejar.New(nil)
-		c := &http.Client{Jar: jar}
-		page, _ := c.Get(s.srv.URL + "/login")
-		b, _ := io.ReadAll(page.Body)
-		page.Body.Close()
-		res, _ := c.PostForm(s.srv.URL+"/login", url.Values{"csrf": {csrfRe.FindStringSubmatch(string(b))[1]}, "login": {"linan"}, "password": {"wrong password"}})
-		res.Body.Close()
+		attemptSignIn(t, s.srv.URL, "linan", "wrong password")
 	}
+	if status, body := attemptSignIn(t, s.srv.URL, "linan", "a long enough password"); status != http.StatusForbidden || !strings.Contains(body, "锁定") {
+		t.Errorf("a locked account with the right password: %d", status)
+	}
+}
+
+// attemptSignIn posts the sign-in form once, in a fresh cookie jar, and
+// returns the answer's status and body.
+func attemptSignIn(t *testing.T, base, login, password string) (int, string) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	page, _ := c.Get(s.srv.URL + "/login")
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	page, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
 	b, _ := io.ReadAll(page.Body)
 	page.Body.Close()
-	res, _ := c.PostForm(s.srv.URL+"/login", url.Values{"csrf": {csrfRe.FindStringSubmatch(string(b))[1]}, "login": {"linan"}, "password": {"a long enough password"}})
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "锁定") {
-		t.Errorf("a locked account with the right password: %d", res.StatusCode)
+	res, err := c.PostForm(base+"/login", url.Values{"csrf": {csrfRe.FindStringSubmatch(string(b))[1]}, "login": {login}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
 }
 
 // The import page: a template downloads, a dry run of a file with bad rows

@@ -68,3 +68,22 @@ func ExportFile(ctx context.Context, pool *pgxpool.Pool, accessLog *auth.AccessL
 	done = true
 	return b, nil
 }
+
+// ExportTemp exports as ExportFile does into a new temporary file, for a
+// server to send; remove deletes it (call it when done, also on error).
+func ExportTemp(ctx context.Context, pool *pgxpool.Pool, accessLog *auth.AccessLog, p auth.Principal, req summary.Request) (path string, b *Bundle, remove func(), err error) {
+	dir, err := os.MkdirTemp("", "aidledger-evidence-")
+	if err != nil {
+		return "", nil, func() {}, fmt.Errorf("evidence: %w", err)
+	}
+	remove = func() { os.RemoveAll(dir) }
+	path = filepath.Join(dir, "bundle.zip")
+	b, err = ExportFile(ctx, pool, accessLog, p, req, path)
+	return path, b, remove, err
+}
+
+// Filename names the bundle's file: evidence-<donor>-<year>-to-<cut-off>-at-<position>.zip.
+func (b *Bundle) Filename() string {
+	m := b.Manifest
+	return fmt.Sprintf("evidence-%s-%d-to-%s-at-%d.zip", m.Donor.Code, m.Year, m.Cutoff, m.Chain.HeadPosition)
+}

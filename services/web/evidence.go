@@ -2,12 +2,10 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/aidledger/aidledger/services/auth"
@@ -23,14 +21,8 @@ func (s *Server) evidence(w http.ResponseWriter, r *http.Request, q *request) {
 	if !ok {
 		return
 	}
-	dir, err := os.MkdirTemp("", "aidledger-evidence-")
-	if err != nil {
-		s.fail(w, r, q, err)
-		return
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "bundle.zip")
-	b, err := evidence.ExportFile(r.Context(), s.cfg.Pool, auth.NewAccessLog(s.cfg.Pool), q.principal(), req, path)
+	path, b, remove, err := evidence.ExportTemp(r.Context(), s.cfg.Pool, auth.NewAccessLog(s.cfg.Pool), q.principal(), req)
+	defer remove()
 	var rej *ledger.Rejection
 	switch {
 	case errors.As(err, &rej):
@@ -50,8 +42,7 @@ func (s *Server) evidence(w http.ResponseWriter, r *http.Request, q *request) {
 		return
 	}
 	defer f.Close()
-	m := b.Manifest
-	name := fmt.Sprintf("evidence-%s-%d-to-%s-at-%d.zip", m.Donor.Code, m.Year, m.Cutoff, m.Chain.HeadPosition)
+	name := b.Filename()
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Length", strconv.FormatInt(b.Bytes, 10))
 	w.Header().Set("Content-Disposition", "attachment; filename="+strconv.Quote(name)+"; filename*=UTF-8''"+url.PathEscape(name))

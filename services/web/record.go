@@ -85,16 +85,26 @@ func (q *request) offers(f *forms.Form) bool {
 	return false // auditors record nothing
 }
 
+// formOf is the form the path names, if the user is offered it; otherwise
+// it answers 404 or 403 and reports false.
+func (s *Server) formOf(w http.ResponseWriter, r *http.Request, q *request) (*forms.Form, bool) {
+	f, ok := forms.Lookup(r.PathValue("form"))
+	switch {
+	case !ok:
+		s.errorPage(w, r, q, http.StatusNotFound, "error.notfound")
+	case !q.offers(f):
+		s.errorPage(w, r, q, http.StatusForbidden, "error.forbidden")
+	default:
+		return f, true
+	}
+	return nil, false
+}
+
 // recordForm shows a form, its fields filled from the query (a link from
 // a pairing's page names the pairing, a commitment …).
 func (s *Server) recordForm(w http.ResponseWriter, r *http.Request, q *request) {
-	f, ok := forms.Lookup(r.PathValue("form"))
+	f, ok := s.formOf(w, r, q)
 	if !ok {
-		s.errorPage(w, r, q, http.StatusNotFound, "error.notfound")
-		return
-	}
-	if !q.offers(f) {
-		s.errorPage(w, r, q, http.StatusForbidden, "error.forbidden")
 		return
 	}
 	values := map[string]string{}
@@ -228,13 +238,8 @@ func (s *Server) options(ctx context.Context, p auth.Principal, f *forms.Form, l
 // shown on the form, field by field where the ledger names the field;
 // success goes on to the page the form was opened from.
 func (s *Server) record(w http.ResponseWriter, r *http.Request, q *request) {
-	f, ok := forms.Lookup(r.PathValue("form"))
+	f, ok := s.formOf(w, r, q)
 	if !ok {
-		s.errorPage(w, r, q, http.StatusNotFound, "error.notfound")
-		return
-	}
-	if !q.offers(f) {
-		s.errorPage(w, r, q, http.StatusForbidden, "error.forbidden")
 		return
 	}
 	d := &formData{Form: f, Target: r.PostFormValue("target"), Key: r.PostFormValue("idempotency_key"), Next: safeNext(r.PostFormValue("next"))}
