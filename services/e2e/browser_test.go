@@ -203,6 +203,7 @@ func TestBrowserOfficerAndAuditor(t *testing.T) {
 	if msg := run(t, b, "field error", chromedp.Text(chromedp.CSS(`label[data-field="amount_fen"] .error`))); !strings.Contains(msg, "两位小数") {
 		t.Fatalf("the bad amount is explained as %q", msg)
 	}
+	screenshot(t, b, "form-error.png", false)
 	fill(t, b, [][2]string{{"amount_fen", "200000"}})
 	submit(t, b, "record the disbursement", "#submit")
 	if got := fen(t, b, "#totals dd.disbursed"); got != disbursed0+20_000_000 {
@@ -222,6 +223,7 @@ func TestBrowserOfficerAndAuditor(t *testing.T) {
 		.find(r => r.textContent.includes('PZ-UI-1')).textContent`)); !strings.Contains(row, "已冲正") {
 		t.Fatalf("the reversed disbursement shows %q", row)
 	}
+	screenshot(t, b, "pairing.png", false)
 	do(t, b, "back to the dashboard", chromedp.Navigate(dash), chromedp.WaitVisible(chromedp.ID("totals")))
 	if got := fen(t, b, "#totals dd.disbursed"); got != disbursed0 {
 		t.Fatalf("after the reversal disbursed is %d, want %d", got, disbursed0)
