@@ -102,6 +102,10 @@ type Filter struct {
 	// by its original's date); DateTo may not be combined with AsOfDate.
 	// Links are selected by the same rule.
 	AsOfDate events.Date `json:"as_of_date,omitzero"`
+	// Latest selects the last Limit rows instead of the first (still
+	// returned in position order; the page has no NextAfter): the most
+	// recent events of a pairing, say.
+	Latest bool `json:"latest,omitempty"`
 }
 
 // correctionRelations are the relations AsOfDate files under their
@@ -264,6 +268,10 @@ func Query(ctx context.Context, q Querier, f Filter) (Page, error) {
 		page.Entries = entries[:limit]
 		page.NextAfter = entries[limit-1].Position
 	}
+	if f.Latest {
+		slices.Reverse(page.Entries)
+		page.NextAfter = 0
+	}
 	if err := attachLinks(ctx, q, page.Entries, f.linkScope()); err != nil {
 		return Page{}, err
 	}
@@ -361,6 +369,10 @@ func (f Filter) sql(n int) (string, []any) {
 			[]string{"a.partner_code = '" + multiPartner + "'", "a.partner_codes @> ARRAY[" + p + "]::text[]"})
 	}
 	limit := arg(n)
+	order := "position"
+	if f.Latest {
+		order = "position DESC"
+	}
 	sqls := make([]string, len(branches))
 	for i, b := range branches {
 		all := append(slices.Clip(conds), b...)
@@ -368,12 +380,12 @@ func (f Filter) sql(n int) (string, []any) {
 		if len(all) > 0 {
 			where = " WHERE " + strings.Join(all, " AND ")
 		}
-		sqls[i] = "SELECT " + entryColumns + " FROM proj_audittrail.audittrail a" + where + " ORDER BY a.position LIMIT " + limit
+		sqls[i] = "SELECT " + entryColumns + " FROM proj_audittrail.audittrail a" + where + " ORDER BY a." + order + " LIMIT " + limit
 	}
 	if len(sqls) == 1 {
 		return sqls[0], args
 	}
-	return "SELECT * FROM ((" + strings.Join(sqls, ") UNION ALL (") + ")) u ORDER BY position LIMIT " + limit, args
+	return "SELECT * FROM ((" + strings.Join(sqls, ") UNION ALL (") + ")) u ORDER BY " + order + " LIMIT " + limit, args
 }
 
 // prefixSuccessor returns the least string greater, in code point (= UTF-8

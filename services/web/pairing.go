@@ -100,7 +100,7 @@ func (s *Server) pairing(w http.ResponseWriter, r *http.Request, q *request) {
 			l.Entries = page.Entries
 			d.Lists = append(d.Lists, l)
 		}
-		page, err := audittrail.Query(ctx, tx, audittrail.Filter{PairingID: id, Limit: timelineLength})
+		page, err := audittrail.Query(ctx, tx, audittrail.Filter{PairingID: id, Limit: timelineLength, Latest: true})
 		d.Timeline = page.Entries
 		return err
 	})
