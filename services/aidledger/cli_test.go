@@ -15,6 +15,7 @@ import (
 
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
+	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/evidence"
 	"github.com/aidledger/aidledger/services/testenv/demoenv"
 )
@@ -71,6 +72,8 @@ func TestAuditCommandsThroughTheBinary(t *testing.T) {
 	env := demoenv.New(t, yearend.New(), balances.New())
 	db := []string{"--database-url", env.DatabaseURL}
 	checkBalancesCommand(t, env, db)
+	checkImportCommand(t, env, db)
+	checkUserCommand(t, env, db)
 	if code, out, _ := run(t, append([]string{"verify"}, db...)...); code != 0 || !strings.Contains(out, "OK") {
 		t.Fatalf("verify of the untouched ledger: exit %d", code)
 	}
@@ -164,5 +167,74 @@ func checkBalancesCommand(t *testing.T, env *demoenv.Env, db []string) {
 	if code, out, _ := run(t, append([]string{"balances", "--donor", demoenv.Linan, "--year", "2025"}, db...)...); code != 0 ||
 		!strings.Contains(out, "TOTAL") {
 		t.Errorf("balances table: exit %d", code)
+	}
+}
+
+// checkImportCommand: a template is written; a file with a bad row is
+// refused in a dry run (exit 1, the row named) and nothing is written; the
+// good rows import, and importing them again adds nothing.
+func checkImportCommand(t *testing.T, env *demoenv.Env, db []string) {
+	t.Helper()
+	dir := t.TempDir()
+	tpl := filepath.Join(dir, "visit.xlsx")
+	if code, _, _ := run(t, "import-template", "visit", "--out", tpl); code != 0 {
+		t.Fatalf("import-template: exit %d", code)
+	}
+	if b, err := os.ReadFile(tpl); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Fatalf("the template is not a workbook (%v)", err)
+	}
+	var pairing string
+	if err := env.Pool.QueryRow(t.Context(), `SELECT entity_id FROM entities WHERE kind = 'pairing' ORDER BY position LIMIT 1`).Scan(&pairing); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "visits.csv")
+	good := pairing + ",走出去(赴受援地),区委书记,2025-04-01,2025-04-03,8,调研\n"
+	if err := os.WriteFile(file, []byte("结对关系*,方向*,带队领导级别,开始日期*,结束日期,人数,事由\n"+good+pairing+",sideways,,2025-04-05,,,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	head := func() int64 {
+		h, _, err := env.Store.Head(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	before := head()
+	code, out, _ := run(t, append([]string{"import", file, "--type", "visit", "--dry-run"}, db...)...)
+	if code != 1 || !strings.Contains(out, "checked (dry run) 2 visit rows: 1 new, 0 imported before, 1 with problems") || !strings.Contains(out, "3  ") {
+		t.Fatalf("dry run: exit %d", code)
+	}
+	if err := os.WriteFile(file, []byte("结对关系*,方向*,带队领导级别,开始日期*,结束日期,人数,事由\n"+good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"1 new, 0 imported before", "0 new, 1 imported before"} {
+		if code, out, _ := run(t, append([]string{"import", file, "--type", "visit"}, db...)...); code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("import %d: exit %d, want %q", i+1, code, want)
+		}
+	}
+	if head() != before+1 {
+		t.Fatalf("the imports wrote %d events, want 1", head()-before)
+	}
+}
+
+// checkUserCommand: user create reads the password from stdin, and the
+// user can sign in with it.
+func checkUserCommand(t *testing.T, env *demoenv.Env, db []string) {
+	t.Helper()
+	cmd := exec.Command(binary(t), append([]string{"user", "create", "--role", "recorder", "--donor", demoenv.Linan, "--name", "临安区财政局 王五",
+		"--login", "wangwu"}, db...)...)
+	cmd.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
+	cmd.Stdin = strings.NewReader("a long enough password\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("user create: %v\n%s", err, out)
+	}
+	s, err := auth.NewUsers(env.Pool).SignIn(t.Context(), "wangwu", "a long enough password")
+	if err != nil || s.Principal != (auth.Principal{Name: "临安区财政局 王五", Role: auth.RoleRecorder, DonorCode: demoenv.Linan}) {
+		t.Fatalf("sign in as the new user: %+v %v", s, err)
+	}
+	cmd = exec.Command(binary(t), append([]string{"user", "create", "--role", "auditor", "--name", "short"}, db...)...)
+	cmd.Stdin = strings.NewReader("short\n")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "at least 10 characters") {
+		t.Fatalf("a short password was accepted: %s", out)
 	}
 }
