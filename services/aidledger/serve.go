@@ -15,6 +15,8 @@ type ServeCmd struct {
 	HTTP        string `name:"http" default:"127.0.0.1:8080" help:"Address to serve HTTP on."`
 	NoRelay     bool   `name:"no-relay" help:"Do not run the relay here (run 'aidledger relay' elsewhere)."`
 	NoProjector bool   `name:"no-projector" help:"Do not run the projector here (run 'aidledger project' elsewhere)."`
+	// SecureCookies is for a server behind a proxy that terminates TLS.
+	SecureCookies bool `name:"secure-cookies" env:"AIDLEDGER_SECURE_COOKIES" help:"Mark the web interface's cookies Secure (behind a proxy that terminates TLS; they are when the request itself came over TLS)."`
 }
 
 // Run serves until interrupted.
@@ -24,6 +26,7 @@ func (c *ServeCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
+	s.secureCookies = c.SecureCookies
 	return s.serve(ctx, c.HTTP, !c.NoRelay, !c.NoProjector)
 }
 

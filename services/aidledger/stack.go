@@ -50,6 +50,8 @@ type stack struct {
 	embedded *server.Server
 	monitor  *nats.Conn // for readiness
 	registry *prometheus.Registry
+	// secureCookies marks the web interface's cookies Secure.
+	secureCookies bool
 }
 
 // openStack opens Postgres (or a private cluster) and finds NATS (or starts
@@ -136,7 +138,7 @@ func (s *stack) newAPI() *api.Server {
 // newWeb is the web interface in front of the API.
 func (s *stack) newWeb() *web.Server {
 	return web.New(web.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Users: auth.NewUsers(s.db.Pool),
-		NATSURL: s.natsURL, ReadModels: readModels(), API: s.newAPI(), Logger: s.log})
+		NATSURL: s.natsURL, ReadModels: readModels(), API: s.newAPI(), Logger: s.log, SecureCookies: s.secureCookies})
 }
 
 // runAll runs the given parts until ctx ends or one fails; it then stops
