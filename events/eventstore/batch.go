@@ -92,78 +92,32 @@ type entityRow struct {
 // loadBatchState locks the head and reads the streams, keys, entities and
 // natural keys the batch touches.
 func loadBatchState(ctx context.Context, tx pgx.Tx, reqs []*AppendRequest) (*batchState, error) {
-	b := &batchState{versions: map[string]int64{}, keys: map[string]*Prior{}, entities: map[string]bool{},
-		natural: map[[2]string]string{}, dbKeys: map[[2]string]string{}, touched: map[string]bool{}}
+	b := &batchState{natural: map[[2]string]string{}, dbKeys: map[[2]string]string{}, touched: map[string]bool{}}
 	var hash []byte
 	if err := tx.QueryRow(ctx, `SELECT position, hash FROM ledger_head FOR UPDATE`).Scan(&b.head, &hash); err != nil {
 		return nil, fmt.Errorf("append batch: lock the head: %w", err)
 	}
 	copy(b.headHash[:], hash)
-	var streams, keys, ids, scopes, nkeys []string
+	var q LookupQuery
 	for _, r := range reqs {
-		streams = append(streams, r.StreamID)
+		q.Streams = append(q.Streams, r.StreamID)
 		if r.Metadata.IdempotencyKey != "" {
-			keys = append(keys, r.Metadata.IdempotencyKey)
+			q.Keys = append(q.Keys, r.Metadata.IdempotencyKey)
 		}
 		for _, e := range r.NewEntities {
-			ids = append(ids, e.ID)
+			q.Entities = append(q.Entities, e.ID)
 		}
 		for _, k := range append(append([]NaturalKey(nil), r.Claim...), r.Release...) {
-			scopes, nkeys = append(scopes, k.Scope), append(nkeys, k.Key)
+			q.NaturalKeys = append(q.NaturalKeys, [2]string{k.Scope, k.Key})
 		}
 	}
-	rows, err := tx.Query(ctx, `SELECT stream_id, version FROM streams WHERE stream_id = ANY($1)`, streams)
+	ex, err := lookup(ctx, tx, q)
 	if err != nil {
-		return nil, fmt.Errorf("append batch: streams: %w", err)
+		return nil, fmt.Errorf("append batch: %w", err)
 	}
-	if err := forEach(rows, func() error {
-		var id string
-		var v int64
-		err := rows.Scan(&id, &v)
-		b.versions[id] = v
-		return err
-	}); err != nil {
-		return nil, fmt.Errorf("append batch: streams: %w", err)
-	}
-	rows, err = tx.Query(ctx, `SELECT key, fingerprint, result, position, event_ids FROM idempotency WHERE key = ANY($1)`, keys)
-	if err != nil {
-		return nil, fmt.Errorf("append batch: idempotency keys: %w", err)
-	}
-	if err := forEach(rows, func() error {
-		var key string
-		p := &Prior{}
-		err := rows.Scan(&key, &p.Fingerprint, &p.Result.Result, &p.Result.LastPosition, &p.Result.EventIDs)
-		p.Result.FirstPosition = p.Result.LastPosition - int64(len(p.Result.EventIDs)) + 1
-		p.Result.Replayed = true
-		b.keys[key] = p
-		return err
-	}); err != nil {
-		return nil, fmt.Errorf("append batch: idempotency keys: %w", err)
-	}
-	rows, err = tx.Query(ctx, `SELECT entity_id FROM entities WHERE entity_id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("append batch: entities: %w", err)
-	}
-	if err := forEach(rows, func() error {
-		var id string
-		err := rows.Scan(&id)
-		b.entities[id] = true
-		return err
-	}); err != nil {
-		return nil, fmt.Errorf("append batch: entities: %w", err)
-	}
-	rows, err = tx.Query(ctx, `SELECT n.scope, n.key, n.entity_id FROM natural_keys n
-		JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON n.scope = k.scope AND n.key = k.key`, scopes, nkeys)
-	if err != nil {
-		return nil, fmt.Errorf("append batch: natural keys: %w", err)
-	}
-	if err := forEach(rows, func() error {
-		var scope, key, holder string
-		err := rows.Scan(&scope, &key, &holder)
-		b.natural[[2]string{scope, key}], b.dbKeys[[2]string{scope, key}] = holder, holder
-		return err
-	}); err != nil {
-		return nil, fmt.Errorf("append batch: natural keys: %w", err)
+	b.versions, b.keys, b.entities = ex.Versions, ex.Priors, ex.Entities
+	for k, holder := range ex.NaturalKeys {
+		b.natural[k], b.dbKeys[k] = holder, holder
 	}
 	return b, nil
 }

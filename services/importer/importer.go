@@ -81,8 +81,11 @@ var ErrUnknownType = errors.New("importer: unknown import type")
 
 // Import records rows (the header first, as Read returns them) of type typ
 // for principal p through l on store (see the package documentation): every
-// row is decided into one ledger.Batch, and unless it is a dry run the batch
-// is appended in one transaction. The error is for failures of the
+// row is decided into one optimistic ledger.Batch, whose new ids, streams
+// and natural keys are then checked against the store at once; only when
+// one is taken are the rows decided again, asking the store row by row, so
+// that every row's problem is exactly the ledger's. Unless it is a dry run
+// the batch is appended in one transaction. The error is for failures of the
 // database, the type, or a header that does not match the template;
 // everything wrong with the data is in Result.Problems.
 func Import(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p auth.Principal, typ string, rows [][]string, opts Options) (*Result, error) {
@@ -100,29 +103,21 @@ func Import(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p au
 	if len(rows)-1 > MaxRows {
 		return nil, fmt.Errorf("importer: %d rows; at most %d in one file", len(rows)-1, MaxRows)
 	}
-	res := &Result{Type: typ, DryRun: opts.DryRun, Problems: []Problem{}}
-	batch := l.NewBatch(store)
-	var rowOf []int          // the row of each append of the batch
-	seen := map[string]int{} // idempotency key → row
-	for i, cells := range rows[1:] {
-		row := i + 2
-		values, blank := rowValues(cols, cells)
-		if blank {
-			continue
-		}
-		res.Rows++
-		problems, err := importRow(ctx, batch, p, form, row, values, seen, res)
-		if err != nil {
+	prepared, keys := prepare(form, cols, rows)
+	batch, res, rowOf, err := decide(ctx, store, l, p, form, prepared, keys, true)
+	if err != nil {
+		return nil, err
+	}
+	conflicts, err := batch.Conflicts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("importer: %w", err)
+	}
+	if len(conflicts) > 0 { // decide again, asking the store row by row
+		if batch, res, rowOf, err = decide(ctx, store, l, p, form, prepared, keys, false); err != nil {
 			return nil, err
 		}
-		if len(problems) > 0 {
-			res.Bad++
-			res.Problems = append(res.Problems, problems...)
-		}
-		for len(rowOf) < batch.Len() {
-			rowOf = append(rowOf, row)
-		}
 	}
+	res.DryRun = opts.DryRun
 	if opts.DryRun || (res.Bad > 0 && !opts.SkipBad) || batch.Len() == 0 {
 		return res, nil
 	}
@@ -148,47 +143,95 @@ func Import(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p au
 	return res, nil
 }
 
-// importRow converts one row and decides it into the batch; it returns
-// the row's problems (none when it was taken or had been imported
-// before).
-func importRow(ctx context.Context, batch *ledger.Batch, p auth.Principal, form *forms.Form, row int, values map[string]string,
-	seen map[string]int, res *Result) ([]Problem, error) {
-	body, ferrs := form.Body(values)
-	if ferrs != nil {
-		var out []Problem
+// row is a data row converted: its body and idempotency key, or its
+// problems.
+type row struct {
+	n        int // the row's number in the sheet
+	body     []byte
+	key      string
+	problems []Problem
+}
+
+// prepare converts every non-blank data row (forms.Body) and derives its
+// idempotency key from the import type and its values; a row the same as
+// an earlier one is a problem. It returns the rows and the keys of those
+// without problems.
+func prepare(form *forms.Form, cols []*forms.Field, rows [][]string) ([]row, []string) {
+	var out []row
+	var keys []string
+	seen := map[string]int{} // idempotency key → row
+	for i, cells := range rows[1:] {
+		r := row{n: i + 2}
+		values, blank := rowValues(cols, cells)
+		if blank {
+			continue
+		}
+		body, ferrs := form.Body(values)
 		for _, fe := range ferrs {
-			out = append(out, Problem{Row: row, Column: header(form.Field(fe.Key)), Code: "validation_failed", Message: fe.EN, MessageZh: fe.ZH})
+			r.problems = append(r.problems, Problem{Row: r.n, Column: header(form.Field(fe.Key)), Code: "validation_failed", Message: fe.EN, MessageZh: fe.ZH})
 		}
-		return out, nil
-	}
-	sum := sha256.Sum256(append([]byte(form.Name+"\x00"), body...))
-	key := "import-" + hex.EncodeToString(sum[:16])
-	if first, dup := seen[key]; dup {
-		return []Problem{{Row: row, Code: "duplicate_row", Message: fmt.Sprintf("the same as row %d", first),
-			MessageZh: fmt.Sprintf("与第 %d 行完全相同", first)}}, nil
-	}
-	seen[key] = row
-	w, err := form.Submit(ctx, batch.Ledger(), ledger.Request{Principal: p, IdempotencyKey: key}, "", body)
-	var rej *ledger.Rejection
-	if errors.As(err, &rej) {
-		pr := Problem{Row: row, Code: rej.Code, Message: rej.Message, MessageZh: rej.MessageZh}
-		if k := form.FieldOf(rej.Field); k != "" {
-			pr.Column = header(form.Field(k))
+		if ferrs == nil {
+			sum := sha256.Sum256(append([]byte(form.Name+"\x00"), body...))
+			r.body, r.key = body, "import-"+hex.EncodeToString(sum[:16])
+			if first, dup := seen[r.key]; dup {
+				r.problems = []Problem{{Row: r.n, Code: "duplicate_row", Message: fmt.Sprintf("the same as row %d", first),
+					MessageZh: fmt.Sprintf("与第 %d 行完全相同", first)}}
+			} else {
+				seen[r.key] = r.n
+				keys = append(keys, r.key)
+			}
 		}
-		if rej.Code == "idempotency_key_reused" {
-			pr.Message, pr.MessageZh = "this row was imported before by someone else", "该行已由其他用户导入过"
+		out = append(out, r)
+	}
+	return out, keys
+}
+
+// decide decides every good row into a new batch (optimistic: checking new
+// streams, ids and natural keys against the store only afterwards, with
+// Batch.Conflicts) and counts the outcome; rowOf is the row of each of the
+// batch's appends.
+func decide(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p auth.Principal, form *forms.Form, rows []row, keys []string,
+	optimistic bool) (batch *ledger.Batch, res *Result, rowOf []int, err error) {
+	batch = l.NewBatch(store)
+	if optimistic {
+		batch.Optimistic()
+	}
+	if err := batch.Prefetch(ctx, keys); err != nil {
+		return nil, nil, nil, fmt.Errorf("importer: %w", err)
+	}
+	res = &Result{Type: form.Name, Rows: len(rows), Problems: []Problem{}}
+	for _, r := range rows {
+		problems := r.problems
+		if problems == nil {
+			w, err := form.Submit(ctx, batch.Ledger(), ledger.Request{Principal: p, IdempotencyKey: r.key}, "", r.body)
+			var rej *ledger.Rejection
+			switch {
+			case errors.As(err, &rej):
+				pr := Problem{Row: r.n, Code: rej.Code, Message: rej.Message, MessageZh: rej.MessageZh}
+				if k := form.FieldOf(rej.Field); k != "" {
+					pr.Column = header(form.Field(k))
+				}
+				if rej.Code == "idempotency_key_reused" {
+					pr.Message, pr.MessageZh = "this row was imported before by someone else", "该行已由其他用户导入过"
+				}
+				problems = []Problem{pr}
+			case err != nil:
+				return nil, nil, nil, fmt.Errorf("importer: row %d: %w", r.n, err)
+			case w.Replayed:
+				res.Replayed++
+			default:
+				res.New++
+			}
 		}
-		return []Problem{pr}, nil
+		if len(problems) > 0 {
+			res.Bad++
+			res.Problems = append(res.Problems, problems...)
+		}
+		for len(rowOf) < batch.Len() {
+			rowOf = append(rowOf, r.n)
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("importer: row %d: %w", row, err)
-	}
-	if w.Replayed {
-		res.Replayed++
-	} else {
-		res.New++
-	}
-	return nil, nil
+	return batch, res, rowOf, nil
 }
 
 // form is the form of an import type.

@@ -34,6 +34,13 @@ type Batch struct {
 	// (false).
 	claims map[[2]string]string
 	freed  map[[2]string]bool
+	// fetched are the idempotency keys Prefetch looked up (found or not).
+	fetched map[string]bool
+	// optimistic: new streams, entity ids and natural keys are taken as
+	// free without asking the store; assumed lists what was so taken, by
+	// append, for Conflicts.
+	optimistic bool
+	assumed    []eventstore.LookupQuery
 }
 
 type batchStream struct {
@@ -45,11 +52,79 @@ type batchStream struct {
 // NewBatch starts a batch of commands on l's store.
 func (l *Ledger) NewBatch(store *eventstore.Store) *Batch {
 	b := &Batch{store: store, streams: map[string]*batchStream{}, entities: map[string]eventstore.EntityRef{},
-		keys: map[string]*eventstore.Prior{}, claims: map[[2]string]string{}, freed: map[[2]string]bool{}}
+		keys: map[string]*eventstore.Prior{}, claims: map[[2]string]string{}, freed: map[[2]string]bool{}, fetched: map[string]bool{}}
 	// A private pairing cache: a pairing the batch establishes may never
 	// be committed.
 	b.ledger = &Ledger{store: b, now: l.now, maxRetries: 1, pairings: new(sync.Map)}
 	return b
+}
+
+// Prefetch looks up the idempotency keys of the commands to come at once,
+// so that each does not ask the store.
+func (b *Batch) Prefetch(ctx context.Context, keys []string) error {
+	ex, err := b.store.Lookup(ctx, eventstore.LookupQuery{Keys: keys})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		b.fetched[k] = true
+		if p, ok := ex.Priors[k]; ok {
+			b.keys[k] = p
+		}
+	}
+	return nil
+}
+
+// Optimistic makes the batch take a new stream, a new entity id or a
+// natural key as free when the batch itself does not hold it, without
+// asking the store for each; Conflicts asks for them all at once. Call it
+// before the first command. (The store checks everything again when the
+// batch is committed.)
+func (b *Batch) Optimistic() { b.optimistic = true }
+
+// Conflict is an append of the batch that the store would refuse.
+type Conflict struct {
+	Index int
+	Err   error // a *Rejection: duplicate_voucher, duplicate_id, wrong_expected_version …
+}
+
+// Conflicts checks, with one query per kind, what an optimistic batch took
+// as free: every append whose new stream exists, whose new id is in use,
+// or whose natural key a live entry holds. An append refused here leaves
+// the appends after it decided without knowing it: decide the batch again
+// without the optimism (or without those commands) before committing.
+func (b *Batch) Conflicts(ctx context.Context) ([]Conflict, error) {
+	var q eventstore.LookupQuery
+	for _, a := range b.assumed {
+		q.Streams, q.Entities, q.NaturalKeys = append(q.Streams, a.Streams...), append(q.Entities, a.Entities...), append(q.NaturalKeys, a.NaturalKeys...)
+	}
+	ex, err := b.store.Lookup(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []Conflict
+	for i, a := range b.assumed {
+		var why error
+		for _, s := range a.Streams {
+			if v, taken := ex.Versions[s]; taken && why == nil {
+				why = fmt.Errorf("%w: stream %s exists (version %d)", eventstore.ErrWrongExpectedVersion, s, v)
+			}
+		}
+		for _, id := range a.Entities {
+			if ex.Entities[id] && why == nil {
+				why = fmt.Errorf("%w: %s", eventstore.ErrIDInUse, id)
+			}
+		}
+		for _, k := range a.NaturalKeys {
+			if holder, taken := ex.NaturalKeys[k]; taken && why == nil {
+				why = &eventstore.DuplicateKeyError{Scope: k[0], Key: k[1], EntityID: holder}
+			}
+		}
+		if why != nil {
+			out = append(out, Conflict{Index: i, Err: storeRejection(why)})
+		}
+	}
+	return out, nil
 }
 
 // Ledger is the ledger that decides commands into the batch. A command's
@@ -129,10 +204,14 @@ func (b *Batch) Entity(ctx context.Context, id string) (eventstore.EntityRef, er
 	return b.store.Entity(ctx, id)
 }
 
-// Idempotency implements backend: the batch's keys, then the store's.
+// Idempotency implements backend: the batch's keys (and those Prefetch
+// looked up), then the store's.
 func (b *Batch) Idempotency(ctx context.Context, key string) (*eventstore.Prior, error) {
 	if p, ok := b.keys[key]; ok {
 		return p, nil
+	}
+	if b.fetched[key] {
+		return nil, fmt.Errorf("idempotency key: %w", eventstore.ErrNotFound)
 	}
 	return b.store.Idempotency(ctx, key)
 }
@@ -140,29 +219,48 @@ func (b *Batch) Idempotency(ctx context.Context, key string) (*eventstore.Prior,
 // Append implements backend: it checks req as the store would against the
 // batch's view, and keeps it.
 func (b *Batch) Append(ctx context.Context, req *eventstore.AppendRequest) (*eventstore.AppendResult, error) {
-	s, err := b.stream(ctx, req.StreamID)
-	if err != nil {
-		return nil, err
+	var assumed eventstore.LookupQuery
+	s, seen := b.streams[req.StreamID]
+	if !seen && b.optimistic && req.ExpectedVersion == 0 {
+		s = &batchStream{}
+		assumed.Streams = []string{req.StreamID}
+	} else if !seen {
+		var err error
+		if s, err = b.stream(ctx, req.StreamID); err != nil {
+			return nil, err
+		}
 	}
 	if s.version != req.ExpectedVersion {
 		return nil, fmt.Errorf("%w: stream %s is at version %d in the batch", eventstore.ErrWrongExpectedVersion, req.StreamID, s.version)
 	}
 	for _, e := range req.NewEntities {
-		if _, err := b.Entity(ctx, e.ID); err == nil {
+		_, inBatch := b.entities[e.ID]
+		switch {
+		case inBatch:
 			return nil, fmt.Errorf("%w: %s", eventstore.ErrIDInUse, e.ID)
-		} else if !errors.Is(err, eventstore.ErrNotFound) {
-			return nil, err
+		case b.optimistic:
+			assumed.Entities = append(assumed.Entities, e.ID)
+		default:
+			if _, err := b.store.Entity(ctx, e.ID); err == nil {
+				return nil, fmt.Errorf("%w: %s", eventstore.ErrIDInUse, e.ID)
+			} else if !errors.Is(err, eventstore.ErrNotFound) {
+				return nil, err
+			}
 		}
 	}
 	for _, k := range req.Claim {
-		holder, err := b.naturalKey(ctx, k, req.Release)
+		holder, asked, err := b.naturalKey(ctx, k, req.Release)
 		if err != nil {
 			return nil, err
 		}
 		if holder != "" {
 			return nil, &eventstore.DuplicateKeyError{Scope: k.Scope, Key: k.Key, EntityID: holder}
 		}
+		if !asked {
+			assumed.NaturalKeys = append(assumed.NaturalKeys, [2]string{k.Scope, k.Key})
+		}
 	}
+	b.streams[req.StreamID] = s
 	// Accepted: it becomes part of what later commands see.
 	for _, k := range req.Release {
 		delete(b.claims, [2]string{k.Scope, k.Key})
@@ -189,27 +287,32 @@ func (b *Batch) Append(ctx context.Context, req *eventstore.AppendRequest) (*eve
 		b.keys[k] = &eventstore.Prior{Fingerprint: req.Fingerprint, Result: eventstore.AppendResult{Result: req.Result, Replayed: true}}
 	}
 	b.reqs = append(b.reqs, req)
+	b.assumed = append(b.assumed, assumed)
 	return res, nil
 }
 
 // naturalKey returns who holds k as the batch sees it ("" when free),
-// counting the releases of the request claiming it.
-func (b *Batch) naturalKey(ctx context.Context, k eventstore.NaturalKey, releasing []eventstore.NaturalKey) (string, error) {
+// counting the releases of the request claiming it; asked is false when
+// an optimistic batch took it as free without asking the store.
+func (b *Batch) naturalKey(ctx context.Context, k eventstore.NaturalKey, releasing []eventstore.NaturalKey) (holder string, asked bool, err error) {
 	for _, r := range releasing {
 		if r.Scope == k.Scope && r.Key == k.Key {
-			return "", nil
+			return "", true, nil
 		}
 	}
 	key := [2]string{k.Scope, k.Key}
 	if holder, ok := b.claims[key]; ok {
-		return holder, nil
+		return holder, true, nil
 	}
 	if b.freed[key] {
-		return "", nil
+		return "", true, nil
 	}
-	holder, err := b.store.NaturalKey(ctx, k.Scope, k.Key)
+	if b.optimistic {
+		return "", false, nil
+	}
+	holder, err = b.store.NaturalKey(ctx, k.Scope, k.Key)
 	if errors.Is(err, eventstore.ErrNotFound) {
-		return "", nil
+		return "", true, nil
 	}
-	return holder, err
+	return holder, true, err
 }
