@@ -152,6 +152,19 @@ func TestImportIsIdempotentAndAllOrNothing(t *testing.T) {
 	if err != nil || res.Bad != 1 || res.Problems[0].Code != "duplicate_order" {
 		t.Fatalf("duplicate order: %+v %v", res, err)
 	}
+	// One order number taken in the ledger, one twice in the file: both
+	// found, each at its row, in a dry run as in a real import.
+	rows, _ = importer.Read(purchases(t, pairing, 3, nil))
+	rows[1][7] = "55" // row 2: order 832-000000, imported before with another amount
+	rows[2][9], rows[3][9] = "fresh-order", "fresh-order"
+	rows[3][7] = "77"
+	for _, dry := range []bool{true, false} {
+		res, err = importer.Import(t.Context(), env.Store, ledger.New(env.Store, ledger.Config{}), recorder, "purchase", rows, importer.Options{DryRun: dry})
+		if err != nil || res.Bad != 2 || res.Committed || res.Problems[0].Row != 2 || res.Problems[1].Row != 4 ||
+			res.Problems[0].Code != "duplicate_order" || res.Problems[1].Code != "duplicate_order" {
+			t.Fatalf("dry run %v: %+v %v", dry, res, err)
+		}
+	}
 }
 
 func TestImportRefusesAMismatchedHeader(t *testing.T) {
