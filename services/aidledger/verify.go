@@ -55,24 +55,7 @@ func (c *VerifyCmd) run(ctx context.Context, log *slog.Logger) int {
 	}
 	rep, err := c.verify(ctx, log)
 	code := verify.ExitCode(rep, err)
-	if c.JSON {
-		out := jsonSummary{Report: rep, ExitCode: code}
-		if err != nil {
-			out.Error = err.Error()
-		}
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		if jerr := enc.Encode(out); jerr != nil {
-			fmt.Fprintln(os.Stderr, "aidledger verify:", jerr)
-			return verify.ExitCannotRun
-		}
-	} else if err == nil {
-		printReport(rep)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "aidledger verify: could not run:", err)
-	}
-	return code
+	return c.verdict(code, err, &jsonSummary{Report: rep, ExitCode: code, Error: errText(err)}, func() { printReport(rep) })
 }
 
 func (c *VerifyCmd) verify(ctx context.Context, log *slog.Logger) (verify.Report, error) {
@@ -182,24 +165,35 @@ func (c *VerifyCmd) verifyBundle() int {
 	case !res.OK:
 		code = verify.ExitDiscrepancy
 	}
+	return c.verdict(code, err, &bundleSummary{Result: res, ExitCode: code, Error: errText(err)}, func() { printBundleResult(c.Bundle, res) })
+}
+
+// verdict prints the outcome — summary as JSON with --json, else human
+// (only when the check ran) — reports a failure to run on stderr, and
+// returns the exit code (ExitCannotRun when the JSON cannot be written).
+func (c *VerifyCmd) verdict(code int, err error, summary any, human func()) int {
 	if c.JSON {
-		out := bundleSummary{Result: res, ExitCode: code}
-		if err != nil {
-			out.Error = err.Error()
-		}
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
-		if jerr := enc.Encode(out); jerr != nil {
+		if jerr := enc.Encode(summary); jerr != nil {
 			fmt.Fprintln(os.Stderr, "aidledger verify:", jerr)
 			return verify.ExitCannotRun
 		}
 	} else if err == nil {
-		printBundleResult(c.Bundle, res)
+		human()
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "aidledger verify: could not run:", err)
 	}
 	return code
+}
+
+// errText is err's message, or "" for nil.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 // printBundleResult writes the human-readable verdict on a bundle.

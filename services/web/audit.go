@@ -89,7 +89,7 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, q *request) {
 func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, q *request) {
 	f, _, _, problem := auditFilter(r, q)
 	if problem != "" {
-		s.errorPage(w, r, q, http.StatusUnprocessableEntity, "error.notfound")
+		s.errorPage(w, r, q, http.StatusUnprocessableEntity, "error.badfilter")
 		return
 	}
 	f.AfterPosition, f.Limit = 0, audittrail.MaxLimit

@@ -175,6 +175,8 @@ var messages = map[string][2]string{
 	"error.title":          {"出错了", "Something went wrong"},
 	"error.notfound":       {"未找到该页面或记录,或您无权查看。", "Not found, or not yours to see."},
 	"error.internal":       {"服务器内部错误,已记录日志。请稍后重试。", "An internal error occurred and was logged. Please try again shortly."},
+	"error.badform":        {"表单内容无法读取(文件过大或格式有误)。", "The form could not be read (too large, or malformed)."},
+	"error.badfilter":      {"筛选条件无效,请检查日期与各项条件。", "The filters are not valid: check the dates and the other fields."},
 	"error.forbidden":      {"您无权执行此操作。", "You may not do this."},
 	"footer":               {"所有金额以分为单位记账,显示时换算为元/万元,从不四舍五入求和。", "Every amount is kept in fen and shown in yuan or 10k yuan; sums are never taken of rounded figures."},
 }

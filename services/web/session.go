@@ -60,7 +60,7 @@ func (s *Server) signedIn(page pageFunc) http.Handler {
 		q.session = sess
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if err := r.ParseMultipartForm(maxUpload); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-				s.errorPage(w, r, q, http.StatusBadRequest, "error.internal")
+				s.errorPage(w, r, q, http.StatusBadRequest, "error.badform")
 				return
 			}
 			got := r.PostFormValue("csrf")
