@@ -15,8 +15,8 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
-	"github.com/aidledger/aidledger/services/dbmigrate"
-	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/platform/dbmigrate"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // These benchmarks compare Store.Append with the cheapest durable write the

@@ -17,7 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/aidledger/aidledger/services/dbmigrate"
+	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 )
 
 //go:embed migrations/*.sql

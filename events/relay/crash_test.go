@@ -12,7 +12,7 @@ import (
 
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/events/relay"
-	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // crash is what the fault hook panics with.

@@ -15,7 +15,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
-	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

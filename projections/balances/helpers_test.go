@@ -12,7 +12,7 @@ import (
 
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/balances"
-	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

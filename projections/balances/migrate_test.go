@@ -8,7 +8,7 @@ import (
 
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/balances"
-	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // TestProjectionsMigrate checks the migrations through the runner's

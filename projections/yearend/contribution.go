@@ -6,7 +6,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/internal/pgcopy"
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // contribution is what a fold step says of one row of the contributions

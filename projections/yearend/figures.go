@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/aidledger/aidledger/events"
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // Figure names: the json names of the report.Figures fields. The base

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // TestFiguresCoverReport ties the figure names to report.Figures: every

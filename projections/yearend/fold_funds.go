@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/aidledger/aidledger/events"
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // fundsCommitted counts the commitment in its budget year.

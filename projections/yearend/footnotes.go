@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/aidledger/aidledger/events"
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // footnoteOrder is the order in which a report lists footnote kinds.

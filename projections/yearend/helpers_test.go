@@ -14,8 +14,8 @@ import (
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/yearend"
-	"github.com/aidledger/aidledger/services/report"
-	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/reporting/report"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // Memory is the yearend read model of one donor held in memory: the same

@@ -8,7 +8,7 @@ import (
 
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/yearend"
-	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // TestMigrate: the runner's Migrate is idempotent on the schema, the

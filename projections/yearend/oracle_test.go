@@ -8,7 +8,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // oracleFigure is a base figure as the oracle adds it up.

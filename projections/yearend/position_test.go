@@ -10,7 +10,7 @@ import (
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/yearend"
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // TestAtPosition: a report computed at position P is reproduced exactly

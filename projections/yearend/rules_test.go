@@ -7,7 +7,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/yearend"
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // pairWith starts a script with the 甲-乙 and 甲-丙 pairings, valid 2020–2030.

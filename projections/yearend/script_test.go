@@ -8,7 +8,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // 1 元 and 1万元 in fen.

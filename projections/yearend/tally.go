@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // baseIndex maps a base figure's name to its place in baseFigures.

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/aidledger/aidledger/events"
-	"github.com/aidledger/aidledger/services/report"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // The units of the worked example.

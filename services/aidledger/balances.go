@@ -16,8 +16,8 @@ import (
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
-	"github.com/aidledger/aidledger/services/history"
-	"github.com/aidledger/aidledger/services/summary"
+	"github.com/aidledger/aidledger/services/reporting/history"
+	"github.com/aidledger/aidledger/services/reporting/summary"
 )
 
 // BalancesCmd prints a donor's balances, live or at a point in time.

@@ -16,8 +16,8 @@ import (
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/evidence"
-	"github.com/aidledger/aidledger/services/testenv/demoenv"
+	"github.com/aidledger/aidledger/services/reporting/evidence"
+	"github.com/aidledger/aidledger/services/testkit/demoenv"
 )
 
 var build struct {

@@ -14,9 +14,9 @@ import (
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/dbmigrate"
-	"github.com/aidledger/aidledger/services/pgcluster"
-	"github.com/aidledger/aidledger/services/verify"
+	"github.com/aidledger/aidledger/services/platform/dbmigrate"
+	"github.com/aidledger/aidledger/services/platform/pgcluster"
+	"github.com/aidledger/aidledger/services/reporting/verify"
 )
 
 // migrations are every schema of the ledger, in the order they apply.

@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/demo"
+	"github.com/aidledger/aidledger/services/intake/demo"
 )
 
 // DemoCmd runs the whole ledger on embedded defaults with demo data.

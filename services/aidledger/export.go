@@ -6,7 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/evidence"
+	"github.com/aidledger/aidledger/services/reporting/evidence"
 )
 
 // ExportCmd writes an evidence bundle.

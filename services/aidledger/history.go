@@ -12,7 +12,7 @@ import (
 
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/history"
+	"github.com/aidledger/aidledger/services/reporting/history"
 )
 
 // HistoryCmd prints the history of one entity from the book of record.

@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/importer"
+	"github.com/aidledger/aidledger/services/intake/importer"
 )
 
 // ImportCmd imports a spreadsheet of entries.

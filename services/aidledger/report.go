@@ -12,7 +12,7 @@ import (
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/summary"
+	"github.com/aidledger/aidledger/services/reporting/summary"
 )
 
 // ReportCmd groups the reports.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/aidledger/aidledger/services/api"
+	"github.com/aidledger/aidledger/services/ports/api"
 )
 
 // ServeCmd serves the web interface and the HTTP API, and by default also runs the relay and the

@@ -21,11 +21,11 @@ import (
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
-	"github.com/aidledger/aidledger/services/api"
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/embeddednats"
 	"github.com/aidledger/aidledger/services/ledger"
-	"github.com/aidledger/aidledger/services/web"
+	"github.com/aidledger/aidledger/services/platform/embeddednats"
+	"github.com/aidledger/aidledger/services/ports/api"
+	"github.com/aidledger/aidledger/services/ports/web"
 )
 
 // NATSFlags say where the event stream is.

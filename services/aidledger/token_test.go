@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

@@ -9,8 +9,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/aidledger/aidledger/services/evidence"
-	"github.com/aidledger/aidledger/services/verify"
+	"github.com/aidledger/aidledger/services/reporting/evidence"
+	"github.com/aidledger/aidledger/services/reporting/verify"
 )
 
 // VerifyCmd checks the ledger end to end (register it in CLI as

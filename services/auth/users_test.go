@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/dbmigrate"
-	"github.com/aidledger/aidledger/services/testenv"
+	"github.com/aidledger/aidledger/services/platform/dbmigrate"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

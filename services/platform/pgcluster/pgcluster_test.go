@@ -1,0 +1,121 @@
+package pgcluster_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aidledger/aidledger/services/platform/pgcluster"
+)
+
+// start starts a cluster on dataDir and stops it at cleanup.
+func start(t *testing.T, dataDir string) *pgcluster.Cluster {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	began := time.Now()
+	c, err := pgcluster.Start(ctx, pgcluster.Config{DataDir: dataDir, Logf: t.Logf})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Logf("Start took %v", time.Since(began).Round(time.Millisecond))
+	t.Cleanup(func() {
+		if err := c.Stop(); err != nil {
+			t.Errorf("Stop at cleanup: %v", err)
+		}
+	})
+	return c
+}
+
+// connect opens a connection to database "postgres" of c, closed at cleanup.
+func connect(t *testing.T, c *pgcluster.Cluster) *pgx.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		t.Fatalf("connecting to %s: %v", c.URL("postgres"), err)
+	}
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	return conn
+}
+
+func TestStartStopRestartKeepsData(t *testing.T) {
+	ctx := context.Background()
+	dataDir := filepath.Join(t.TempDir(), "data")
+
+	c := start(t, dataDir)
+	if want := "postgres://postgres@127.0.0.1:"; !strings.HasPrefix(c.URL("x"), want) || !strings.HasSuffix(c.URL("x"), "/x?sslmode=disable") {
+		t.Errorf("URL = %q, want %sPORT/x?sslmode=disable", c.URL("x"), want)
+	}
+	conn := connect(t, c)
+	var one int
+	if err := conn.QueryRow(ctx, "select 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("select 1 = %d, %v", one, err)
+	}
+	if _, err := conn.Exec(ctx, "create table kept (v text); insert into kept values ('still here')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatalf("second Stop: %v", err)
+	}
+
+	c2 := start(t, dataDir)
+	var v string
+	if err := connect(t, c2).QueryRow(ctx, "select v from kept").Scan(&v); err != nil || v != "still here" {
+		t.Fatalf("after restart: v = %q, %v", v, err)
+	}
+}
+
+// TestStartStopsLeftoverServer simulates a process killed before Stop: the
+// server it started is still running when Start is called on its data
+// directory again.
+func TestStartStopsLeftoverServer(t *testing.T) {
+	ctx := context.Background()
+	dataDir := filepath.Join(t.TempDir(), "data")
+
+	old := start(t, dataDir)
+	c := start(t, dataDir)
+
+	var one int
+	if err := connect(t, c).QueryRow(ctx, "select 1").Scan(&one); err != nil {
+		t.Fatalf("new server: %v", err)
+	}
+	if old.Port() != c.Port() {
+		conn, err := pgx.Connect(ctx, old.URL("postgres"))
+		if err == nil {
+			_ = conn.Close(ctx)
+			t.Errorf("the leftover server on port %d still accepts connections", old.Port())
+		}
+	}
+	if err := old.Stop(); err != nil {
+		t.Errorf("Stop of the replaced cluster: %v", err)
+	}
+	if err := connect(t, c).QueryRow(ctx, "select 1").Scan(&one); err != nil {
+		t.Fatalf("the new server must survive Stop of the replaced cluster... %v", err)
+	}
+}
+
+func TestMissingBinaries(t *testing.T) {
+	empty := t.TempDir()
+	_, err := pgcluster.Start(context.Background(), pgcluster.Config{DataDir: filepath.Join(t.TempDir(), "data"), BinDir: empty})
+	if !errors.Is(err, pgcluster.ErrNoBinaries) {
+		t.Fatalf("err = %v, want ErrNoBinaries", err)
+	}
+	for _, want := range []string{empty, "initdb", "apt-get install postgresql", "DATABASE_URL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}

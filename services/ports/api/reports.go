@@ -1,0 +1,98 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/reporting/summary"
+)
+
+// optionalInstant parses an as_recorded_at value (see events.ParseInstant);
+// empty gives the zero time.
+func optionalInstant(field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := events.ParseInstant(v)
+	if err != nil {
+		return time.Time{}, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
+			Message:   field + " must be an RFC 3339 instant (2025-01-15T18:00:00+08:00) or a date YYYY-MM-DD (the end of that day, UTC+8)",
+			MessageZh: field + " 须为 RFC 3339 时刻(如 2025-01-15T18:00:00+08:00)或日期 YYYY-MM-DD(指北京时间当日结束)"}
+	}
+	return t, nil
+}
+
+type yearEndInput struct {
+	Donor      string `query:"donor" required:"true" maxLength:"32"`
+	Year       int    `query:"year" required:"true" minimum:"1900" maximum:"9999"`
+	Cutoff     string `query:"cutoff" format:"date" doc:"statistical cut-off date (default 31 December), e.g. 30 November"`
+	Format     string `query:"format" enum:"text,md,json,csv,xlsx" default:"text"`
+	Lang       string `query:"lang" enum:"zh,en" default:"zh"`
+	Profile    string `query:"profile" enum:"official,exact,approx" default:"official" doc:"rounding profile: official prints social and consumption aid in the 余 style"`
+	AtPosition int64  `query:"at_position" minimum:"0" doc:"compute as the ledger stood at this position (default: the latest)"`
+	// AsRecordedAt is resolved to the last position recorded by the
+	// instant (summary.PositionRecordedBy); it excludes at_position.
+	AsRecordedAt string `query:"as_recorded_at" maxLength:"40" doc:"compute as the ledger stood at the last position recorded at or before this instant (RFC 3339, e.g. 2025-01-15T18:00:00+08:00; a date alone means the end of that day in China time, UTC+8); excludes at_position"`
+	// AsOfDate is the cut-off under the name the point-in-time views share:
+	// business dates up to that day, as corrected since (an entry_error
+	// reversal counts at its original's date whenever it was recorded).
+	AsOfDate string `query:"as_of_date" format:"date" doc:"business dates up to this day, as corrected since: the same as cutoff (give one, or both equal); must be in year"`
+}
+
+type yearEndOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Position           int64  `header:"X-Ledger-Position" doc:"the ledger position the summary was computed at"`
+	ChainHash          string `header:"X-Ledger-Chain-Hash" doc:"the chain hash at that position"`
+	Body               []byte
+}
+
+func (s *Server) registerReports() {
+	huma.Register(s.api, readOp("year-end-report", "/v1/reports/yearend", "Year-end summary (年度总结) of a donor",
+		"The Chinese paragraph in the official style, the English text, the table and footnotes, in text, Markdown, JSON, CSV or XLSX. "+
+			"Generating it is recorded as a SummaryGenerated event; the same summary at the same position is byte-identical."),
+		func(ctx context.Context, in *yearEndInput) (*yearEndOutput, error) {
+			cutoff, err := optionalDate("cutoff", in.Cutoff)
+			if err != nil {
+				return nil, err
+			}
+			asOf, err := optionalDate("as_of_date", in.AsOfDate)
+			if err != nil {
+				return nil, err
+			}
+			if !asOf.IsZero() {
+				if !cutoff.IsZero() && cutoff != asOf {
+					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "as_of_date",
+						Message: "as_of_date and cutoff differ: they are the same bound, give one", MessageZh: "as_of_date 与 cutoff 不一致(二者含义相同,请只给一个)"}
+				}
+				if asOf.Year() != in.Year {
+					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "as_of_date",
+						Message: "as_of_date " + asOf.String() + " is not in " + strconv.Itoa(in.Year), MessageZh: "as_of_date 不在所选年度内"}
+				}
+				cutoff = asOf
+			}
+			recordedBy, err := optionalInstant("as_recorded_at", in.AsRecordedAt)
+			if err != nil {
+				return nil, err
+			}
+			res, err := summary.Generate(ctx, s.cfg.Pool, s.cfg.Ledger, principal(ctx), summary.Request{DonorCode: in.Donor, Year: in.Year,
+				Cutoff: cutoff, Format: in.Format, Lang: in.Lang, Profile: in.Profile, AtPosition: in.AtPosition, AsRecordedAt: recordedBy})
+			if err != nil {
+				return nil, s.fail("year-end-report", err)
+			}
+			out := &yearEndOutput{ContentType: res.ContentType, Body: res.Body, Position: res.Position, ChainHash: res.ChainHash}
+			disposition := "inline"
+			if in.Format == "xlsx" || in.Format == "csv" {
+				disposition = "attachment"
+			}
+			out.ContentDisposition = disposition + "; filename=" + strconv.Quote(res.ASCIIName) + "; filename*=UTF-8''" + url.PathEscape(res.Filename)
+			return out, nil
+		})
+}

@@ -1,0 +1,199 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/audittrail"
+	"github.com/aidledger/aidledger/projections/balances"
+	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/intake/forms"
+	"github.com/aidledger/aidledger/services/reporting/history"
+	"github.com/aidledger/aidledger/services/reporting/report"
+)
+
+// chinaTime is the time zone the interface shows times in.
+var chinaTime = events.ChinaTime
+
+// basePage is what every page's template receives.
+type basePage struct {
+	L     lang
+	Title string
+	// Nav names the menu item of the page.
+	Nav string
+	// User is the signed-in user (nil on the sign-in page).
+	User *auth.Principal
+	// CSRF is the token every form of the page carries.
+	CSRF string
+	// Path is the page's own address (for the language switch).
+	Path string
+	// Flash is a message about what was just done; FlashError marks a
+	// failure.
+	Flash      string
+	FlashError bool
+}
+
+// base fills the common part of a page for q.
+func (q *request) base(r *http.Request, title, nav string) basePage {
+	p := q.session.Principal
+	return basePage{L: q.lang, Title: title, Nav: nav, User: &p, CSRF: q.session.CSRF, Path: r.URL.RequestURI()}
+}
+
+// CanWrite reports whether the user records anything at all.
+func (b *basePage) CanWrite() bool { return b.User != nil && b.User.Role != auth.RoleAuditor }
+
+// Audits reports whether the user is an auditor or an admin.
+func (b *basePage) Audits() bool {
+	return b.User != nil && (b.User.Role == auth.RoleAuditor || b.User.Role == auth.RoleAdmin)
+}
+
+// pages holds each page's template, each parsed with the layout.
+type pages struct{ t map[string]*template.Template }
+
+// funcs are the templates' helpers.
+var funcs = template.FuncMap{
+	"yuan": history.Yuan,
+	"wan":  report.WanDecimal,
+	"rate": func(r *balances.Rate) string {
+		if r == nil {
+			return "—"
+		}
+		return r.Percent + "%"
+	},
+	"when": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05") },
+	"option": func(options []forms.Option, value string, l lang) string {
+		return forms.OptionName(options, value, l.code)
+	},
+	"eventLabel": func(typ string, l lang) string {
+		zh, en := audittrail.Label(typ)
+		if l.EN() {
+			return en
+		}
+		return zh
+	},
+	"add":   func(a, b int) int { return a + b },
+	"list3": func(a, b, c string) []string { return []string{a, b, c} },
+	// reversedWholly: an entry whose reversals leave nothing (or, for
+	// visits and secondments, which carry no money, any reversal).
+	"reversedWholly": func(e audittrail.Entry) bool {
+		for _, l := range e.Links {
+			if l.Relation == audittrail.RelationReversal && (e.NetAmountFen == nil || *e.NetAmountFen == 0) {
+				return true
+			}
+		}
+		return false
+	},
+	// ended: a secondment whose end was recorded.
+	"ended": func(e audittrail.Entry) bool {
+		for _, l := range e.Links {
+			if l.Relation == audittrail.RelationEnd {
+				return true
+			}
+		}
+		return false
+	},
+	// dict2 passes the language and a value to a sub-template.
+	"dict2": func(l lang, v any) map[string]any { return map[string]any{"L": l, "F": v} },
+	// barWidth is a rate as a bar's width in percent, at most 100.
+	"barWidth": func(r *balances.Rate) int64 { return min(max(r.BasisPoints/100, 0), 100) },
+	"neg":      func(v int64) int64 { return -v },
+	"deref":    func(v *int64) int64 { return *v },
+	"html":     func(s string) template.HTML { return template.HTML(s) }, // for the server's own SVG charts only
+	"opts": func(name string) []forms.Option {
+		switch name {
+		case "programme":
+			return forms.Programmes
+		case "channel":
+			return forms.Channels
+		case "category":
+			return forms.StaffCategories
+		case "status":
+			return forms.Statuses
+		case "source":
+			return forms.SourceLevels
+		case "kind":
+			return forms.DonationKinds
+		}
+		return nil
+	},
+}
+
+// loadPages parses every page template with the layout.
+func loadPages() *pages {
+	layout := template.Must(template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	p := &pages{t: map[string]*template.Template{}}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		p.t[base] = template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, name))
+	}
+	return p
+}
+
+// render writes page with data, or an internal error when it fails.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	t, ok := s.pages.t[page]
+	if !ok {
+		panic("web: no page " + page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.cfg.Logger.Error("rendering a page", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "same-origin")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorData is the error page.
+type errorData struct {
+	basePage
+	Message string
+}
+
+// errorPage renders an error with the text of key.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, q *request, status int, key string) {
+	d := &errorData{}
+	if q != nil && q.session != nil {
+		d.basePage = q.base(r, "", "")
+	} else {
+		d.L = requestLang(r)
+	}
+	d.Title, d.Message = d.L.T("error.title"), d.L.T(key)
+	s.render(w, r, status, "error", d)
+}
+
+// fail logs err and renders the internal error page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, q *request, err error) {
+	s.cfg.Logger.Error("web page failed", "path", r.URL.Path, "err", err)
+	s.errorPage(w, r, q, http.StatusInternalServerError, "error.internal")
+}
+
+// randomKey is a fresh random token (idempotency keys, CSRF of sign-in).
+func randomKey() string {
+	var b [18]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// sprintf is fmt.Sprintf (for lang.T).
+func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
+	"github.com/aidledger/aidledger/services/intake/forms"
+	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/reporting/report"
+	"github.com/aidledger/aidledger/services/reporting/summary"
+)
+
+// reportData is the year-end summary page.
+type reportData struct {
+	basePage
+	Donor, Cutoff, Profile string
+	Donors                 []events.Unit
+	Year                   int
+	Years                  []int
+	Report                 *report.Report
+	Heading                string
+	Paragraph, English     string
+	Header                 []string
+	Rows                   [][]string
+	Footnotes, Provenance  []string
+	// Query is the request as a query string, for the downloads.
+	Query   string
+	Problem string
+}
+
+// report shows a donor's year-end summary: the Chinese paragraph with a
+// copy button, the English text, the table, the footnotes and the
+// provenance, with the XLSX and (for auditors) the evidence bundle to
+// download. Showing it records nothing; downloading the XLSX records the
+// summary as published (summary.Generate).
+func (s *Server) report(w http.ResponseWriter, r *http.Request, q *request) {
+	req, d, ok := s.reportRequest(w, r, q)
+	if !ok {
+		return
+	}
+	if d.Donor != "" {
+		err := pgx.BeginTxFunc(r.Context(), s.cfg.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+			var err error
+			d.Report, err = summary.Compute(r.Context(), tx, q.principal(), req)
+			return err
+		})
+		var rej *ledger.Rejection
+		switch {
+		case errors.As(err, &rej):
+			d.Problem = rej.MessageZh
+			if q.lang.EN() {
+				d.Problem = rej.Message
+			}
+		case err != nil:
+			s.fail(w, r, q, err)
+			return
+		default:
+			l := q.lang.code
+			d.Heading = report.Title(d.Report, l)
+			d.Paragraph, d.English = report.ChineseParagraph(d.Report), report.EnglishText(d.Report)
+			d.Header, d.Rows = report.Table(d.Report, l)
+			d.Footnotes, d.Provenance = report.Footnotes(d.Report, l), report.Provenance(d.Report, l)
+		}
+	}
+	s.render(w, r, http.StatusOK, "report", d)
+}
+
+// reportRequest reads the summary the page asks for within the user's
+// scope, and the page around it; false when it answered already.
+func (s *Server) reportRequest(w http.ResponseWriter, r *http.Request, q *request) (summary.Request, *reportData, bool) {
+	v := r.URL.Query()
+	d := &reportData{basePage: q.base(r, q.lang.T("report.title"), "report"), Year: yearParam(r, "year"), Years: yearChoices(),
+		Profile: v.Get("profile"), Cutoff: v.Get("cutoff")}
+	if _, err := report.LookupProfile(d.Profile); err != nil || d.Profile == "" {
+		d.Profile = report.DefaultProfileName
+	}
+	s.waitFor(r.Context(), positionParam(r), yearend.New())
+	donors, err := visibleDonors(r.Context(), s.cfg.Pool, q.principal())
+	if err != nil {
+		s.fail(w, r, q, err)
+		return summary.Request{}, nil, false
+	}
+	d.Donors, d.Donor = donors, v.Get("donor")
+	if !slices.ContainsFunc(donors, func(u events.Unit) bool { return u.Code == d.Donor }) {
+		d.Donor = ""
+		if len(donors) > 0 {
+			d.Donor = donors[0].Code
+		}
+	}
+	req := summary.Request{DonorCode: d.Donor, Year: d.Year, Profile: d.Profile}
+	if d.Cutoff != "" {
+		cut, err := forms.ParseDate(d.Cutoff)
+		if err != nil || cut.Year() != d.Year {
+			d.Problem, d.Cutoff = q.lang.T("report.cutoff")+": "+d.Cutoff, ""
+		} else {
+			req.Cutoff, d.Cutoff = cut, cut.String()
+		}
+	}
+	query := url.Values{"donor": {d.Donor}, "year": {strconv.Itoa(d.Year)}, "profile": {d.Profile}}
+	if d.Cutoff != "" {
+		query.Set("cutoff", d.Cutoff)
+	}
+	d.Query = query.Encode()
+	return req, d, true
+}
+
+// reportDownload sends the summary as XLSX (or another format named by
+// format), recorded as published.
+func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request, q *request) {
+	req, _, ok := s.reportRequest(w, r, q)
+	if !ok {
+		return
+	}
+	req.Format, req.Lang = r.URL.Query().Get("format"), q.lang.code
+	if req.Format == "" {
+		req.Format = report.FormatXLSX
+	}
+	res, err := summary.Generate(r.Context(), s.cfg.Pool, s.cfg.Ledger, q.principal(), req)
+	var rej *ledger.Rejection
+	switch {
+	case errors.As(err, &rej):
+		s.errorPage(w, r, q, rej.Status, "error.notfound")
+		return
+	case err != nil:
+		s.fail(w, r, q, err)
+		return
+	}
+	w.Header().Set("Content-Type", res.ContentType)
+	w.Header().Set("Content-Disposition", "attachment; filename="+strconv.Quote(res.ASCIIName)+"; filename*=UTF-8''"+url.PathEscape(res.Filename))
+	w.Header().Set("X-Ledger-Position", strconv.FormatInt(res.Position, 10))
+	_, _ = w.Write(res.Body)
+}

@@ -1,0 +1,207 @@
+// Package summary generates a donor's year-end summary (年度总结) from the
+// yearend read model, renders it, and records what was published as a
+// SummaryGenerated event. The HTTP API and the CLI both go through it.
+package summary
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
+	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/reporting/report"
+)
+
+// Request says which summary to generate.
+type Request struct {
+	DonorCode string
+	Year      int
+	// Cutoff is the statistical cut-off date (zero: 31 December).
+	Cutoff events.Date
+	// Format (text, md, json, csv, xlsx), Lang (zh, en) and Profile
+	// (official, exact, approx); empty means text, zh and official.
+	Format, Lang, Profile string
+	// AtPosition computes the summary as the ledger stood at that position
+	// (0: the read model's latest position).
+	AtPosition int64
+	// AsRecordedAt, when not zero, computes the summary as the ledger
+	// stood at that instant: at PositionRecordedBy(AsRecordedAt), the last
+	// position recorded at or before it ("what did the ledger say on 15
+	// January?"). It excludes AtPosition. A point-in-time by business date
+	// (as_of_date) is Cutoff: see the yearend package for how corrections
+	// recorded later count against it.
+	AsRecordedAt time.Time
+}
+
+// Querier runs a single-row query: a *pgxpool.Pool, a *pgx.Conn or a
+// pgx.Tx.
+type Querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// PositionRecordedBy returns the last ledger position whose event was
+// recorded at or before t (recorded_at ≤ t, to the microsecond), read
+// from the events table; 0 when none was.
+//
+// A year-end report (and any read model read at a position) can only be
+// computed at a prefix of the log, so "as recorded at t" means the log up
+// to this position. recorded_at is set by the server just before the
+// append that assigns the position, so it rises with the position in
+// practice but is not guaranteed to: two appends racing for the head may
+// commit out of clock order. The choice made here is max(position) —
+// every event recorded by t is included — so in that rare case an event
+// at an earlier position recorded a few milliseconds after t is included
+// too. The scan runs backwards along the primary key and stops at the
+// first match: instant for recent instants, longer far back in a large log.
+func PositionRecordedBy(ctx context.Context, q Querier, t time.Time) (int64, error) {
+	var pos int64
+	err := q.QueryRow(ctx, `SELECT COALESCE((SELECT position FROM events WHERE recorded_at <= $1
+		ORDER BY position DESC LIMIT 1), 0)`, t).Scan(&pos)
+	if err != nil {
+		return 0, fmt.Errorf("position recorded by %s: %w", t.Format(time.RFC3339Nano), err)
+	}
+	return pos, nil
+}
+
+// Result is a rendered summary and where it came from.
+type Result struct {
+	Body                []byte
+	ContentType         string
+	Filename, ASCIIName string
+	Position            int64
+	ChainHash           string
+	// Recorded is the SummaryGenerated event's write (a repeat of the same
+	// summary at the same position answers the first one).
+	Recorded *ledger.Written
+}
+
+// Generate computes, renders and records a summary for principal p (see
+// Compute). Result.Position is the position actually used.
+func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.Principal, req Request) (*Result, error) {
+	if req.Format == "" {
+		req.Format = report.FormatText
+	}
+	if req.Lang == "" {
+		req.Lang = report.LangZH
+	}
+	var rep *report.Report
+	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		rep, err = Compute(ctx, tx, p, req)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	body, ctype, _, err := report.Render(rep, req.Format, req.Lang)
+	if err != nil {
+		return nil, invalid("format", err)
+	}
+	name, ascii := report.Filename(rep, req.Format, req.Lang)
+	sum := sha256.Sum256(body)
+	ev := events.SummaryGenerated{DonorCode: req.DonorCode, Year: req.Year, Cutoff: rep.Cutoff, Profile: rep.Profile.Name,
+		Format: req.Format, Lang: req.Lang, Position: rep.Position, ChainHash: rep.ChainHash, TextSHA256: hex.EncodeToString(sum[:])}
+	key := sha256.Sum256([]byte(ev.DonorCode + "|" + strconv.Itoa(ev.Year) + "|" + ev.Cutoff.String() + "|" + ev.Profile + "|" +
+		ev.Format + "|" + ev.Lang + "|" + strconv.FormatInt(ev.Position, 10) + "|" + ev.TextSHA256 + "|" + p.Actor()))
+	w, err := l.RecordSummary(ctx, ledger.Request{Principal: p, IdempotencyKey: "summary-" + hex.EncodeToString(key[:16])}, ev)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Body: body, ContentType: ctype, Filename: name, ASCIIName: ascii, Position: rep.Position, ChainHash: rep.ChainHash, Recorded: w}, nil
+}
+
+// Compute computes the report req asks for (its format and language
+// aside) in tx, which must be a REPEATABLE READ snapshot, with the
+// profile set: validation, the read scope of principal p, the position
+// (req.AtPosition, PositionRecordedBy(req.AsRecordedAt), or the latest
+// figure position), then yearend.Compute. An instant before the first
+// event is rejected as not_found (422 validation_failed when combined
+// with AtPosition). Its errors are *ledger.Rejection (422
+// validation_failed, 404 not_found, 503 not_yet_projected) or a failure
+// of the database.
+func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*report.Report, error) {
+	profile, err := report.LookupProfile(req.Profile)
+	if err != nil {
+		return nil, invalid("profile", err)
+	}
+	if !req.Cutoff.IsZero() && req.Cutoff.Year() != req.Year {
+		return nil, invalid("cutoff", fmt.Errorf("cutoff %s is not in %d", req.Cutoff, req.Year))
+	}
+	if req.AtPosition != 0 && !req.AsRecordedAt.IsZero() {
+		return nil, invalid("as_recorded_at", errors.New("give at most one of at_position and as_recorded_at"))
+	}
+	if !(p.Role == auth.RoleAdmin || p.Role == auth.RoleAuditor || (p.Role == auth.RoleRecorder && p.DonorCode == req.DonorCode)) {
+		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+			Message: "donor " + req.DonorCode + " does not exist", MessageZh: "援助方 " + req.DonorCode + " 不存在"}
+	}
+	at, positionField := req.AtPosition, "at_position"
+	if !req.AsRecordedAt.IsZero() {
+		positionField = "as_recorded_at"
+		if at, err = PositionRecordedBy(ctx, tx, req.AsRecordedAt); err != nil {
+			return nil, err
+		}
+		if at == 0 {
+			when := req.AsRecordedAt.Format(time.RFC3339Nano)
+			return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found", Field: "as_recorded_at",
+				Message: "nothing had been recorded by " + when, MessageZh: "截至 " + when + " 账本尚无记录"}
+		}
+	}
+	if at == 0 {
+		if at, err = latestFigurePosition(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	rep, err := yearend.Compute(ctx, tx, req.DonorCode, req.Year, req.Cutoff, at)
+	switch {
+	case errors.Is(err, yearend.ErrNotFound):
+		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+			Message: "donor " + req.DonorCode + " has no pairing", MessageZh: "援助方 " + req.DonorCode + " 没有结对关系"}
+	case errors.Is(err, yearend.ErrPosition):
+		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "not_yet_projected", Field: positionField,
+			Message: err.Error(), MessageZh: "年度总结读模型尚未处理到该位置,请稍后重试"}
+	case errors.Is(err, yearend.ErrInvalid):
+		return nil, invalid("year", err)
+	case err != nil:
+		return nil, fmt.Errorf("year-end summary: %w", err)
+	}
+	rep.Profile = profile
+	return rep, nil
+}
+
+func invalid(field string, err error) *ledger.Rejection {
+	return &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
+		Message: err.Error(), MessageZh: field + " 无效:" + err.Error()}
+}
+
+// latestFigurePosition is where "the latest" summary is computed: the
+// yearend read model's checkpoint, stepping back over SummaryGenerated
+// events at the end of the log. Those record what was published and
+// change no figure, so generating a summary twice in a row gives the same
+// position, the same provenance and byte-identical output.
+func latestFigurePosition(ctx context.Context, tx pgx.Tx) (int64, error) {
+	cp, _, err := yearend.Checkpoint(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	var at int64
+	err = tx.QueryRow(ctx, `SELECT COALESCE((SELECT position FROM events WHERE position <= $1 AND type <> $2
+		ORDER BY position DESC LIMIT 1), 0)`, cp, events.SummaryGenerated{}.EventType()).Scan(&at)
+	if err != nil {
+		return 0, fmt.Errorf("year-end summary: latest position: %w", err)
+	}
+	if at == 0 {
+		at = cp
+	}
+	return at, nil
+}

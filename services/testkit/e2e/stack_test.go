@@ -1,0 +1,186 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/events/relay"
+	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/projections/audittrail"
+	"github.com/aidledger/aidledger/projections/balances"
+	"github.com/aidledger/aidledger/projections/yearend"
+	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/platform/dbmigrate"
+	"github.com/aidledger/aidledger/services/ports/api"
+	"github.com/aidledger/aidledger/services/ports/web"
+	"github.com/aidledger/aidledger/services/reporting/verify"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// stack is the whole ledger: Postgres, embedded NATS, relay, projector,
+// and the web interface with the HTTP API behind it.
+type stack struct {
+	t     testing.TB
+	pool  *pgxpool.Pool
+	store *eventstore.Store
+	srv   *httptest.Server
+	nats  string
+	token string
+	keys  atomic.Int64
+}
+
+func newStack(t testing.TB) *stack {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, natsURL := testenv.NATS(t)
+	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations, auth.Migrations, verify.Migrations); err != nil {
+		t.Fatal(err)
+	}
+	store := eventstore.New(pool)
+	s := &stack{t: t, pool: pool, store: store, nats: natsURL}
+	if s.token, err = auth.NewTokens(pool).Create(ctx, auth.Principal{Name: "e2e", Role: auth.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	ensureStream(t, natsURL) // before the projector looks for it
+	r, err := relay.New(relay.Config{Store: store, Pool: pool, NATSURL: natsURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{}, 2)
+	go func() { _ = r.Run(ctx); done <- struct{}{} }()
+	go func() {
+		_ = projections.Run(ctx, projections.RunnerConfig{Pool: pool, NATSURL: natsURL,
+			Projections: []projections.Projection{balances.New(), audittrail.New(), yearend.New()}})
+		done <- struct{}{}
+	}()
+	for _, p := range []projections.Projection{balances.New(), audittrail.New(), yearend.New()} {
+		if err := projections.Migrate(ctx, pool, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := ledger.New(store, ledger.Config{})
+	s.srv = httptest.NewServer(web.New(web.Config{Pool: pool, Store: store, Ledger: l, Users: auth.NewUsers(pool), NATSURL: natsURL,
+		ReadModels: []projections.Projection{balances.New(), audittrail.New(), yearend.New()},
+		API:        api.New(api.Config{Pool: pool, Store: store, Ledger: l, Tokens: auth.NewTokens(pool), NATSURL: natsURL})}))
+	t.Cleanup(func() {
+		s.srv.Close()
+		cancel()
+		<-done
+		<-done
+		pool.Close()
+	})
+	return s
+}
+
+// do sends a request as admin and decodes the JSON answer into out (if
+// not nil); it returns the status.
+func (s *stack) do(method, path string, body, out any) int {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.srv.URL+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", "application/json")
+	if method == http.MethodPost {
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("e2e-key-%07d", s.keys.Add(1)))
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 500 {
+		s.t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, raw)
+	}
+	if out != nil && res.StatusCode < 300 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			s.t.Fatalf("%s %s: %v in %s", method, path, err, raw)
+		}
+	}
+	return res.StatusCode
+}
+
+// waitProjected waits until both read models have applied the ledger head.
+func (s *stack) waitProjected() int64 {
+	s.t.Helper()
+	head, _, err := s.store.Head(context.Background())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, p := range []projections.Projection{balances.New(), audittrail.New(), yearend.New()} {
+		if _, err := projections.WaitFor(context.Background(), s.pool, p, head, 60*time.Second); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	return head
+}
+
+// get fetches path as admin and returns the status, body and headers.
+func (s *stack) get(path string) (int, []byte, http.Header) {
+	s.t.Helper()
+	return s.getAs(s.token, path)
+}
+
+// getAs fetches path with token and returns the status, body and headers.
+func (s *stack) getAs(token, path string) (int, []byte, http.Header) {
+	s.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.srv.URL+path, nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, body, res.Header
+}
+
+// ensureStream creates the LEDGER stream, as aidledger does at start.
+func ensureStream(t testing.TB, url string) {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := relay.EnsureStream(context.Background(), js, relay.StreamConfig{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,249 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/intake/demo"
+	"github.com/aidledger/aidledger/services/ledger"
+)
+
+// webUser is a signed-in web session: a cookie jar and the session's
+// CSRF token.
+type webUser struct {
+	t      *testing.T
+	base   string
+	client *http.Client
+	csrf   string
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// signInHTTP signs in through the sign-in form and returns the session.
+func signInHTTP(t *testing.T, base, login, password string) *webUser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	u := &webUser{t: t, base: base, client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+	page := u.get("/login")
+	m := csrfRe.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token on the sign-in page")
+	}
+	res := u.post("/login", url.Values{"csrf": {m[1]}, "login": {login}, "password": {password}, "next": {"/dashboard"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/dashboard" {
+		t.Fatalf("sign in as %s: %d %s", login, res.StatusCode, res.Header.Get("Location"))
+	}
+	for _, c := range res.Cookies() {
+		if c.Name == "aidledger_session" && (!c.HttpOnly || c.SameSite != http.SameSiteLaxMode) {
+			t.Errorf("session cookie %+v: want HttpOnly and SameSite=Lax", c)
+		}
+	}
+	d := u.get("/dashboard")
+	if m = csrfRe.FindStringSubmatch(d); m == nil {
+		t.Fatalf("no CSRF token on the dashboard")
+	}
+	u.csrf = m[1]
+	return u
+}
+
+func (u *webUser) get(path string) string {
+	u.t.Helper()
+	res, err := u.client.Get(u.base + path)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 500 {
+		u.t.Fatalf("GET %s: %d %s", path, res.StatusCode, b)
+	}
+	return string(b)
+}
+
+func (u *webUser) post(path string, form url.Values) *http.Response {
+	u.t.Helper()
+	res, err := u.client.PostForm(u.base+path, form)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+// CSRF: a form without the session's token, or with another session's,
+// is refused and records nothing; a session acts only as its own user.
+func TestWebCSRFAndSessions(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ledger.New(s.store, ledger.Config{})); err != nil {
+		t.Fatal(err)
+	}
+	head := s.waitProjected()
+	users := auth.NewUsers(s.pool)
+	for _, u := range []auth.User{
+		{Login: "zhonglou", Principal: auth.Principal{Name: "钟楼财政", Role: auth.RoleRecorder, DonorCode: "320404"}},
+		{Login: "linan", Principal: auth.Principal{Name: "临安财政", Role: auth.RoleRecorder, DonorCode: "330112"}},
+	} {
+		if err := users.Create(ctx, u, "a long enough password"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var pairing string // a pairing of 钟楼
+	if err := s.pool.QueryRow(ctx, `SELECT pairing_id FROM proj_balances.pairings WHERE donor_code = '320404' LIMIT 1`).Scan(&pairing); err != nil {
+		t.Fatal(err)
+	}
+	zl, la := signInHTTP(t, s.srv.URL, "zhonglou", "a long enough password"), signInHTTP(t, s.srv.URL, "linan", "a long enough password")
+	visit := func(csrf, key string) url.Values {
+		return url.Values{"csrf": {csrf}, "idempotency_key": {key}, "pairing_ids": {pairing}, "direction": {"outbound"}, "start_date": {"2025-05-05"}}
+	}
+	for name, c := range map[string]struct {
+		u    *webUser
+		form url.Values
+	}{
+		"no token":                {zl, func() url.Values { v := visit("", "web-csrf-1"); v.Del("csrf"); return v }()},
+		"another session's token": {zl, visit(la.csrf, "web-csrf-2")},
+		"a forged token":          {zl, visit(zl.csrf+"x", "web-csrf-3")},
+	} {
+		if res := c.u.post("/record/visit", c.form); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", name, res.StatusCode)
+		}
+	}
+	// 临安's session with its own token cannot record for 钟楼's pairing.
+	if res := la.post("/record/visit", visit(la.csrf, "web-csrf-4")); res.StatusCode != http.StatusForbidden {
+		t.Errorf("临安 recording for 钟楼: %d, want 403", res.StatusCode)
+	}
+	if h, _, _ := s.store.Head(ctx); h != head {
+		t.Fatalf("refused posts wrote: head %d → %d", head, h)
+	}
+	// With its own token the same form records, once however often sent.
+	for range 2 {
+		if res := zl.post("/record/visit", visit(zl.csrf, "web-csrf-ok")); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a good post: %d", res.StatusCode)
+		}
+	}
+	if h, _, _ := s.store.Head(ctx); h != head+1 {
+		t.Fatalf("a form sent twice wrote %d events", h-head)
+	}
+	var actor string
+	if err := s.pool.QueryRow(ctx, `SELECT actor FROM events WHERE position = $1`, head+1).Scan(&actor); err != nil || actor != "钟楼财政 (recorder)" {
+		t.Errorf("recorded as %q (%v)", actor, err)
+	}
+	// Sign-out ends the session: its cookie no longer works.
+	if res := zl.post("/logout", url.Values{"csrf": {zl.csrf}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", res.StatusCode)
+	}
+	if res := zl.post("/record/visit", visit(zl.csrf, "web-csrf-5")); res.StatusCode != http.StatusForbidden {
+		t.Errorf("after sign-out: %d, want 403", res.StatusCode)
+	}
+	// A wrong password five times locks the account.
+	for range auth.MaxFailures {
+		attemptSignIn(t, s.srv.URL, "linan", "wrong password")
+	}
+	if status, body := attemptSignIn(t, s.srv.URL, "linan", "a long enough password"); status != http.StatusForbidden || !strings.Contains(body, "锁定") {
+		t.Errorf("a locked account with the right password: %d", status)
+	}
+}
+
+// attemptSignIn posts the sign-in form once, in a fresh cookie jar, and
+// returns the answer's status and body.
+func attemptSignIn(t *testing.T, base, login, password string) (int, string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	page, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	res, err := c.PostForm(base+"/login", url.Values{"csrf": {csrfRe.FindStringSubmatch(string(b))[1]}, "login": {login}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+// The import page: a template downloads, a dry run of a file with bad rows
+// lists them and writes nothing, the import writes, importing again
+// writes nothing new.
+func TestWebImport(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ledger.New(s.store, ledger.Config{})); err != nil {
+		t.Fatal(err)
+	}
+	head := s.waitProjected()
+	if err := auth.NewUsers(s.pool).Create(ctx, auth.User{Login: "zl", Principal: auth.Principal{Name: "钟楼财政", Role: auth.RoleRecorder,
+		DonorCode: "320404"}}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	u := signInHTTP(t, s.srv.URL, "zl", "a long enough password")
+	if tpl := u.get("/import/template/donation.xlsx"); !strings.HasPrefix(tpl, "PK") {
+		t.Fatal("the donation template is not a workbook")
+	}
+	var pairing string
+	if err := s.pool.QueryRow(ctx, `SELECT pairing_id FROM proj_balances.pairings WHERE donor_code = '320404' LIMIT 1`).Scan(&pairing); err != nil {
+		t.Fatal(err)
+	}
+	csv := "结对关系*,捐赠方*,捐赠方类型*,捐赠形式*,金额或折价(元)*,折价依据,捐赠票据号*,捐赠日期*\n" +
+		pairing + ",常州某企业,企业,捐款,\"10,000.00\",,JZ-WEB-1,2025-03-01\n" +
+		pairing + ",常州某基金会,社会组织,捐物,5000,,JZ-WEB-2,2025-03-02\n" + // in kind without a valuation basis
+		pairing + ",个人,个人,捐款,abc,,JZ-WEB-3,2025-03-03\n"
+	upload := func(dry bool, onError string) string {
+		t.Helper()
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField("csrf", u.csrf)
+		_ = mw.WriteField("type", "donation")
+		_ = mw.WriteField("on_error", onError)
+		if dry {
+			_ = mw.WriteField("dry_run", "1")
+		}
+		fw, _ := mw.CreateFormFile("file", "捐赠.csv")
+		_, _ = fw.Write([]byte(csv))
+		_ = mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/import", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := u.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("upload: %d %s", res.StatusCode, b)
+		}
+		return string(b)
+	}
+	page := upload(true, "stop")
+	if !strings.Contains(page, "共 3 行:新增 1,已导入过 0,出错 2") || !strings.Contains(page, "valuation_basis_required") ||
+		!strings.Contains(page, "<td>3</td>") || !strings.Contains(page, "<td>4</td>") {
+		t.Fatalf("dry run page:\n%s", page)
+	}
+	if h, _, _ := s.store.Head(ctx); h != head {
+		t.Fatal("the dry run wrote")
+	}
+	if page = upload(false, "skip"); !strings.Contains(page, "已写入账本") {
+		t.Fatalf("import page:\n%s", page)
+	}
+	if page = upload(false, "skip"); !strings.Contains(page, "新增 0,已导入过 1,出错 2") {
+		t.Fatalf("second import page:\n%s", page)
+	}
+	if h, _, _ := s.store.Head(ctx); h != head+1 {
+		t.Fatalf("head %d → %d, want one donation", head, h)
+	}
+}
