@@ -15,7 +15,7 @@ type Event interface {
 	EventType() string
 }
 
-// Pairing-scoped events name the pairing(s) they belong to, so that
+// PairingScoped events name the pairing(s) they belong to, so that
 // projections and subscribers can route them without loading other streams.
 type PairingScoped interface {
 	Event

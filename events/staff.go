@@ -20,7 +20,7 @@ func (SecondmentStarted) EventType() string { return "aid.secondment_started" }
 // PairingIDs implements PairingScoped.
 func (e SecondmentStarted) PairingIDs() []string { return []string{e.PairingID} }
 
-// SecondmentEnded: the person's secondment ended (end ≥ start).
+// SecondmentEnded means the person's secondment ended (end ≥ start).
 type SecondmentEnded struct {
 	SecondmentID string `json:"secondment_id"`
 	PairingID    string `json:"pairing_id"`

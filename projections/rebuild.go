@@ -12,7 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// ErrRebuildRunning: another Rebuild of the same projection holds its lock.
+// ErrRebuildRunning means another Rebuild of the same projection holds its lock.
 var ErrRebuildRunning = errors.New("a rebuild of this projection is already running")
 
 // DefaultRebuildBatch is Rebuild's default batch: events per transaction

@@ -158,7 +158,7 @@ func disbursementRequest() *eventstore.AppendRequest {
 func BenchmarkAppend(b *testing.B) {
 	ctx := context.Background()
 	pool := benchPool(b)
-	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}); err != nil {
 		b.Fatal(err)
 	}
 	s := eventstore.New(pool)

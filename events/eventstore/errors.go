@@ -7,18 +7,18 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// ErrWrongExpectedVersion: the stream moved on since the caller read it.
+// ErrWrongExpectedVersion means the stream moved on since the caller read it.
 // Nothing was written; re-read the stream and decide again.
 var ErrWrongExpectedVersion = errors.New("wrong expected version")
 
-// ErrIdempotencyKeyReused: the idempotency key was first used for a request
+// ErrIdempotencyKeyReused means the idempotency key was first used for a request
 // with a different fingerprint. Nothing was written.
 var ErrIdempotencyKeyReused = errors.New("idempotency key reused with a different request")
 
-// ErrIDInUse: an entity id given for a new entity already exists.
+// ErrIDInUse means an entity id given for a new entity already exists.
 var ErrIDInUse = errors.New("id already in use")
 
-// DuplicateKeyError: a natural key (voucher no, receipt no, order no) is
+// DuplicateKeyError means a natural key (voucher no, receipt no, order no) is
 // already held by a live entry. Nothing was written.
 type DuplicateKeyError struct {
 	Scope    string // e.g. "voucher_no"

@@ -10,7 +10,7 @@ import (
 	"github.com/aidledger/aidledger/events"
 )
 
-// ErrNotFound: no such stream, entity or idempotency key.
+// ErrNotFound means no such stream, entity or idempotency key.
 var ErrNotFound = errors.New("not found")
 
 const recordColumns = `position, event_id, stream_id, stream_version, type, schema_version, recorded_at,

@@ -16,15 +16,15 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// Migrations is the event store's schema.
-var Migrations = dbmigrate.Set{Name: "eventstore", FS: mustSub(migrationFiles, "migrations")}
+// Migrations is the event store's schema: forward-only files NNN_name.sql,
+// applied in order (services/platform/dbmigrate does it, as the set
+// "eventstore").
+var Migrations = mustSub(migrationFiles, "migrations")
 
 func mustSub(f fs.FS, dir string) fs.FS {
 	s, err := fs.Sub(f, dir)

@@ -26,7 +26,7 @@ func newStore(t testing.TB) *eventstore.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}); err != nil {
 		t.Fatal(err)
 	}
 	return eventstore.New(pool)

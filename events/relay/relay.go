@@ -51,7 +51,7 @@ import (
 	"github.com/aidledger/aidledger/events/eventstore"
 )
 
-// ErrDiverged: the stream does not hold what the ledger says it should (the
+// ErrDiverged means the stream does not hold what the ledger says it should (the
 // message at the stream's last sequence is not the ledger's event at that
 // position, the stream is ahead of the ledger, or the stream acknowledged an
 // event at a sequence other than its position). The relay refuses to
@@ -59,12 +59,12 @@ import (
 // ledger restored from an older backup, tampering).
 var ErrDiverged = errors.New("relay: the stream and the ledger have diverged")
 
-// ErrBadRecord: an event read from the ledger cannot be published as is (its
+// ErrBadRecord means an event read from the ledger cannot be published as is (its
 // hash chain is broken, or its donor or partner code is not a valid NATS
 // subject token). The relay stops rather than publish it.
 var ErrBadRecord = errors.New("relay: ledger event cannot be published")
 
-// ErrRunning: Run was called while another call of Run on the same Relay
+// ErrRunning means Run was called while another call of Run on the same Relay
 // had not returned.
 var ErrRunning = errors.New("relay: already running")
 

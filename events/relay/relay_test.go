@@ -41,7 +41,7 @@ func newStore(tb testing.TB) *eventstore.Store {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(pool.Close)
-	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}); err != nil {
 		tb.Fatal(err)
 	}
 	return eventstore.New(pool)

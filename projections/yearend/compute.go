@@ -10,7 +10,6 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // Compute returns the year-end summary of donorCode for year as the read
@@ -45,7 +44,7 @@ import (
 // a cut-off outside the year; ErrPosition for a position beyond the
 // checkpoint or whose hash is unknown; ErrNotFound when the donor has no
 // pairing at the position.
-func Compute(ctx context.Context, q projections.Querier, donorCode string, year int, cutoff events.Date, atPosition int64) (*report.Report, error) {
+func Compute(ctx context.Context, q projections.Querier, donorCode string, year int, cutoff events.Date, atPosition int64) (*Report, error) {
 	per, err := newPeriod(year, cutoff)
 	if err != nil {
 		return nil, err
@@ -98,9 +97,9 @@ func newPeriod(year int, cutoff events.Date) (period, error) {
 // order they were established), the rows it counts and the cross-year
 // reversals dated in the period but counted elsewhere (both in ledger
 // order): see Compute for what the report holds.
-func assemble(donorCode string, per period, pos int64, hash events.Hash, pairings []donorPairing, counted, movedOut []row) (*report.Report, error) {
-	r := &report.Report{Donor: pairings[0].donor, Year: per.year, Cutoff: per.cutoff, Position: pos, ChainHash: hash.String(),
-		Pairings: []report.PairingFigures{}, LineItems: make([]report.LineItem, 0, len(counted))}
+func assemble(donorCode string, per period, pos int64, hash events.Hash, pairings []donorPairing, counted, movedOut []row) (*Report, error) {
+	r := &Report{Donor: pairings[0].donor, Year: per.year, Cutoff: per.cutoff, Position: pos, ChainHash: hash.String(),
+		Pairings: []PairingFigures{}, LineItems: make([]LineItem, 0, len(counted))}
 	tallies := map[string]*tally{}
 	var notes footnotes
 	for i := range counted {
@@ -153,7 +152,7 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 		if err := total.merge(t); err != nil {
 			return nil, err
 		}
-		r.Pairings = append(r.Pairings, report.PairingFigures{PairingID: p.id, Partner: p.partner, Programme: p.programme, Figures: f})
+		r.Pairings = append(r.Pairings, PairingFigures{PairingID: p.id, Partner: p.partner, Programme: p.programme, Figures: f})
 	}
 	var err error
 	if r.Totals, err = total.figures(); err != nil {

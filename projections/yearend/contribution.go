@@ -6,7 +6,6 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/internal/pgcopy"
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // contribution is what a fold step says of one row of the contributions
@@ -23,7 +22,7 @@ type contribution struct {
 	own        events.Date // the event's own business date
 	amount     int64       // signed fen, or ±1 for counts
 	documentNo string
-	flag       report.FootnoteKind // "" when the row needs no footnote
+	flag       FootnoteKind // "" when the row needs no footnote
 	detail     string
 }
 

@@ -5,10 +5,9 @@ import (
 	"slices"
 
 	"github.com/aidledger/aidledger/events"
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
-// Figure names: the json names of the report.Figures fields. The base
+// Figure names: the json names of the Figures fields. The base
 // figures are the ones contributions are stored under (LineItem.Figure);
 // the derived ones are sums of base figures, computed on read.
 const (
@@ -38,7 +37,7 @@ const (
 )
 
 // baseFigures lists the figures contributions are stored under, in the
-// order of report.Figures.
+// order of Figures.
 var baseFigures = [...]string{
 	FigVisits, FigStaffCadre, FigStaffTeacher, FigStaffDoctor, FigStaffAgronomist, FigStaffTechnician,
 	FigFiscalDisbursedFen, FigFiscalCommittedFen, FigReceiptsConfirmedFen,
@@ -47,7 +46,7 @@ var baseFigures = [...]string{
 }
 
 // BaseFigures lists the figures contributions are stored under (the
-// LineItem.Figure values), in the order of report.Figures.
+// LineItem.Figure values), in the order of Figures.
 func BaseFigures() []string { return slices.Clone(baseFigures[:]) }
 
 // derivedFigures maps each derived figure to the base figures it sums.
@@ -58,8 +57,8 @@ var derivedFigures = map[string][]string{
 }
 
 // figureField returns the field of f named by a figure's json name, or nil
-// for a name report.Figures does not have.
-func figureField(f *report.Figures, name string) *report.Figure {
+// for a name Figures does not have.
+func figureField(f *Figures, name string) *Figure {
 	switch name {
 	case FigVisits:
 		return &f.Visits

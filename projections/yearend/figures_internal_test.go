@@ -6,36 +6,34 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
-// TestFiguresCoverReport ties the figure names to report.Figures: every
+// TestFiguresCoverReport ties the figure names to Figures: every
 // Figure field is a base or a derived figure under its json name, and
 // figureField finds exactly that field, so a field added to the contract
 // without a rule here fails.
 func TestFiguresCoverReport(t *testing.T) {
-	var f report.Figures
+	var f Figures
 	v := reflect.ValueOf(&f).Elem()
 	seen := map[string]bool{}
 	for i := range v.NumField() {
 		field := v.Type().Field(i)
-		if field.Type != reflect.TypeFor[report.Figure]() {
+		if field.Type != reflect.TypeFor[Figure]() {
 			continue
 		}
 		name, _, _ := strings.Cut(field.Tag.Get("json"), ",")
 		seen[name] = true
 		_, derived := derivedFigures[name]
 		if !slices.Contains(baseFigures[:], name) && !derived {
-			t.Errorf("report.Figures.%s (%q) is neither a base nor a derived figure", field.Name, name)
+			t.Errorf("Figures.%s (%q) is neither a base nor a derived figure", field.Name, name)
 		}
-		if p := figureField(&f, name); p != v.Field(i).Addr().Interface().(*report.Figure) {
-			t.Errorf("figureField(%q) is not report.Figures.%s", name, field.Name)
+		if p := figureField(&f, name); p != v.Field(i).Addr().Interface().(*Figure) {
+			t.Errorf("figureField(%q) is not Figures.%s", name, field.Name)
 		}
 	}
 	for _, name := range append(baseFigures[:], FigStaffProfessional, FigSocialFen, FigConsumptionFen) {
 		if !seen[name] {
-			t.Errorf("figure %q is not a field of report.Figures", name)
+			t.Errorf("figure %q is not a field of Figures", name)
 		}
 	}
 	for name, parts := range derivedFigures {

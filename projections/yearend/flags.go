@@ -7,7 +7,7 @@ import (
 	"github.com/aidledger/aidledger/events"
 )
 
-// The Detail of each footnote kind (report.Footnote.Detail) is a plain,
+// The Detail of each footnote kind (Footnote.Detail) is a plain,
 // language-neutral string that the renderers print or parse:
 //
 //   - over_commitment: "<justification> / <approved by>"; Date is the

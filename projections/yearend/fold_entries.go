@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/aidledger/aidledger/events"
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // donationReceived counts a donation by kind on its business date; an
@@ -25,7 +24,7 @@ func (b *batchState) donationReceived(e events.DonationReceived) error {
 	c := contribution{pairingID: d.pairingID, figure: fig, attributed: d.date, own: d.date, amount: d.amountFen,
 		documentNo: e.ReceiptNo}
 	if e.Kind == events.DonationInKind {
-		c.flag, c.detail = report.FootInKindValuation, e.ValuationBasis
+		c.flag, c.detail = FootInKindValuation, e.ValuationBasis
 	}
 	return b.emit(c)
 }
@@ -59,7 +58,7 @@ func (b *batchState) productPurchased(e events.ProductPurchased) error {
 	c := contribution{pairingID: e.PairingID, figure: FigPurchasesFen, attributed: e.CompletedDate, own: e.CompletedDate,
 		amount: e.AmountFen, documentNo: e.OrderNo}
 	if e.SupplierCountyCode != "" && e.SupplierCountyCode != p.partnerCode {
-		c.flag, c.detail = report.FootPartnerMismatch, e.SupplierCountyCode
+		c.flag, c.detail = FootPartnerMismatch, e.SupplierCountyCode
 	}
 	return b.emit(c)
 }
@@ -98,7 +97,7 @@ func (b *batchState) reversal(e events.EntryReversal, pairingID, figure string, 
 	c := contribution{pairingID: pairingID, figure: figure, attributed: on, own: e.BusinessDate, amount: -e.AmountFen,
 		documentNo: e.DocNo}
 	if crossYear(e.BusinessDate, original) {
-		c.flag, c.detail = report.FootCrossYear, crossYearDetail(e.Reason, original)
+		c.flag, c.detail = FootCrossYear, crossYearDetail(e.Reason, original)
 	}
 	return b.emit(c)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/aidledger/aidledger/events"
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // fundsCommitted counts the commitment in its budget year.
@@ -44,7 +43,7 @@ func (b *batchState) fundsDisbursed(e events.FundsDisbursed) error {
 	c := contribution{pairingID: d.pairingID, figure: FigFiscalDisbursedFen, attributed: d.date, own: d.date,
 		amount: d.amountFen, documentNo: e.VoucherNo}
 	if e.OverCommitment != nil {
-		c.flag, c.detail = report.FootOverCommitment, overCommitmentDetail(e.OverCommitment)
+		c.flag, c.detail = FootOverCommitment, overCommitmentDetail(e.OverCommitment)
 	}
 	return b.emit(c)
 }
@@ -69,7 +68,7 @@ func (b *batchState) disbursementReversed(e events.DisbursementReversed) error {
 	c := contribution{pairingID: d.pairingID, figure: FigFiscalDisbursedFen, attributed: on, own: e.BusinessDate,
 		amount: -e.AmountFen, documentNo: e.DocNo}
 	if crossYear(e.BusinessDate, d.date) {
-		c.flag, c.detail = report.FootCrossYear, crossYearDetail(e.Reason, d.date)
+		c.flag, c.detail = FootCrossYear, crossYearDetail(e.Reason, d.date)
 	}
 	if err := b.emit(c); err != nil {
 		return err

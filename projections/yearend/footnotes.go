@@ -6,21 +6,20 @@ import (
 	"strings"
 
 	"github.com/aidledger/aidledger/events"
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // footnoteOrder is the order in which a report lists footnote kinds.
-var footnoteOrder = map[report.FootnoteKind]int{
-	report.FootOverCommitment:  0,
-	report.FootCrossYear:       1,
-	report.FootLateEntry:       2,
-	report.FootPartnerMismatch: 3,
-	report.FootInKindValuation: 4,
+var footnoteOrder = map[FootnoteKind]int{
+	FootOverCommitment:  0,
+	FootCrossYear:       1,
+	FootLateEntry:       2,
+	FootPartnerMismatch: 3,
+	FootInKindValuation: 4,
 }
 
 // footnote is a report footnote with the row it came from, for sorting.
 type footnote struct {
-	report.Footnote
+	Footnote
 	position int64
 	ordinal  int
 }
@@ -43,7 +42,7 @@ func (f *footnotes) add(r *row) {
 	if r.flag == "" {
 		return
 	}
-	f.list = append(f.list, footnote{Footnote: report.Footnote{Kind: r.flag, PairingID: r.pairingID, EventID: r.eventID,
+	f.list = append(f.list, footnote{Footnote: Footnote{Kind: r.flag, PairingID: r.pairingID, EventID: r.eventID,
 		AmountFen: r.amount, Date: r.own, Detail: r.detail}, position: r.position, ordinal: r.ordinal})
 }
 
@@ -64,19 +63,19 @@ func (f *footnotes) counted(r *row, cutoff events.Date) {
 		f.late = map[lateKey]struct{}{}
 	}
 	f.late[k] = struct{}{}
-	f.list = append(f.list, footnote{Footnote: report.Footnote{Kind: report.FootLateEntry, PairingID: r.pairingID,
+	f.list = append(f.list, footnote{Footnote: Footnote{Kind: FootLateEntry, PairingID: r.pairingID,
 		EventID: r.eventID, AmountFen: r.amount, Date: r.attributed, Detail: lateEntryDetail(r.recordedAt)},
 		position: r.position, ordinal: r.ordinal})
 }
 
 // sorted returns the footnotes by kind (footnoteOrder), then in ledger
 // order (never nil).
-func (f *footnotes) sorted() []report.Footnote {
+func (f *footnotes) sorted() []Footnote {
 	slices.SortFunc(f.list, func(a, b footnote) int {
 		return cmp.Or(cmp.Compare(footnoteOrder[a.Kind], footnoteOrder[b.Kind]), cmp.Compare(a.position, b.position),
 			cmp.Compare(a.ordinal, b.ordinal), strings.Compare(a.PairingID, b.PairingID))
 	})
-	out := make([]report.Footnote, len(f.list))
+	out := make([]Footnote, len(f.list))
 	for i := range f.list {
 		out[i] = f.list[i].Footnote
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/yearend"
-	"github.com/aidledger/aidledger/services/reporting/report"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
@@ -90,7 +89,7 @@ func applyAll(tb testing.TB, pool *pgxpool.Pool, evs []projections.Event, size i
 }
 
 // compute runs Compute or fails the test.
-func compute(tb testing.TB, pool *pgxpool.Pool, donor string, year int, cutoff events.Date, at int64) *report.Report {
+func compute(tb testing.TB, pool *pgxpool.Pool, donor string, year int, cutoff events.Date, at int64) *yearend.Report {
 	tb.Helper()
 	r, err := yearend.Compute(context.Background(), pool, donor, year, cutoff, at)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // Memory is the yearend read model of one donor held in memory: the same
@@ -73,7 +72,7 @@ func (m *Memory) Position() int64 { return m.position }
 // for year up to cutoff (zero: 31 December). Errors: ErrInvalid for the
 // year or cut-off, ErrPosition when nothing was applied, ErrNotFound when
 // the donor has no pairing.
-func (m *Memory) Compute(year int, cutoff events.Date) (*report.Report, error) {
+func (m *Memory) Compute(year int, cutoff events.Date) (*Report, error) {
 	per, err := newPeriod(year, cutoff)
 	if err != nil {
 		return nil, err

@@ -8,7 +8,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
-	"github.com/aidledger/aidledger/services/reporting/report"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // oracleFigure is a base figure as the oracle adds it up.
@@ -23,7 +23,7 @@ type oracleFigure struct {
 // does) for the events up to a position.
 type oracle struct {
 	figs  map[string]map[string]*oracleFigure // pairing → figure
-	notes []report.Footnote
+	notes []yearend.Footnote
 }
 
 func (o *oracle) add(pairing, figure string, amount int64, id string) {
@@ -94,12 +94,12 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 	counted := func(ev projections.Event, pairing string, on events.Date, amount int64) {
 		if events.Today(ev.RecordedAt).After(cutoff) && !late[[2]string{ev.ID, pairing}] {
 			late[[2]string{ev.ID, pairing}] = true
-			o.notes = append(o.notes, report.Footnote{Kind: report.FootLateEntry, PairingID: pairing, EventID: ev.ID,
+			o.notes = append(o.notes, yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: pairing, EventID: ev.ID,
 				AmountFen: amount, Date: on, Detail: events.Today(ev.RecordedAt).String()})
 		}
 	}
-	note := func(kind report.FootnoteKind, ev projections.Event, pairing string, amount int64, on events.Date, detail string) {
-		o.notes = append(o.notes, report.Footnote{Kind: kind, PairingID: pairing, EventID: ev.ID, AmountFen: amount, Date: on, Detail: detail})
+	note := func(kind yearend.FootnoteKind, ev projections.Event, pairing string, amount int64, on events.Date, detail string) {
+		o.notes = append(o.notes, yearend.Footnote{Kind: kind, PairingID: pairing, EventID: ev.ID, AmountFen: amount, Date: on, Detail: detail})
 	}
 	// A money reversal of an original dated original, counted under figure.
 	moneyReversal := func(ev projections.Event, r events.EntryReversal, pairing, figure string, original events.Date) {
@@ -110,10 +110,10 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 			o.add(pairing, figure, -r.AmountFen, ev.ID)
 			counted(ev, pairing, on, -r.AmountFen)
 			if cross {
-				note(report.FootCrossYear, ev, pairing, -r.AmountFen, r.BusinessDate, detail)
+				note(yearend.FootCrossYear, ev, pairing, -r.AmountFen, r.BusinessDate, detail)
 			}
 		} else if cross && in(r.BusinessDate) && on.Year() != year {
-			note(report.FootCrossYear, ev, pairing, -r.AmountFen, r.BusinessDate, detail)
+			note(yearend.FootCrossYear, ev, pairing, -r.AmountFen, r.BusinessDate, detail)
 		}
 	}
 	staff := map[events.StaffCategory]string{events.StaffCadre: "staff_cadre", events.StaffTeacher: "staff_teacher",
@@ -141,7 +141,7 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 				o.add(e.PairingID, "fiscal_disbursed_fen", e.AmountFen, ev.ID)
 				counted(ev, e.PairingID, e.BusinessDate, e.AmountFen)
 				if oc := e.OverCommitment; oc != nil {
-					note(report.FootOverCommitment, ev, e.PairingID, e.AmountFen, e.BusinessDate, oc.Justification+" / "+oc.ApprovedBy)
+					note(yearend.FootOverCommitment, ev, e.PairingID, e.AmountFen, e.BusinessDate, oc.Justification+" / "+oc.ApprovedBy)
 				}
 			}
 		case events.DisbursementReversed:
@@ -170,7 +170,7 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 				o.add(e.PairingID, figure, e.AmountFen, ev.ID)
 				counted(ev, e.PairingID, e.BusinessDate, e.AmountFen)
 				if e.Kind == events.DonationInKind {
-					note(report.FootInKindValuation, ev, e.PairingID, e.AmountFen, e.BusinessDate, e.ValuationBasis)
+					note(yearend.FootInKindValuation, ev, e.PairingID, e.AmountFen, e.BusinessDate, e.ValuationBasis)
 				}
 			}
 		case events.DonationReversed:
@@ -184,7 +184,7 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 				o.add(e.PairingID, "purchases_fen", e.AmountFen, ev.ID)
 				counted(ev, e.PairingID, e.CompletedDate, e.AmountFen)
 				if c := e.SupplierCountyCode; c != "" && c != pairingOf[e.PairingID].Partner.Code {
-					note(report.FootPartnerMismatch, ev, e.PairingID, e.AmountFen, e.CompletedDate, c)
+					note(yearend.FootPartnerMismatch, ev, e.PairingID, e.AmountFen, e.CompletedDate, c)
 				}
 			}
 		case events.PurchaseReversed:
@@ -252,7 +252,7 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 }
 
 // compareNotes orders footnotes as a multiset (kind, event, pairing).
-func compareNotes(a, b report.Footnote) int {
+func compareNotes(a, b yearend.Footnote) int {
 	return cmp.Or(strings.Compare(string(a.Kind), string(b.Kind)), strings.Compare(a.EventID, b.EventID),
 		strings.Compare(a.PairingID, b.PairingID))
 }

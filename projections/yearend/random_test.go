@@ -10,11 +10,10 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/yearend"
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // baseOf returns the base figures of f by json name.
-func baseOf(tb testing.TB, f report.Figures) map[string]report.Figure {
+func baseOf(tb testing.TB, f yearend.Figures) map[string]yearend.Figure {
 	tb.Helper()
 	b, err := json.Marshal(f)
 	if err != nil {
@@ -24,9 +23,9 @@ func baseOf(tb testing.TB, f report.Figures) map[string]report.Figure {
 	if err := json.Unmarshal(b, &all); err != nil {
 		tb.Fatal(err)
 	}
-	out := map[string]report.Figure{}
+	out := map[string]yearend.Figure{}
 	for _, name := range yearend.BaseFigures() {
-		var fg report.Figure
+		var fg yearend.Figure
 		if err := json.Unmarshal(all[name], &fg); err != nil {
 			tb.Fatalf("figure %s: %v", name, err)
 		}
@@ -37,7 +36,7 @@ func baseOf(tb testing.TB, f report.Figures) map[string]report.Figure {
 
 // checkOracle compares a report with the oracle's figures and footnotes,
 // and checks that its line items add up to its figures.
-func checkOracle(t *testing.T, what string, r *report.Report, o *oracle) {
+func checkOracle(t *testing.T, what string, r *yearend.Report, o *oracle) {
 	t.Helper()
 	listed := map[string]bool{}
 	items := map[[2]string]int64{}
@@ -76,7 +75,7 @@ func checkOracle(t *testing.T, what string, r *report.Report, o *oracle) {
 	slices.SortStableFunc(got, compareNotes)
 	want := o.notes
 	if want == nil {
-		want = []report.Footnote{}
+		want = []yearend.Footnote{}
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: footnotes differ: %s", what, firstDiff(asJSON(t, got), asJSON(t, want)))
@@ -134,12 +133,12 @@ func TestBatchSizes(t *testing.T) {
 		evs = append(evs, ev)
 	}
 	var dumps []string
-	var reports [][]*report.Report
+	var reports [][]*yearend.Report
 	for _, size := range []int{1, 7, 0} {
 		pool := newModel(t)
 		applyAll(t, pool, evs, size)
 		dumps = append(dumps, dump(t, pool))
-		var rs []*report.Report
+		var rs []*yearend.Report
 		for _, q := range []struct {
 			donor string
 			year  int

@@ -9,7 +9,6 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // row is a row of the contributions table: as a fold step emits it, and
@@ -28,7 +27,7 @@ type row struct {
 	own        events.Date
 	amount     int64
 	documentNo string
-	flag       report.FootnoteKind
+	flag       FootnoteKind
 	detail     string
 }
 
@@ -62,7 +61,7 @@ const movedOutSQL = `SELECT ` + rowColumns + ` FROM ` + Schema + `.contributions
 // for per at position pos notes as moved out of the year: movedOutSQL, in
 // Go, for Memory.
 func (r *row) movesOut(per period, pos int64) bool {
-	return r.flag == report.FootCrossYear && !r.own.IsZero() && !r.own.Before(per.first) && !r.own.After(per.cutoff) &&
+	return r.flag == FootCrossYear && !r.own.IsZero() && !r.own.Before(per.first) && !r.own.After(per.cutoff) &&
 		r.year != per.year && r.position <= pos
 }
 
@@ -83,14 +82,14 @@ func readRows(ctx context.Context, q projections.Querier, sql string, args ...an
 			&attributed, &own, &r.amount, &r.documentNo, &flag, &r.detail); err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
-		r.ordinal, r.attributed, r.own, r.flag = int(ordinal), dateOf(attributed), dateOf(own), report.FootnoteKind(flag)
+		r.ordinal, r.attributed, r.own, r.flag = int(ordinal), dateOf(attributed), dateOf(own), FootnoteKind(flag)
 		out = append(out, r)
 	}
 	return out, rs.Err()
 }
 
 // lineItem is r as a line item of the report.
-func (r *row) lineItem() report.LineItem {
-	return report.LineItem{EventID: r.eventID, Position: r.position, Type: r.typ, PairingID: r.pairingID,
+func (r *row) lineItem() LineItem {
+	return LineItem{EventID: r.eventID, Position: r.position, Type: r.typ, PairingID: r.pairingID,
 		Figure: r.figure, BusinessDate: r.own, AmountFen: r.amount, DocumentNo: r.documentNo}
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/yearend"
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // pairWith starts a script with the 甲-乙 and 甲-丙 pairings, valid 2020–2030.
@@ -80,14 +79,14 @@ func TestYearBoundary(t *testing.T) {
 	if y.FiscalCommittedFen.Value != 200*wan || y.DisbursalRateBP != 3500 {
 		t.Errorf("2024 committed %d, rate %d bp", y.FiscalCommittedFen.Value, y.DisbursalRateBP)
 	}
-	late := func(id, pairing string, amount int64, on string) report.Footnote {
-		return report.Footnote{Kind: report.FootLateEntry, PairingID: pairing, EventID: id, AmountFen: amount, Date: d(on),
+	late := func(id, pairing string, amount int64, on string) yearend.Footnote {
+		return yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: pairing, EventID: id, AmountFen: amount, Date: d(on),
 			Detail: ownDateOf(t, s, id).String()}
 	}
-	cross := func(id string, amount int64, own, detail string) report.Footnote {
-		return report.Footnote{Kind: report.FootCrossYear, PairingID: pYi, EventID: id, AmountFen: amount, Date: d(own), Detail: detail}
+	cross := func(id string, amount int64, own, detail string) yearend.Footnote {
+		return yearend.Footnote{Kind: yearend.FootCrossYear, PairingID: pYi, EventID: id, AmountFen: amount, Date: d(own), Detail: detail}
 	}
-	sameJSON(t, "2024 footnotes", r24.Footnotes, []report.Footnote{
+	sameJSON(t, "2024 footnotes", r24.Footnotes, []yearend.Footnote{
 		cross(rEE, -30*wan, "2025-01-10", "entry_error 2024-12-20"),
 		cross(gEE, -1*wan, "2025-01-05", "entry_error 2024-12-28"),
 		cross(uEE, -2*wan, "2025-01-03", "entry_error 2024-12-30"),
@@ -109,7 +108,7 @@ func TestYearBoundary(t *testing.T) {
 	}
 	// In 2025: the entry errors dated in 2025 but counted in 2024, and the
 	// returns counted in 2025 of 2024 entries.
-	sameJSON(t, "2025 footnotes", r25.Footnotes, []report.Footnote{
+	sameJSON(t, "2025 footnotes", r25.Footnotes, []yearend.Footnote{
 		cross(rEE, -30*wan, "2025-01-10", "entry_error 2024-12-20"),
 		cross(rFR, -10*wan, "2025-01-10", "funds_returned 2024-12-20"),
 		cross(gEE, -1*wan, "2025-01-05", "entry_error 2024-12-28"),
@@ -234,10 +233,10 @@ func TestLateEntry(t *testing.T) {
 	applyAll(t, pool, s.evs, 0)
 
 	r := compute(t, pool, jia.Code, 2025, d("2025-11-30"), 0)
-	note := func(id, pairing string, amount int64, on, recorded string) report.Footnote {
-		return report.Footnote{Kind: report.FootLateEntry, PairingID: pairing, EventID: id, AmountFen: amount, Date: d(on), Detail: recorded}
+	note := func(id, pairing string, amount int64, on, recorded string) yearend.Footnote {
+		return yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: pairing, EventID: id, AmountFen: amount, Date: d(on), Detail: recorded}
 	}
-	sameJSON(t, "late entries", r.Footnotes, []report.Footnote{
+	sameJSON(t, "late entries", r.Footnotes, []yearend.Footnote{
 		note(lateDis, pYi, 100*wan, "2025-11-20", "2025-12-03"),
 		note(latePur, pYi, 3*wan, "2025-11-29", "2025-12-01"),
 		note(lateVisit, pYi, 1, "2025-11-10", "2025-12-02"),
@@ -272,9 +271,9 @@ func TestPartnerMismatch(t *testing.T) {
 	bingCounty := buy("U4", bing.Code) // the donor's other partner is still not this pairing's
 	applyAll(t, pool, s.evs, 0)
 	r := compute(t, pool, jia.Code, 2025, events.Date{}, 0)
-	sameJSON(t, "partner mismatches", r.Footnotes, []report.Footnote{
-		{Kind: report.FootPartnerMismatch, PairingID: pYi, EventID: other, AmountFen: 2 * wan, Date: d("2025-05-05"), Detail: "522799"},
-		{Kind: report.FootPartnerMismatch, PairingID: pYi, EventID: bingCounty, AmountFen: 2 * wan, Date: d("2025-05-05"), Detail: bing.Code},
+	sameJSON(t, "partner mismatches", r.Footnotes, []yearend.Footnote{
+		{Kind: yearend.FootPartnerMismatch, PairingID: pYi, EventID: other, AmountFen: 2 * wan, Date: d("2025-05-05"), Detail: "522799"},
+		{Kind: yearend.FootPartnerMismatch, PairingID: pYi, EventID: bingCounty, AmountFen: 2 * wan, Date: d("2025-05-05"), Detail: bing.Code},
 	})
 	if r.Pairings[0].PurchasesFen.Value != 8*wan {
 		t.Errorf("purchases %d: mismatched purchases still count", r.Pairings[0].PurchasesFen.Value)
@@ -296,7 +295,7 @@ func TestOverCommitment(t *testing.T) {
 		OverCommitment: &events.OverCommitment{Justification: "防汛应急", ApprovedBy: "区财政局长"}})
 	applyAll(t, pool, s.evs, 0)
 	r := compute(t, pool, jia.Code, 2025, events.Date{}, 0)
-	sameJSON(t, "over-commitment", r.Footnotes, []report.Footnote{{Kind: report.FootOverCommitment, PairingID: pBing,
+	sameJSON(t, "over-commitment", r.Footnotes, []yearend.Footnote{{Kind: yearend.FootOverCommitment, PairingID: pBing,
 		EventID: over, AmountFen: 15 * wan, Date: d("2025-07-20"), Detail: "防汛应急 / 区财政局长"}})
 	if f := r.Pairings[1].Figures; f.FiscalDisbursedFen.Value != 115*wan || f.DisbursalRateBP != 11500 {
 		t.Errorf("丙 disbursed %d, rate %d", f.FiscalDisbursedFen.Value, f.DisbursalRateBP)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
-	"github.com/aidledger/aidledger/services/reporting/report"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // 1 元 and 1万元 in fen.
@@ -117,21 +117,21 @@ func ownDate(e events.Event) events.Date {
 }
 
 // fig is a Figure with its event ids sorted.
-func fig(v int64, ids ...string) report.Figure {
+func fig(v int64, ids ...string) yearend.Figure {
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	if ids == nil {
 		ids = []string{}
 	}
-	return report.Figure{Value: v, EventIDs: ids}
+	return yearend.Figure{Value: v, EventIDs: ids}
 }
 
 // zeroFigures is Figures with every Figure zero and an empty id list (as
 // Compute returns them).
-func zeroFigures() report.Figures {
+func zeroFigures() yearend.Figures {
 	z := fig(0)
-	return report.Figures{Visits: z, StaffProfessional: z, StaffCadre: z, StaffTeacher: z, StaffDoctor: z,
+	return yearend.Figures{Visits: z, StaffProfessional: z, StaffCadre: z, StaffTeacher: z, StaffDoctor: z,
 		StaffAgronomist: z, StaffTechnician: z, FiscalDisbursedFen: z, FiscalCommittedFen: z, ReceiptsConfirmedFen: z,
 		ProjectsRegistered: z, ProjectsCompleted: z, PlannedInvestmentFen: z, CompletedInvestmentFen: z,
 		SocialCashFen: z, SocialInKindFen: z, SocialFen: z, PurchasesFen: z, SalesFen: z, ConsumptionFen: z}

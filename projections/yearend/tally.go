@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-
-	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // baseIndex maps a base figure's name to its place in baseFigures.
@@ -61,10 +59,10 @@ func (t *tally) merge(o *tally) error {
 
 // figures makes the report's Figures: every base figure, the derived sums
 // and the disbursal rate, each with its event ids sorted and unique.
-func (t *tally) figures() (report.Figures, error) {
-	var f report.Figures
+func (t *tally) figures() (Figures, error) {
+	var f Figures
 	for i, name := range baseFigures {
-		*figureField(&f, name) = report.Figure{Value: t[i].value, EventIDs: sortedIDs(t[i].ids)}
+		*figureField(&f, name) = Figure{Value: t[i].value, EventIDs: sortedIDs(t[i].ids)}
 	}
 	for _, name := range []string{FigStaffProfessional, FigSocialFen, FigConsumptionFen} {
 		var value int64
@@ -78,7 +76,7 @@ func (t *tally) figures() (report.Figures, error) {
 			value = v
 			ids = append(ids, s.ids...)
 		}
-		*figureField(&f, name) = report.Figure{Value: value, EventIDs: sortedIDs(ids)}
+		*figureField(&f, name) = Figure{Value: value, EventIDs: sortedIDs(ids)}
 	}
 	f.DisbursalRateBP = basisPoints(f.FiscalDisbursedFen.Value, f.FiscalCommittedFen.Value)
 	return f, nil

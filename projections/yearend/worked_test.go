@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/aidledger/aidledger/events"
-	"github.com/aidledger/aidledger/services/reporting/report"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // The units of the worked example.
@@ -135,7 +135,7 @@ func (w *worked) ids(names ...string) []string {
 
 // expectedYi and expectedBing are the worked example's figures for 2025
 // (every Figure, with the events behind it).
-func (w *worked) expectedYi() report.Figures {
+func (w *worked) expectedYi() yearend.Figures {
 	f := zeroFigures()
 	f.Visits = fig(3, w.ids("V1", "V2", "V3")...)
 	teachers := w.ids("S1", "S2", "S3", "S4", "S5", "S6", "S7")
@@ -160,7 +160,7 @@ func (w *worked) expectedYi() report.Figures {
 	return f
 }
 
-func (w *worked) expectedBing() report.Figures {
+func (w *worked) expectedBing() yearend.Figures {
 	f := zeroFigures()
 	f.Visits = fig(1, w.ids("V2")...)
 	f.FiscalDisbursedFen = fig(100*wan, w.ids("D5")...)
@@ -170,7 +170,7 @@ func (w *worked) expectedBing() report.Figures {
 }
 
 // expectedTotals sums the two pairings (the joint visit V2 counts in both).
-func (w *worked) expectedTotals() report.Figures {
+func (w *worked) expectedTotals() yearend.Figures {
 	f := w.expectedYi()
 	f.Visits = fig(4, w.ids("V1", "V2", "V3")...)
 	f.FiscalDisbursedFen = fig(360*wan, w.ids("D1", "D2", "R2", "D3", "D4", "D5")...)
@@ -194,7 +194,7 @@ func TestWorkedExample(t *testing.T) {
 	if r.Position != last.Position || r.ChainHash != last.Hash.String() {
 		t.Errorf("provenance %d %s, want %d %s", r.Position, r.ChainHash, last.Position, last.Hash)
 	}
-	if r.Profile != (report.Profile{}) {
+	if r.Profile != (yearend.Profile{}) {
 		t.Errorf("profile %+v, want the zero profile (the caller sets it)", r.Profile)
 	}
 	if len(r.Pairings) != 2 {
@@ -210,15 +210,7 @@ func TestWorkedExample(t *testing.T) {
 	sameJSON(t, "丙", r.Pairings[1].Figures, w.expectedBing())
 	sameJSON(t, "totals", r.Totals, w.expectedTotals())
 
-	// The expected paragraph, rendered by services/report in the
-	// default (official) profile.
-	const want = "开展甲-乙区县互访调研3次,选派专业技术人才12名,完成对乙县财政帮扶260万元、社会帮扶40余万元、" +
-		"采购、帮助销售当地农副产品90余万元;开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。"
-	if got := report.ChineseParagraph(r); got != want {
-		t.Errorf("paragraph\n got %s\nwant %s", got, want)
-	}
-
-	wantNotes := []report.Footnote{{Kind: report.FootInKindValuation, PairingID: pYi, EventID: w.id["DN2"],
+	wantNotes := []yearend.Footnote{{Kind: yearend.FootInKindValuation, PairingID: pYi, EventID: w.id["DN2"],
 		AmountFen: 136_000 * yuan, Date: day(t, "2025-08-01"), Detail: "市场价评估"}}
 	sameJSON(t, "footnotes", r.Footnotes, wantNotes)
 
@@ -241,13 +233,13 @@ func TestWorkedExample(t *testing.T) {
 			t.Errorf("line items of %s sum to %d, want %d", key, sums[key], want)
 		}
 	}
-	var d1 report.LineItem
+	var d1 yearend.LineItem
 	for _, li := range r.LineItems {
 		if li.EventID == w.id["D1"] {
 			d1 = li
 		}
 	}
-	wantD1 := report.LineItem{EventID: w.id["D1"], Position: d1.Position, Type: "aid.funds_disbursed", PairingID: pYi,
+	wantD1 := yearend.LineItem{EventID: w.id["D1"], Position: d1.Position, Type: "aid.funds_disbursed", PairingID: pYi,
 		Figure: "fiscal_disbursed_fen", BusinessDate: day(t, "2025-03-10"), AmountFen: 100 * wan, DocumentNo: "V-2025-001"}
 	if d1 != wantD1 || d1.Position == 0 {
 		t.Errorf("line item of D1 %+v, want %+v", d1, wantD1)

@@ -1,8 +1,8 @@
 // Package yearend is the "yearend" read model and the computation of a
-// donor's year-end summary (年度总结, services/report.Report) from it.
+// donor's year-end summary (年度总结, Report) from it.
 //
 // The model stores one row per CONTRIBUTION: an event's signed effect on
-// one figure of one pairing (the json names of report.Figures:
+// one figure of one pairing (the json names of Figures:
 // "fiscal_disbursed_fen", "visits", "staff_teacher" …), with the fiscal
 // year it counts in, the business date that decided that year, its
 // document number and the flag a footnote must explain. Compute sums the

@@ -20,7 +20,7 @@ import (
 )
 
 // migrations are every schema of the ledger, in the order they apply.
-var migrations = []dbmigrate.Set{eventstore.Migrations, auth.Migrations, verify.Migrations}
+var migrations = []dbmigrate.Set{dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}, auth.Migrations, verify.Migrations}
 
 // privateDatabase is the database the ledger creates in its private cluster.
 const privateDatabase = "aidledger"

@@ -24,7 +24,7 @@ const (
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
-// ErrWeakPassword: the password is too short.
+// ErrWeakPassword means the password is too short.
 var ErrWeakPassword = fmt.Errorf("a password needs at least %d characters", MinPasswordLength)
 
 // hashers bounds how many password hashes run at once (each takes 64 MiB).

@@ -23,7 +23,7 @@ var migrationFiles embed.FS
 // Migrations is the token table's schema.
 var Migrations = dbmigrate.Set{Name: "auth", FS: func() fs.FS { s, _ := fs.Sub(migrationFiles, "migrations"); return s }()}
 
-// ErrInvalidToken: the token is unknown or revoked.
+// ErrInvalidToken means the token is unknown or revoked.
 var ErrInvalidToken = errors.New("invalid or revoked token")
 
 // tokenPrefix marks aidledger tokens so they are recognisable in logs and

@@ -45,7 +45,7 @@ var (
 	ErrNoSession = errors.New("no such session, or it ended")
 )
 
-// LockedError: the account is locked after repeated failures.
+// LockedError means the account is locked after repeated failures.
 type LockedError struct{ Until time.Time }
 
 func (e *LockedError) Error() string {

@@ -24,7 +24,7 @@ func TestLoadIsRealisticAndIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}); err != nil {
 		t.Fatal(err)
 	}
 	store := eventstore.New(pool)

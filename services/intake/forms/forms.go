@@ -165,17 +165,17 @@ func put(m map[string]any, key string, v any) {
 }
 
 // convert reads one value as the field's kind.
-func (fd *Field) convert(raw string) (any, *FieldError) {
+func (f *Field) convert(raw string) (any, *FieldError) {
 	bad := func(en, zh string) *FieldError {
-		return &FieldError{fd.Key, fd.EN + ": " + en, fd.ZH + ":" + zh}
+		return &FieldError{f.Key, f.EN + ": " + en, f.ZH + ":" + zh}
 	}
-	switch fd.Kind {
+	switch f.Kind {
 	case Money, Signed:
 		fen, err := ParseYuan(raw)
 		switch {
 		case err != nil:
 			return nil, bad(err.Error(), "请填写金额(元),最多两位小数,如 12345.67")
-		case fen <= 0 && fd.Kind == Money:
+		case fen <= 0 && f.Kind == Money:
 			return nil, bad("must be more than 0", "须大于 0")
 		case fen == 0:
 			return nil, bad("must not be 0", "不能为 0")
@@ -194,14 +194,14 @@ func (fd *Field) convert(raw string) (any, *FieldError) {
 		}
 		return n, nil
 	case Choice:
-		for _, o := range fd.Options {
+		for _, o := range f.Options {
 			if raw == o.Value || raw == o.ZH || strings.EqualFold(raw, o.EN) {
 				return o.Value, nil
 			}
 		}
-		names := make([]string, len(fd.Options))
-		namesZH := make([]string, len(fd.Options))
-		for i, o := range fd.Options {
+		names := make([]string, len(f.Options))
+		namesZH := make([]string, len(f.Options))
+		for i, o := range f.Options {
 			names[i], namesZH[i] = o.EN, o.ZH
 		}
 		return nil, bad("must be one of: "+strings.Join(names, ", "), "须为以下之一:"+strings.Join(namesZH, "、"))

@@ -76,7 +76,7 @@ type Result struct {
 	Position  int64 `json:"position"`
 }
 
-// ErrUnknownType: the import type is not one of Types.
+// ErrUnknownType means the import type is not one of Types.
 var ErrUnknownType = errors.New("importer: unknown import type")
 
 // Import records rows (the header first, as Read returns them) of type typ

@@ -13,9 +13,6 @@ import (
 	"github.com/aidledger/aidledger/services/reporting/history"
 )
 
-// HistoryReadAction is the access-log action of a history read.
-const HistoryReadAction = "history.read"
-
 type historyInput struct {
 	EntityID string `path:"entity_id" maxLength:"64" doc:"id of a pairing, commitment, disbursement, project, donation, purchase, sale, secondment or visit"`
 }
@@ -57,7 +54,7 @@ func (s *Server) registerHistory() {
 				outcome = h.Kind + ", " + strconv.Itoa(len(h.Steps)) + " steps"
 			}
 		}
-		if err := accessLog.Record(ctx, p, HistoryReadAction, in.EntityID, outcome); err != nil {
+		if err := accessLog.Record(ctx, p, history.ReadAction, in.EntityID, outcome); err != nil {
 			s.cfg.Logger.Error("access log unavailable: history read refused", "entity_id", in.EntityID, "actor", p.Actor(), "err", err)
 			return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "access_log_unavailable",
 				Message:   "this read could not be recorded in the access log, so it is not answered; retry shortly",

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/ports/api"
 	"github.com/aidledger/aidledger/services/reporting/history"
 )
 
@@ -42,7 +41,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, q *request) {
 			outcome = h.Kind + ", " + strconv.Itoa(len(h.Steps)) + " steps (web)"
 		}
 	}
-	if err := auth.NewAccessLog(s.cfg.Pool).Record(r.Context(), q.principal(), api.HistoryReadAction, id, outcome); err != nil {
+	if err := auth.NewAccessLog(s.cfg.Pool).Record(r.Context(), q.principal(), history.ReadAction, id, outcome); err != nil {
 		s.fail(w, r, q, err)
 		return
 	}

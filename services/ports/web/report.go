@@ -24,7 +24,7 @@ type reportData struct {
 	Donors                 []events.Unit
 	Year                   int
 	Years                  []int
-	Report                 *report.Report
+	Report                 *yearend.Report
 	Heading                string
 	Paragraph, English     string
 	Header                 []string

@@ -59,10 +59,10 @@ const (
 	MemberManifest = "manifest.json"
 )
 
-// ErrNotFound: the donor has no event at or before the position.
+// ErrNotFound means the donor has no event at or before the position.
 var ErrNotFound = errors.New("evidence: not found")
 
-// ErrReadModelDiffers: the yearend read model's report is not the one the
+// ErrReadModelDiffers means the yearend read model's report is not the one the
 // log gives when folded afresh; nothing is exported (run `aidledger
 // verify --projections`).
 var ErrReadModelDiffers = errors.New("evidence: the yearend read model differs from the log")

@@ -92,7 +92,7 @@ func TestExportVerifiesOffline(t *testing.T) {
 		}
 		// The bundled report is the published summary: the same as the
 		// year-end summary computed from the read model.
-		var want *report.Report
+		var want *yearend.Report
 		if err := pgx.BeginTxFunc(t.Context(), pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
 			var err error
 			want, err = summary.Compute(t.Context(), tx, auditor, summary.Request{DonorCode: donor, Year: 2025})

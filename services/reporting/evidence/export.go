@@ -60,7 +60,7 @@ func Export(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req summa
 			Message:   "evidence bundles hold every donor's events of their chain segment: only admin and auditor may export them",
 			MessageZh: "审计证据包包含链段内所有援助方的事件,仅管理员和审计人员可导出"}
 	}
-	var rep *report.Report
+	var rep *yearend.Report
 	var seg Segment
 	var headTime time.Time
 	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
@@ -215,7 +215,7 @@ type rendered struct {
 }
 
 // renderReport renders rep as the bundle's report members, in order.
-func renderReport(rep *report.Report) ([]rendered, error) {
+func renderReport(rep *yearend.Report) ([]rendered, error) {
 	var out []rendered
 	for _, r := range []struct{ name, format, lang string }{
 		{MemberReport, report.FormatJSON, report.LangZH},

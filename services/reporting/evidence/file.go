@@ -18,7 +18,7 @@ import (
 // ExportAction is the access-log action of an export.
 const ExportAction = "evidence.export"
 
-// ErrNotLogged: the export could not be recorded in the access log, so no
+// ErrNotLogged means the export could not be recorded in the access log, so no
 // bundle was handed out.
 var ErrNotLogged = errors.New("evidence: the export could not be recorded in the access log")
 

@@ -24,7 +24,11 @@ import (
 	"github.com/aidledger/aidledger/services/auth"
 )
 
-// ErrNotFound: no entity has this id (or the id is not a ULID).
+// ReadAction is the access-log action of a history read: every read of a
+// history, by API or web, is recorded under it before it is answered.
+const ReadAction = "history.read"
+
+// ErrNotFound means no entity has this id (or the id is not a ULID).
 var ErrNotFound = errors.New("no such entity")
 
 // Kinds lists the entity kinds Of can tell the history of.

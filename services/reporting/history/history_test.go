@@ -43,7 +43,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations, auth.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}, auth.Migrations); err != nil {
 		t.Fatal(err)
 	}
 	store := eventstore.New(pool)

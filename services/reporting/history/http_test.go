@@ -12,6 +12,7 @@ import (
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/ports/api"
+	"github.com/aidledger/aidledger/services/reporting/history"
 )
 
 // TestHistoryHTTP covers GET /v1/history/{entity_id}: read scope (hidden
@@ -91,7 +92,7 @@ func TestHistoryHTTP(t *testing.T) {
 			t.Errorf("%s GET history %s: access log grew by %d, want 1", tc.role, tc.id, after-n)
 		}
 		entry := lastEntry()
-		if entry.Action != api.HistoryReadAction || entry.Target != tc.id || entry.Detail == "" {
+		if entry.Action != history.ReadAction || entry.Target != tc.id || entry.Detail == "" {
 			t.Errorf("%s GET history %s: logged %+v", tc.role, tc.id, entry)
 		}
 		if status == 404 && (body["code"] != "not_found" || body["message_zh"] == "") {

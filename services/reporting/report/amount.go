@@ -1,5 +1,7 @@
 package report
 
+import "github.com/aidledger/aidledger/projections/yearend"
+
 // Amount renders an amount of money given in 分 (fen) as Chinese text in
 // style s. It is a pure function of its arguments.
 //
@@ -49,12 +51,12 @@ package report
 //
 // Any other Style (including "") prints exactly: an unknown style must not
 // make a figure look smaller or larger than it is.
-func Amount(fen int64, s Style) string {
+func Amount(fen int64, s yearend.Style) string {
 	m, neg := magnitude(fen)
 	switch s {
-	case StyleYu:
+	case yearend.StyleYu:
 		return amountYu(m, neg)
-	case StyleYue:
+	case yearend.StyleYue:
 		return amountYue(m, neg)
 	default:
 		return amountExact(m, neg)

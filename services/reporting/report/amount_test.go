@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/aidledger/aidledger/projections/yearend"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -12,16 +13,16 @@ func TestAmountDesignVectors(t *testing.T) {
 	// DESIGN.md §2, "Rendering amounts": the minimum set.
 	tests := []struct {
 		fen  int64
-		s    Style
+		s    yearend.Style
 		want string
 	}{
-		{300000000, StyleExact, "300万元"},
-		{2405400000, StyleExact, "2405.4万元"},
-		{23648000, StyleYu, "20余万元"},
-		{20000000, StyleYu, "20万元"},
-		{5300000, StyleYu, "5万余元"},
-		{123400000, StyleYu, "120余万元"},
-		{1234500000, StyleYu, "1200余万元"},
+		{300000000, yearend.StyleExact, "300万元"},
+		{2405400000, yearend.StyleExact, "2405.4万元"},
+		{23648000, yearend.StyleYu, "20余万元"},
+		{20000000, yearend.StyleYu, "20万元"},
+		{5300000, yearend.StyleYu, "5万余元"},
+		{123400000, yearend.StyleYu, "120余万元"},
+		{1234500000, yearend.StyleYu, "1200余万元"},
 	}
 	for _, tt := range tests {
 		if got := Amount(tt.fen, tt.s); got != tt.want {
@@ -33,103 +34,103 @@ func TestAmountDesignVectors(t *testing.T) {
 func TestAmount(t *testing.T) {
 	tests := []struct {
 		fen  int64
-		s    Style
+		s    yearend.Style
 		want string
 	}{
 		// Exact.
-		{0, StyleExact, "0元"},
-		{1, StyleExact, "0.01元"},
-		{10, StyleExact, "0.1元"},
-		{100, StyleExact, "1元"},
-		{123456, StyleExact, "1234.56元"},
-		{500000, StyleExact, "5000元"},
-		{999999, StyleExact, "9999.99元"},
-		{1000000, StyleExact, "1万元"},
-		{1000001, StyleExact, "1.000001万元"},
-		{9990000, StyleExact, "9.99万元"},
-		{10000000, StyleExact, "10万元"},
-		{30000000, StyleExact, "30万元"},
-		{43600000, StyleExact, "43.6万元"},
-		{99990000, StyleExact, "99.99万元"},
-		{100000000, StyleExact, "100万元"},
-		{999900000, StyleExact, "999.9万元"},
-		{9999999999, StyleExact, "9999.999999万元"},
-		{10000000000, StyleExact, "1亿元"},
-		{10500000000, StyleExact, "1.05亿元"},
-		{236000000000, StyleExact, "23.6亿元"},
-		{-20000000, StyleExact, "-20万元"},
-		{-1, StyleExact, "-0.01元"},
-		{math.MaxInt64, StyleExact, "922337203.6854775807亿元"},
-		{math.MinInt64, StyleExact, "-922337203.6854775808亿元"},
+		{0, yearend.StyleExact, "0元"},
+		{1, yearend.StyleExact, "0.01元"},
+		{10, yearend.StyleExact, "0.1元"},
+		{100, yearend.StyleExact, "1元"},
+		{123456, yearend.StyleExact, "1234.56元"},
+		{500000, yearend.StyleExact, "5000元"},
+		{999999, yearend.StyleExact, "9999.99元"},
+		{1000000, yearend.StyleExact, "1万元"},
+		{1000001, yearend.StyleExact, "1.000001万元"},
+		{9990000, yearend.StyleExact, "9.99万元"},
+		{10000000, yearend.StyleExact, "10万元"},
+		{30000000, yearend.StyleExact, "30万元"},
+		{43600000, yearend.StyleExact, "43.6万元"},
+		{99990000, yearend.StyleExact, "99.99万元"},
+		{100000000, yearend.StyleExact, "100万元"},
+		{999900000, yearend.StyleExact, "999.9万元"},
+		{9999999999, yearend.StyleExact, "9999.999999万元"},
+		{10000000000, yearend.StyleExact, "1亿元"},
+		{10500000000, yearend.StyleExact, "1.05亿元"},
+		{236000000000, yearend.StyleExact, "23.6亿元"},
+		{-20000000, yearend.StyleExact, "-20万元"},
+		{-1, yearend.StyleExact, "-0.01元"},
+		{math.MaxInt64, yearend.StyleExact, "922337203.6854775807亿元"},
+		{math.MinInt64, yearend.StyleExact, "-922337203.6854775808亿元"},
 
 		// 余: truncate, never round up.
-		{0, StyleYu, "0元"},
-		{1, StyleYu, "0.01元"},
-		{37, StyleYu, "0.37元"},
-		{100, StyleYu, "1元"},
-		{530, StyleYu, "5元余"},
-		{999, StyleYu, "9元余"},
-		{1000, StyleYu, "10元"},
-		{2350, StyleYu, "20余元"},
-		{123456, StyleYu, "1200余元"},
-		{500000, StyleYu, "5000元"},
-		{999999, StyleYu, "9900余元"},
-		{1000000, StyleYu, "1万元"},
-		{1000001, StyleYu, "1万余元"},
-		{9990000, StyleYu, "9万余元"},
-		{9999999, StyleYu, "9万余元"},
-		{10000000, StyleYu, "10万元"},
-		{10000001, StyleYu, "10余万元"},
-		{19999999, StyleYu, "10余万元"},
-		{43600000, StyleYu, "40余万元"},
-		{90500000, StyleYu, "90余万元"},
-		{99990000, StyleYu, "90余万元"},
-		{100000000, StyleYu, "100万元"},
-		{110000000, StyleYu, "110万元"},
-		{115000000, StyleYu, "110余万元"},
-		{300000000, StyleYu, "300万元"},
-		{999900000, StyleYu, "990余万元"},
-		{1000000000, StyleYu, "1000万元"},
-		{1050000000, StyleYu, "1000余万元"},
-		{2405400000, StyleYu, "2400余万元"},
-		{9999999999, StyleYu, "9900余万元"},
-		{10000000000, StyleYu, "1亿元"},
-		{10000000001, StyleYu, "1亿余元"},
-		{10500000000, StyleYu, "1亿余元"},
-		{236000000000, StyleYu, "20余亿元"},
-		{1234500000000, StyleYu, "120余亿元"},
-		{-23648000, StyleYu, "-20余万元"},
-		{-5300000, StyleYu, "-5万余元"},
-		{-20000000, StyleYu, "-20万元"},
-		{math.MaxInt64, StyleYu, "920000000余亿元"},
-		{math.MinInt64, StyleYu, "-920000000余亿元"},
+		{0, yearend.StyleYu, "0元"},
+		{1, yearend.StyleYu, "0.01元"},
+		{37, yearend.StyleYu, "0.37元"},
+		{100, yearend.StyleYu, "1元"},
+		{530, yearend.StyleYu, "5元余"},
+		{999, yearend.StyleYu, "9元余"},
+		{1000, yearend.StyleYu, "10元"},
+		{2350, yearend.StyleYu, "20余元"},
+		{123456, yearend.StyleYu, "1200余元"},
+		{500000, yearend.StyleYu, "5000元"},
+		{999999, yearend.StyleYu, "9900余元"},
+		{1000000, yearend.StyleYu, "1万元"},
+		{1000001, yearend.StyleYu, "1万余元"},
+		{9990000, yearend.StyleYu, "9万余元"},
+		{9999999, yearend.StyleYu, "9万余元"},
+		{10000000, yearend.StyleYu, "10万元"},
+		{10000001, yearend.StyleYu, "10余万元"},
+		{19999999, yearend.StyleYu, "10余万元"},
+		{43600000, yearend.StyleYu, "40余万元"},
+		{90500000, yearend.StyleYu, "90余万元"},
+		{99990000, yearend.StyleYu, "90余万元"},
+		{100000000, yearend.StyleYu, "100万元"},
+		{110000000, yearend.StyleYu, "110万元"},
+		{115000000, yearend.StyleYu, "110余万元"},
+		{300000000, yearend.StyleYu, "300万元"},
+		{999900000, yearend.StyleYu, "990余万元"},
+		{1000000000, yearend.StyleYu, "1000万元"},
+		{1050000000, yearend.StyleYu, "1000余万元"},
+		{2405400000, yearend.StyleYu, "2400余万元"},
+		{9999999999, yearend.StyleYu, "9900余万元"},
+		{10000000000, yearend.StyleYu, "1亿元"},
+		{10000000001, yearend.StyleYu, "1亿余元"},
+		{10500000000, yearend.StyleYu, "1亿余元"},
+		{236000000000, yearend.StyleYu, "20余亿元"},
+		{1234500000000, yearend.StyleYu, "120余亿元"},
+		{-23648000, yearend.StyleYu, "-20余万元"},
+		{-5300000, yearend.StyleYu, "-5万余元"},
+		{-20000000, yearend.StyleYu, "-20万元"},
+		{math.MaxInt64, yearend.StyleYu, "920000000余亿元"},
+		{math.MinInt64, yearend.StyleYu, "-920000000余亿元"},
 
 		// 约: same step, half up, exact when nothing is dropped.
-		{0, StyleYue, "0元"},
-		{1, StyleYue, "0.01元"},
-		{37, StyleYue, "0.37元"},
-		{530, StyleYue, "约5元"},
-		{550, StyleYue, "约6元"},
-		{999999, StyleYue, "约1万元"},
-		{5300000, StyleYue, "约5万元"},
-		{5500000, StyleYue, "约6万元"},
-		{9600000, StyleYue, "约10万元"},
-		{20000000, StyleYue, "20万元"},
-		{23648000, StyleYue, "约20万元"},
-		{24999999, StyleYue, "约20万元"},
-		{25000000, StyleYue, "约30万元"},
-		{43600000, StyleYue, "约40万元"},
-		{99990000, StyleYue, "约100万元"},
-		{123400000, StyleYue, "约120万元"},
-		{125000000, StyleYue, "约130万元"},
-		{1234500000, StyleYue, "约1200万元"},
-		{2405400000, StyleYue, "约2400万元"},
-		{9999600000, StyleYue, "约1亿元"},
-		{10500000000, StyleYue, "约1亿元"},
-		{15000000000, StyleYue, "约2亿元"},
-		{-25000000, StyleYue, "约-30万元"},
-		{math.MaxInt64, StyleYue, "约920000000亿元"},
-		{math.MinInt64, StyleYue, "约-920000000亿元"},
+		{0, yearend.StyleYue, "0元"},
+		{1, yearend.StyleYue, "0.01元"},
+		{37, yearend.StyleYue, "0.37元"},
+		{530, yearend.StyleYue, "约5元"},
+		{550, yearend.StyleYue, "约6元"},
+		{999999, yearend.StyleYue, "约1万元"},
+		{5300000, yearend.StyleYue, "约5万元"},
+		{5500000, yearend.StyleYue, "约6万元"},
+		{9600000, yearend.StyleYue, "约10万元"},
+		{20000000, yearend.StyleYue, "20万元"},
+		{23648000, yearend.StyleYue, "约20万元"},
+		{24999999, yearend.StyleYue, "约20万元"},
+		{25000000, yearend.StyleYue, "约30万元"},
+		{43600000, yearend.StyleYue, "约40万元"},
+		{99990000, yearend.StyleYue, "约100万元"},
+		{123400000, yearend.StyleYue, "约120万元"},
+		{125000000, yearend.StyleYue, "约130万元"},
+		{1234500000, yearend.StyleYue, "约1200万元"},
+		{2405400000, yearend.StyleYue, "约2400万元"},
+		{9999600000, yearend.StyleYue, "约1亿元"},
+		{10500000000, yearend.StyleYue, "约1亿元"},
+		{15000000000, yearend.StyleYue, "约2亿元"},
+		{-25000000, yearend.StyleYue, "约-30万元"},
+		{math.MaxInt64, yearend.StyleYue, "约920000000亿元"},
+		{math.MinInt64, yearend.StyleYue, "约-920000000亿元"},
 
 		// Unknown styles print exactly.
 		{23648000, "", "23.648万元"},
@@ -277,12 +278,12 @@ func TestAmountProperties(t *testing.T) {
 		step, digits := wantStep(a)
 		n := a - a%step
 
-		ex := parseAmount(t, Amount(v, StyleExact))
+		ex := parseAmount(t, Amount(v, yearend.StyleExact))
 		if ex.fen != a || ex.neg != neg || ex.yu || ex.yue || ex.unitFen != wantUnit(a) {
-			t.Fatalf("exact %d → %q: parsed %+v", v, Amount(v, StyleExact), ex)
+			t.Fatalf("exact %d → %q: parsed %+v", v, Amount(v, yearend.StyleExact), ex)
 		}
 
-		s := Amount(v, StyleYu)
+		s := Amount(v, yearend.StyleYu)
 		yu := parseAmount(t, s)
 		switch {
 		case yu.yue || yu.neg != neg:
@@ -299,7 +300,7 @@ func TestAmountProperties(t *testing.T) {
 			t.Fatalf("余 %d → %q: 余 placement with %d digits", v, s, digits)
 		}
 
-		s = Amount(v, StyleYue)
+		s = Amount(v, yearend.StyleYue)
 		ye := parseAmount(t, s)
 		want := n
 		if 2*(a-n) >= step {
@@ -320,6 +321,6 @@ func TestAmountProperties(t *testing.T) {
 
 func BenchmarkAmountYu(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
-		_ = Amount(int64(i)*7919+23648000, StyleYu)
+		_ = Amount(int64(i)*7919+23648000, yearend.StyleYu)
 	}
 }

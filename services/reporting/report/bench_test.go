@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // bigReport is a donor with 50 pairings and 20,000 line items.
-func bigReport() *Report {
+func bigReport() *yearend.Report {
 	r := workedExample()
 	base := r.Pairings[0]
 	r.Pairings = nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // utf8BOM starts the CSV so that spreadsheet programs (Excel, WPS) read
@@ -16,7 +17,7 @@ const utf8BOM = "\uFEFF"
 // totals row. Money is the exact decimal number of 万元 (WanDecimal, e.g.
 // 43.6 or 0.000001: never a float, never rounded), counts are integers,
 // the disbursal rate is an exact percentage.
-func renderCSV(r *Report, lang string) ([]byte, error) {
+func renderCSV(r *yearend.Report, lang string) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(utf8BOM)
 	w := csv.NewWriter(&buf)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/aidledger/aidledger/projections/yearend"
 	"strconv"
 	"strings"
 )
@@ -17,7 +18,7 @@ import (
 // consumption aid; zero facts omitted, as in Chinese); then one line with
 // the donor totals (r.Totals). Lines end with "\n". The output is a pure
 // function of r.
-func EnglishText(r *Report) string {
+func EnglishText(r *yearend.Report) string {
 	if r == nil {
 		return ""
 	}
@@ -51,7 +52,7 @@ func EnglishText(r *Report) string {
 
 // englishPartner names a pairing's partner: "乙县 (乙, 522631, East–West
 // cooperation)".
-func englishPartner(pf *PairingFigures) string {
+func englishPartner(pf *yearend.PairingFigures) string {
 	var in []string
 	if pf.Partner.ShortName != "" && pf.Partner.ShortName != pf.Partner.Name {
 		in = append(in, pf.Partner.ShortName)
@@ -71,7 +72,7 @@ func englishPartner(pf *PairingFigures) string {
 
 // englishFacts lists the non-zero facts of f in the order of the Chinese
 // paragraph.
-func englishFacts(f *Figures) []string {
+func englishFacts(f *yearend.Figures) []string {
 	var facts []string
 	if n := f.Visits.Value; n != 0 {
 		facts = append(facts, count(n, "exchange and research visit", "exchange and research visits"))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 func TestEnglishTextWorkedExample(t *testing.T) {
@@ -22,16 +23,16 @@ func TestEnglishTextWorkedExample(t *testing.T) {
 }
 
 func TestEnglishTextEmptyAndCutoff(t *testing.T) {
-	r := &Report{Donor: events.Unit{Code: "320404", Name: "甲区"}, Year: 2025, Cutoff: events.DateOf(2025, 11, 30),
-		Pairings: []PairingFigures{{Partner: events.Unit{Name: "乙县"}, Figures: Figures{StaffCadre: fig(1)}}},
-		Totals:   Figures{StaffCadre: fig(1)}}
+	r := &yearend.Report{Donor: events.Unit{Code: "320404", Name: "甲区"}, Year: 2025, Cutoff: events.DateOf(2025, 11, 30),
+		Pairings: []yearend.PairingFigures{{Partner: events.Unit{Name: "乙县"}, Figures: yearend.Figures{StaffCadre: fig(1)}}},
+		Totals:   yearend.Figures{StaffCadre: fig(1)}}
 	want := "甲区 (320404): year-end summary of counterpart aid for 2025, events dated 2025-01-01 to 2025-11-30.\n" +
 		"With 乙县: 1 cadre sent.\n" +
 		"Donor totals: 1 cadre sent.\n"
 	if got := EnglishText(r); got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
-	r = &Report{Donor: events.Unit{Name: "甲区"}, Year: 2025}
+	r = &yearend.Report{Donor: events.Unit{Name: "甲区"}, Year: 2025}
 	want = "甲区: year-end summary of counterpart aid for 2025, events dated 2025-01-01 to 2025-12-31.\n" +
 		"No aid was recorded for any pairing in the period.\nDonor totals: nothing recorded.\n"
 	if got := EnglishText(r); got != want {

@@ -4,10 +4,11 @@ import (
 	"time"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // fig is a Figure with made-up event ids.
-func fig(v int64, ids ...string) Figure { return Figure{Value: v, EventIDs: ids} }
+func fig(v int64, ids ...string) yearend.Figure { return yearend.Figure{Value: v, EventIDs: ids} }
 
 // workedExample is the acceptance example: donor 甲区 (甲) with
 // 乙县 (3 visits, 12 teachers and doctors, 2,600,000 元 disbursed after one
@@ -15,8 +16,8 @@ func fig(v int64, ids ...string) Figure { return Figure{Value: v, EventIDs: ids}
 // 436,000 元 of donations, 905,000 元 of purchases and facilitated sales)
 // and 丙县 (1 visit, 1,000,000 元 disbursed), with one footnote of every
 // kind and the line items behind the fiscal figures.
-func workedExample() *Report {
-	yi := Figures{
+func workedExample() *yearend.Report {
+	yi := yearend.Figures{
 		Visits:             fig(3, "v1", "v2", "v3"),
 		StaffProfessional:  fig(12),
 		StaffTeacher:       fig(7),
@@ -31,13 +32,13 @@ func workedExample() *Report {
 		SalesFen:           fig(30500000, "s1"),
 		ConsumptionFen:     fig(90500000, "p1", "s1"),
 	}
-	bing := Figures{
+	bing := yearend.Figures{
 		Visits:             fig(1, "v4"),
 		FiscalDisbursedFen: fig(100000000, "d5"),
 		FiscalCommittedFen: fig(100000000, "c2"),
 		DisbursalRateBP:    10000,
 	}
-	totals := Figures{
+	totals := yearend.Figures{
 		Visits:             fig(4),
 		StaffProfessional:  fig(12),
 		StaffTeacher:       fig(7),
@@ -53,25 +54,25 @@ func workedExample() *Report {
 		ConsumptionFen:     fig(90500000),
 	}
 	d := func(m time.Month, day int) events.Date { return events.DateOf(2025, m, day) }
-	return &Report{
+	return &yearend.Report{
 		Donor:     events.Unit{Code: "320404", Name: "甲区", ShortName: "甲"},
 		Year:      2025,
 		Position:  1042,
 		ChainHash: "9f2c4e0b7a1d3c5e",
 		Profile:   Profiles["official"],
-		Pairings: []PairingFigures{
+		Pairings: []yearend.PairingFigures{
 			{PairingID: "pr-yi", Partner: events.Unit{Code: "522601", Name: "乙县", ShortName: "乙"}, Programme: "east_west", Figures: yi},
 			{PairingID: "pr-bing", Partner: events.Unit{Code: "522602", Name: "丙县", ShortName: "丙"}, Programme: "east_west", Figures: bing},
 		},
 		Totals: totals,
-		Footnotes: []Footnote{
-			{Kind: FootOverCommitment, PairingID: "pr-bing", EventID: "d5", AmountFen: 5000000, Date: d(6, 30), Detail: "汛期应急 / 区财政局张某"},
-			{Kind: FootCrossYear, PairingID: "pr-yi", EventID: "r9", AmountFen: -3000000, Date: d(1, 15), Detail: "funds_returned 2024-12-20"},
-			{Kind: FootLateEntry, PairingID: "pr-yi", EventID: "d4", AmountFen: 20000000, Date: d(12, 20), Detail: "2026-01-05"},
-			{Kind: FootPartnerMismatch, PairingID: "pr-yi", EventID: "p1", AmountFen: 60000000, Date: d(9, 1), Detail: "522603"},
-			{Kind: FootInKindValuation, PairingID: "pr-yi", EventID: "g2", AmountFen: 10000000, Date: d(4, 2), Detail: "发票价格"},
+		Footnotes: []yearend.Footnote{
+			{Kind: yearend.FootOverCommitment, PairingID: "pr-bing", EventID: "d5", AmountFen: 5000000, Date: d(6, 30), Detail: "汛期应急 / 区财政局张某"},
+			{Kind: yearend.FootCrossYear, PairingID: "pr-yi", EventID: "r9", AmountFen: -3000000, Date: d(1, 15), Detail: "funds_returned 2024-12-20"},
+			{Kind: yearend.FootLateEntry, PairingID: "pr-yi", EventID: "d4", AmountFen: 20000000, Date: d(12, 20), Detail: "2026-01-05"},
+			{Kind: yearend.FootPartnerMismatch, PairingID: "pr-yi", EventID: "p1", AmountFen: 60000000, Date: d(9, 1), Detail: "522603"},
+			{Kind: yearend.FootInKindValuation, PairingID: "pr-yi", EventID: "g2", AmountFen: 10000000, Date: d(4, 2), Detail: "发票价格"},
 		},
-		LineItems: []LineItem{
+		LineItems: []yearend.LineItem{
 			{EventID: "d1", Position: 10, Type: "aid.funds_disbursed", PairingID: "pr-yi", Figure: "fiscal_disbursed_fen", BusinessDate: d(3, 1), AmountFen: 100000000, DocumentNo: "PZ-2025-001"},
 			{EventID: "d2", Position: 11, Type: "aid.funds_disbursed", PairingID: "pr-yi", Figure: "fiscal_disbursed_fen", BusinessDate: d(5, 1), AmountFen: 140000000, DocumentNo: "PZ-2025-002"},
 			{EventID: "d3", Position: 12, Type: "aid.funds_disbursed", PairingID: "pr-yi", Figure: "fiscal_disbursed_fen", BusinessDate: d(7, 1), AmountFen: 20000000, DocumentNo: "PZ-2025-003"},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // Footnotes renders every footnote of r in lang (LangEN for English,
@@ -12,7 +13,7 @@ import (
 // Chinese, "[1] …" in English. The numbering is the same in every
 // format, so a footnote can be cited by number across the text, the
 // Markdown and the XLSX.
-func Footnotes(r *Report, lang string) []string {
+func Footnotes(r *yearend.Report, lang string) []string {
 	if r == nil || len(r.Footnotes) == 0 {
 		return nil
 	}
@@ -52,7 +53,7 @@ func footnoteNumber(n int, lang string) string {
 //
 // An unknown kind is rendered generically with its kind string, so a new
 // flag is never dropped from a published report.
-func FootnoteText(r *Report, f Footnote, lang string) string {
+func FootnoteText(r *yearend.Report, f yearend.Footnote, lang string) string {
 	partner := footnotePartner(r, f.PairingID)
 	if lang == LangEN {
 		return partner + ": " + footnoteEnglish(r, f, partner)
@@ -61,20 +62,20 @@ func FootnoteText(r *Report, f Footnote, lang string) string {
 }
 
 // footnoteChinese is the kind-specific Chinese sentence.
-func footnoteChinese(r *Report, f Footnote, partner string) string {
+func footnoteChinese(r *yearend.Report, f yearend.Footnote, partner string) string {
 	date := dateOr(f.Date, "日期未记录")
 	ref := "事件" + f.EventID
 	if f.AmountFen != 0 {
-		ref = "涉及金额" + Amount(f.AmountFen, StyleExact) + "," + ref
+		ref = "涉及金额" + Amount(f.AmountFen, yearend.StyleExact) + "," + ref
 	}
 	detail := detailOr(f.Detail, "未说明")
 	switch f.Kind {
-	case FootOverCommitment:
+	case yearend.FootOverCommitment:
 		if why, who, ok := overCommitmentDetail(f.Detail); ok {
 			return date + "拨付资金超出资金计划(" + ref + "),超计划理由:" + why + ",审批人:" + who + "。"
 		}
 		return date + "拨付资金超出资金计划(" + ref + "),超计划理由及审批:" + detail + "。"
-	case FootCrossYear:
+	case yearend.FootCrossYear:
 		reason, original, ok := crossYearDetail(f.Detail)
 		switch {
 		case ok && reason == string(events.ReasonEntryError):
@@ -85,12 +86,12 @@ func footnoteChinese(r *Report, f Footnote, partner string) string {
 				"的原拨付,按规则计入退回当年(" + strconv.Itoa(f.Date.Year()) + "年度)。"
 		}
 		return date + "的冲正/资金退回(" + ref + ")涉及其他年度的原记录(" + detail + "),资金在年度之间发生转移。"
-	case FootLateEntry:
+	case yearend.FootLateEntry:
 		return "业务日期" + date + "的记录(" + ref + ")于" + detail + "登记,晚于统计截止日" +
 			effectiveCutoff(r).String() + ",已计入本报告数据。"
-	case FootPartnerMismatch:
+	case yearend.FootPartnerMismatch:
 		return date + "的采购(" + ref + ")供应商所在县(" + detail + ")与结对县" + partner + "不一致。"
-	case FootInKindValuation:
+	case yearend.FootInKindValuation:
 		return date + "接受捐物并折价计入社会帮扶(" + ref + "),估值依据:" + detail + "。"
 	default:
 		return string(f.Kind) + "(" + date + "," + ref + "):" + detail + "。"
@@ -98,7 +99,7 @@ func footnoteChinese(r *Report, f Footnote, partner string) string {
 }
 
 // footnoteEnglish is the kind-specific English sentence.
-func footnoteEnglish(r *Report, f Footnote, partner string) string {
+func footnoteEnglish(r *yearend.Report, f yearend.Footnote, partner string) string {
 	date := dateOr(f.Date, "an unrecorded date")
 	ref := "event " + f.EventID
 	if f.AmountFen != 0 {
@@ -106,14 +107,14 @@ func footnoteEnglish(r *Report, f Footnote, partner string) string {
 	}
 	detail := detailOr(f.Detail, "not stated")
 	switch f.Kind {
-	case FootOverCommitment:
+	case yearend.FootOverCommitment:
 		if why, who, ok := overCommitmentDetail(f.Detail); ok {
 			return "a disbursement on " + date + " exceeded its commitment (" + ref +
 				"); justification: " + why + "; approved by " + who + "."
 		}
 		return "a disbursement on " + date + " exceeded its commitment (" + ref +
 			"); justification and approver: " + detail + "."
-	case FootCrossYear:
+	case yearend.FootCrossYear:
 		reason, original, ok := crossYearDetail(f.Detail)
 		switch {
 		case ok && reason == string(events.ReasonEntryError):
@@ -125,13 +126,13 @@ func footnoteEnglish(r *Report, f Footnote, partner string) string {
 		}
 		return "the reversal dated " + date + " (" + ref + ") concerns an entry of another fiscal year (" +
 			detail + "), so it moves money between fiscal years."
-	case FootLateEntry:
+	case yearend.FootLateEntry:
 		return "the entry dated " + date + " (" + ref + ") was recorded on " + detail +
 			", after the cut-off " + effectiveCutoff(r).String() + "; it is included in these figures."
-	case FootPartnerMismatch:
+	case yearend.FootPartnerMismatch:
 		return "the purchase on " + date + " (" + ref + ") has its supplier in county " + detail +
 			", not in the partner " + partner + "."
-	case FootInKindValuation:
+	case yearend.FootInKindValuation:
 		return "an in-kind donation on " + date + " is counted in social aid at its valuation (" + ref +
 			"); valuation basis: " + detail + "."
 	default:
@@ -167,7 +168,7 @@ func crossYearDetail(detail string) (reason string, original events.Date, ok boo
 
 // footnotePartner names the partner of pairing id, or the id when the
 // report has no such pairing.
-func footnotePartner(r *Report, id string) string {
+func footnotePartner(r *yearend.Report, id string) string {
 	for i := range r.Pairings {
 		if r.Pairings[i].PairingID == id {
 			return fullName(r.Pairings[i].Partner)
@@ -196,16 +197,16 @@ func detailOr(s, alt string) string {
 }
 
 // footnoteKindNames name the footnote kinds.
-var footnoteKindNames = map[FootnoteKind][2]string{
-	FootOverCommitment:  {"超计划拨付", "over-commitment"},
-	FootCrossYear:       {"跨年度冲正/退回", "cross-year reversal"},
-	FootLateEntry:       {"截止日后补录", "late entry"},
-	FootPartnerMismatch: {"供应商非结对地区", "partner mismatch"},
-	FootInKindValuation: {"捐物估值", "in-kind valuation"},
+var footnoteKindNames = map[yearend.FootnoteKind][2]string{
+	yearend.FootOverCommitment:  {"超计划拨付", "over-commitment"},
+	yearend.FootCrossYear:       {"跨年度冲正/退回", "cross-year reversal"},
+	yearend.FootLateEntry:       {"截止日后补录", "late entry"},
+	yearend.FootPartnerMismatch: {"供应商非结对地区", "partner mismatch"},
+	yearend.FootInKindValuation: {"捐物估值", "in-kind valuation"},
 }
 
 // footnoteKindName names kind k in lang, or is k itself when unknown.
-func footnoteKindName(k FootnoteKind, lang string) string {
+func footnoteKindName(k yearend.FootnoteKind, lang string) string {
 	n, ok := footnoteKindNames[k]
 	if !ok {
 		return string(k)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/aidledger/aidledger/projections/yearend"
 	"slices"
 	"testing"
 )
@@ -32,11 +33,11 @@ func TestFootnotesEveryKind(t *testing.T) {
 func TestFootnoteFallbacks(t *testing.T) {
 	r := workedExample()
 	// No amount, no detail, unknown pairing, unknown kind.
-	f := Footnote{Kind: FootLateEntry, PairingID: "pr-gone", EventID: "v9", Date: r.LineItems[0].BusinessDate}
+	f := yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: "pr-gone", EventID: "v9", Date: r.LineItems[0].BusinessDate}
 	if got, want := FootnoteText(r, f, LangZH), "pr-gone:业务日期2025-03-01的记录(事件v9)于未说明登记,晚于统计截止日2025-12-31,已计入本报告数据。"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	f = Footnote{Kind: "audit_finding", PairingID: "pr-yi", EventID: "x1", Detail: "审计发现"}
+	f = yearend.Footnote{Kind: "audit_finding", PairingID: "pr-yi", EventID: "x1", Detail: "审计发现"}
 	if got, want := FootnoteText(r, f, LangZH), "乙县:audit_finding(日期未记录,事件x1):审计发现。"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -45,7 +46,7 @@ func TestFootnoteFallbacks(t *testing.T) {
 	}
 	// Cross-year reversals: entry_error counts in the original's year; an
 	// unparseable Detail is quoted.
-	f = Footnote{Kind: FootCrossYear, PairingID: "pr-yi", EventID: "r1", AmountFen: -20000000,
+	f = yearend.Footnote{Kind: yearend.FootCrossYear, PairingID: "pr-yi", EventID: "r1", AmountFen: -20000000,
 		Date: r.LineItems[0].BusinessDate, Detail: "entry_error 2024-12-20"}
 	if got, want := FootnoteText(r, f, LangZH), "乙县:2025-03-01的差错冲正(涉及金额-20万元,事件r1)冲销业务日期为2024-12-20的原记录,按规则计入原记录所属的2024年度。"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
@@ -57,11 +58,11 @@ func TestFootnoteFallbacks(t *testing.T) {
 	if got, want := FootnoteText(r, f, LangZH), "乙县:2025-03-01的冲正/资金退回(涉及金额-20万元,事件r1)涉及其他年度的原记录(2024),资金在年度之间发生转移。"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	f = Footnote{Kind: FootOverCommitment, PairingID: "pr-bing", EventID: "d5", Detail: "经区长办公会同意"}
+	f = yearend.Footnote{Kind: yearend.FootOverCommitment, PairingID: "pr-bing", EventID: "d5", Detail: "经区长办公会同意"}
 	if got, want := FootnoteText(r, f, LangZH), "丙县:日期未记录拨付资金超出资金计划(事件d5),超计划理由及审批:经区长办公会同意。"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if Footnotes(&Report{}, LangZH) != nil {
+	if Footnotes(&yearend.Report{}, LangZH) != nil {
 		t.Error("a report without flags has footnotes")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // Document is the JSON export: the Report exactly as computed plus the
@@ -13,27 +14,27 @@ import (
 // the same words the other formats carry without re-implementing the
 // rendering rules.
 type Document struct {
-	Report   *Report  `json:"report"`
-	Rendered Rendered `json:"rendered"`
+	Report   *yearend.Report `json:"report"`
+	Rendered Rendered        `json:"rendered"`
 }
 
 // Rendered are the texts of a report and the settings they were rendered
 // with (the effective profile and cut-off after defaults).
 type Rendered struct {
-	Profile   Profile     `json:"profile"`
-	Cutoff    events.Date `json:"cutoff"`
-	TitleZH   string      `json:"title_zh"`
-	TitleEN   string      `json:"title_en"`
-	Paragraph string      `json:"paragraph_zh"` // ChineseParagraph
-	English   string      `json:"text_en"`      // EnglishText
-	NotesZH   []string    `json:"footnotes_zh"` // Footnotes, numbered
-	NotesEN   []string    `json:"footnotes_en"`
-	SourceZH  []string    `json:"provenance_zh"` // Provenance
-	SourceEN  []string    `json:"provenance_en"`
+	Profile   yearend.Profile `json:"profile"`
+	Cutoff    events.Date     `json:"cutoff"`
+	TitleZH   string          `json:"title_zh"`
+	TitleEN   string          `json:"title_en"`
+	Paragraph string          `json:"paragraph_zh"` // ChineseParagraph
+	English   string          `json:"text_en"`      // EnglishText
+	NotesZH   []string        `json:"footnotes_zh"` // Footnotes, numbered
+	NotesEN   []string        `json:"footnotes_en"`
+	SourceZH  []string        `json:"provenance_zh"` // Provenance
+	SourceEN  []string        `json:"provenance_en"`
 }
 
 // NewDocument renders r's texts into a Document.
-func NewDocument(r *Report) Document {
+func NewDocument(r *yearend.Report) Document {
 	return Document{Report: r, Rendered: Rendered{
 		Profile:   effectiveProfile(r),
 		Cutoff:    effectiveCutoff(r),
@@ -52,7 +53,7 @@ func NewDocument(r *Report) Document {
 // characters left unescaped and a final newline. Key order is the struct
 // field order (the Report has no maps), so the bytes are deterministic.
 // Both languages are always present; lang only picks the file name.
-func renderJSON(r *Report) ([]byte, error) {
+func renderJSON(r *yearend.Report) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -1,5 +1,7 @@
 package report
 
+import "github.com/aidledger/aidledger/projections/yearend"
+
 // Language codes accepted by the renderers. Every exported function that
 // takes a language renders English for LangEN and Chinese otherwise;
 // Render alone rejects unknown codes.
@@ -32,14 +34,14 @@ func programmeName(p, lang string) string {
 }
 
 // styleNames are how the provenance names a Style.
-var styleNames = map[Style][2]string{
-	StyleExact: {"精确", "exact"},
-	StyleYu:    {"余(只舍不入)", "余 (truncated, “more than”)"},
-	StyleYue:   {"约(四舍五入)", "约 (rounded half up, “about”)"},
+var styleNames = map[yearend.Style][2]string{
+	yearend.StyleExact: {"精确", "exact"},
+	yearend.StyleYu:    {"余(只舍不入)", "余 (truncated, “more than”)"},
+	yearend.StyleYue:   {"约(四舍五入)", "约 (rounded half up, “about”)"},
 }
 
 // styleName is the name of s in lang, or s itself when unknown.
-func styleName(s Style, lang string) string {
+func styleName(s yearend.Style, lang string) string {
 	n, ok := styleNames[s]
 	if !ok {
 		return string(s)

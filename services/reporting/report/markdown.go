@@ -1,13 +1,16 @@
 package report
 
-import "strings"
+import (
+	"github.com/aidledger/aidledger/projections/yearend"
+	"strings"
+)
 
 // renderMarkdown is the report in Markdown (CommonMark with GFM tables):
 // a level-1 title, the summary text (each line its own paragraph), the
 // summary table (figures right-aligned), the numbered footnotes and the
 // provenance as bullet lists. Text taken from the report is escaped so
 // names and details cannot inject markup. A pure function of r and lang.
-func renderMarkdown(r *Report, lang string) []byte {
+func renderMarkdown(r *yearend.Report, lang string) []byte {
 	var b strings.Builder
 	b.WriteString("# " + mdEscape(Title(r, lang)) + "\n\n")
 	for _, l := range strings.Split(strings.TrimSuffix(bodyText(r, lang), "\n"), "\n") {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // ChineseParagraph renders the official-style year-end paragraph of r,
@@ -36,7 +37,7 @@ import (
 //   - names: {donor_short} and {partner_short} are the units' ShortName
 //     (Name when empty); {partner} is the partner's full Name;
 //   - styles come from r.Profile, unset parts defaulting to "official".
-func ChineseParagraph(r *Report) string {
+func ChineseParagraph(r *yearend.Report) string {
 	if r == nil {
 		return ""
 	}
@@ -55,7 +56,7 @@ func ChineseParagraph(r *Report) string {
 
 // chineseGroup renders one pairing's clause group (no terminator), or ""
 // when every figure in it is zero.
-func chineseGroup(donor events.Unit, pf *PairingFigures, p Profile) string {
+func chineseGroup(donor events.Unit, pf *yearend.PairingFigures, p yearend.Profile) string {
 	f := &pf.Figures
 	var clauses []string
 	if n := f.Visits.Value; n != 0 {

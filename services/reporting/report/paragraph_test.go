@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // TestChineseParagraphWorkedExample is the acceptance example.
@@ -14,7 +15,7 @@ func TestChineseParagraphWorkedExample(t *testing.T) {
 	}
 	// A zero profile means "official".
 	r := workedExample()
-	r.Profile = Profile{}
+	r.Profile = yearend.Profile{}
 	if got := ChineseParagraph(r); got != want {
 		t.Errorf("zero profile:\n got %s\nwant %s", got, want)
 	}
@@ -23,30 +24,30 @@ func TestChineseParagraphWorkedExample(t *testing.T) {
 func TestChineseParagraphClauses(t *testing.T) {
 	donor := events.Unit{Code: "320404", Name: "甲区", ShortName: "甲"}
 	yi := events.Unit{Code: "522601", Name: "乙县", ShortName: "乙"}
-	one := func(f Figures) *Report {
-		return &Report{Donor: donor, Year: 2025, Profile: Profiles["official"],
-			Pairings: []PairingFigures{{PairingID: "p", Partner: yi, Figures: f}}}
+	one := func(f yearend.Figures) *yearend.Report {
+		return &yearend.Report{Donor: donor, Year: 2025, Profile: Profiles["official"],
+			Pairings: []yearend.PairingFigures{{PairingID: "p", Partner: yi, Figures: f}}}
 	}
 	tests := []struct {
 		name string
-		r    *Report
+		r    *yearend.Report
 		want string
 	}{
-		{"only social", one(Figures{SocialFen: fig(43600000)}), "完成对乙县社会帮扶40余万元。"},
-		{"only consumption", one(Figures{ConsumptionFen: fig(5300000)}), "完成对乙县采购、帮助销售当地农副产品5万余元。"},
-		{"fiscal and consumption", one(Figures{FiscalDisbursedFen: fig(2405400000), ConsumptionFen: fig(20000000)}),
+		{"only social", one(yearend.Figures{SocialFen: fig(43600000)}), "完成对乙县社会帮扶40余万元。"},
+		{"only consumption", one(yearend.Figures{ConsumptionFen: fig(5300000)}), "完成对乙县采购、帮助销售当地农副产品5万余元。"},
+		{"fiscal and consumption", one(yearend.Figures{FiscalDisbursedFen: fig(2405400000), ConsumptionFen: fig(20000000)}),
 			"完成对乙县财政帮扶2405.4万元、采购、帮助销售当地农副产品20万元。"},
-		{"staff without visits names the partner", one(Figures{StaffProfessional: fig(12), FiscalDisbursedFen: fig(260000000)}),
+		{"staff without visits names the partner", one(yearend.Figures{StaffProfessional: fig(12), FiscalDisbursedFen: fig(260000000)}),
 			"向乙县选派专业技术人才12名,完成对乙县财政帮扶260万元。"},
-		{"only staff", one(Figures{StaffProfessional: fig(2)}), "向乙县选派专业技术人才2名。"},
-		{"cadres before professionals", one(Figures{Visits: fig(1), StaffCadre: fig(2), StaffProfessional: fig(3)}),
+		{"only staff", one(yearend.Figures{StaffProfessional: fig(2)}), "向乙县选派专业技术人才2名。"},
+		{"cadres before professionals", one(yearend.Figures{Visits: fig(1), StaffCadre: fig(2), StaffProfessional: fig(3)}),
 			"开展甲-乙区县互访调研1次,选派党政干部2名、专业技术人才3名。"},
-		{"only cadres", one(Figures{Visits: fig(2), StaffCadre: fig(1)}), "开展甲-乙区县互访调研2次,选派党政干部1名。"},
-		{"visits only", one(Figures{Visits: fig(5)}), "开展甲-乙区县互访调研5次。"},
-		{"亿 and negative", one(Figures{FiscalDisbursedFen: fig(10500000000), SocialFen: fig(-5300000)}),
+		{"only cadres", one(yearend.Figures{Visits: fig(2), StaffCadre: fig(1)}), "开展甲-乙区县互访调研2次,选派党政干部1名。"},
+		{"visits only", one(yearend.Figures{Visits: fig(5)}), "开展甲-乙区县互访调研5次。"},
+		{"亿 and negative", one(yearend.Figures{FiscalDisbursedFen: fig(10500000000), SocialFen: fig(-5300000)}),
 			"完成对乙县财政帮扶1.05亿元、社会帮扶-5万余元。"},
-		{"counts not in the paragraph do not make a group", one(Figures{FiscalCommittedFen: fig(1), ProjectsRegistered: fig(2)}), ""},
-		{"no pairings", &Report{Donor: donor, Year: 2025}, ""},
+		{"counts not in the paragraph do not make a group", one(yearend.Figures{FiscalCommittedFen: fig(1), ProjectsRegistered: fig(2)}), ""},
+		{"no pairings", &yearend.Report{Donor: donor, Year: 2025}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,10 +81,10 @@ func TestChineseParagraphProfiles(t *testing.T) {
 }
 
 func TestShortNameFallback(t *testing.T) {
-	r := &Report{
+	r := &yearend.Report{
 		Donor: events.Unit{Code: "320404", Name: "甲区"},
-		Pairings: []PairingFigures{{Partner: events.Unit{Code: "522601", Name: "乙县"},
-			Figures: Figures{Visits: fig(1)}}},
+		Pairings: []yearend.PairingFigures{{Partner: events.Unit{Code: "522601", Name: "乙县"},
+			Figures: yearend.Figures{Visits: fig(1)}}},
 	}
 	if got, want := ChineseParagraph(r), "开展甲区-乙县区县互访调研1次。"; got != want {
 		t.Errorf("got %s, want %s", got, want)

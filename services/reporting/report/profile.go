@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"github.com/aidledger/aidledger/projections/yearend"
 	"slices"
 	"strings"
 )
@@ -24,16 +25,16 @@ const DefaultProfileName = "official"
 //
 // Fiscal aid is exact in every profile offered here because the design
 // requires it; a caller may still build another Profile by hand.
-var Profiles = map[string]Profile{
-	"official": {Name: "official", Fiscal: StyleExact, Social: StyleYu, Consumption: StyleYu},
-	"exact":    {Name: "exact", Fiscal: StyleExact, Social: StyleExact, Consumption: StyleExact},
-	"approx":   {Name: "approx", Fiscal: StyleExact, Social: StyleYue, Consumption: StyleYue},
+var Profiles = map[string]yearend.Profile{
+	"official": {Name: "official", Fiscal: yearend.StyleExact, Social: yearend.StyleYu, Consumption: yearend.StyleYu},
+	"exact":    {Name: "exact", Fiscal: yearend.StyleExact, Social: yearend.StyleExact, Consumption: yearend.StyleExact},
+	"approx":   {Name: "approx", Fiscal: yearend.StyleExact, Social: yearend.StyleYue, Consumption: yearend.StyleYue},
 }
 
 // LookupProfile returns the profile called name; "" means
 // DefaultProfileName. An unknown name yields an error wrapping
 // ErrUnknownProfile that lists the known names.
-func LookupProfile(name string) (Profile, error) {
+func LookupProfile(name string) (yearend.Profile, error) {
 	if name == "" {
 		name = DefaultProfileName
 	}
@@ -44,20 +45,15 @@ func LookupProfile(name string) (Profile, error) {
 			names = append(names, n)
 		}
 		slices.Sort(names)
-		return Profile{}, fmt.Errorf("%w %q (known: %s)", ErrUnknownProfile, name, strings.Join(names, ", "))
+		return yearend.Profile{}, fmt.Errorf("%w %q (known: %s)", ErrUnknownProfile, name, strings.Join(names, ", "))
 	}
 	return p, nil
-}
-
-// Valid reports whether s is one of the three styles.
-func (s Style) Valid() bool {
-	return s == StyleExact || s == StyleYu || s == StyleYue
 }
 
 // effectiveProfile is r's profile with every unset part taken from the
 // official profile, so that a Report whose Profile was left zero renders
 // in the default style and says so in its provenance.
-func effectiveProfile(r *Report) Profile {
+func effectiveProfile(r *yearend.Report) yearend.Profile {
 	p := r.Profile
 	def := Profiles[DefaultProfileName]
 	if p.Name == "" {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"errors"
+	"github.com/aidledger/aidledger/projections/yearend"
 	"testing"
 )
 
@@ -10,14 +11,14 @@ func TestLookupProfile(t *testing.T) {
 	if err != nil || p != Profiles["official"] {
 		t.Fatalf(`LookupProfile("") = %+v, %v`, p, err)
 	}
-	if p.Fiscal != StyleExact || p.Social != StyleYu || p.Consumption != StyleYu {
+	if p.Fiscal != yearend.StyleExact || p.Social != yearend.StyleYu || p.Consumption != yearend.StyleYu {
 		t.Errorf("official profile = %+v", p)
 	}
 	for name, p := range Profiles {
 		if p.Name != name || !p.Fiscal.Valid() || !p.Social.Valid() || !p.Consumption.Valid() {
 			t.Errorf("profile %q = %+v", name, p)
 		}
-		if p.Fiscal != StyleExact {
+		if p.Fiscal != yearend.StyleExact {
 			t.Errorf("profile %q: fiscal aid must print exactly", name)
 		}
 	}

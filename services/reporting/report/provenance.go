@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // Provenance are the lines that identify what a report was computed from:
@@ -12,7 +13,7 @@ import (
 // wall-clock time, so a report regenerated at the same position is
 // byte-identical, and a report computed after one more event differs at
 // least in its position.
-func Provenance(r *Report, lang string) []string {
+func Provenance(r *yearend.Report, lang string) []string {
 	p := effectiveProfile(r)
 	if lang == LangEN {
 		return []string{
@@ -34,7 +35,7 @@ func Provenance(r *Report, lang string) []string {
 
 // Title is the report's heading: "甲区2025年度对口帮扶工作总结" or
 // "甲区 — counterpart aid year-end summary 2025".
-func Title(r *Report, lang string) string {
+func Title(r *yearend.Report, lang string) string {
 	if lang == LangEN {
 		return fullName(r.Donor) + " — counterpart aid year-end summary " + strconv.Itoa(r.Year)
 	}
@@ -42,18 +43,18 @@ func Title(r *Report, lang string) string {
 }
 
 // periodStart is 1 January of the report's year.
-func periodStart(r *Report) events.Date {
+func periodStart(r *yearend.Report) events.Date {
 	return events.DateOf(r.Year, 1, 1)
 }
 
 // periodEnd is 31 December of the report's year.
-func periodEnd(r *Report) events.Date {
+func periodEnd(r *yearend.Report) events.Date {
 	return events.DateOf(r.Year, 12, 31)
 }
 
 // effectiveCutoff is r.Cutoff, or 31 December of the report's year when
 // it is unset.
-func effectiveCutoff(r *Report) events.Date {
+func effectiveCutoff(r *yearend.Report) events.Date {
 	if r.Cutoff.IsZero() {
 		return periodEnd(r)
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"github.com/aidledger/aidledger/projections/yearend"
 	"strconv"
 	"strings"
 )
@@ -51,7 +52,7 @@ var formatInfo = map[string]struct{ contentType, ext string }{
 //
 // Errors wrap ErrNoReport, ErrUnknownFormat or ErrUnknownLanguage, or an
 // encoder's error.
-func Render(r *Report, format, lang string) (body []byte, contentType, filename string, err error) {
+func Render(r *yearend.Report, format, lang string) (body []byte, contentType, filename string, err error) {
 	if r == nil {
 		return nil, "", "", ErrNoReport
 	}
@@ -99,7 +100,7 @@ func Render(r *Report, format, lang string) (body []byte, contentType, filename 
 // so summaries at different cut-offs do not overwrite each other. The
 // donor code is reduced to [0-9A-Za-z_-]. Unknown formats get no
 // extension.
-func Filename(r *Report, format, lang string) (name, ascii string) {
+func Filename(r *yearend.Report, format, lang string) (name, ascii string) {
 	if format == "" {
 		format = FormatText
 	}

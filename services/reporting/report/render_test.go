@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 var allFormats = []string{FormatText, FormatMD, FormatJSON, FormatCSV, FormatXLSX}
@@ -184,7 +185,7 @@ func TestRenderCSV(t *testing.T) {
 	if header[0] != "结对地区" || !strings.Contains(strings.Join(header, ","), "财政帮扶拨付(万元)") {
 		t.Errorf("header %q", header)
 	}
-	figs := []*Figures{&r.Pairings[0].Figures, &r.Pairings[1].Figures, &r.Totals}
+	figs := []*yearend.Figures{&r.Pairings[0].Figures, &r.Pairings[1].Figures, &r.Totals}
 	for i, f := range figs {
 		rec := recs[i+1]
 		for j, c := range columns {
@@ -252,7 +253,7 @@ func TestRenderJSON(t *testing.T) {
 	if !bytes.Contains(body, []byte(`"fiscal_disbursed_fen": {`+"\n"+`          "value": 260000000,`)) {
 		t.Error("money is not an integer of fen in the JSON")
 	}
-	empty, _, _, err := Render(&Report{Year: 2025}, FormatJSON, LangEN)
+	empty, _, _, err := Render(&yearend.Report{Year: 2025}, FormatJSON, LangEN)
 	if err != nil || !bytes.Contains(empty, []byte(`"footnotes_zh": []`)) {
 		t.Errorf("empty report json: %v\n%s", err, empty)
 	}

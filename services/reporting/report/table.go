@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/aidledger/aidledger/projections/yearend"
 	"strconv"
 	"strings"
 )
@@ -25,32 +26,32 @@ type column struct {
 	zh    string // Chinese header with unit
 	en    string // English header with unit
 	kind  columnKind
-	value func(*Figures) int64
+	value func(*yearend.Figures) int64
 }
 
 // columns are the figure columns, in table order.
 var columns = []column{
-	{"visits", "互访调研(次)", "Visits (times)", kindCount, func(f *Figures) int64 { return f.Visits.Value }},
-	{"staff_cadre", "党政干部(名)", "Cadres (persons)", kindCount, func(f *Figures) int64 { return f.StaffCadre.Value }},
-	{"staff_professional", "专业技术人才(名)", "Professional staff (persons)", kindCount, func(f *Figures) int64 { return f.StaffProfessional.Value }},
-	{"staff_teacher", "其中支教(名)", "of which teachers (persons)", kindCount, func(f *Figures) int64 { return f.StaffTeacher.Value }},
-	{"staff_doctor", "其中支医(名)", "of which doctors (persons)", kindCount, func(f *Figures) int64 { return f.StaffDoctor.Value }},
-	{"staff_agronomist", "其中支农(名)", "of which agronomists (persons)", kindCount, func(f *Figures) int64 { return f.StaffAgronomist.Value }},
-	{"staff_technician", "其中其他专技(名)", "of which other technicians (persons)", kindCount, func(f *Figures) int64 { return f.StaffTechnician.Value }},
-	{"fiscal_disbursed_fen", "财政帮扶拨付(万元)", "Fiscal aid disbursed (10k CNY)", kindWan, func(f *Figures) int64 { return f.FiscalDisbursedFen.Value }},
-	{"fiscal_committed_fen", "财政资金计划(万元)", "Fiscal aid committed (10k CNY)", kindWan, func(f *Figures) int64 { return f.FiscalCommittedFen.Value }},
-	{"disbursal_rate_bp", "拨付率(%)", "Disbursal rate (%)", kindRate, func(f *Figures) int64 { return f.DisbursalRateBP }},
-	{"receipts_confirmed_fen", "受援方确认到位(万元)", "Receipts confirmed (10k CNY)", kindWan, func(f *Figures) int64 { return f.ReceiptsConfirmedFen.Value }},
-	{"projects_registered", "援建项目(个)", "Projects (count)", kindCount, func(f *Figures) int64 { return f.ProjectsRegistered.Value }},
-	{"projects_completed", "已完工项目(个)", "Projects completed (count)", kindCount, func(f *Figures) int64 { return f.ProjectsCompleted.Value }},
-	{"planned_investment_fen", "计划投资(万元)", "Planned investment (10k CNY)", kindWan, func(f *Figures) int64 { return f.PlannedInvestmentFen.Value }},
-	{"completed_investment_fen", "完成投资(万元)", "Completed investment (10k CNY)", kindWan, func(f *Figures) int64 { return f.CompletedInvestmentFen.Value }},
-	{"social_fen", "社会帮扶(万元)", "Social aid (10k CNY)", kindWan, func(f *Figures) int64 { return f.SocialFen.Value }},
-	{"social_cash_fen", "其中捐款(万元)", "of which cash (10k CNY)", kindWan, func(f *Figures) int64 { return f.SocialCashFen.Value }},
-	{"social_in_kind_fen", "其中捐物折价(万元)", "of which in kind, valued (10k CNY)", kindWan, func(f *Figures) int64 { return f.SocialInKindFen.Value }},
-	{"consumption_fen", "消费帮扶(万元)", "Consumption aid (10k CNY)", kindWan, func(f *Figures) int64 { return f.ConsumptionFen.Value }},
-	{"purchases_fen", "其中采购(万元)", "of which purchases (10k CNY)", kindWan, func(f *Figures) int64 { return f.PurchasesFen.Value }},
-	{"sales_fen", "其中帮助销售(万元)", "of which facilitated sales (10k CNY)", kindWan, func(f *Figures) int64 { return f.SalesFen.Value }},
+	{"visits", "互访调研(次)", "Visits (times)", kindCount, func(f *yearend.Figures) int64 { return f.Visits.Value }},
+	{"staff_cadre", "党政干部(名)", "Cadres (persons)", kindCount, func(f *yearend.Figures) int64 { return f.StaffCadre.Value }},
+	{"staff_professional", "专业技术人才(名)", "Professional staff (persons)", kindCount, func(f *yearend.Figures) int64 { return f.StaffProfessional.Value }},
+	{"staff_teacher", "其中支教(名)", "of which teachers (persons)", kindCount, func(f *yearend.Figures) int64 { return f.StaffTeacher.Value }},
+	{"staff_doctor", "其中支医(名)", "of which doctors (persons)", kindCount, func(f *yearend.Figures) int64 { return f.StaffDoctor.Value }},
+	{"staff_agronomist", "其中支农(名)", "of which agronomists (persons)", kindCount, func(f *yearend.Figures) int64 { return f.StaffAgronomist.Value }},
+	{"staff_technician", "其中其他专技(名)", "of which other technicians (persons)", kindCount, func(f *yearend.Figures) int64 { return f.StaffTechnician.Value }},
+	{"fiscal_disbursed_fen", "财政帮扶拨付(万元)", "Fiscal aid disbursed (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.FiscalDisbursedFen.Value }},
+	{"fiscal_committed_fen", "财政资金计划(万元)", "Fiscal aid committed (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.FiscalCommittedFen.Value }},
+	{"disbursal_rate_bp", "拨付率(%)", "Disbursal rate (%)", kindRate, func(f *yearend.Figures) int64 { return f.DisbursalRateBP }},
+	{"receipts_confirmed_fen", "受援方确认到位(万元)", "Receipts confirmed (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.ReceiptsConfirmedFen.Value }},
+	{"projects_registered", "援建项目(个)", "Projects (count)", kindCount, func(f *yearend.Figures) int64 { return f.ProjectsRegistered.Value }},
+	{"projects_completed", "已完工项目(个)", "Projects completed (count)", kindCount, func(f *yearend.Figures) int64 { return f.ProjectsCompleted.Value }},
+	{"planned_investment_fen", "计划投资(万元)", "Planned investment (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.PlannedInvestmentFen.Value }},
+	{"completed_investment_fen", "完成投资(万元)", "Completed investment (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.CompletedInvestmentFen.Value }},
+	{"social_fen", "社会帮扶(万元)", "Social aid (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.SocialFen.Value }},
+	{"social_cash_fen", "其中捐款(万元)", "of which cash (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.SocialCashFen.Value }},
+	{"social_in_kind_fen", "其中捐物折价(万元)", "of which in kind, valued (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.SocialInKindFen.Value }},
+	{"consumption_fen", "消费帮扶(万元)", "Consumption aid (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.ConsumptionFen.Value }},
+	{"purchases_fen", "其中采购(万元)", "of which purchases (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.PurchasesFen.Value }},
+	{"sales_fen", "其中帮助销售(万元)", "of which facilitated sales (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.SalesFen.Value }},
 }
 
 // header is the column's header in lang.
@@ -64,7 +65,7 @@ func (c column) header(lang string) string {
 // text renders the column's value of f as an exact decimal string in the
 // header's unit: counts as integers, money as 万元 (WanDecimal), rates as
 // percent (RateDecimal).
-func (c column) text(f *Figures) string {
+func (c column) text(f *yearend.Figures) string {
 	v := c.value(f)
 	switch c.kind {
 	case kindWan:
@@ -90,12 +91,12 @@ func labelHeaders(lang string) []string {
 // tableRow is one row of the summary table.
 type tableRow struct {
 	labels  [labelColumns]string // partner, code, programme (localised)
-	figures *Figures
+	figures *yearend.Figures
 }
 
 // tableRows are the rows of r's summary table: every pairing, then the
 // donor totals labelled 合计 / Total.
-func tableRows(r *Report, lang string) []tableRow {
+func tableRows(r *yearend.Report, lang string) []tableRow {
 	rows := make([]tableRow, 0, len(r.Pairings)+1)
 	for i := range r.Pairings {
 		pf := &r.Pairings[i]
@@ -114,7 +115,7 @@ func tableRows(r *Report, lang string) []tableRow {
 
 // Table is r's summary table as strings (every format renders it): the header
 // and the rows, the last being the totals.
-func Table(r *Report, lang string) (header []string, rows [][]string) {
+func Table(r *yearend.Report, lang string) (header []string, rows [][]string) {
 	header = labelHeaders(lang)
 	for _, c := range columns {
 		header = append(header, c.header(lang))

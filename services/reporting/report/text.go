@@ -1,13 +1,16 @@
 package report
 
-import "strings"
+import (
+	"github.com/aidledger/aidledger/projections/yearend"
+	"strings"
+)
 
 // renderText is the plain-text report in lang: title, the paragraph
 // (ChineseParagraph, or EnglishText for LangEN), the summary table with
 // columns aligned for a monospaced font (CJK characters count two
 // columns), the numbered footnotes and the provenance lines. Lines end
 // in "\n"; the output is a pure function of r and lang.
-func renderText(r *Report, lang string) []byte {
+func renderText(r *yearend.Report, lang string) []byte {
 	var b strings.Builder
 	b.WriteString(Title(r, lang) + "\n\n")
 	b.WriteString(bodyText(r, lang))
@@ -29,7 +32,7 @@ func renderText(r *Report, lang string) []byte {
 
 // bodyText is the summary text in lang, ending in "\n": the Chinese
 // paragraph (or a line saying nothing was recorded) or the English text.
-func bodyText(r *Report, lang string) string {
+func bodyText(r *yearend.Report, lang string) string {
 	if lang == LangEN {
 		return EnglishText(r)
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -165,7 +166,7 @@ func (b *xlsxBook) widths(sheet string, ws ...float64) {
 // The output is deterministic: excelize writes the package parts in sorted
 // order without file times, and the document properties carry
 // fixedTimestamp and the provenance instead of the clock.
-func renderXLSX(r *Report, lang string) ([]byte, error) {
+func renderXLSX(r *yearend.Report, lang string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	b := &xlsxBook{f: f, styles: map[string]int{}}
@@ -203,7 +204,7 @@ func renderXLSX(r *Report, lang string) ([]byte, error) {
 }
 
 // xlsxSummary writes sheet 1.
-func xlsxSummary(b *xlsxBook, r *Report, lang, sheet string) {
+func xlsxSummary(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	headers := labelHeaders(lang)
 	for _, c := range columns {
 		headers = append(headers, c.header(lang))
@@ -241,7 +242,7 @@ func xlsxSummary(b *xlsxBook, r *Report, lang, sheet string) {
 }
 
 // xlsxItems writes sheet 2.
-func xlsxItems(b *xlsxBook, r *Report, lang, sheet string) {
+func xlsxItems(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	headers := []string{"事件ID", "账本位置", "事件类型", "结对ID", "结对地区", "计入指标", "指标键", "业务日期", "金额(元)", "数量", "凭证号/文号"}
 	if lang == LangEN {
 		headers = []string{"Event ID", "Ledger position", "Event type", "Pairing ID", "Partner", "Counts in", "Figure key", "Business date", "Amount (CNY)", "Count", "Document / voucher no."}
@@ -275,7 +276,7 @@ func xlsxItems(b *xlsxBook, r *Report, lang, sheet string) {
 }
 
 // xlsxNotes writes sheet 3.
-func xlsxNotes(b *xlsxBook, r *Report, lang, sheet string) {
+func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	headers := []string{"序号", "类型", "结对地区", "事件ID", "日期", "涉及金额(元)", "说明", "说明(英文)", "原始说明"}
 	if lang == LangEN {
 		headers = []string{"No.", "Kind", "Partner", "Event ID", "Date", "Amount involved (CNY)", "Note", "Note (Chinese)", "Detail as recorded"}

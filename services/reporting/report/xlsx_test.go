@@ -8,11 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/xuri/excelize/v2"
 )
 
 // openXLSX renders r as XLSX and opens it with excelize.
-func openXLSX(t *testing.T, r *Report, lang string) *excelize.File {
+func openXLSX(t *testing.T, r *yearend.Report, lang string) *excelize.File {
 	t.Helper()
 	body, _, _, err := Render(r, FormatXLSX, lang)
 	if err != nil {
@@ -89,7 +90,7 @@ func TestXLSXNumbersEqualJSON(t *testing.T) {
 	if header[0] != "结对地区" || header[3+colIndex(t, "fiscal_disbursed_fen")] != "财政帮扶拨付(万元)" {
 		t.Errorf("summary header %q", header)
 	}
-	figs := []*Figures{&want.Pairings[0].Figures, &want.Pairings[1].Figures, &want.Totals}
+	figs := []*yearend.Figures{&want.Pairings[0].Figures, &want.Pairings[1].Figures, &want.Totals}
 	labels := []string{"乙县", "丙县", "合计"}
 	for i, fg := range figs {
 		row := i + 2

@@ -95,7 +95,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.
 	if req.Lang == "" {
 		req.Lang = report.LangZH
 	}
-	var rep *report.Report
+	var rep *yearend.Report
 	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var err error
 		rep, err = Compute(ctx, tx, p, req)
@@ -130,7 +130,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.
 // with AtPosition). Its errors are *ledger.Rejection (422
 // validation_failed, 404 not_found, 503 not_yet_projected) or a failure
 // of the database.
-func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*report.Report, error) {
+func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*yearend.Report, error) {
 	profile, err := report.LookupProfile(req.Profile)
 	if err != nil {
 		return nil, invalid("profile", err)

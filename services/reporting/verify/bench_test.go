@@ -29,7 +29,7 @@ func BenchmarkVerifyChain(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer pool.Close()
-	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}); err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()

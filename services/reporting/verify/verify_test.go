@@ -71,7 +71,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}); err != nil {
 		t.Fatal(err)
 	}
 	store := eventstore.New(pool)

@@ -54,7 +54,7 @@ func New(tb testing.TB, models ...projections.Projection) *Env {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(e.Pool.Close)
-	if err := dbmigrate.Apply(ctx, e.Pool, eventstore.Migrations, auth.Migrations, verify.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, e.Pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}, auth.Migrations, verify.Migrations); err != nil {
 		tb.Fatal(err)
 	}
 	e.Store = eventstore.New(e.Pool)

@@ -53,7 +53,7 @@ func newStack(t testing.TB) *stack {
 		t.Fatal(err)
 	}
 	_, natsURL := testenv.NATS(t)
-	if err := dbmigrate.Apply(ctx, pool, eventstore.Migrations, auth.Migrations, verify.Migrations); err != nil {
+	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}, auth.Migrations, verify.Migrations); err != nil {
 		t.Fatal(err)
 	}
 	store := eventstore.New(pool)

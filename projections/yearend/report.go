@@ -1,0 +1,137 @@
+package yearend
+
+import "github.com/aidledger/aidledger/events"
+
+// Style is how an amount is printed.
+type Style string
+
+// Styles.
+const (
+	// StyleExact prints the exact amount: 30万元, 2405.4万元.
+	StyleExact Style = "exact"
+	// StyleYu prints the official approximation "余" (more than): it
+	// truncates, never rounds up: 20余万元, 5万余元.
+	StyleYu Style = "yu"
+	// StyleYue prints "约" (about): rounded to the same precision as 余.
+	StyleYue Style = "yue"
+)
+
+// Profile chooses a style per category of aid.
+type Profile struct {
+	Name        string `json:"name"`
+	Fiscal      Style  `json:"fiscal"`
+	Social      Style  `json:"social"`
+	Consumption Style  `json:"consumption"`
+}
+
+// Figure is a number (fen, or a count) and the ids of the events behind it.
+type Figure struct {
+	Value    int64    `json:"value"`
+	EventIDs []string `json:"event_ids"`
+}
+
+// Figures are one pairing's (or a donor's total) year-end figures for
+// events with business date in [1 Jan, cutoff], net of reversals (an
+// entry_error reversal counts in the original's year, funds_returned in
+// its own).
+type Figures struct {
+	Visits Figure `json:"visits"` // 次
+	// Staff sent in the year (名): professionals (专业技术人才 = teacher +
+	// doctor + agronomist + technician) and cadres (党政干部).
+	StaffProfessional Figure `json:"staff_professional"`
+	StaffCadre        Figure `json:"staff_cadre"`
+	StaffTeacher      Figure `json:"staff_teacher"`
+	StaffDoctor       Figure `json:"staff_doctor"`
+	StaffAgronomist   Figure `json:"staff_agronomist"`
+	StaffTechnician   Figure `json:"staff_technician"`
+	// Fiscal aid (财政帮扶): disbursed net of reversals; committed for the
+	// budget year (commitments + adjustments); confirmed receipts.
+	FiscalDisbursedFen   Figure `json:"fiscal_disbursed_fen"`
+	FiscalCommittedFen   Figure `json:"fiscal_committed_fen"`
+	ReceiptsConfirmedFen Figure `json:"receipts_confirmed_fen"`
+	// DisbursalRateBP is disbursed / committed in basis points (0 when
+	// nothing is committed), rounded half up.
+	DisbursalRateBP int64 `json:"disbursal_rate_bp"`
+	// Projects of the plan year: registered, completed, planned and
+	// completed investment.
+	ProjectsRegistered     Figure `json:"projects_registered"`
+	ProjectsCompleted      Figure `json:"projects_completed"`
+	PlannedInvestmentFen   Figure `json:"planned_investment_fen"`
+	CompletedInvestmentFen Figure `json:"completed_investment_fen"`
+	// Social aid (社会帮扶): cash and valued in-kind donations.
+	SocialCashFen   Figure `json:"social_cash_fen"`
+	SocialInKindFen Figure `json:"social_in_kind_fen"`
+	SocialFen       Figure `json:"social_fen"`
+	// Consumption aid (消费帮扶): purchases completed in the year and
+	// facilitated sales whose period ends in it.
+	PurchasesFen   Figure `json:"purchases_fen"`
+	SalesFen       Figure `json:"sales_fen"`
+	ConsumptionFen Figure `json:"consumption_fen"`
+}
+
+// PairingFigures are the figures of one pairing.
+type PairingFigures struct {
+	PairingID string      `json:"pairing_id"`
+	Partner   events.Unit `json:"partner"`
+	Programme string      `json:"programme"`
+	Figures
+}
+
+// FootnoteKind names a flag the summary must explain.
+type FootnoteKind string
+
+// Footnote kinds.
+const (
+	FootOverCommitment  FootnoteKind = "over_commitment"     // disbursed beyond the commitment, with approval
+	FootCrossYear       FootnoteKind = "cross_year_reversal" // a reversal that moved money between fiscal years
+	FootLateEntry       FootnoteKind = "late_entry"          // recorded after the cut-off, dated before it
+	FootPartnerMismatch FootnoteKind = "partner_mismatch"    // supplier county ≠ the pairing's partner
+	FootInKindValuation FootnoteKind = "in_kind_valuation"   // in-kind donation and its valuation basis
+)
+
+// Footnote is one flagged fact, structured; the texts are rendered here.
+type Footnote struct {
+	Kind      FootnoteKind `json:"kind"`
+	PairingID string       `json:"pairing_id"`
+	EventID   string       `json:"event_id"`
+	AmountFen int64        `json:"amount_fen"`
+	Date      events.Date  `json:"date"`
+	// Detail is kind-specific: the justification and approver, the
+	// original's year, the recording date, the supplier county, the
+	// valuation basis.
+	Detail string `json:"detail"`
+}
+
+// LineItem is one event's contribution to the figures (sheet 2 of the
+// XLSX): which figure, how much, and its document number.
+type LineItem struct {
+	EventID      string      `json:"event_id"`
+	Position     int64       `json:"position"`
+	Type         string      `json:"type"`
+	PairingID    string      `json:"pairing_id"`
+	Figure       string      `json:"figure"` // the Figures json name it counts in
+	BusinessDate events.Date `json:"business_date"`
+	AmountFen    int64       `json:"amount_fen"` // signed; counts carry 1 or -1
+	DocumentNo   string      `json:"document_no"`
+}
+
+// Report is a donor's year-end summary as computed at a ledger position.
+// Generating it again at the same position gives byte-identical output.
+type Report struct {
+	Donor  events.Unit `json:"donor"`
+	Year   int         `json:"year"`
+	Cutoff events.Date `json:"cutoff"` // default 31 December
+	// Position and ChainHash identify the ledger state it was computed at.
+	Position  int64            `json:"position"`
+	ChainHash string           `json:"chain_hash"`
+	Profile   Profile          `json:"profile"`
+	Pairings  []PairingFigures `json:"pairings"` // in partner code order
+	Totals    Figures          `json:"totals"`
+	Footnotes []Footnote       `json:"footnotes"`
+	LineItems []LineItem       `json:"line_items"`
+}
+
+// Valid reports whether s is one of the three styles.
+func (s Style) Valid() bool {
+	return s == StyleExact || s == StyleYu || s == StyleYue
+}
