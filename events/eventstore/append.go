@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aidledger/aidledger/events"
@@ -89,18 +90,49 @@ func appendWith(ctx context.Context, db db, req *AppendRequest) (*AppendResult, 
 	claimScopes, claimKeys, claimEntities := splitKeys(req.Claim)
 	releaseScopes, releaseKeys, _ := splitKeys(req.Release)
 
+	args := []namedArg{
+		{"p_stream_id", req.StreamID}, {"p_expected_version", req.ExpectedVersion},
+		{"p_event_ids", ids}, {"p_types", types}, {"p_schema_versions", versions}, {"p_payloads", payloads},
+		{"p_canonicals", canonicals}, {"p_recorded_at", recs[0].RecordedAt},
+		{"p_donor_code", req.DonorCode}, {"p_partner_code", req.PartnerCode},
+		{"p_actor", req.Metadata.Actor}, {"p_idempotency_key", req.Metadata.IdempotencyKey},
+		{"p_correlation_id", req.Metadata.CorrelationID}, {"p_causation_id", req.Metadata.CausationID},
+		{"p_fingerprint", fingerprint(req)}, {"p_result", string(result(req))},
+		{"p_entity_ids", entityIDs}, {"p_entity_kinds", entityKinds},
+		{"p_claim_scopes", claimScopes}, {"p_claim_keys", claimKeys}, {"p_claim_entities", claimEntities},
+		{"p_release_scopes", releaseScopes}, {"p_release_keys", releaseKeys},
+	}
+	sql, values := namedCall("ledger_append", args)
 	var out AppendResult
-	err = db.QueryRow(ctx, `SELECT first_position, last_position, event_ids, result, replayed
-		FROM ledger_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
-		req.StreamID, req.ExpectedVersion, ids, types, versions, payloads, canonicals, recs[0].RecordedAt,
-		req.DonorCode, req.PartnerCode, req.Metadata.Actor, req.Metadata.IdempotencyKey,
-		req.Metadata.CorrelationID, req.Metadata.CausationID, fingerprint(req), string(result(req)),
-		entityIDs, entityKinds, claimScopes, claimKeys, claimEntities, releaseScopes, releaseKeys,
-	).Scan(&out.FirstPosition, &out.LastPosition, &out.EventIDs, &out.Result, &out.Replayed)
+	err = db.QueryRow(ctx, `SELECT first_position, last_position, event_ids, result, replayed FROM `+sql, values...).
+		Scan(&out.FirstPosition, &out.LastPosition, &out.EventIDs, &out.Result, &out.Replayed)
 	if err != nil {
 		return nil, fmt.Errorf("append to %s: %w", req.StreamID, translate(err, req))
 	}
 	return &out, nil
+}
+
+// namedArg is one argument of a SQL function called in named notation.
+type namedArg struct {
+	name  string
+	value any
+}
+
+// namedCall is fn called with args in named notation (fn(a => $1, …)), and
+// the values to bind: each argument is matched by name, never by place.
+func namedCall(fn string, args []namedArg) (string, []any) {
+	var b strings.Builder
+	values := make([]any, len(args))
+	b.WriteString(fn + "(")
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s => $%d", a.name, i+1)
+		values[i] = a.value
+	}
+	b.WriteString(")")
+	return b.String(), values
 }
 
 // newRecords checks req and builds its records: new event ids, stream

@@ -44,14 +44,17 @@ func (s *Store) AppendBatch(ctx context.Context, reqs []*AppendRequest) ([]*Appe
 	}
 	var out []*AppendResult
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		b, err := loadBatchState(ctx, tx, reqs)
+		p, err := lockedPlanner(ctx, tx, reqs)
 		if err != nil {
 			return err
 		}
-		if out, err = b.plan(reqs); err != nil {
-			return err
+		out = make([]*AppendResult, len(reqs))
+		for i, req := range reqs {
+			if out[i], err = p.Place(req); err != nil {
+				return &BatchError{Index: i, Err: err}
+			}
 		}
-		return b.write(ctx, tx)
+		return p.write(ctx, tx)
 	})
 	if err != nil {
 		return nil, err
@@ -59,67 +62,29 @@ func (s *Store) AppendBatch(ctx context.Context, reqs []*AppendRequest) ([]*Appe
 	return out, nil
 }
 
-// batchState is what a batch is checked against, updated request by
-// request, and the rows it will write.
-type batchState struct {
-	head     int64
-	headHash events.Hash
-	versions map[string]int64     // stream → version
-	keys     map[string]*Prior    // idempotency key → first use (in the log or the batch)
-	entities map[string]bool      // entity ids in use
-	natural  map[[2]string]string // (scope, key) → holder, live keys only
-	dbKeys   map[[2]string]string // keys in the table before the batch, with their holders
-	records  []events.Record      // the events, with positions and hashes
-	idem     []idempotencyRow     // the idempotency rows to insert
-	newEnts  []entityRow          // the entity rows to insert
-	touched  map[string]bool      // streams whose version the batch sets
-}
-
-type idempotencyRow struct {
-	key         string
-	fingerprint []byte
-	result      []byte
-	position    int64
-	eventIDs    []string
-	rec         *events.Record
-}
-
-type entityRow struct {
-	id, kind, stream string
-	position         int64
-}
-
-// loadBatchState locks the head and reads the streams, keys, entities and
-// natural keys the batch touches.
-func loadBatchState(ctx context.Context, tx pgx.Tx, reqs []*AppendRequest) (*batchState, error) {
-	b := &batchState{natural: map[[2]string]string{}, dbKeys: map[[2]string]string{}, touched: map[string]bool{}}
+// lockedPlanner locks the ledger head in tx and returns a planner that
+// knows every name reqs look at.
+func lockedPlanner(ctx context.Context, tx pgx.Tx, reqs []*AppendRequest) (*Planner, error) {
+	var head int64
 	var hash []byte
-	if err := tx.QueryRow(ctx, `SELECT position, hash FROM ledger_head FOR UPDATE`).Scan(&b.head, &hash); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT position, hash FROM ledger_head FOR UPDATE`).Scan(&head, &hash); err != nil {
 		return nil, fmt.Errorf("append batch: lock the head: %w", err)
 	}
-	copy(b.headHash[:], hash)
+	var headHash events.Hash
+	copy(headHash[:], hash)
+	p := NewPlanner(head, headHash)
 	var q LookupQuery
 	for _, r := range reqs {
-		q.Streams = append(q.Streams, r.StreamID)
-		if r.Metadata.IdempotencyKey != "" {
-			q.Keys = append(q.Keys, r.Metadata.IdempotencyKey)
-		}
-		for _, e := range r.NewEntities {
-			q.Entities = append(q.Entities, e.ID)
-		}
-		for _, k := range append(append([]NaturalKey(nil), r.Claim...), r.Release...) {
-			q.NaturalKeys = append(q.NaturalKeys, [2]string{k.Scope, k.Key})
-		}
+		rq := Query(r)
+		q.Streams, q.Keys = append(q.Streams, rq.Streams...), append(q.Keys, rq.Keys...)
+		q.Entities, q.NaturalKeys = append(q.Entities, rq.Entities...), append(q.NaturalKeys, rq.NaturalKeys...)
 	}
 	ex, err := lookup(ctx, tx, q)
 	if err != nil {
 		return nil, fmt.Errorf("append batch: %w", err)
 	}
-	b.versions, b.keys, b.entities = ex.Versions, ex.Priors, ex.Entities
-	for k, holder := range ex.NaturalKeys {
-		b.natural[k], b.dbKeys[k] = holder, holder
-	}
-	return b, nil
+	p.Learn(q, ex)
+	return p, nil
 }
 
 // forEach scans every row with scan and closes rows.
@@ -133,87 +98,13 @@ func forEach(rows pgx.Rows, scan func() error) error {
 	return rows.Err()
 }
 
-// plan checks and places every request in order, as ledger_append would.
-func (b *batchState) plan(reqs []*AppendRequest) ([]*AppendResult, error) {
-	out := make([]*AppendResult, len(reqs))
-	for i, req := range reqs {
-		res, err := b.place(req)
-		if err != nil {
-			return nil, &BatchError{Index: i, Err: err}
-		}
-		out[i] = res
-	}
-	return out, nil
-}
-
-// place checks one request against the state and adds its rows.
-func (b *batchState) place(req *AppendRequest) (*AppendResult, error) {
-	recs, err := newRecords(req)
-	if err != nil {
-		return nil, err
-	}
-	key := req.Metadata.IdempotencyKey
-	if key != "" {
-		if prior, ok := b.keys[key]; ok {
-			if !bytes.Equal(prior.Fingerprint, fingerprint(req)) {
-				return nil, fmt.Errorf("%w: key %s", ErrIdempotencyKeyReused, key)
-			}
-			r := prior.Result
-			return &r, nil
-		}
-	}
-	if v := b.versions[req.StreamID]; v != req.ExpectedVersion {
-		return nil, fmt.Errorf("%w: stream %s is at version %d, expected %d", ErrWrongExpectedVersion, req.StreamID, v, req.ExpectedVersion)
-	}
-	for _, e := range req.NewEntities {
-		if b.entities[e.ID] {
-			return nil, fmt.Errorf("%w: %s", ErrIDInUse, e.ID)
-		}
-	}
-	for _, k := range req.Release {
-		delete(b.natural, [2]string{k.Scope, k.Key})
-	}
-	for _, k := range req.Claim {
-		if holder, taken := b.natural[[2]string{k.Scope, k.Key}]; taken {
-			return nil, &DuplicateKeyError{Scope: k.Scope, Key: k.Key, EntityID: holder}
-		}
-	}
-	// Accepted: apply it.
-	for _, e := range req.NewEntities {
-		b.entities[e.ID] = true
-		b.newEnts = append(b.newEnts, entityRow{id: e.ID, kind: e.Kind, stream: req.StreamID, position: b.head + 1})
-	}
-	for _, k := range req.Claim {
-		b.natural[[2]string{k.Scope, k.Key}] = k.EntityID
-	}
-	res := &AppendResult{FirstPosition: b.head + 1, Result: result(req)}
-	for i := range recs {
-		b.head++
-		recs[i].Position, recs[i].PrevHash = b.head, b.headHash
-		recs[i].Hash = events.ChainHash(b.headHash, b.head, recs[i].Canonical())
-		b.headHash = recs[i].Hash
-		res.EventIDs = append(res.EventIDs, recs[i].ID)
-	}
-	res.LastPosition = b.head
-	b.records = append(b.records, recs...)
-	b.versions[req.StreamID] = req.ExpectedVersion + int64(len(recs))
-	b.touched[req.StreamID] = true
-	if key != "" {
-		b.keys[key] = &Prior{Fingerprint: fingerprint(req), Result: AppendResult{FirstPosition: res.FirstPosition,
-			LastPosition: res.LastPosition, EventIDs: res.EventIDs, Result: res.Result, Replayed: true}}
-		b.idem = append(b.idem, idempotencyRow{key: key, fingerprint: fingerprint(req), result: res.Result, position: res.LastPosition,
-			eventIDs: res.EventIDs, rec: &b.records[len(b.records)-1]})
-	}
-	return res, nil
-}
-
 // write inserts the batch's rows, one statement a table, and moves the
 // head once.
-func (b *batchState) write(ctx context.Context, tx pgx.Tx) error {
-	if len(b.records) == 0 {
+func (p *Planner) write(ctx context.Context, tx pgx.Tx) error {
+	if len(p.records) == 0 {
 		return nil // every request was a repeat
 	}
-	n := len(b.records)
+	n := len(p.records)
 	pos, vers := make([]int64, n), make([]int64, n)
 	sv := make([]int32, n)
 	ids, streams, types, donors, partners, actors, keys, corrs, causes, payloads := make([]string, n), make([]string, n),
@@ -221,8 +112,8 @@ func (b *batchState) write(ctx context.Context, tx pgx.Tx) error {
 		make([]string, n), make([]string, n)
 	at := make([]time.Time, n)
 	prev, hashes := make([][]byte, n), make([][]byte, n)
-	for i := range b.records {
-		r := &b.records[i]
+	for i := range p.records {
+		r := &p.records[i]
 		pos[i], ids[i], streams[i], vers[i], types[i], sv[i] = r.Position, r.ID, r.StreamID, r.StreamVersion, r.Type, int32(r.SchemaVersion)
 		at[i], donors[i], partners[i], actors[i], keys[i] = r.RecordedAt, r.DonorCode, r.PartnerCode, r.Metadata.Actor, r.Metadata.IdempotencyKey
 		corrs[i], causes[i], payloads[i] = r.Metadata.CorrelationID, r.Metadata.CausationID, string(r.Payload)
@@ -236,10 +127,10 @@ func (b *batchState) write(ctx context.Context, tx pgx.Tx) error {
 		pos, ids, streams, vers, types, sv, at, donors, partners, actors, keys, corrs, causes, payloads, prev, hashes); err != nil {
 		return fmt.Errorf("append batch: events: %w", err)
 	}
-	if err := b.writeLookups(ctx, tx); err != nil {
+	if err := p.writeLookups(ctx, tx); err != nil {
 		return err
 	}
-	last := &b.records[n-1]
+	last := &p.records[n-1]
 	if _, err := tx.Exec(ctx, `UPDATE ledger_head SET position = $1, hash = $2`, last.Position, last.Hash[:]); err != nil {
 		return fmt.Errorf("append batch: head: %w", err)
 	}
@@ -251,11 +142,11 @@ func (b *batchState) write(ctx context.Context, tx pgx.Tx) error {
 
 // writeLookups writes the streams, entities, natural keys and idempotency
 // records of the batch.
-func (b *batchState) writeLookups(ctx context.Context, tx pgx.Tx) error {
+func (p *Planner) writeLookups(ctx context.Context, tx pgx.Tx) error {
 	var sIDs []string
 	var sVers []int64
-	for id := range b.touched {
-		sIDs, sVers = append(sIDs, id), append(sVers, b.versions[id])
+	for id := range p.touched {
+		sIDs, sVers = append(sIDs, id), append(sVers, p.versions[id])
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::bigint[])
 		ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version`, sIDs, sVers); err != nil {
@@ -263,7 +154,7 @@ func (b *batchState) writeLookups(ctx context.Context, tx pgx.Tx) error {
 	}
 	var eIDs, eKinds, eStreams []string
 	var ePos []int64
-	for _, e := range b.newEnts {
+	for _, e := range p.newEnts {
 		eIDs, eKinds, eStreams, ePos = append(eIDs, e.id), append(eKinds, e.kind), append(eStreams, e.stream), append(ePos, e.position)
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO entities (entity_id, kind, stream_id, position)
@@ -271,13 +162,13 @@ func (b *batchState) writeLookups(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("append batch: entities: %w", err)
 	}
 	var dScopes, dKeys, iScopes, iKeys, iHolders []string
-	for k, was := range b.dbKeys { // released, perhaps claimed again by another entry
-		if now, live := b.natural[k]; !live || now != was {
+	for k, was := range p.stored { // released, perhaps claimed again by another entry
+		if now, live := p.natural[k]; !live || now != was {
 			dScopes, dKeys = append(dScopes, k[0]), append(dKeys, k[1])
 		}
 	}
-	for k, holder := range b.natural {
-		if was, inTable := b.dbKeys[k]; !inTable || was != holder {
+	for k, holder := range p.natural {
+		if was, inTable := p.stored[k]; !inTable || was != holder {
 			iScopes, iKeys, iHolders = append(iScopes, k[0]), append(iKeys, k[1]), append(iHolders, holder)
 		}
 	}
@@ -294,9 +185,9 @@ func (b *batchState) writeLookups(ctx context.Context, tx pgx.Tx) error {
 	var kPos []int64
 	var kIDs []string // as text arrays, one literal per row
 	var kAt []time.Time
-	for _, r := range b.idem {
+	for _, r := range p.idem {
 		kKeys, kFPs, kResults, kPos, kAt = append(kKeys, r.key), append(kFPs, r.fingerprint), append(kResults, r.result),
-			append(kPos, r.position), append(kAt, r.rec.RecordedAt)
+			append(kPos, r.position), append(kAt, r.recordedAt)
 		kIDs = append(kIDs, textArray(r.eventIDs))
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO idempotency (key, fingerprint, result, position, event_ids, recorded_at)

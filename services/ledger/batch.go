@@ -24,23 +24,27 @@ import (
 type Batch struct {
 	store  *eventstore.Store
 	ledger *Ledger
-	reqs   []*eventstore.AppendRequest
+	// planner checks the batch's appends as the store will; it learns the
+	// log's names as commands ask for them.
+	planner *eventstore.Planner
+	reqs    []*eventstore.AppendRequest
 	// streams are the records read or pending of each stream touched;
 	// decoded holds their decoded payloads.
-	streams  map[string]*batchStream
+	streams map[string]*batchStream
+	// entities are the entities the batch creates.
 	entities map[string]eventstore.EntityRef
-	keys     map[string]*eventstore.Prior
-	// claims are the natural keys claimed in the batch (true) or released
-	// (false).
-	claims map[[2]string]string
-	freed  map[[2]string]bool
-	// fetched are the idempotency keys Prefetch looked up (found or not).
-	fetched map[string]bool
+	// own are the idempotency keys of the batch's own appends.
+	own map[string]bool
 	// optimistic: new streams, entity ids and natural keys are taken as
-	// free without asking the store; assumed lists what was so taken, by
-	// append, for Conflicts.
+	// free without asking the store; assumed holds what was so taken.
 	optimistic bool
-	assumed    []eventstore.LookupQuery
+	assumed    assumed
+}
+
+// assumed are the names an optimistic batch took as free without asking.
+type assumed struct {
+	streams, entities map[string]bool
+	natural           map[[2]string]bool
 }
 
 type batchStream struct {
@@ -51,8 +55,9 @@ type batchStream struct {
 
 // NewBatch starts a batch of commands on l's store.
 func (l *Ledger) NewBatch(store *eventstore.Store) *Batch {
-	b := &Batch{store: store, streams: map[string]*batchStream{}, entities: map[string]eventstore.EntityRef{},
-		keys: map[string]*eventstore.Prior{}, claims: map[[2]string]string{}, freed: map[[2]string]bool{}, fetched: map[string]bool{}}
+	b := &Batch{store: store, planner: eventstore.NewPlanner(0, events.Hash{}), streams: map[string]*batchStream{},
+		entities: map[string]eventstore.EntityRef{}, own: map[string]bool{},
+		assumed: assumed{streams: map[string]bool{}, entities: map[string]bool{}, natural: map[[2]string]bool{}}}
 	// A private pairing cache: a pairing the batch establishes may never
 	// be committed.
 	b.ledger = &Ledger{store: b, now: l.now, maxRetries: 1, pairings: new(sync.Map)}
@@ -62,16 +67,12 @@ func (l *Ledger) NewBatch(store *eventstore.Store) *Batch {
 // Prefetch looks up the idempotency keys of the commands to come at once,
 // so that each does not ask the store.
 func (b *Batch) Prefetch(ctx context.Context, keys []string) error {
-	ex, err := b.store.Lookup(ctx, eventstore.LookupQuery{Keys: keys})
+	q := eventstore.LookupQuery{Keys: keys}
+	ex, err := b.store.Lookup(ctx, q)
 	if err != nil {
 		return err
 	}
-	for _, k := range keys {
-		b.fetched[k] = true
-		if p, ok := ex.Priors[k]; ok {
-			b.keys[k] = p
-		}
-	}
+	b.planner.Learn(q, ex)
 	return nil
 }
 
@@ -95,36 +96,47 @@ type Conflict struct {
 // without the optimism (or without those commands) before committing.
 func (b *Batch) Conflicts(ctx context.Context) ([]Conflict, error) {
 	var q eventstore.LookupQuery
-	for _, a := range b.assumed {
-		q.Streams, q.Entities, q.NaturalKeys = append(q.Streams, a.Streams...), append(q.Entities, a.Entities...), append(q.NaturalKeys, a.NaturalKeys...)
+	for s := range b.assumed.streams {
+		q.Streams = append(q.Streams, s)
+	}
+	for id := range b.assumed.entities {
+		q.Entities = append(q.Entities, id)
+	}
+	for k := range b.assumed.natural {
+		q.NaturalKeys = append(q.NaturalKeys, k)
 	}
 	ex, err := b.store.Lookup(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	var out []Conflict
-	for i, a := range b.assumed {
-		var why error
-		for _, s := range a.Streams {
-			if v, taken := ex.Versions[s]; taken && why == nil {
-				why = fmt.Errorf("%w: stream %s exists (version %d)", eventstore.ErrWrongExpectedVersion, s, v)
-			}
-		}
-		for _, id := range a.Entities {
-			if ex.Entities[id] && why == nil {
-				why = fmt.Errorf("%w: %s", eventstore.ErrIDInUse, id)
-			}
-		}
-		for _, k := range a.NaturalKeys {
-			if holder, taken := ex.NaturalKeys[k]; taken && why == nil {
-				why = &eventstore.DuplicateKeyError{Scope: k[0], Key: k[1], EntityID: holder}
-			}
-		}
-		if why != nil {
+	for i, req := range b.reqs {
+		if why := b.refuted(eventstore.Query(req), ex); why != nil {
 			out = append(out, Conflict{Index: i, Err: storeRejection(why)})
 		}
 	}
 	return out, nil
+}
+
+// refuted is the first of q's names that was assumed free but that ex,
+// the store's answer, holds; nil when none.
+func (b *Batch) refuted(q eventstore.LookupQuery, ex *eventstore.Existing) error {
+	for _, s := range q.Streams {
+		if v, taken := ex.Versions[s]; taken && b.assumed.streams[s] {
+			return fmt.Errorf("%w: stream %s exists (version %d)", eventstore.ErrWrongExpectedVersion, s, v)
+		}
+	}
+	for _, id := range q.Entities {
+		if ex.Entities[id] && b.assumed.entities[id] {
+			return fmt.Errorf("%w: %s", eventstore.ErrIDInUse, id)
+		}
+	}
+	for _, k := range q.NaturalKeys {
+		if holder, taken := ex.NaturalKeys[k]; taken && b.assumed.natural[k] {
+			return &eventstore.DuplicateKeyError{Scope: k[0], Key: k[1], EntityID: holder}
+		}
+	}
+	return nil
 }
 
 // Ledger is the ledger that decides commands into the batch. A command's
@@ -167,6 +179,7 @@ func (b *Batch) stream(ctx context.Context, streamID string) (*batchStream, erro
 		return nil, err
 	}
 	s := &batchStream{recs: recs, version: version}
+	b.planner.LearnVersion(streamID, version)
 	for _, r := range recs {
 		e, err := events.Decode(r.Type, r.SchemaVersion, r.Payload)
 		if err != nil {
@@ -207,67 +220,60 @@ func (b *Batch) Entity(ctx context.Context, id string) (eventstore.EntityRef, er
 // Idempotency implements backend: the batch's keys (and those Prefetch
 // looked up), then the store's.
 func (b *Batch) Idempotency(ctx context.Context, key string) (*eventstore.Prior, error) {
-	if p, ok := b.keys[key]; ok {
-		return p, nil
-	}
-	if b.fetched[key] {
+	prior, used, known := b.planner.Prior(key)
+	switch {
+	case used && b.own[key]:
+		// Decided in the batch, not yet written: no position yet.
+		return &eventstore.Prior{Fingerprint: prior.Fingerprint, Result: eventstore.AppendResult{Result: prior.Result.Result, Replayed: true}}, nil
+	case used:
+		return prior, nil
+	case known:
 		return nil, fmt.Errorf("idempotency key: %w", eventstore.ErrNotFound)
 	}
 	return b.store.Idempotency(ctx, key)
 }
 
 // Append implements backend: it checks req as the store would against the
-// batch's view, and keeps it.
+// batch's view (the planner), and keeps it. An optimistic batch takes the
+// new streams, ids and claimed keys it knows nothing of as free; what a
+// request releases, and anything a pessimistic batch does not know, is
+// looked up.
 func (b *Batch) Append(ctx context.Context, req *eventstore.AppendRequest) (*eventstore.AppendResult, error) {
-	var assumed eventstore.LookupQuery
-	s, seen := b.streams[req.StreamID]
-	if !seen && b.optimistic && req.ExpectedVersion == 0 {
-		s = &batchStream{}
-		assumed.Streams = []string{req.StreamID}
-	} else if !seen {
-		var err error
-		if s, err = b.stream(ctx, req.StreamID); err != nil {
-			return nil, err
-		}
-	}
-	if s.version != req.ExpectedVersion {
-		return nil, fmt.Errorf("%w: stream %s is at version %d in the batch", eventstore.ErrWrongExpectedVersion, req.StreamID, s.version)
-	}
-	for _, e := range req.NewEntities {
-		_, inBatch := b.entities[e.ID]
-		switch {
-		case inBatch:
-			return nil, fmt.Errorf("%w: %s", eventstore.ErrIDInUse, e.ID)
-		case b.optimistic:
-			assumed.Entities = append(assumed.Entities, e.ID)
-		default:
-			if _, err := b.store.Entity(ctx, e.ID); err == nil {
-				return nil, fmt.Errorf("%w: %s", eventstore.ErrIDInUse, e.ID)
-			} else if !errors.Is(err, eventstore.ErrNotFound) {
-				return nil, err
+	unknown := b.planner.Unknown(req)
+	if b.optimistic {
+		var ask eventstore.LookupQuery
+		ask.Keys = unknown.Keys
+		for _, k := range unknown.NaturalKeys {
+			if releases(req, k) {
+				ask.NaturalKeys = append(ask.NaturalKeys, k)
+			} else {
+				b.assumed.natural[k] = true
 			}
 		}
+		for _, s := range unknown.Streams {
+			b.assumed.streams[s] = true
+		}
+		for _, id := range unknown.Entities {
+			b.assumed.entities[id] = true
+		}
+		b.planner.Learn(unknown, nil)
+		unknown = ask
 	}
-	for _, k := range req.Claim {
-		holder, asked, err := b.naturalKey(ctx, k, req.Release)
+	if len(unknown.Streams)+len(unknown.Keys)+len(unknown.Entities)+len(unknown.NaturalKeys) > 0 {
+		ex, err := b.store.Lookup(ctx, unknown)
 		if err != nil {
 			return nil, err
 		}
-		if holder != "" {
-			return nil, &eventstore.DuplicateKeyError{Scope: k.Scope, Key: k.Key, EntityID: holder}
-		}
-		if !asked {
-			assumed.NaturalKeys = append(assumed.NaturalKeys, [2]string{k.Scope, k.Key})
-		}
+		b.planner.Learn(unknown, ex)
 	}
-	b.streams[req.StreamID] = s
+	if _, err := b.planner.Place(req); err != nil {
+		return nil, err
+	}
 	// Accepted: it becomes part of what later commands see.
-	for _, k := range req.Release {
-		delete(b.claims, [2]string{k.Scope, k.Key})
-		b.freed[[2]string{k.Scope, k.Key}] = true
-	}
-	for _, k := range req.Claim {
-		b.claims[[2]string{k.Scope, k.Key}] = k.EntityID
+	s, ok := b.streams[req.StreamID]
+	if !ok {
+		s = &batchStream{}
+		b.streams[req.StreamID] = s
 	}
 	for _, e := range req.NewEntities {
 		b.entities[e.ID] = eventstore.EntityRef{ID: e.ID, Kind: e.Kind, StreamID: req.StreamID}
@@ -281,38 +287,20 @@ func (b *Batch) Append(ctx context.Context, req *eventstore.AppendRequest) (*eve
 			SchemaVersion: version, DonorCode: req.DonorCode, PartnerCode: req.PartnerCode, Metadata: req.Metadata, Payload: payload})
 		s.decoded = append(s.decoded, e)
 	}
-	s.version += int64(len(req.Events))
-	res := &eventstore.AppendResult{Result: req.Result}
+	s.version = req.ExpectedVersion + int64(len(req.Events))
 	if k := req.Metadata.IdempotencyKey; k != "" {
-		b.keys[k] = &eventstore.Prior{Fingerprint: req.Fingerprint, Result: eventstore.AppendResult{Result: req.Result, Replayed: true}}
+		b.own[k] = true
 	}
 	b.reqs = append(b.reqs, req)
-	b.assumed = append(b.assumed, assumed)
-	return res, nil
+	return &eventstore.AppendResult{Result: req.Result}, nil
 }
 
-// naturalKey returns who holds k as the batch sees it ("" when free),
-// counting the releases of the request claiming it; asked is false when
-// an optimistic batch took it as free without asking the store.
-func (b *Batch) naturalKey(ctx context.Context, k eventstore.NaturalKey, releasing []eventstore.NaturalKey) (holder string, asked bool, err error) {
-	for _, r := range releasing {
-		if r.Scope == k.Scope && r.Key == k.Key {
-			return "", true, nil
+// releases reports whether req releases the natural key k.
+func releases(req *eventstore.AppendRequest, k [2]string) bool {
+	for _, r := range req.Release {
+		if r.Scope == k[0] && r.Key == k[1] {
+			return true
 		}
 	}
-	key := [2]string{k.Scope, k.Key}
-	if holder, ok := b.claims[key]; ok {
-		return holder, true, nil
-	}
-	if b.freed[key] {
-		return "", true, nil
-	}
-	if b.optimistic {
-		return "", false, nil
-	}
-	holder, err = b.store.NaturalKey(ctx, k.Scope, k.Key)
-	if errors.Is(err, eventstore.ErrNotFound) {
-		return "", true, nil
-	}
-	return holder, true, err
+	return false
 }
