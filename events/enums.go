@@ -1,6 +1,10 @@
 package events
 
-import "slices"
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
 
 // Programme is the kind of a pairing (结对关系).
 type Programme string
@@ -54,6 +58,40 @@ var ReversalReasons = []ReversalReason{ReasonEntryError, ReasonFundsReturned}
 
 // Valid reports whether r is a known reason.
 func (r ReversalReason) Valid() bool { return slices.Contains(ReversalReasons, r) }
+
+// ErrNoAttribution is returned by AttributedDate for a reversal that lacks
+// the date its reason counts it on, or whose reason is unknown.
+var ErrNoAttribution = errors.New("reversal cannot be attributed to a date")
+
+// AttributedDate is the business date a reversal counts on, and so its
+// fiscal year: the original's date (original) for entry_error — the entry
+// should never have been made, so it is undone where it was made — and the
+// reversal's own date (own) for funds_returned — money came back that day.
+// This is the ledger's one statement of the reversal-year rule.
+func (r ReversalReason) AttributedDate(own, original Date) (Date, error) {
+	switch r {
+	case ReasonEntryError:
+		if original.IsZero() {
+			return Date{}, fmt.Errorf("%w: entry_error without the original's date", ErrNoAttribution)
+		}
+		return original, nil
+	case ReasonFundsReturned:
+		if own.IsZero() {
+			return Date{}, fmt.Errorf("%w: funds_returned without a business date", ErrNoAttribution)
+		}
+		return own, nil
+	}
+	return Date{}, fmt.Errorf("%w: unknown reason %q", ErrNoAttribution, r)
+}
+
+// FreesNaturalKey reports whether a reversal for reason r releases the
+// original's number (voucher, receipt or order number) for a corrected
+// entry: only an entry_error that takes back all that is left of an
+// original (whole) under which no money ever came back (moneyReturned is
+// false). A number under which real money moved stays taken for good.
+func (r ReversalReason) FreesNaturalKey(whole, moneyReturned bool) bool {
+	return r == ReasonEntryError && whole && !moneyReturned
+}
 
 // DonationKind is cash or goods (捐款/捐物).
 type DonationKind string

@@ -66,22 +66,15 @@ func (b *batchState) fold(ev events.Event) error {
 	return nil
 }
 
-// reversalYear is the fiscal year a reversal counts in: the original's for
-// entry_error, its own for funds_returned.
+// reversalYear is the fiscal year a reversal counts in (see
+// events.ReversalReason.AttributedDate); a reversal without it is
+// inconsistent.
 func reversalYear(reason events.ReversalReason, own, original events.Date) (int, error) {
-	switch reason {
-	case events.ReasonEntryError:
-		if original.IsZero() {
-			return 0, fmt.Errorf("%w: entry_error reversal without the original's date", ErrInconsistent)
-		}
-		return original.Year(), nil
-	case events.ReasonFundsReturned:
-		if own.IsZero() {
-			return 0, fmt.Errorf("%w: reversal without a business date", ErrInconsistent)
-		}
-		return own.Year(), nil
+	d, err := reason.AttributedDate(own, original)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrInconsistent, err)
 	}
-	return 0, fmt.Errorf("%w: unknown reversal reason %q", ErrInconsistent, reason)
+	return d.Year(), nil
 }
 
 // entryReversed counts a purchase or sale reversal (single pairing, no

@@ -67,9 +67,11 @@ func (b *batchState) disbursementReversed(e events.DisbursementReversed) error {
 			e.ReversalID, e.AmountFen, left, d.id)
 	}
 	a := e.AmountFen
-	switch e.Reason {
-	case events.ReasonEntryError:
-		y := d.businessDate.Year()
+	y, err := reversalYear(e.Reason, e.BusinessDate, events.DateOf(d.businessDate.Date()))
+	if err != nil {
+		return fmt.Errorf("reversal %s: %w", e.ReversalID, err)
+	}
+	if e.Reason == events.ReasonEntryError {
 		d.reversedEntryErrorFen += a
 		b.add(d.pairingID, y, cReversedEntryErrorFen, a)
 		if d.confirmed() {
@@ -78,14 +80,9 @@ func (b *batchState) disbursementReversed(e events.DisbursementReversed) error {
 				b.add(d.pairingID, y, cReceiptsConfirmed, -1)
 			}
 		}
-	case events.ReasonFundsReturned:
-		if e.BusinessDate.IsZero() {
-			return fmt.Errorf("%w: reversal %s without a business date", ErrInconsistent, e.ReversalID)
-		}
+	} else {
 		d.reversedFundsReturnedFen += a
-		b.add(d.pairingID, e.BusinessDate.Year(), cReversedFundsReturnedFen, a)
-	default:
-		return fmt.Errorf("%w: unknown reversal reason %q", ErrInconsistent, e.Reason)
+		b.add(d.pairingID, y, cReversedFundsReturnedFen, a)
 	}
 	d.touch()
 	return nil

@@ -39,22 +39,15 @@ func crossYearDetail(reason events.ReversalReason, original events.Date) string 
 // recordedAt in China time.
 func lateEntryDetail(recordedAt time.Time) string { return events.Today(recordedAt).String() }
 
-// reversalDate is the business date a reversal is attributed to: the
-// original's for entry_error, its own for funds_returned.
+// reversalDate is the business date a reversal is attributed to (see
+// events.ReversalReason.AttributedDate); a reversal without it is
+// inconsistent.
 func reversalDate(reason events.ReversalReason, own, original events.Date) (events.Date, error) {
-	switch reason {
-	case events.ReasonEntryError:
-		if original.IsZero() {
-			return events.Date{}, fmt.Errorf("%w: entry_error reversal without the original's date", ErrInconsistent)
-		}
-		return original, nil
-	case events.ReasonFundsReturned:
-		if own.IsZero() {
-			return events.Date{}, fmt.Errorf("%w: funds_returned reversal without a business date", ErrInconsistent)
-		}
-		return own, nil
+	d, err := reason.AttributedDate(own, original)
+	if err != nil {
+		return d, fmt.Errorf("%w: %w", ErrInconsistent, err)
 	}
-	return events.Date{}, fmt.Errorf("%w: unknown reversal reason %q", ErrInconsistent, reason)
+	return d, nil
 }
 
 // crossYear reports whether a reversal dated own undoes an original dated

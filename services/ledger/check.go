@@ -3,6 +3,7 @@ package ledger
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,6 +27,14 @@ func (c *check) fail(r *Rejection) {
 	if c.err == nil {
 		c.err = r
 	}
+}
+
+// result is the first problem found, as an error (nil when none).
+func (c *check) result() error {
+	if c.err == nil {
+		return nil
+	}
+	return c.err
 }
 
 // text requires a non-empty printable string of at most max characters.
@@ -107,7 +116,7 @@ func (c *check) optionalDate(field, v string) events.Date {
 // past requires a business date that is not after today (China time).
 func (c *check) past(field string, d events.Date) {
 	if c.err == nil && d.After(c.today) {
-		c.fail(rule("future_date", field, fmt.Sprintf("%s %s is in the future", field, d), fmt.Sprintf("%s %s 晚于今天,业务日期不能是将来日期", field, d)))
+		c.fail(rule(CodeFutureDate, field, fmt.Sprintf("%s %s is in the future", field, d), fmt.Sprintf("%s %s 晚于今天,业务日期不能是将来日期", field, d)))
 	}
 }
 
@@ -130,9 +139,15 @@ func (c *check) notBefore(field string, d events.Date, fromField string, from ev
 	}
 }
 
-// oneOf requires a valid enum value; valid is the enum's Valid result.
-func (c *check) oneOf(field, v string, valid bool, allowed string) {
-	if c.err == nil && !valid {
+// oneOf requires v to be one of an enum's values (all, as events lists
+// them: the same list the API schema and the forms offer).
+func oneOf[T ~string](c *check, field string, v T, all []T) {
+	if c.err == nil && !slices.Contains(all, v) {
+		names := make([]string, len(all))
+		for i, a := range all {
+			names[i] = string(a)
+		}
+		allowed := strings.Join(names, ", ")
 		c.fail(invalid(field, fmt.Sprintf("%s %q is not one of: %s", field, v, allowed), fmt.Sprintf("%s %q 无效,可选值:%s", field, v, allowed)))
 	}
 }
@@ -160,13 +175,17 @@ func (c *check) optionalMatch(field, v string, re *regexp.Regexp, what, whatZh s
 	}
 }
 
-// id accepts "" (the server assigns one) or a ULID; it returns the id to use.
-func (c *check) id(field, v string) string {
-	if v == "" {
-		return events.NewID()
-	}
+// id requires a ULID (the shell assigns one where the caller gave none).
+func (c *check) id(field, v string) {
 	if c.err == nil && !events.ValidID(v) {
 		c.fail(invalid(field, field+" must be a ULID (26 characters) or omitted", field+" 须为 ULID(26位)或留空"))
+	}
+}
+
+// assignID is the caller's id, or a new ULID when the caller gave none.
+func assignID(v string) string {
+	if v == "" {
+		return events.NewID()
 	}
 	return v
 }

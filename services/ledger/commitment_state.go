@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/aidledger/aidledger/events"
 )
@@ -15,6 +16,7 @@ type commitmentState struct {
 	committedFen  int64 // amount + Σ adjustments
 	netDisbursed  int64 // Σ disbursed − Σ reversed
 	disbursements map[string]*disbursementState
+	reversals     map[string]bool // ids of the disbursement reversals
 }
 
 type disbursementState struct {
@@ -27,12 +29,9 @@ type disbursementState struct {
 // remaining is what can still be reversed.
 func (d *disbursementState) remaining() int64 { return d.AmountFen - d.reversedFen }
 
-func (l *Ledger) loadCommitment(ctx context.Context, id string) (*commitmentState, error) {
-	evs, version, err := l.load(ctx, commitmentStream(id))
-	if err != nil {
-		return nil, err
-	}
-	s := &commitmentState{version: version, disbursements: map[string]*disbursementState{}}
+// foldCommitment folds the events of a commitment stream at version.
+func foldCommitment(evs []events.Event, version int64) *commitmentState {
+	s := &commitmentState{version: version, disbursements: map[string]*disbursementState{}, reversals: map[string]bool{}}
 	for _, e := range evs {
 		switch e := e.(type) {
 		case events.FundsCommitted:
@@ -47,9 +46,28 @@ func (l *Ledger) loadCommitment(ctx context.Context, id string) (*commitmentStat
 			d.reversedFen += e.AmountFen
 			d.returned = d.returned || e.Reason == events.ReasonFundsReturned
 			s.netDisbursed -= e.AmountFen
+			s.reversals[e.ReversalID] = true
 		case events.FundsReceiptConfirmed:
 			s.disbursements[e.DisbursementID].confirmed = true
 		}
 	}
-	return s, nil
+	return s
+}
+
+// notAReversal refuses to treat a disbursement reversal as a disbursement:
+// a reversal is never itself reversed.
+func (s *commitmentState) notAReversal(id string) error {
+	if !s.reversals[id] {
+		return nil
+	}
+	return rule(CodeCannotReverseReversal, "", fmt.Sprintf("%s is a reversal; a reversal is never itself reversed — record a new disbursement instead", id),
+		fmt.Sprintf("%s 是一笔冲正记录,冲正记录不能再被冲正;如需更正请重新录入拨付", id))
+}
+
+func (l *Ledger) loadCommitment(ctx context.Context, id string) (*commitmentState, error) {
+	evs, version, err := l.load(ctx, commitmentStream(id))
+	if err != nil {
+		return nil, err
+	}
+	return foldCommitment(evs, version), nil
 }

@@ -7,8 +7,6 @@ import (
 	"github.com/aidledger/aidledger/events/eventstore"
 )
 
-const channelList = "platform_832, fair, canteen, union, ecommerce, store, other"
-
 // RecordPurchase records a ProductPurchased (消费帮扶-采购).
 type RecordPurchase struct {
 	PurchaseID         string         `json:"purchase_id,omitempty" doc:"ULID; assigned by the server when omitted"`
@@ -28,8 +26,24 @@ type RecordPurchase struct {
 // RecordPurchase records a completed purchase of the partner's products.
 // (channel, order no) is unique across purchases and facilitated sales.
 func (l *Ledger) RecordPurchase(ctx context.Context, req Request, cmd RecordPurchase) (*Written, error) {
-	c := l.newCheck()
-	id := c.id("purchase_id", cmd.PurchaseID)
+	in := cmd
+	in.PurchaseID = assignID(cmd.PurchaseID)
+	today := l.today()
+	if _, err := in.event(today); err != nil {
+		return nil, err
+	}
+	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
+	if err != nil {
+		return nil, err
+	}
+	return l.run(ctx, req, "RecordPurchase", cmd, Written{PurchaseID: in.PurchaseID}, func(context.Context) (*eventstore.AppendRequest, error) {
+		return in.decide(today, pr)
+	})
+}
+
+func (cmd RecordPurchase) event(today events.Date) (events.ProductPurchased, error) {
+	c := &check{today: today}
+	c.id("purchase_id", cmd.PurchaseID)
 	c.text("buyer_name", cmd.BuyerName, 200)
 	c.text("supplier_name", cmd.SupplierName, 200)
 	c.optionalMatch("supplier_county_code", cmd.SupplierCountyCode, countyCodeRe, "a 6-digit administrative division code", "6 位行政区划代码")
@@ -37,26 +51,29 @@ func (l *Ledger) RecordPurchase(ctx context.Context, req Request, cmd RecordPurc
 	c.optionalMatch("quantity", cmd.Quantity, decimalRe, "a decimal number such as 12.5", "数字,如 12.5")
 	c.optionalText("unit", cmd.Unit, 20)
 	c.amount("amount_fen", cmd.AmountFen)
-	c.oneOf("channel", string(cmd.Channel), cmd.Channel.Valid(), channelList)
+	oneOf(c, "channel", cmd.Channel, events.Channels)
 	c.text("order_no", cmd.OrderNo, 100)
 	date := c.date("completed_date", cmd.CompletedDate)
 	c.past("completed_date", date)
-	if c.err != nil {
-		return nil, c.err
-	}
-	pr, err := l.pairingInForce(ctx, req.Principal, "pairing_id", cmd.PairingID, date, "completed_date")
+	return events.ProductPurchased{PurchaseID: cmd.PurchaseID, PairingID: cmd.PairingID, BuyerName: cmd.BuyerName,
+		SupplierName: cmd.SupplierName, SupplierCountyCode: cmd.SupplierCountyCode, Product: cmd.Product, Quantity: cmd.Quantity,
+		Unit: cmd.Unit, AmountFen: cmd.AmountFen, Channel: cmd.Channel, OrderNo: cmd.OrderNo, CompletedDate: date}, c.result()
+}
+
+// decide records the purchase for pairing pr, in force on the completion
+// date; the order number is claimed on its channel.
+func (cmd RecordPurchase) decide(today events.Date, pr events.PairingEstablished) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today)
 	if err != nil {
 		return nil, err
 	}
-	ev := events.ProductPurchased{PurchaseID: id, PairingID: cmd.PairingID, BuyerName: cmd.BuyerName, SupplierName: cmd.SupplierName,
-		SupplierCountyCode: cmd.SupplierCountyCode, Product: cmd.Product, Quantity: cmd.Quantity, Unit: cmd.Unit,
-		AmountFen: cmd.AmountFen, Channel: cmd.Channel, OrderNo: cmd.OrderNo, CompletedDate: date}
-	return l.run(ctx, req, "RecordPurchase", cmd, Written{PurchaseID: id}, func(context.Context) (*eventstore.AppendRequest, error) {
-		return &eventstore.AppendRequest{StreamID: entryStream("purchase", id), Events: []events.Event{ev},
-			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-			NewEntities: []eventstore.Entity{{ID: id, Kind: "purchase"}},
-			Claim:       []eventstore.NaturalKey{orderKey(cmd.Channel, cmd.OrderNo, id)}}, nil
-	})
+	if err := inForce(pr, ev.CompletedDate, "completed_date"); err != nil {
+		return nil, err
+	}
+	return &eventstore.AppendRequest{StreamID: entryStream("purchase", ev.PurchaseID), Events: []events.Event{ev},
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
+		NewEntities: []eventstore.Entity{{ID: ev.PurchaseID, Kind: "purchase"}},
+		Claim:       []eventstore.NaturalKey{orderKey(cmd.Channel, cmd.OrderNo, ev.PurchaseID)}}, nil
 }
 
 // RecordSale records a SalesFacilitated (消费帮扶-帮助销售).
@@ -75,9 +92,25 @@ type RecordSale struct {
 // RecordSale records sales of the partner's products that the donor side
 // helped make over a period.
 func (l *Ledger) RecordSale(ctx context.Context, req Request, cmd RecordSale) (*Written, error) {
-	c := l.newCheck()
-	id := c.id("sale_id", cmd.SaleID)
-	c.oneOf("channel", string(cmd.Channel), cmd.Channel.Valid(), channelList)
+	in := cmd
+	in.SaleID = assignID(cmd.SaleID)
+	today := l.today()
+	if _, err := in.event(today); err != nil {
+		return nil, err
+	}
+	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
+	if err != nil {
+		return nil, err
+	}
+	return l.run(ctx, req, "RecordSale", cmd, Written{SaleID: in.SaleID}, func(context.Context) (*eventstore.AppendRequest, error) {
+		return in.decide(today, pr)
+	})
+}
+
+func (cmd RecordSale) event(today events.Date) (events.SalesFacilitated, error) {
+	c := &check{today: today}
+	c.id("sale_id", cmd.SaleID)
+	oneOf(c, "channel", cmd.Channel, events.Channels)
 	c.optionalText("seller", cmd.Seller, 200)
 	c.optionalText("order_no", cmd.OrderNo, 100)
 	from := c.date("period_from", cmd.PeriodFrom)
@@ -86,22 +119,25 @@ func (l *Ledger) RecordSale(ctx context.Context, req Request, cmd RecordSale) (*
 	c.past("period_to", to)
 	c.amount("amount_fen", cmd.AmountFen)
 	c.optionalText("evidence", cmd.Evidence, 1000)
-	if c.err != nil {
-		return nil, c.err
-	}
-	pr, err := l.pairingInForce(ctx, req.Principal, "pairing_id", cmd.PairingID, to, "period_to")
+	return events.SalesFacilitated{SaleID: cmd.SaleID, PairingID: cmd.PairingID, Channel: cmd.Channel, Seller: cmd.Seller,
+		OrderNo: cmd.OrderNo, PeriodFrom: from, PeriodTo: to, AmountFen: cmd.AmountFen, Evidence: cmd.Evidence}, c.result()
+}
+
+// decide records the sale for pairing pr, in force at the period's end;
+// an order number, when given, is claimed on its channel.
+func (cmd RecordSale) decide(today events.Date, pr events.PairingEstablished) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today)
 	if err != nil {
 		return nil, err
 	}
-	ev := events.SalesFacilitated{SaleID: id, PairingID: cmd.PairingID, Channel: cmd.Channel, Seller: cmd.Seller, OrderNo: cmd.OrderNo,
-		PeriodFrom: from, PeriodTo: to, AmountFen: cmd.AmountFen, Evidence: cmd.Evidence}
-	return l.run(ctx, req, "RecordSale", cmd, Written{SaleID: id}, func(context.Context) (*eventstore.AppendRequest, error) {
-		ar := &eventstore.AppendRequest{StreamID: entryStream("sale", id), Events: []events.Event{ev},
-			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-			NewEntities: []eventstore.Entity{{ID: id, Kind: "sale"}}}
-		if cmd.OrderNo != "" {
-			ar.Claim = []eventstore.NaturalKey{orderKey(cmd.Channel, cmd.OrderNo, id)}
-		}
-		return ar, nil
-	})
+	if err := inForce(pr, ev.PeriodTo, "period_to"); err != nil {
+		return nil, err
+	}
+	ar := &eventstore.AppendRequest{StreamID: entryStream("sale", ev.SaleID), Events: []events.Event{ev},
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
+		NewEntities: []eventstore.Entity{{ID: ev.SaleID, Kind: "sale"}}}
+	if cmd.OrderNo != "" {
+		ar.Claim = []eventstore.NaturalKey{orderKey(cmd.Channel, cmd.OrderNo, ev.SaleID)}
+	}
+	return ar, nil
 }

@@ -24,39 +24,60 @@ type CommitFunds struct {
 // CommitFunds plans fiscal aid for a pairing (and optionally one of its
 // projects).
 func (l *Ledger) CommitFunds(ctx context.Context, req Request, cmd CommitFunds) (*Written, error) {
-	c := l.newCheck()
-	id := c.id("commitment_id", cmd.CommitmentID)
+	in := cmd
+	in.CommitmentID = assignID(cmd.CommitmentID)
+	today := l.today()
+	if _, err := in.event(today); err != nil {
+		return nil, err
+	}
+	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
+	if err != nil {
+		return nil, err
+	}
+	var project *projectState
+	if in.ProjectID != "" {
+		if project, err = l.loadProject(ctx, in.ProjectID); err != nil {
+			return nil, err
+		}
+	}
+	return l.run(ctx, req, "CommitFunds", cmd, Written{CommitmentID: in.CommitmentID}, func(context.Context) (*eventstore.AppendRequest, error) {
+		return in.decide(today, pr, project)
+	})
+}
+
+// event is the command as its event, its fields checked.
+func (cmd CommitFunds) event(today events.Date) (events.FundsCommitted, error) {
+	c := &check{today: today}
+	c.id("commitment_id", cmd.CommitmentID)
 	c.amount("amount_fen", cmd.AmountFen)
 	c.year("budget_year", cmd.BudgetYear)
-	c.oneOf("source_level", string(cmd.SourceLevel), cmd.SourceLevel.Valid(), "district, city, province")
+	oneOf(c, "source_level", cmd.SourceLevel, events.SourceLevels)
 	c.text("doc_no", cmd.DocNo, 100)
 	c.optionalText("batch", cmd.Batch, 100)
 	date := c.date("business_date", cmd.BusinessDate)
 	c.past("business_date", date)
-	if c.err != nil {
-		return nil, c.err
-	}
-	pr, err := l.pairingInForce(ctx, req.Principal, "pairing_id", cmd.PairingID, date, "business_date")
+	return events.FundsCommitted{CommitmentID: cmd.CommitmentID, PairingID: cmd.PairingID, ProjectID: cmd.ProjectID,
+		AmountFen: cmd.AmountFen, BudgetYear: cmd.BudgetYear, SourceLevel: cmd.SourceLevel, DocNo: cmd.DocNo,
+		Batch: cmd.Batch, BusinessDate: date}, c.result()
+}
+
+// decide commits funds of a pairing in force on the business date, for a
+// project (nil: none) of that pairing.
+func (cmd CommitFunds) decide(today events.Date, pr events.PairingEstablished, project *projectState) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today)
 	if err != nil {
 		return nil, err
 	}
-	if cmd.ProjectID != "" {
-		p, err := l.loadProject(ctx, cmd.ProjectID)
-		if err != nil {
-			return nil, err
-		}
-		if p.registered.PairingID != cmd.PairingID {
-			return nil, rule("validation_failed", "project_id", fmt.Sprintf("project %s belongs to another pairing", cmd.ProjectID),
-				fmt.Sprintf("援建项目 %s 不属于该结对关系", cmd.ProjectID))
-		}
+	if err := inForce(pr, ev.BusinessDate, "business_date"); err != nil {
+		return nil, err
 	}
-	ev := events.FundsCommitted{CommitmentID: id, PairingID: cmd.PairingID, ProjectID: cmd.ProjectID, AmountFen: cmd.AmountFen,
-		BudgetYear: cmd.BudgetYear, SourceLevel: cmd.SourceLevel, DocNo: cmd.DocNo, Batch: cmd.Batch, BusinessDate: date}
-	return l.run(ctx, req, "CommitFunds", cmd, Written{CommitmentID: id}, func(context.Context) (*eventstore.AppendRequest, error) {
-		return &eventstore.AppendRequest{StreamID: commitmentStream(id), Events: []events.Event{ev},
-			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-			NewEntities: []eventstore.Entity{{ID: id, Kind: "commitment"}}}, nil
-	})
+	if project != nil && project.registered.PairingID != cmd.PairingID {
+		return nil, rule(CodeValidationFailed, "project_id", fmt.Sprintf("project %s belongs to another pairing", cmd.ProjectID),
+			fmt.Sprintf("援建项目 %s 不属于该结对关系", cmd.ProjectID))
+	}
+	return &eventstore.AppendRequest{StreamID: commitmentStream(cmd.CommitmentID), Events: []events.Event{ev},
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
+		NewEntities: []eventstore.Entity{{ID: cmd.CommitmentID, Kind: "commitment"}}}, nil
 }
 
 // AdjustCommitment records a CommitmentAdjusted (计划调整).
@@ -70,18 +91,11 @@ type AdjustCommitment struct {
 // AdjustCommitment raises or lowers a commitment; it never takes the
 // committed amount below what has been disbursed (net of reversals).
 func (l *Ledger) AdjustCommitment(ctx context.Context, req Request, commitmentID string, cmd AdjustCommitment) (*Written, error) {
-	c := l.newCheck()
-	if cmd.DeltaFen == 0 || cmd.DeltaFen > MaxAmountFen || cmd.DeltaFen < -MaxAmountFen {
-		c.fail(invalid("delta_fen", "delta_fen must be a non-zero number of fen within ±100 billion yuan", "delta_fen 须为非零金额(分),且不超过±1000亿元"))
+	today := l.today()
+	if _, err := cmd.event(today, commitmentID, ""); err != nil {
+		return nil, err
 	}
-	c.text("reason", cmd.Reason, 500)
-	c.text("doc_no", cmd.DocNo, 100)
-	date := c.date("business_date", cmd.BusinessDate)
-	c.past("business_date", date)
-	if c.err != nil {
-		return nil, c.err
-	}
-	if _, err := l.entity(ctx, "commitment_id", "commitment", commitmentID); err != nil {
+	if _, err := l.entity(ctx, "commitment_id", commitmentID, "commitment"); err != nil {
 		return nil, err
 	}
 	return l.run(ctx, req, "AdjustCommitment/"+commitmentID, cmd, Written{CommitmentID: commitmentID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
@@ -93,17 +107,38 @@ func (l *Ledger) AdjustCommitment(ctx context.Context, req Request, commitmentID
 		if err != nil {
 			return nil, err
 		}
-		after := s.committedFen + cmd.DeltaFen
-		if cmd.DeltaFen < 0 && (after < s.netDisbursed || after < 0) {
-			return nil, rule("below_disbursed", "delta_fen",
-				fmt.Sprintf("the commitment would be %d fen, below the %d fen already disbursed", after, s.netDisbursed),
-				fmt.Sprintf("调整后计划金额 %d 分将低于已拨付金额 %d 分", after, s.netDisbursed))
-		}
-		ev := events.CommitmentAdjusted{CommitmentID: commitmentID, PairingID: s.commitment.PairingID, DeltaFen: cmd.DeltaFen,
-			Reason: cmd.Reason, DocNo: cmd.DocNo, BusinessDate: date}
-		return &eventstore.AppendRequest{StreamID: commitmentStream(commitmentID), ExpectedVersion: s.version,
-			Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
+		return cmd.decide(today, s, pr)
 	})
+}
+
+func (cmd AdjustCommitment) event(today events.Date, commitmentID, pairingID string) (events.CommitmentAdjusted, error) {
+	c := &check{today: today}
+	if cmd.DeltaFen == 0 || cmd.DeltaFen > MaxAmountFen || cmd.DeltaFen < -MaxAmountFen {
+		c.fail(invalid("delta_fen", "delta_fen must be a non-zero number of fen within ±100 billion yuan", "delta_fen 须为非零金额(分),且不超过±1000亿元"))
+	}
+	c.text("reason", cmd.Reason, 500)
+	c.text("doc_no", cmd.DocNo, 100)
+	date := c.date("business_date", cmd.BusinessDate)
+	c.past("business_date", date)
+	return events.CommitmentAdjusted{CommitmentID: commitmentID, PairingID: pairingID, DeltaFen: cmd.DeltaFen,
+		Reason: cmd.Reason, DocNo: cmd.DocNo, BusinessDate: date}, c.result()
+}
+
+// decide adjusts the commitment s: a lowering never takes it below its
+// net disbursed total, nor below zero.
+func (cmd AdjustCommitment) decide(today events.Date, s *commitmentState, pr events.PairingEstablished) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today, s.commitment.CommitmentID, s.commitment.PairingID)
+	if err != nil {
+		return nil, err
+	}
+	after := s.committedFen + cmd.DeltaFen
+	if cmd.DeltaFen < 0 && (after < s.netDisbursed || after < 0) {
+		return nil, rule(CodeBelowDisbursed, "delta_fen",
+			fmt.Sprintf("the commitment would be %d fen, below the %d fen already disbursed", after, s.netDisbursed),
+			fmt.Sprintf("调整后计划金额 %d 分将低于已拨付金额 %d 分", after, s.netDisbursed))
+	}
+	return &eventstore.AppendRequest{StreamID: commitmentStream(ev.CommitmentID), ExpectedVersion: s.version,
+		Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
 }
 
 // OverCommitmentInput is the explicit permission to disburse beyond the
@@ -129,8 +164,32 @@ type DisburseFunds struct {
 // commitment never exceeds the committed amount unless the command carries
 // an over-commitment justification and approver.
 func (l *Ledger) DisburseFunds(ctx context.Context, req Request, cmd DisburseFunds) (*Written, error) {
-	c := l.newCheck()
-	id := c.id("disbursement_id", cmd.DisbursementID)
+	in := cmd
+	in.DisbursementID = assignID(cmd.DisbursementID)
+	today := l.today()
+	if _, err := in.event(today, ""); err != nil {
+		return nil, err
+	}
+	if _, err := l.entity(ctx, "commitment_id", in.CommitmentID, "commitment"); err != nil {
+		return nil, err
+	}
+	ids := Written{DisbursementID: in.DisbursementID, CommitmentID: in.CommitmentID}
+	return l.run(ctx, req, "DisburseFunds", cmd, ids, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		s, err := l.loadCommitment(ctx, in.CommitmentID)
+		if err != nil {
+			return nil, err
+		}
+		pr, err := l.writablePairing(ctx, req.Principal, "commitment_id", s.commitment.PairingID)
+		if err != nil {
+			return nil, err
+		}
+		return in.decide(today, s, pr)
+	})
+}
+
+func (cmd DisburseFunds) event(today events.Date, pairingID string) (events.FundsDisbursed, error) {
+	c := &check{today: today}
+	c.id("disbursement_id", cmd.DisbursementID)
 	c.amount("amount_fen", cmd.AmountFen)
 	date := c.date("business_date", cmd.BusinessDate)
 	c.past("business_date", date)
@@ -143,36 +202,33 @@ func (l *Ledger) DisburseFunds(ctx context.Context, req Request, cmd DisburseFun
 		c.text("over_commitment.approved_by", cmd.OverCommitment.ApprovedBy, 100)
 		over = (*events.OverCommitment)(cmd.OverCommitment)
 	}
-	if c.err != nil {
-		return nil, c.err
-	}
-	if _, err := l.entity(ctx, "commitment_id", "commitment", cmd.CommitmentID); err != nil {
+	return events.FundsDisbursed{DisbursementID: cmd.DisbursementID, CommitmentID: cmd.CommitmentID, PairingID: pairingID,
+		AmountFen: cmd.AmountFen, BusinessDate: date, PayeeName: cmd.PayeeName, PayeeCreditCode: cmd.PayeeCreditCode,
+		VoucherNo: cmd.VoucherNo, OverCommitment: over}, c.result()
+}
+
+// decide pays from commitment s on a day its pairing is in force; beyond
+// the committed amount only with an over-commitment approval. The voucher
+// number is claimed for the donor.
+func (cmd DisburseFunds) decide(today events.Date, s *commitmentState, pr events.PairingEstablished) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today, s.commitment.PairingID)
+	if err != nil {
 		return nil, err
 	}
-	return l.run(ctx, req, "DisburseFunds", cmd, Written{DisbursementID: id, CommitmentID: cmd.CommitmentID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
-		s, err := l.loadCommitment(ctx, cmd.CommitmentID)
-		if err != nil {
-			return nil, err
-		}
-		pr, err := l.pairingInForce(ctx, req.Principal, "commitment_id", s.commitment.PairingID, date, "business_date")
-		if err != nil {
-			return nil, err
-		}
-		if after := s.netDisbursed + cmd.AmountFen; after > s.committedFen && over == nil {
-			return nil, rule("over_commitment", "amount_fen",
-				fmt.Sprintf("disbursing %d fen would bring the commitment to %d fen disbursed of %d fen committed; give over_commitment with a justification and approver to proceed",
-					cmd.AmountFen, after, s.committedFen),
-				fmt.Sprintf("本次拨付 %d 分后累计拨付 %d 分将超过计划金额 %d 分;如确需超计划拨付,请填写 over_commitment(理由及审批人)",
-					cmd.AmountFen, after, s.committedFen))
-		}
-		ev := events.FundsDisbursed{DisbursementID: id, CommitmentID: cmd.CommitmentID, PairingID: s.commitment.PairingID,
-			AmountFen: cmd.AmountFen, BusinessDate: date, PayeeName: cmd.PayeeName, PayeeCreditCode: cmd.PayeeCreditCode,
-			VoucherNo: cmd.VoucherNo, OverCommitment: over}
-		return &eventstore.AppendRequest{StreamID: commitmentStream(cmd.CommitmentID), ExpectedVersion: s.version,
-			Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-			NewEntities: []eventstore.Entity{{ID: id, Kind: "disbursement"}},
-			Claim:       []eventstore.NaturalKey{voucherKey(pr.Donor.Code, cmd.VoucherNo, id)}}, nil
-	})
+	if err := inForce(pr, ev.BusinessDate, "business_date"); err != nil {
+		return nil, err
+	}
+	if after := s.netDisbursed + cmd.AmountFen; after > s.committedFen && ev.OverCommitment == nil {
+		return nil, rule(CodeOverCommitment, "amount_fen",
+			fmt.Sprintf("disbursing %d fen would bring the commitment to %d fen disbursed of %d fen committed; give over_commitment with a justification and approver to proceed",
+				cmd.AmountFen, after, s.committedFen),
+			fmt.Sprintf("本次拨付 %d 分后累计拨付 %d 分将超过计划金额 %d 分;如确需超计划拨付,请填写 over_commitment(理由及审批人)",
+				cmd.AmountFen, after, s.committedFen))
+	}
+	return &eventstore.AppendRequest{StreamID: commitmentStream(cmd.CommitmentID), ExpectedVersion: s.version,
+		Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
+		NewEntities: []eventstore.Entity{{ID: ev.DisbursementID, Kind: "disbursement"}},
+		Claim:       []eventstore.NaturalKey{voucherKey(pr.Donor.Code, cmd.VoucherNo, ev.DisbursementID)}}, nil
 }
 
 // ReverseDisbursement records a DisbursementReversed (拨付冲正/资金退回).
@@ -190,57 +246,83 @@ type ReverseDisbursement struct {
 // reversed. A disbursement wholly reversed as entry errors (no money came
 // back under it) frees its voucher number for the corrected entry.
 func (l *Ledger) ReverseDisbursement(ctx context.Context, req Request, disbursementID string, cmd ReverseDisbursement) (*Written, error) {
-	c := l.newCheck()
-	id := c.id("reversal_id", cmd.ReversalID)
+	in := cmd
+	in.ReversalID = assignID(cmd.ReversalID)
+	today := l.today()
+	if _, err := in.event(today, disbursementID, nil); err != nil {
+		return nil, err
+	}
+	ref, err := l.entity(ctx, "disbursement_id", disbursementID, "disbursement", "disbursement_reversal")
+	if err != nil {
+		return nil, err
+	}
+	commitmentID := ref.StreamID[len("commitment-"):]
+	ids := Written{ReversalID: in.ReversalID, DisbursementID: disbursementID, CommitmentID: commitmentID}
+	return l.run(ctx, req, "ReverseDisbursement/"+disbursementID, cmd, ids, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		s, err := l.loadCommitment(ctx, commitmentID)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.notAReversal(disbursementID); err != nil {
+			return nil, err
+		}
+		pr, err := l.writablePairing(ctx, req.Principal, "disbursement_id", s.commitment.PairingID)
+		if err != nil {
+			return nil, err
+		}
+		return in.decide(today, s, pr, disbursementID)
+	})
+}
+
+func (cmd ReverseDisbursement) event(today events.Date, disbursementID string, s *commitmentState) (events.DisbursementReversed, error) {
+	c := &check{today: today}
+	c.id("reversal_id", cmd.ReversalID)
 	c.amount("amount_fen", cmd.AmountFen)
-	c.oneOf("reason", string(cmd.Reason), cmd.Reason.Valid(), "entry_error, funds_returned")
+	oneOf(c, "reason", cmd.Reason, events.ReversalReasons)
 	date := c.date("business_date", cmd.BusinessDate)
 	c.past("business_date", date)
 	c.optionalText("doc_no", cmd.DocNo, 100)
 	c.optionalText("note", cmd.Note, 1000)
-	if c.err != nil {
-		return nil, c.err
+	ev := events.DisbursementReversed{ReversalID: cmd.ReversalID, DisbursementID: disbursementID, AmountFen: cmd.AmountFen,
+		Reason: cmd.Reason, BusinessDate: date, DocNo: cmd.DocNo, Note: cmd.Note}
+	if s != nil {
+		ev.CommitmentID, ev.PairingID = s.commitment.CommitmentID, s.commitment.PairingID
 	}
-	ref, err := l.entity(ctx, "disbursement_id", "disbursement_reversal", disbursementID)
-	if err == nil {
-		return nil, rule("cannot_reverse_reversal", "", fmt.Sprintf("%s is a reversal; a reversal is never itself reversed — record a new disbursement instead", disbursementID),
-			fmt.Sprintf("%s 是一笔冲正记录,冲正记录不能再被冲正;如需更正请重新录入拨付", disbursementID))
-	}
-	if ref, err = l.entity(ctx, "disbursement_id", "disbursement", disbursementID); err != nil {
+	return ev, c.result()
+}
+
+// decide reverses part or all of what is left of disbursement
+// disbursementID of commitment s, on or after its date. A wholly reversed
+// entry error under which no money came back frees the voucher number.
+func (cmd ReverseDisbursement) decide(today events.Date, s *commitmentState, pr events.PairingEstablished, disbursementID string) (*eventstore.AppendRequest, error) {
+	if err := s.notAReversal(disbursementID); err != nil {
 		return nil, err
 	}
-	commitmentID := ref.StreamID[len("commitment-"):]
-	return l.run(ctx, req, "ReverseDisbursement/"+disbursementID, cmd, Written{ReversalID: id, DisbursementID: disbursementID, CommitmentID: commitmentID},
-		func(ctx context.Context) (*eventstore.AppendRequest, error) {
-			s, err := l.loadCommitment(ctx, commitmentID)
-			if err != nil {
-				return nil, err
-			}
-			pr, err := l.writablePairing(ctx, req.Principal, "disbursement_id", s.commitment.PairingID)
-			if err != nil {
-				return nil, err
-			}
-			d := s.disbursements[disbursementID]
-			if cmd.AmountFen > d.remaining() {
-				return nil, rule("reversal_exceeds_original", "amount_fen",
-					fmt.Sprintf("only %d fen of disbursement %s (%d fen) is left to reverse", d.remaining(), disbursementID, d.AmountFen),
-					fmt.Sprintf("拨付记录 %s(%d 分)可冲正的余额仅为 %d 分", disbursementID, d.AmountFen, d.remaining()))
-			}
-			if date.Before(d.BusinessDate) {
-				return nil, invalid("business_date", fmt.Sprintf("business_date %s is before the disbursement's date %s", date, d.BusinessDate),
-					fmt.Sprintf("冲正日期 %s 早于拨付日期 %s", date, d.BusinessDate))
-			}
-			ev := events.DisbursementReversed{ReversalID: id, DisbursementID: disbursementID, CommitmentID: commitmentID,
-				PairingID: s.commitment.PairingID, AmountFen: cmd.AmountFen, Reason: cmd.Reason, BusinessDate: date,
-				OriginalDate: d.BusinessDate, DocNo: cmd.DocNo, Note: cmd.Note}
-			ar := &eventstore.AppendRequest{StreamID: commitmentStream(commitmentID), ExpectedVersion: s.version,
-				Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-				NewEntities: []eventstore.Entity{{ID: id, Kind: "disbursement_reversal"}}}
-			if cmd.Reason == events.ReasonEntryError && cmd.AmountFen == d.remaining() && !d.returned {
-				ar.Release = []eventstore.NaturalKey{voucherKey(pr.Donor.Code, d.VoucherNo, disbursementID)}
-			}
-			return ar, nil
-		})
+	ev, err := cmd.event(today, disbursementID, s)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := s.disbursements[disbursementID]
+	if !ok {
+		return nil, notFound("disbursement_id", "disbursement", disbursementID)
+	}
+	if cmd.AmountFen > d.remaining() {
+		return nil, rule(CodeReversalExceedsOriginal, "amount_fen",
+			fmt.Sprintf("only %d fen of disbursement %s (%d fen) is left to reverse", d.remaining(), disbursementID, d.AmountFen),
+			fmt.Sprintf("拨付记录 %s(%d 分)可冲正的余额仅为 %d 分", disbursementID, d.AmountFen, d.remaining()))
+	}
+	if ev.BusinessDate.Before(d.BusinessDate) {
+		return nil, invalid("business_date", fmt.Sprintf("business_date %s is before the disbursement's date %s", ev.BusinessDate, d.BusinessDate),
+			fmt.Sprintf("冲正日期 %s 早于拨付日期 %s", ev.BusinessDate, d.BusinessDate))
+	}
+	ev.OriginalDate = d.BusinessDate
+	ar := &eventstore.AppendRequest{StreamID: commitmentStream(ev.CommitmentID), ExpectedVersion: s.version,
+		Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
+		NewEntities: []eventstore.Entity{{ID: ev.ReversalID, Kind: "disbursement_reversal"}}}
+	if cmd.Reason.FreesNaturalKey(cmd.AmountFen == d.remaining(), d.returned) {
+		ar.Release = []eventstore.NaturalKey{voucherKey(pr.Donor.Code, d.VoucherNo, disbursementID)}
+	}
+	return ar, nil
 }
 
 // ConfirmReceipt records a FundsReceiptConfirmed (受援方到位确认).
@@ -252,45 +334,64 @@ type ConfirmReceipt struct {
 // ConfirmReceipt records, once, that a disbursement reached the partner. It
 // is done by the partner county's own users (or an admin).
 func (l *Ledger) ConfirmReceipt(ctx context.Context, req Request, disbursementID string, cmd ConfirmReceipt) (*Written, error) {
-	c := l.newCheck()
-	date := c.date("received_date", cmd.ReceivedDate)
-	c.past("received_date", date)
-	c.text("receipt_ref", cmd.ReceiptRef, 100)
-	if c.err != nil {
-		return nil, c.err
+	today := l.today()
+	if _, err := cmd.event(today, disbursementID, nil); err != nil {
+		return nil, err
 	}
-	ref, err := l.entity(ctx, "disbursement_id", "disbursement", disbursementID)
+	ref, err := l.entity(ctx, "disbursement_id", disbursementID, "disbursement")
 	if err != nil {
 		return nil, err
 	}
 	commitmentID := ref.StreamID[len("commitment-"):]
-	return l.run(ctx, req, "ConfirmReceipt/"+disbursementID, cmd, Written{DisbursementID: disbursementID, CommitmentID: commitmentID},
-		func(ctx context.Context) (*eventstore.AppendRequest, error) {
-			s, err := l.loadCommitment(ctx, commitmentID)
-			if err != nil {
-				return nil, err
-			}
-			pr, err := l.pairing(ctx, "disbursement_id", s.commitment.PairingID)
-			if err != nil {
-				return nil, err
-			}
-			if !req.Principal.CanConfirmReceipt(pr.Partner.Code) {
-				return nil, forbidden(fmt.Sprintf("only %s (%s) may confirm receipt of this disbursement", pr.Partner.Name, pr.Partner.Code),
-					fmt.Sprintf("只有受援方 %s(%s)可以确认该笔资金到位", pr.Partner.Name, pr.Partner.Code))
-			}
-			d := s.disbursements[disbursementID]
-			switch {
-			case d.confirmed:
-				return nil, conflict("receipt_already_confirmed", "", "receipt of this disbursement is already confirmed", "该笔拨付已确认到位")
-			case d.remaining() == 0:
-				return nil, rule("disbursement_reversed", "", "this disbursement has been wholly reversed", "该笔拨付已被全额冲正")
-			case date.Before(d.BusinessDate):
-				return nil, invalid("received_date", fmt.Sprintf("received_date %s is before the disbursement's date %s", date, d.BusinessDate),
-					fmt.Sprintf("到位日期 %s 早于拨付日期 %s", date, d.BusinessDate))
-			}
-			ev := events.FundsReceiptConfirmed{DisbursementID: disbursementID, CommitmentID: commitmentID, PairingID: pr.PairingID,
-				ReceivedDate: date, ReceiptRef: cmd.ReceiptRef}
-			return &eventstore.AppendRequest{StreamID: commitmentStream(commitmentID), ExpectedVersion: s.version,
-				Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
-		})
+	ids := Written{DisbursementID: disbursementID, CommitmentID: commitmentID}
+	return l.run(ctx, req, "ConfirmReceipt/"+disbursementID, cmd, ids, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		s, err := l.loadCommitment(ctx, commitmentID)
+		if err != nil {
+			return nil, err
+		}
+		pr, err := l.pairing(ctx, "disbursement_id", s.commitment.PairingID)
+		if err != nil {
+			return nil, err
+		}
+		if !req.Principal.CanConfirmReceipt(pr.Partner.Code) {
+			return nil, forbidden(fmt.Sprintf("only %s (%s) may confirm receipt of this disbursement", pr.Partner.Name, pr.Partner.Code),
+				fmt.Sprintf("只有受援方 %s(%s)可以确认该笔资金到位", pr.Partner.Name, pr.Partner.Code))
+		}
+		return cmd.decide(today, s, pr, disbursementID)
+	})
+}
+
+func (cmd ConfirmReceipt) event(today events.Date, disbursementID string, s *commitmentState) (events.FundsReceiptConfirmed, error) {
+	c := &check{today: today}
+	date := c.date("received_date", cmd.ReceivedDate)
+	c.past("received_date", date)
+	c.text("receipt_ref", cmd.ReceiptRef, 100)
+	ev := events.FundsReceiptConfirmed{DisbursementID: disbursementID, ReceivedDate: date, ReceiptRef: cmd.ReceiptRef}
+	if s != nil {
+		ev.CommitmentID, ev.PairingID = s.commitment.CommitmentID, s.commitment.PairingID
+	}
+	return ev, c.result()
+}
+
+// decide confirms, once, receipt of a disbursement of s that is not wholly
+// reversed, on or after its date.
+func (cmd ConfirmReceipt) decide(today events.Date, s *commitmentState, pr events.PairingEstablished, disbursementID string) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today, disbursementID, s)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := s.disbursements[disbursementID]
+	switch {
+	case !ok:
+		return nil, notFound("disbursement_id", "disbursement", disbursementID)
+	case d.confirmed:
+		return nil, conflict(CodeReceiptAlreadyConfirmed, "", "receipt of this disbursement is already confirmed", "该笔拨付已确认到位")
+	case d.remaining() == 0:
+		return nil, rule(CodeDisbursementReversed, "", "this disbursement has been wholly reversed", "该笔拨付已被全额冲正")
+	case ev.ReceivedDate.Before(d.BusinessDate):
+		return nil, invalid("received_date", fmt.Sprintf("received_date %s is before the disbursement's date %s", ev.ReceivedDate, d.BusinessDate),
+			fmt.Sprintf("到位日期 %s 早于拨付日期 %s", ev.ReceivedDate, d.BusinessDate))
+	}
+	return &eventstore.AppendRequest{StreamID: commitmentStream(ev.CommitmentID), ExpectedVersion: s.version,
+		Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
 }

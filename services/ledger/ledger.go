@@ -103,7 +103,7 @@ type decision func(ctx context.Context) (*eventstore.AppendRequest, error)
 // actor they form the fingerprint that a repeated key must match.
 func (l *Ledger) run(ctx context.Context, req Request, op string, cmd any, ids Written, decide decision) (*Written, error) {
 	if !idempotencyRe.MatchString(req.IdempotencyKey) {
-		return nil, reject(http.StatusBadRequest, "idempotency_key_required", "Idempotency-Key",
+		return nil, reject(http.StatusBadRequest, CodeIdempotencyRequired, "Idempotency-Key",
 			"every write needs an Idempotency-Key header of 8 to 128 printable ASCII characters (a UUID or ULID is ideal)",
 			"每个写请求都需要 Idempotency-Key 请求头(8–128 个可打印 ASCII 字符,建议使用 UUID 或 ULID)")
 	}
@@ -156,7 +156,7 @@ func written(res *eventstore.AppendResult) (*Written, error) {
 }
 
 func keyReused() *Rejection {
-	return rule("idempotency_key_reused", "Idempotency-Key",
+	return rule(CodeIdempotencyReused, "Idempotency-Key",
 		"this Idempotency-Key was already used for a different request; use a new key for a new request",
 		"该 Idempotency-Key 已用于另一个不同的请求;新请求请使用新的键")
 }
@@ -170,10 +170,10 @@ func storeRejection(err error) error {
 	case errors.Is(err, eventstore.ErrIdempotencyKeyReused):
 		return keyReused()
 	case errors.Is(err, eventstore.ErrWrongExpectedVersion):
-		return conflict("wrong_expected_version", "", "the record was changed by someone else at the same time; please retry",
+		return conflict(CodeWrongExpectedVersion, "", "the record was changed by someone else at the same time; please retry",
 			"该记录同时被他人修改,请重试")
 	case errors.Is(err, eventstore.ErrIDInUse):
-		return conflict("duplicate_id", "", "an entry with this id already exists", "该编号的记录已存在")
+		return conflict(CodeDuplicateID, "", "an entry with this id already exists", "该编号的记录已存在")
 	}
 	return err
 }
@@ -181,4 +181,4 @@ func storeRejection(err error) error {
 // today is the current business date (China time).
 func (l *Ledger) today() events.Date { return events.Today(l.now()) }
 
-func (l *Ledger) newCheck() *check { return &check{today: l.today()} }
+

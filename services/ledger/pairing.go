@@ -30,50 +30,68 @@ type EstablishPairing struct {
 // Admins, and recorders of the donor, may do it. At most one pairing of the
 // same donor, partner and programme may be in force on any day.
 func (l *Ledger) EstablishPairing(ctx context.Context, req Request, cmd EstablishPairing) (*Written, error) {
-	c := l.newCheck()
-	id := c.id("pairing_id", cmd.PairingID)
+	in := cmd
+	in.PairingID = assignID(cmd.PairingID)
+	today := l.today()
+	if _, err := in.event(today); err != nil {
+		return nil, err
+	}
+	if !req.Principal.CanWrite(in.Donor.Code) {
+		return nil, forbidden(fmt.Sprintf("%s may not establish pairings for donor %s", req.Principal.Actor(), in.Donor.Code),
+			fmt.Sprintf("%s 无权为 %s 建立结对关系", req.Principal.Actor(), in.Donor.Code))
+	}
+	stream := pairingStream(in.Donor.Code, in.Partner.Code, in.Programme)
+	return l.run(ctx, req, "EstablishPairing", cmd, Written{PairingID: in.PairingID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		evs, version, err := l.load(ctx, stream)
+		if err != nil {
+			return nil, err
+		}
+		existing := make([]events.PairingEstablished, len(evs))
+		for i, e := range evs {
+			existing[i] = e.(events.PairingEstablished)
+		}
+		return in.decide(today, existing, version)
+	})
+}
+
+func (cmd EstablishPairing) event(today events.Date) (events.PairingEstablished, error) {
+	c := &check{today: today}
+	c.id("pairing_id", cmd.PairingID)
 	c.match("donor.code", cmd.Donor.Code, unitCodeRe, "1–32 letters, digits, _ or -", "1–32 位字母、数字、_ 或 -")
 	c.text("donor.name", cmd.Donor.Name, 100)
 	c.text("donor.short_name", cmd.Donor.ShortName, 20)
 	c.match("partner.code", cmd.Partner.Code, countyCodeRe, "a 6-digit administrative division code", "6 位行政区划代码")
 	c.text("partner.name", cmd.Partner.Name, 100)
 	c.text("partner.short_name", cmd.Partner.ShortName, 20)
-	c.oneOf("programme", string(cmd.Programme), cmd.Programme.Valid(), "east_west, counterpart_support, mountain_sea, three_gorges, intra_province")
+	oneOf(c, "programme", cmd.Programme, events.Programmes)
 	c.text("agreement_doc_no", cmd.AgreementDocNo, 100)
 	from := c.date("valid_from", cmd.ValidFrom)
 	to := c.date("valid_to", cmd.ValidTo)
 	c.notBefore("valid_to", to, "valid_from", from)
-	if c.err != nil {
-		return nil, c.err
+	return events.PairingEstablished{PairingID: cmd.PairingID, Donor: events.Unit(cmd.Donor), Partner: events.Unit(cmd.Partner),
+		Programme: cmd.Programme, AgreementDocNo: cmd.AgreementDocNo, ValidFrom: from, ValidTo: to}, c.result()
+}
+
+// decide establishes the pairing unless one of the same donor, partner and
+// programme (existing, the stream at version) is in force on a day of its
+// validity.
+func (cmd EstablishPairing) decide(today events.Date, existing []events.PairingEstablished, version int64) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today)
+	if err != nil {
+		return nil, err
 	}
-	if !req.Principal.CanWrite(cmd.Donor.Code) {
-		return nil, forbidden(fmt.Sprintf("%s may not establish pairings for donor %s", req.Principal.Actor(), cmd.Donor.Code),
-			fmt.Sprintf("%s 无权为 %s 建立结对关系", req.Principal.Actor(), cmd.Donor.Code))
-	}
-	ev := events.PairingEstablished{
-		PairingID: id, Donor: events.Unit(cmd.Donor), Partner: events.Unit(cmd.Partner), Programme: cmd.Programme,
-		AgreementDocNo: cmd.AgreementDocNo, ValidFrom: from, ValidTo: to,
-	}
-	stream := pairingStream(cmd.Donor.Code, cmd.Partner.Code, cmd.Programme)
-	return l.run(ctx, req, "EstablishPairing", cmd, Written{PairingID: id}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
-		existing, version, err := l.load(ctx, stream)
-		if err != nil {
-			return nil, err
+	for _, p := range existing {
+		if !p.ValidFrom.After(ev.ValidTo) && !ev.ValidFrom.After(p.ValidTo) {
+			return nil, conflict(CodePairingOverlap, "valid_from",
+				fmt.Sprintf("pairing %s of the same donor, partner and programme is in force %s–%s", p.PairingID, p.ValidFrom, p.ValidTo),
+				fmt.Sprintf("同一援助方、受援方和协作类型的结对关系 %s 已在 %s 至 %s 有效", p.PairingID, p.ValidFrom, p.ValidTo))
 		}
-		for _, e := range existing {
-			p := e.(events.PairingEstablished)
-			if !p.ValidFrom.After(to) && !from.After(p.ValidTo) {
-				return nil, conflict("pairing_overlap", "valid_from",
-					fmt.Sprintf("pairing %s of the same donor, partner and programme is in force %s–%s", p.PairingID, p.ValidFrom, p.ValidTo),
-					fmt.Sprintf("同一援助方、受援方和协作类型的结对关系 %s 已在 %s 至 %s 有效", p.PairingID, p.ValidFrom, p.ValidTo))
-			}
-		}
-		return &eventstore.AppendRequest{
-			StreamID: stream, ExpectedVersion: version, Events: []events.Event{ev},
-			DonorCode: cmd.Donor.Code, PartnerCode: cmd.Partner.Code,
-			NewEntities: []eventstore.Entity{{ID: id, Kind: "pairing"}},
-		}, nil
-	})
+	}
+	return &eventstore.AppendRequest{
+		StreamID: pairingStream(ev.Donor.Code, ev.Partner.Code, ev.Programme), ExpectedVersion: version, Events: []events.Event{ev},
+		DonorCode: ev.Donor.Code, PartnerCode: ev.Partner.Code,
+		NewEntities: []eventstore.Entity{{ID: ev.PairingID, Kind: "pairing"}},
+	}, nil
 }
 
 // SetTargets records an AnnualTargetsSet.
@@ -86,7 +104,26 @@ type SetTargets struct {
 // SetTargets sets a pairing's targets for a year (replacing earlier ones).
 // Targets are plans: no figure ever counts them as achieved.
 func (l *Ledger) SetTargets(ctx context.Context, req Request, pairingID string, cmd SetTargets) (*Written, error) {
-	c := l.newCheck()
+	today := l.today()
+	if _, err := cmd.event(today, pairingID); err != nil {
+		return nil, err
+	}
+	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", pairingID)
+	if err != nil {
+		return nil, err
+	}
+	stream := targetsStream(pairingID)
+	return l.run(ctx, req, "SetTargets/"+pairingID, cmd, Written{PairingID: pairingID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		_, version, err := l.store.ReadStream(ctx, stream)
+		if err != nil {
+			return nil, err
+		}
+		return cmd.decide(today, pr, version)
+	})
+}
+
+func (cmd SetTargets) event(today events.Date, pairingID string) (events.AnnualTargetsSet, error) {
+	c := &check{today: today}
 	c.year("year", cmd.Year)
 	t := cmd.Targets
 	for _, f := range []struct {
@@ -102,26 +139,21 @@ func (l *Ledger) SetTargets(ctx context.Context, req Request, pairingID string, 
 		c.nonNegative(f.name, f.v, 100000)
 	}
 	c.optionalText("doc_no", cmd.DocNo, 100)
-	if c.err != nil {
-		return nil, c.err
-	}
-	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", pairingID)
+	return events.AnnualTargetsSet{PairingID: pairingID, Year: cmd.Year, Targets: t, DocNo: cmd.DocNo}, c.result()
+}
+
+// decide sets the targets of a year in which pairing pr is in force (the
+// targets stream at version).
+func (cmd SetTargets) decide(today events.Date, pr events.PairingEstablished, version int64) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today, pr.PairingID)
 	if err != nil {
 		return nil, err
 	}
 	if pr.ValidFrom.Year() > cmd.Year || pr.ValidTo.Year() < cmd.Year {
-		return nil, rule("pairing_not_valid", "year",
-			fmt.Sprintf("pairing %s (%s–%s) is not in force in %d", pairingID, pr.ValidFrom, pr.ValidTo, cmd.Year),
-			fmt.Sprintf("结对关系 %s 的有效期为 %s 至 %s,不含 %d 年", pairingID, pr.ValidFrom, pr.ValidTo, cmd.Year))
+		return nil, rule(CodePairingNotValid, "year",
+			fmt.Sprintf("pairing %s (%s–%s) is not in force in %d", pr.PairingID, pr.ValidFrom, pr.ValidTo, cmd.Year),
+			fmt.Sprintf("结对关系 %s 的有效期为 %s 至 %s,不含 %d 年", pr.PairingID, pr.ValidFrom, pr.ValidTo, cmd.Year))
 	}
-	ev := events.AnnualTargetsSet{PairingID: pairingID, Year: cmd.Year, Targets: t, DocNo: cmd.DocNo}
-	stream := targetsStream(pairingID)
-	return l.run(ctx, req, "SetTargets/"+pairingID, cmd, Written{PairingID: pairingID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
-		_, version, err := l.store.ReadStream(ctx, stream)
-		if err != nil {
-			return nil, err
-		}
-		return &eventstore.AppendRequest{StreamID: stream, ExpectedVersion: version, Events: []events.Event{ev},
-			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
-	})
+	return &eventstore.AppendRequest{StreamID: targetsStream(pr.PairingID), ExpectedVersion: version, Events: []events.Event{ev},
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
 }

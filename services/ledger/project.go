@@ -21,30 +21,49 @@ type RegisterProject struct {
 	BusinessDate    string              `json:"business_date,omitempty" format:"date" doc:"立项日期; today when omitted"`
 }
 
-// RegisterProject approves an aid project for a pairing.
+// RegisterProject approves an aid project for a pairing in force on its
+// registration date.
 func (l *Ledger) RegisterProject(ctx context.Context, req Request, cmd RegisterProject) (*Written, error) {
-	c := l.newCheck()
-	id := c.id("project_id", cmd.ProjectID)
-	c.text("name", cmd.Name, 200)
-	c.text("sector", cmd.Sector, 100)
-	c.oneOf("delivery_mode", string(cmd.DeliveryMode), cmd.DeliveryMode.Valid(), "cheque, turnkey")
-	c.amount("planned_total_fen", cmd.PlannedTotalFen)
-	c.year("plan_year", cmd.PlanYear)
-	date := c.pastOrToday("business_date", cmd.BusinessDate)
-	if c.err != nil {
-		return nil, c.err
+	in := cmd
+	in.ProjectID = assignID(cmd.ProjectID)
+	today := l.today()
+	if _, err := in.event(today); err != nil {
+		return nil, err
 	}
-	pr, err := l.pairingInForce(ctx, req.Principal, "pairing_id", cmd.PairingID, date, "business_date")
+	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
 	if err != nil {
 		return nil, err
 	}
-	ev := events.AidProjectRegistered{ProjectID: id, PairingID: cmd.PairingID, Name: cmd.Name, Sector: cmd.Sector,
-		DeliveryMode: cmd.DeliveryMode, PlannedTotalFen: cmd.PlannedTotalFen, PlanYear: cmd.PlanYear, BusinessDate: date}
-	return l.run(ctx, req, "RegisterProject", cmd, Written{ProjectID: id}, func(context.Context) (*eventstore.AppendRequest, error) {
-		return &eventstore.AppendRequest{StreamID: projectStream(id), Events: []events.Event{ev},
-			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-			NewEntities: []eventstore.Entity{{ID: id, Kind: "project"}}}, nil
+	return l.run(ctx, req, "RegisterProject", cmd, Written{ProjectID: in.ProjectID}, func(context.Context) (*eventstore.AppendRequest, error) {
+		return in.decide(today, pr)
 	})
+}
+
+func (cmd RegisterProject) event(today events.Date) (events.AidProjectRegistered, error) {
+	c := &check{today: today}
+	c.id("project_id", cmd.ProjectID)
+	c.text("name", cmd.Name, 200)
+	c.text("sector", cmd.Sector, 100)
+	oneOf(c, "delivery_mode", cmd.DeliveryMode, events.DeliveryModes)
+	c.amount("planned_total_fen", cmd.PlannedTotalFen)
+	c.year("plan_year", cmd.PlanYear)
+	date := c.pastOrToday("business_date", cmd.BusinessDate)
+	return events.AidProjectRegistered{ProjectID: cmd.ProjectID, PairingID: cmd.PairingID, Name: cmd.Name, Sector: cmd.Sector,
+		DeliveryMode: cmd.DeliveryMode, PlannedTotalFen: cmd.PlannedTotalFen, PlanYear: cmd.PlanYear, BusinessDate: date}, c.result()
+}
+
+// decide registers the project of pairing pr, in force on its date.
+func (cmd RegisterProject) decide(today events.Date, pr events.PairingEstablished) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today)
+	if err != nil {
+		return nil, err
+	}
+	if err := inForce(pr, ev.BusinessDate, "business_date"); err != nil {
+		return nil, err
+	}
+	return &eventstore.AppendRequest{StreamID: projectStream(ev.ProjectID), Events: []events.Event{ev},
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
+		NewEntities: []eventstore.Entity{{ID: ev.ProjectID, Kind: "project"}}}, nil
 }
 
 // projectState is a project stream folded.
@@ -54,14 +73,8 @@ type projectState struct {
 	last       *events.ProjectProgressReported
 }
 
-func (l *Ledger) loadProject(ctx context.Context, id string) (*projectState, error) {
-	if _, err := l.entity(ctx, "project_id", "project", id); err != nil {
-		return nil, err
-	}
-	evs, version, err := l.load(ctx, projectStream(id))
-	if err != nil {
-		return nil, err
-	}
+// foldProject folds the events of a project stream at version.
+func foldProject(evs []events.Event, version int64) *projectState {
 	s := &projectState{version: version}
 	for _, e := range evs {
 		switch e := e.(type) {
@@ -71,7 +84,18 @@ func (l *Ledger) loadProject(ctx context.Context, id string) (*projectState, err
 			s.last = &e
 		}
 	}
-	return s, nil
+	return s
+}
+
+func (l *Ledger) loadProject(ctx context.Context, id string) (*projectState, error) {
+	if _, err := l.entity(ctx, "project_id", id, "project"); err != nil {
+		return nil, err
+	}
+	evs, version, err := l.load(ctx, projectStream(id))
+	if err != nil {
+		return nil, err
+	}
+	return foldProject(evs, version), nil
 }
 
 // ReportProgress records a ProjectProgressReported (项目进度).
@@ -84,13 +108,9 @@ type ReportProgress struct {
 // ReportProgress reports a project's state as of a day. As-of dates of a
 // project never go back, nor does its status.
 func (l *Ledger) ReportProgress(ctx context.Context, req Request, projectID string, cmd ReportProgress) (*Written, error) {
-	c := l.newCheck()
-	asOf := c.date("as_of", cmd.AsOf)
-	c.past("as_of", asOf)
-	c.oneOf("status", string(cmd.Status), cmd.Status.Valid(), "not_started, in_progress, completed, accepted")
-	c.nonNegative("completed_investment_fen", cmd.CompletedInvestmentFen, MaxAmountFen)
-	if c.err != nil {
-		return nil, c.err
+	today := l.today()
+	if _, err := cmd.event(today, projectID, ""); err != nil {
+		return nil, err
 	}
 	return l.run(ctx, req, "ReportProgress/"+projectID, cmd, Written{ProjectID: projectID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
 		s, err := l.loadProject(ctx, projectID)
@@ -101,23 +121,42 @@ func (l *Ledger) ReportProgress(ctx context.Context, req Request, projectID stri
 		if err != nil {
 			return nil, err
 		}
-		if asOf.Before(s.registered.BusinessDate) {
-			return nil, invalid("as_of", fmt.Sprintf("as_of %s is before the project was registered (%s)", asOf, s.registered.BusinessDate),
-				fmt.Sprintf("进度日期 %s 早于立项日期 %s", asOf, s.registered.BusinessDate))
-		}
-		if s.last != nil {
-			if asOf.Before(s.last.AsOf) {
-				return nil, rule("as_of_not_monotonic", "as_of", fmt.Sprintf("progress was already reported as of %s; as_of cannot go back", s.last.AsOf),
-					fmt.Sprintf("已有 %s 的进度报告,进度日期不能倒退", s.last.AsOf))
-			}
-			if slices.Index(events.ProjectStatuses, cmd.Status) < slices.Index(events.ProjectStatuses, s.last.Status) {
-				return nil, rule("status_not_monotonic", "status", fmt.Sprintf("the project is already %s; its status cannot go back to %s", s.last.Status, cmd.Status),
-					fmt.Sprintf("项目状态已为 %s,不能退回 %s", s.last.Status, cmd.Status))
-			}
-		}
-		ev := events.ProjectProgressReported{ProjectID: projectID, PairingID: s.registered.PairingID, AsOf: asOf,
-			Status: cmd.Status, CompletedInvestmentFen: cmd.CompletedInvestmentFen}
-		return &eventstore.AppendRequest{StreamID: projectStream(projectID), ExpectedVersion: s.version, Events: []events.Event{ev},
-			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
+		return cmd.decide(today, s, pr)
 	})
+}
+
+func (cmd ReportProgress) event(today events.Date, projectID, pairingID string) (events.ProjectProgressReported, error) {
+	c := &check{today: today}
+	asOf := c.date("as_of", cmd.AsOf)
+	c.past("as_of", asOf)
+	oneOf(c, "status", cmd.Status, events.ProjectStatuses)
+	c.nonNegative("completed_investment_fen", cmd.CompletedInvestmentFen, MaxAmountFen)
+	return events.ProjectProgressReported{ProjectID: projectID, PairingID: pairingID, AsOf: asOf,
+		Status: cmd.Status, CompletedInvestmentFen: cmd.CompletedInvestmentFen}, c.result()
+}
+
+// decide reports progress of project s as of a day not before its
+// registration nor its last report, with a status that never goes back.
+func (cmd ReportProgress) decide(today events.Date, s *projectState, pr events.PairingEstablished) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today, s.registered.ProjectID, s.registered.PairingID)
+	if err != nil {
+		return nil, err
+	}
+	asOf := ev.AsOf
+	if asOf.Before(s.registered.BusinessDate) {
+		return nil, invalid("as_of", fmt.Sprintf("as_of %s is before the project was registered (%s)", asOf, s.registered.BusinessDate),
+			fmt.Sprintf("进度日期 %s 早于立项日期 %s", asOf, s.registered.BusinessDate))
+	}
+	if s.last != nil {
+		if asOf.Before(s.last.AsOf) {
+			return nil, rule(CodeAsOfNotMonotonic, "as_of", fmt.Sprintf("progress was already reported as of %s; as_of cannot go back", s.last.AsOf),
+				fmt.Sprintf("已有 %s 的进度报告,进度日期不能倒退", s.last.AsOf))
+		}
+		if slices.Index(events.ProjectStatuses, cmd.Status) < slices.Index(events.ProjectStatuses, s.last.Status) {
+			return nil, rule(CodeStatusNotMonotonic, "status", fmt.Sprintf("the project is already %s; its status cannot go back to %s", s.last.Status, cmd.Status),
+				fmt.Sprintf("项目状态已为 %s,不能退回 %s", s.last.Status, cmd.Status))
+		}
+	}
+	return &eventstore.AppendRequest{StreamID: projectStream(ev.ProjectID), ExpectedVersion: s.version, Events: []events.Event{ev},
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
 }

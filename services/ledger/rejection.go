@@ -32,17 +32,17 @@ func reject(status int, code, field, en, zh string) *Rejection {
 
 // invalid is a field that breaks a rule of its own (format, range, enum).
 func invalid(field, en, zh string) *Rejection {
-	return reject(http.StatusUnprocessableEntity, "validation_failed", field, en, zh)
+	return reject(http.StatusUnprocessableEntity, CodeValidationFailed, field, en, zh)
 }
 
 // notFound is a referenced entity that does not exist (or is not visible).
 func notFound(field, what, id string) *Rejection {
-	return reject(http.StatusNotFound, "not_found", field,
+	return reject(http.StatusNotFound, CodeNotFound, field,
 		fmt.Sprintf("%s %s does not exist", what, id), fmt.Sprintf("%s %s 不存在", zhName(what), id))
 }
 
 func forbidden(en, zh string) *Rejection {
-	return reject(http.StatusForbidden, "forbidden", "", en, zh)
+	return reject(http.StatusForbidden, CodeForbidden, "", en, zh)
 }
 
 // rule is a domain invariant the command would break.

@@ -41,20 +41,14 @@ type entryState struct {
 	key         *eventstore.NaturalKey
 }
 
-func (l *Ledger) loadEntry(ctx context.Context, kind, id string) (*entryState, error) {
-	ref, err := l.entity(ctx, kind+"_id", kind, id)
-	if err != nil {
-		return nil, err
-	}
-	recs, version, err := l.store.ReadStream(ctx, ref.StreamID)
-	if err != nil {
-		return nil, err
-	}
-	s := &entryState{version: version, streamID: ref.StreamID}
+// foldEntry folds the records of the stream of entry id (at version): the
+// entry and its reversals.
+func foldEntry(id, streamID string, recs []events.Record, version int64) (*entryState, error) {
+	s := &entryState{version: version, streamID: streamID}
 	for _, r := range recs {
 		e, err := events.Decode(r.Type, r.SchemaVersion, r.Payload)
 		if err != nil {
-			return nil, fmt.Errorf("stream %s: %w", ref.StreamID, err)
+			return nil, fmt.Errorf("stream %s: %w", streamID, err)
 		}
 		switch e := e.(type) {
 		case events.DonationReceived:
@@ -93,28 +87,26 @@ func (l *Ledger) loadEntry(ctx context.Context, kind, id string) (*entryState, e
 	return s, nil
 }
 
+func (l *Ledger) loadEntry(ctx context.Context, kind, id string) (*entryState, error) {
+	ref, err := l.entity(ctx, kind+"_id", id, kind)
+	if err != nil {
+		return nil, err
+	}
+	recs, version, err := l.store.ReadStream(ctx, ref.StreamID)
+	if err != nil {
+		return nil, err
+	}
+	return foldEntry(id, ref.StreamID, recs, version)
+}
+
 // ReverseEntry reverses a donation, purchase or sale (wholly or in part),
 // or a visit or secondment (wholly, entry_error only). Reversals never
 // exceed the original; a wholly reversed entry error frees its receipt or
 // order number for the corrected entry.
 func (l *Ledger) ReverseEntry(ctx context.Context, req Request, kind, id string, cmd ReverseEntry) (*Written, error) {
-	c := l.newCheck()
-	c.oneOf("reason", string(cmd.Reason), cmd.Reason.Valid(), "entry_error, funds_returned")
-	money := carriesMoney(kind)
-	if c.err == nil && !money && cmd.Reason != events.ReasonEntryError {
-		c.fail(invalid("reason", kind+"s can only be reversed as entry_error", "该类记录只能以 entry_error(录入错误)冲正"))
-	}
-	if cmd.AmountFen != nil {
-		if !money {
-			c.fail(invalid("amount_fen", kind+"s carry no amount", "该类记录没有金额"))
-		}
-		c.amount("amount_fen", *cmd.AmountFen)
-	}
-	date := c.pastOrToday("business_date", cmd.BusinessDate)
-	c.optionalText("doc_no", cmd.DocNo, 100)
-	c.optionalText("note", cmd.Note, 1000)
-	if c.err != nil {
-		return nil, c.err
+	today := l.today()
+	if _, err := cmd.reversal(today, kind, id); err != nil {
+		return nil, err
 	}
 	ids := Written{}
 	switch kind {
@@ -139,30 +131,66 @@ func (l *Ledger) ReverseEntry(ctx context.Context, req Request, kind, id string,
 		if _, err := l.writablePairing(ctx, req.Principal, kind+"_id", s.pairingIDs[0]); err != nil {
 			return nil, err
 		}
-		amount := s.amount - s.reversedFen // the whole remainder unless given
-		if cmd.AmountFen != nil {
-			amount = *cmd.AmountFen
-		}
-		switch {
-		case !money && s.reversed, money && s.amount == s.reversedFen:
-			return nil, rule("already_reversed", "", "this entry has already been wholly reversed", "该记录已被全额冲正")
-		case amount > s.amount-s.reversedFen:
-			return nil, rule("reversal_exceeds_original", "amount_fen",
-				fmt.Sprintf("only %d fen of this %s (%d fen) is left to reverse", s.amount-s.reversedFen, kind, s.amount),
-				fmt.Sprintf("该记录(%d 分)可冲正的余额仅为 %d 分", s.amount, s.amount-s.reversedFen))
-		case date.Before(s.date):
-			return nil, invalid("business_date", fmt.Sprintf("business_date %s is before the original's date %s", date, s.date),
-				fmt.Sprintf("冲正日期 %s 早于原记录日期 %s", date, s.date))
-		}
-		r := events.EntryReversal{OriginalID: id, PairingIDList: s.pairingIDs, Reason: cmd.Reason, AmountFen: amount,
-			BusinessDate: date, OriginalDate: s.date, DocNo: cmd.DocNo, Note: cmd.Note}
-		ar := &eventstore.AppendRequest{StreamID: s.streamID, ExpectedVersion: s.version, Events: []events.Event{reversalEvent(kind, r)},
-			DonorCode: s.donor, PartnerCode: s.partner}
-		if s.key != nil && cmd.Reason == events.ReasonEntryError && amount == s.amount-s.reversedFen && !s.returned {
-			ar.Release = []eventstore.NaturalKey{*s.key}
-		}
-		return ar, nil
+		return cmd.decide(today, kind, id, s)
 	})
+}
+
+// reversal is the command as the reversal of entry id of kind, its fields
+// checked (amount: the one given, or 0 for "the whole remainder").
+func (cmd ReverseEntry) reversal(today events.Date, kind, id string) (events.EntryReversal, error) {
+	c := &check{today: today}
+	oneOf(c, "reason", cmd.Reason, events.ReversalReasons)
+	money := carriesMoney(kind)
+	if c.err == nil && !money && cmd.Reason != events.ReasonEntryError {
+		c.fail(invalid("reason", kind+"s can only be reversed as entry_error", "该类记录只能以 entry_error(录入错误)冲正"))
+	}
+	var amount int64
+	if cmd.AmountFen != nil {
+		if !money {
+			c.fail(invalid("amount_fen", kind+"s carry no amount", "该类记录没有金额"))
+		}
+		c.amount("amount_fen", *cmd.AmountFen)
+		amount = *cmd.AmountFen
+	}
+	date := c.pastOrToday("business_date", cmd.BusinessDate)
+	c.optionalText("doc_no", cmd.DocNo, 100)
+	c.optionalText("note", cmd.Note, 1000)
+	return events.EntryReversal{OriginalID: id, Reason: cmd.Reason, AmountFen: amount, BusinessDate: date,
+		DocNo: cmd.DocNo, Note: cmd.Note}, c.result()
+}
+
+// decide reverses entry id of kind (its stream folded: s): never more than
+// is left of it, never a wholly reversed entry again, never dated before
+// the original. A wholly reversed entry error under which no money came
+// back frees its receipt or order number.
+func (cmd ReverseEntry) decide(today events.Date, kind, id string, s *entryState) (*eventstore.AppendRequest, error) {
+	r, err := cmd.reversal(today, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	money := carriesMoney(kind)
+	left := s.amount - s.reversedFen
+	if cmd.AmountFen == nil {
+		r.AmountFen = left // the whole remainder
+	}
+	switch {
+	case !money && s.reversed, money && left == 0:
+		return nil, rule(CodeAlreadyReversed, "", "this entry has already been wholly reversed", "该记录已被全额冲正")
+	case r.AmountFen > left:
+		return nil, rule(CodeReversalExceedsOriginal, "amount_fen",
+			fmt.Sprintf("only %d fen of this %s (%d fen) is left to reverse", left, kind, s.amount),
+			fmt.Sprintf("该记录(%d 分)可冲正的余额仅为 %d 分", s.amount, left))
+	case r.BusinessDate.Before(s.date):
+		return nil, invalid("business_date", fmt.Sprintf("business_date %s is before the original's date %s", r.BusinessDate, s.date),
+			fmt.Sprintf("冲正日期 %s 早于原记录日期 %s", r.BusinessDate, s.date))
+	}
+	r.PairingIDList, r.OriginalDate = s.pairingIDs, s.date
+	ar := &eventstore.AppendRequest{StreamID: s.streamID, ExpectedVersion: s.version, Events: []events.Event{reversalEvent(kind, r)},
+		DonorCode: s.donor, PartnerCode: s.partner}
+	if s.key != nil && cmd.Reason.FreesNaturalKey(r.AmountFen == left, s.returned) {
+		ar.Release = []eventstore.NaturalKey{*s.key}
+	}
+	return ar, nil
 }
 
 func reversalEvent(kind string, r events.EntryReversal) events.Event {

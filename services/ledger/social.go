@@ -33,45 +33,62 @@ type RecordDonation struct {
 // RecordDonation records a social donation to a partner. In-kind gifts need
 // a valuation basis; receipt numbers are unique per donor.
 func (l *Ledger) RecordDonation(ctx context.Context, req Request, cmd RecordDonation) (*Written, error) {
-	c := l.newCheck()
-	id := c.id("donation_id", cmd.DonationID)
+	in := cmd
+	in.DonationID = assignID(cmd.DonationID)
+	today := l.today()
+	if _, err := in.event(today); err != nil {
+		return nil, err
+	}
+	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
+	if err != nil {
+		return nil, err
+	}
+	return l.run(ctx, req, "RecordDonation", cmd, Written{DonationID: in.DonationID}, func(context.Context) (*eventstore.AppendRequest, error) {
+		return in.decide(today, pr)
+	})
+}
+
+func (cmd RecordDonation) event(today events.Date) (events.DonationReceived, error) {
+	c := &check{today: today}
+	c.id("donation_id", cmd.DonationID)
 	c.text("donor_name", cmd.DonorName, 200)
-	c.oneOf("donor_type", string(cmd.DonorType), cmd.DonorType.Valid(), "enterprise, social_org, individual, public_body, other")
-	c.oneOf("kind", string(cmd.Kind), cmd.Kind.Valid(), "cash, in_kind")
+	oneOf(c, "donor_type", cmd.DonorType, events.DonorTypes)
+	oneOf(c, "kind", cmd.Kind, events.DonationKinds)
 	c.amount("amount_fen", cmd.AmountFen)
 	c.optionalText("valuation_basis", cmd.ValuationBasis, 500)
 	if c.err == nil && cmd.Kind == events.DonationInKind && cmd.ValuationBasis == "" {
-		c.fail(rule("valuation_basis_required", "valuation_basis", "an in-kind donation needs a valuation basis",
+		c.fail(rule(CodeValuationBasisRequired, "valuation_basis", "an in-kind donation needs a valuation basis",
 			"捐物须注明价值认定依据(valuation_basis)"))
 	}
-	items := make([]events.DonationItem, len(cmd.Items))
+	var items []events.DonationItem
 	for i, it := range cmd.Items {
 		f := fmt.Sprintf("items[%d].", i)
 		c.text(f+"description", it.Description, 200)
 		c.optionalMatch(f+"quantity", it.Quantity, decimalRe, "a decimal number such as 12.5", "数字,如 12.5")
 		c.optionalText(f+"unit", it.Unit, 20)
 		c.nonNegative(f+"value_fen", it.ValueFen, MaxAmountFen)
-		items[i] = events.DonationItem(it)
+		items = append(items, events.DonationItem(it))
 	}
 	c.text("receipt_no", cmd.ReceiptNo, 100)
 	date := c.date("business_date", cmd.BusinessDate)
 	c.past("business_date", date)
-	if c.err != nil {
-		return nil, c.err
-	}
-	pr, err := l.pairingInForce(ctx, req.Principal, "pairing_id", cmd.PairingID, date, "business_date")
+	return events.DonationReceived{DonationID: cmd.DonationID, PairingID: cmd.PairingID, DonorName: cmd.DonorName,
+		DonorType: cmd.DonorType, Kind: cmd.Kind, AmountFen: cmd.AmountFen, ValuationBasis: cmd.ValuationBasis, Items: items,
+		ReceiptNo: cmd.ReceiptNo, BusinessDate: date}, c.result()
+}
+
+// decide records the donation to pairing pr, in force on its date; the
+// receipt number is claimed for the donor.
+func (cmd RecordDonation) decide(today events.Date, pr events.PairingEstablished) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today)
 	if err != nil {
 		return nil, err
 	}
-	ev := events.DonationReceived{DonationID: id, PairingID: cmd.PairingID, DonorName: cmd.DonorName, DonorType: cmd.DonorType,
-		Kind: cmd.Kind, AmountFen: cmd.AmountFen, ValuationBasis: cmd.ValuationBasis, ReceiptNo: cmd.ReceiptNo, BusinessDate: date}
-	if len(items) > 0 {
-		ev.Items = items
+	if err := inForce(pr, ev.BusinessDate, "business_date"); err != nil {
+		return nil, err
 	}
-	return l.run(ctx, req, "RecordDonation", cmd, Written{DonationID: id}, func(context.Context) (*eventstore.AppendRequest, error) {
-		return &eventstore.AppendRequest{StreamID: entryStream("donation", id), Events: []events.Event{ev},
-			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-			NewEntities: []eventstore.Entity{{ID: id, Kind: "donation"}},
-			Claim:       []eventstore.NaturalKey{receiptKey(pr.Donor.Code, cmd.ReceiptNo, id)}}, nil
-	})
+	return &eventstore.AppendRequest{StreamID: entryStream("donation", ev.DonationID), Events: []events.Event{ev},
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
+		NewEntities: []eventstore.Entity{{ID: ev.DonationID, Kind: "donation"}},
+		Claim:       []eventstore.NaturalKey{receiptKey(pr.Donor.Code, cmd.ReceiptNo, ev.DonationID)}}, nil
 }

@@ -47,11 +47,8 @@ func (s *secondmentState) overlaps(from, to events.Date) bool {
 	return (end.IsZero() || !from.After(end)) && (to.IsZero() || !s.StartDate.After(to))
 }
 
-func (l *Ledger) loadPerson(ctx context.Context, streamID string) (*personState, error) {
-	evs, version, err := l.load(ctx, streamID)
-	if err != nil {
-		return nil, err
-	}
+// foldPerson folds the events of a person's stream at version.
+func foldPerson(evs []events.Event, version int64) *personState {
 	s := &personState{version: version, secondments: map[string]*secondmentState{}}
 	for _, e := range evs {
 		switch e := e.(type) {
@@ -63,7 +60,15 @@ func (l *Ledger) loadPerson(ctx context.Context, streamID string) (*personState,
 			s.secondments[e.OriginalID].reversed = true
 		}
 	}
-	return s, nil
+	return s
+}
+
+func (l *Ledger) loadPerson(ctx context.Context, streamID string) (*personState, error) {
+	evs, version, err := l.load(ctx, streamID)
+	if err != nil {
+		return nil, err
+	}
+	return foldPerson(evs, version), nil
 }
 
 // overlapping returns a live secondment other than except that meets
@@ -82,7 +87,7 @@ func overlapRejection(field string, sec *secondmentState) *Rejection {
 	if end == "" {
 		end = "open"
 	}
-	return conflict("secondment_overlap", field,
+	return conflict(CodeSecondmentOverlap, field,
 		fmt.Sprintf("person %s is already seconded %s–%s (secondment %s)", sec.PersonRef, sec.StartDate, end, sec.SecondmentID),
 		fmt.Sprintf("人员 %s 在 %s 至 %s 已有选派记录 %s,时间不能重叠", sec.PersonRef, sec.StartDate, end, sec.SecondmentID))
 }
@@ -93,10 +98,31 @@ func overlapRejection(field string, sec *secondmentState) *Rejection {
 // so it must be ended before another starts after it, and a new one without
 // an end must not start before any other.
 func (l *Ledger) StartSecondment(ctx context.Context, req Request, cmd StartSecondment) (*Written, error) {
-	c := l.newCheck()
-	id := c.id("secondment_id", cmd.SecondmentID)
+	in := cmd
+	in.SecondmentID = assignID(cmd.SecondmentID)
+	today := l.today()
+	if _, err := in.toEvents(today); err != nil {
+		return nil, err
+	}
+	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
+	if err != nil {
+		return nil, err
+	}
+	return l.run(ctx, req, "StartSecondment", cmd, Written{SecondmentID: in.SecondmentID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		s, err := l.loadPerson(ctx, personStream(pr.Donor.Code, in.PersonRef))
+		if err != nil {
+			return nil, err
+		}
+		return in.decide(today, pr, s)
+	})
+}
+
+// toEvents are the command's events: the start, and the end when given.
+func (cmd StartSecondment) toEvents(today events.Date) ([]events.Event, error) {
+	c := &check{today: today}
+	c.id("secondment_id", cmd.SecondmentID)
 	c.match("person_ref", cmd.PersonRef, personRefRe, "a pseudonym of 1–64 letters, digits, _ . or -", "1–64 位字母、数字、_ . 或 - 组成的化名编号")
-	c.oneOf("category", string(cmd.Category), cmd.Category.Valid(), "cadre, teacher, doctor, agronomist, technician")
+	oneOf(c, "category", cmd.Category, events.StaffCategories)
 	c.text("sending_org", cmd.SendingOrg, 200)
 	c.text("host_org", cmd.HostOrg, 200)
 	start := c.date("start_date", cmd.StartDate)
@@ -106,31 +132,35 @@ func (l *Ledger) StartSecondment(ctx context.Context, req Request, cmd StartSeco
 	end := c.optionalDate("end_date", cmd.EndDate)
 	c.notBefore("end_date", end, "start_date", start)
 	c.past("end_date", end)
-	if c.err != nil {
-		return nil, c.err
+	evs := []events.Event{events.SecondmentStarted{SecondmentID: cmd.SecondmentID, PairingID: cmd.PairingID, PersonRef: cmd.PersonRef,
+		Category: cmd.Category, SendingOrg: cmd.SendingOrg, HostOrg: cmd.HostOrg, StartDate: start, PlannedEndDate: planned}}
+	if !end.IsZero() {
+		evs = append(evs, events.SecondmentEnded{SecondmentID: cmd.SecondmentID, PairingID: cmd.PairingID, PersonRef: cmd.PersonRef, EndDate: end})
 	}
-	pr, err := l.pairingInForce(ctx, req.Principal, "pairing_id", cmd.PairingID, start, "start_date")
+	return evs, c.result()
+}
+
+// decide starts the secondment for pairing pr, in force on its start,
+// unless it would overlap another live secondment of the person (s).
+func (cmd StartSecondment) decide(today events.Date, pr events.PairingEstablished, s *personState) (*eventstore.AppendRequest, error) {
+	evs, err := cmd.toEvents(today)
 	if err != nil {
 		return nil, err
 	}
-	stream := personStream(pr.Donor.Code, cmd.PersonRef)
-	evs := []events.Event{events.SecondmentStarted{SecondmentID: id, PairingID: cmd.PairingID, PersonRef: cmd.PersonRef, Category: cmd.Category,
-		SendingOrg: cmd.SendingOrg, HostOrg: cmd.HostOrg, StartDate: start, PlannedEndDate: planned}}
-	if !end.IsZero() {
-		evs = append(evs, events.SecondmentEnded{SecondmentID: id, PairingID: cmd.PairingID, PersonRef: cmd.PersonRef, EndDate: end})
+	started := evs[0].(events.SecondmentStarted)
+	if err := inForce(pr, started.StartDate, "start_date"); err != nil {
+		return nil, err
 	}
-	return l.run(ctx, req, "StartSecondment", cmd, Written{SecondmentID: id}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
-		s, err := l.loadPerson(ctx, stream)
-		if err != nil {
-			return nil, err
-		}
-		if sec := s.overlapping("", start, end); sec != nil {
-			return nil, overlapRejection("start_date", sec)
-		}
-		return &eventstore.AppendRequest{StreamID: stream, ExpectedVersion: s.version, Events: evs,
-			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-			NewEntities: []eventstore.Entity{{ID: id, Kind: "secondment"}}}, nil
-	})
+	var end events.Date
+	if len(evs) == 2 {
+		end = evs[1].(events.SecondmentEnded).EndDate
+	}
+	if sec := s.overlapping("", started.StartDate, end); sec != nil {
+		return nil, overlapRejection("start_date", sec)
+	}
+	return &eventstore.AppendRequest{StreamID: personStream(pr.Donor.Code, cmd.PersonRef), ExpectedVersion: s.version, Events: evs,
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
+		NewEntities: []eventstore.Entity{{ID: cmd.SecondmentID, Kind: "secondment"}}}, nil
 }
 
 // EndSecondment records a SecondmentEnded.
@@ -140,13 +170,11 @@ type EndSecondment struct {
 
 // EndSecondment records the end of a running secondment (end ≥ start).
 func (l *Ledger) EndSecondment(ctx context.Context, req Request, secondmentID string, cmd EndSecondment) (*Written, error) {
-	c := l.newCheck()
-	end := c.date("end_date", cmd.EndDate)
-	c.past("end_date", end)
-	if c.err != nil {
-		return nil, c.err
+	today := l.today()
+	if _, err := cmd.endDate(today); err != nil {
+		return nil, err
 	}
-	ref, err := l.entity(ctx, "secondment_id", "secondment", secondmentID)
+	ref, err := l.entity(ctx, "secondment_id", secondmentID, "secondment")
 	if err != nil {
 		return nil, err
 	}
@@ -155,26 +183,46 @@ func (l *Ledger) EndSecondment(ctx context.Context, req Request, secondmentID st
 		if err != nil {
 			return nil, err
 		}
-		sec := s.secondments[secondmentID]
-		pr, err := l.writablePairing(ctx, req.Principal, "secondment_id", sec.PairingID)
+		pr, err := l.writablePairing(ctx, req.Principal, "secondment_id", s.secondments[secondmentID].PairingID)
 		if err != nil {
 			return nil, err
 		}
-		switch {
-		case sec.reversed:
-			return nil, rule("already_reversed", "", "this secondment was reversed", "该选派记录已被冲正")
-		case !sec.ended.IsZero():
-			return nil, conflict("secondment_already_ended", "", fmt.Sprintf("this secondment already ended on %s", sec.ended),
-				fmt.Sprintf("该选派已于 %s 结束", sec.ended))
-		case end.Before(sec.StartDate):
-			return nil, invalid("end_date", fmt.Sprintf("end_date %s is before start_date %s", end, sec.StartDate),
-				fmt.Sprintf("结束日期 %s 早于到岗日期 %s", end, sec.StartDate))
-		}
-		if other := s.overlapping(secondmentID, sec.StartDate, end); other != nil {
-			return nil, overlapRejection("end_date", other)
-		}
-		ev := events.SecondmentEnded{SecondmentID: secondmentID, PairingID: sec.PairingID, PersonRef: sec.PersonRef, EndDate: end}
-		return &eventstore.AppendRequest{StreamID: ref.StreamID, ExpectedVersion: s.version, Events: []events.Event{ev},
-			DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
+		return cmd.decide(today, pr, s, secondmentID)
 	})
+}
+
+func (cmd EndSecondment) endDate(today events.Date) (events.Date, error) {
+	c := &check{today: today}
+	end := c.date("end_date", cmd.EndDate)
+	c.past("end_date", end)
+	return end, c.result()
+}
+
+// decide ends secondment secondmentID of person s: once, not before its
+// start, not if reversed, and not where the ended secondment would then
+// overlap another.
+func (cmd EndSecondment) decide(today events.Date, pr events.PairingEstablished, s *personState, secondmentID string) (*eventstore.AppendRequest, error) {
+	end, err := cmd.endDate(today)
+	if err != nil {
+		return nil, err
+	}
+	sec, ok := s.secondments[secondmentID]
+	switch {
+	case !ok:
+		return nil, notFound("secondment_id", "secondment", secondmentID)
+	case sec.reversed:
+		return nil, rule(CodeAlreadyReversed, "", "this secondment was reversed", "该选派记录已被冲正")
+	case !sec.ended.IsZero():
+		return nil, conflict(CodeSecondmentAlreadyEnded, "", fmt.Sprintf("this secondment already ended on %s", sec.ended),
+			fmt.Sprintf("该选派已于 %s 结束", sec.ended))
+	case end.Before(sec.StartDate):
+		return nil, invalid("end_date", fmt.Sprintf("end_date %s is before start_date %s", end, sec.StartDate),
+			fmt.Sprintf("结束日期 %s 早于到岗日期 %s", end, sec.StartDate))
+	}
+	if other := s.overlapping(secondmentID, sec.StartDate, end); other != nil {
+		return nil, overlapRejection("end_date", other)
+	}
+	ev := events.SecondmentEnded{SecondmentID: secondmentID, PairingID: sec.PairingID, PersonRef: sec.PersonRef, EndDate: end}
+	return &eventstore.AppendRequest{StreamID: personStream(pr.Donor.Code, sec.PersonRef), ExpectedVersion: s.version, Events: []events.Event{ev},
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
 }

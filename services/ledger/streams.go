@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aidledger/aidledger/events"
@@ -41,15 +42,16 @@ func (l *Ledger) load(ctx context.Context, streamID string) ([]events.Event, int
 	return out, version, nil
 }
 
-// entity finds the stream of an entity of the given kind; a missing id or
-// one of another kind is not_found on field.
-func (l *Ledger) entity(ctx context.Context, field, kind, id string) (eventstore.EntityRef, error) {
+// entity finds the stream of an entity of one of the given kinds; a
+// missing id or one of another kind is not_found on field (named as the
+// first kind).
+func (l *Ledger) entity(ctx context.Context, field, id string, kinds ...string) (eventstore.EntityRef, error) {
 	if !events.ValidID(id) {
-		return eventstore.EntityRef{}, notFound(field, kind, id)
+		return eventstore.EntityRef{}, notFound(field, kinds[0], id)
 	}
 	ref, err := l.store.Entity(ctx, id)
-	if errors.Is(err, eventstore.ErrNotFound) || (err == nil && ref.Kind != kind) {
-		return ref, notFound(field, kind, id)
+	if errors.Is(err, eventstore.ErrNotFound) || (err == nil && !slices.Contains(kinds, ref.Kind)) {
+		return ref, notFound(field, kinds[0], id)
 	}
 	return ref, err
 }
@@ -64,7 +66,7 @@ func (l *Ledger) pairing(ctx context.Context, field, id string) (events.PairingE
 	if p, ok := l.pairings.Load(id); ok {
 		return p.(events.PairingEstablished), nil
 	}
-	ref, err := l.entity(ctx, field, "pairing", id)
+	ref, err := l.entity(ctx, field, id, "pairing")
 	if err != nil {
 		return events.PairingEstablished{}, err
 	}
@@ -94,19 +96,15 @@ func (l *Ledger) writablePairing(ctx context.Context, p auth.Principal, field, i
 	return pr, nil
 }
 
-// pairingInForce is writablePairing for an entry dated on: the pairing must
-// be in force that day.
-func (l *Ledger) pairingInForce(ctx context.Context, p auth.Principal, field, id string, on events.Date, onField string) (events.PairingEstablished, error) {
-	pr, err := l.writablePairing(ctx, p, field, id)
-	if err != nil {
-		return pr, err
+// inForce requires pairing pr to be in force on the business date on
+// (named onField): every entry is dated within its pairing's validity.
+func inForce(pr events.PairingEstablished, on events.Date, onField string) error {
+	if pr.ValidOn(on) {
+		return nil
 	}
-	if !pr.ValidOn(on) {
-		return pr, rule("pairing_not_valid", onField,
-			fmt.Sprintf("pairing %s (%s–%s) is not in force on %s %s", id, pr.ValidFrom, pr.ValidTo, onField, on),
-			fmt.Sprintf("结对关系 %s 的有效期为 %s 至 %s,%s %s 不在有效期内", id, pr.ValidFrom, pr.ValidTo, onField, on))
-	}
-	return pr, nil
+	return rule(CodePairingNotValid, onField,
+		fmt.Sprintf("pairing %s (%s–%s) is not in force on %s %s", pr.PairingID, pr.ValidFrom, pr.ValidTo, onField, on),
+		fmt.Sprintf("结对关系 %s 的有效期为 %s 至 %s,%s %s 不在有效期内", pr.PairingID, pr.ValidFrom, pr.ValidTo, onField, on))
 }
 
 // duplicate maps a natural-key conflict to its rejection.
@@ -114,13 +112,13 @@ func duplicate(d *eventstore.DuplicateKeyError) *Rejection {
 	scope, _, _ := strings.Cut(d.Scope, ":")
 	switch scope {
 	case "voucher_no":
-		return conflict("duplicate_voucher", "voucher_no", fmt.Sprintf("voucher %s is already recorded (disbursement %s)", d.Key, d.EntityID),
+		return conflict(CodeDuplicateVoucher, "voucher_no", fmt.Sprintf("voucher %s is already recorded (disbursement %s)", d.Key, d.EntityID),
 			fmt.Sprintf("凭证号 %s 已被拨付记录 %s 使用", d.Key, d.EntityID))
 	case "receipt_no":
-		return conflict("duplicate_receipt", "receipt_no", fmt.Sprintf("receipt %s is already recorded (donation %s)", d.Key, d.EntityID),
+		return conflict(CodeDuplicateReceipt, "receipt_no", fmt.Sprintf("receipt %s is already recorded (donation %s)", d.Key, d.EntityID),
 			fmt.Sprintf("收据号 %s 已被捐赠记录 %s 使用", d.Key, d.EntityID))
 	default:
-		return conflict("duplicate_order", "order_no", fmt.Sprintf("order %s on this channel is already counted (%s)", d.Key, d.EntityID),
+		return conflict(CodeDuplicateOrder, "order_no", fmt.Sprintf("order %s on this channel is already counted (%s)", d.Key, d.EntityID),
 			fmt.Sprintf("该渠道的订单号 %s 已被记录 %s 计入", d.Key, d.EntityID))
 	}
 }

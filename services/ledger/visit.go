@@ -26,12 +26,31 @@ const multiPartner = "multi"
 // RecordVisit records a delegation visit for one or more pairings of one
 // donor, each in force on the visit's start date.
 func (l *Ledger) RecordVisit(ctx context.Context, req Request, cmd RecordVisit) (*Written, error) {
-	c := l.newCheck()
-	id := c.id("visit_id", cmd.VisitID)
+	in := cmd
+	in.VisitID = assignID(cmd.VisitID)
+	today := l.today()
+	if _, err := in.event(today); err != nil {
+		return nil, err
+	}
+	prs := make([]events.PairingEstablished, len(in.PairingIDs))
+	for i, pid := range in.PairingIDs {
+		var err error
+		if prs[i], err = l.writablePairing(ctx, req.Principal, fmt.Sprintf("pairing_ids[%d]", i), pid); err != nil {
+			return nil, err
+		}
+	}
+	return l.run(ctx, req, "RecordVisit", cmd, Written{VisitID: in.VisitID}, func(context.Context) (*eventstore.AppendRequest, error) {
+		return in.decide(today, prs)
+	})
+}
+
+func (cmd RecordVisit) event(today events.Date) (events.VisitConducted, error) {
+	c := &check{today: today}
+	c.id("visit_id", cmd.VisitID)
 	if len(cmd.PairingIDs) == 0 || len(cmd.PairingIDs) > 20 {
 		c.fail(invalid("pairing_ids", "pairing_ids must list 1 to 20 pairings", "pairing_ids 须包含 1 到 20 个结对关系"))
 	}
-	c.oneOf("direction", string(cmd.Direction), cmd.Direction.Valid(), "outbound, inbound")
+	oneOf(c, "direction", cmd.Direction, events.VisitDirections)
 	c.optionalText("lead_level", cmd.LeadLevel, 100)
 	start := c.date("start_date", cmd.StartDate)
 	c.past("start_date", start)
@@ -40,19 +59,29 @@ func (l *Ledger) RecordVisit(ctx context.Context, req Request, cmd RecordVisit) 
 	c.past("end_date", end)
 	c.nonNegative("delegation_size", int64(cmd.DelegationSize), 10000)
 	c.optionalText("purpose", cmd.Purpose, 1000)
-	if c.err != nil {
-		return nil, c.err
-	}
-	var donor, partner string
 	seen := map[string]bool{}
 	for i, pid := range cmd.PairingIDs {
-		field := fmt.Sprintf("pairing_ids[%d]", i)
 		if seen[pid] {
-			return nil, invalid(field, "pairing "+pid+" is listed twice", "结对关系 "+pid+" 重复")
+			c.fail(invalid(fmt.Sprintf("pairing_ids[%d]", i), "pairing "+pid+" is listed twice", "结对关系 "+pid+" 重复"))
 		}
 		seen[pid] = true
-		pr, err := l.pairingInForce(ctx, req.Principal, field, pid, start, "start_date")
-		if err != nil {
+	}
+	return events.VisitConducted{VisitID: cmd.VisitID, PairingIDList: cmd.PairingIDs, Direction: cmd.Direction,
+		LeadLevel: cmd.LeadLevel, StartDate: start, EndDate: end, DelegationSize: cmd.DelegationSize, Purpose: cmd.Purpose}, c.result()
+}
+
+// decide records the visit for pairings prs (those of PairingIDs, in that
+// order): all of one donor, each in force on the start date. A visit of
+// several partners is routed to the partner code "multi".
+func (cmd RecordVisit) decide(today events.Date, prs []events.PairingEstablished) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today)
+	if err != nil {
+		return nil, err
+	}
+	var donor, partner string
+	for i, pr := range prs {
+		field := fmt.Sprintf("pairing_ids[%d]", i)
+		if err := inForce(pr, ev.StartDate, "start_date"); err != nil {
 			return nil, err
 		}
 		switch {
@@ -64,11 +93,7 @@ func (l *Ledger) RecordVisit(ctx context.Context, req Request, cmd RecordVisit) 
 			partner = multiPartner
 		}
 	}
-	ev := events.VisitConducted{VisitID: id, PairingIDList: cmd.PairingIDs, Direction: cmd.Direction, LeadLevel: cmd.LeadLevel,
-		StartDate: start, EndDate: end, DelegationSize: cmd.DelegationSize, Purpose: cmd.Purpose}
-	return l.run(ctx, req, "RecordVisit", cmd, Written{VisitID: id}, func(context.Context) (*eventstore.AppendRequest, error) {
-		return &eventstore.AppendRequest{StreamID: entryStream("visit", id), Events: []events.Event{ev},
-			DonorCode: donor, PartnerCode: partner,
-			NewEntities: []eventstore.Entity{{ID: id, Kind: "visit"}}}, nil
-	})
+	return &eventstore.AppendRequest{StreamID: entryStream("visit", ev.VisitID), Events: []events.Event{ev},
+		DonorCode: donor, PartnerCode: partner,
+		NewEntities: []eventstore.Entity{{ID: ev.VisitID, Kind: "visit"}}}, nil
 }
