@@ -19,7 +19,6 @@ import (
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/events/relay"
-	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
@@ -35,15 +34,7 @@ var quiet = slog.New(slog.DiscardHandler)
 
 func newStore(tb testing.TB) *eventstore.Store {
 	tb.Helper()
-	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testenv.Postgres(tb))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(pool.Close)
-	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}); err != nil {
-		tb.Fatal(err)
-	}
+	pool := testenv.MigratedPool(tb)
 	return eventstore.New(pool)
 }
 

@@ -1,7 +1,6 @@
 package auth_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
@@ -17,14 +15,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 func newUsers(t *testing.T) (*auth.Users, *pgxpool.Pool) {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), testenv.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := dbmigrate.Apply(context.Background(), pool, auth.Migrations); err != nil {
-		t.Fatal(err)
-	}
+	pool := testenv.MigratedPool(t)
 	return auth.NewUsers(pool), pool
 }
 

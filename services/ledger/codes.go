@@ -9,6 +9,8 @@ const (
 	CodeMalformedRequest     = "malformed_request"      // 400: the body is not valid JSON
 	CodeBodyTooLarge         = "body_too_large"         // 413
 	CodeUnsupportedMediaType = "unsupported_media_type" // 415
+	CodeMethodNotAllowed     = "method_not_allowed"     // 405
+	CodeNotAcceptable        = "not_acceptable"         // 406: no representation in the format asked for
 	CodeValidationFailed     = "validation_failed"      // 422: a field breaks a rule of its own
 	CodeIdempotencyRequired  = "idempotency_key_required"
 	CodeIdempotencyReused    = "idempotency_key_reused"
@@ -56,7 +58,8 @@ const (
 
 // Codes lists every error code, in the order of the README's table.
 var Codes = []string{
-	CodeMalformedRequest, CodeBodyTooLarge, CodeUnsupportedMediaType, CodeValidationFailed,
+	CodeMalformedRequest, CodeBodyTooLarge, CodeUnsupportedMediaType, CodeMethodNotAllowed, CodeNotAcceptable,
+	CodeValidationFailed,
 	CodeIdempotencyRequired, CodeIdempotencyReused,
 	CodeUnauthorized, CodeForbidden, CodeNotFound,
 	CodeWrongExpectedVersion, CodeDuplicateID,

@@ -4,12 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/intake/demo"
 	"github.com/aidledger/aidledger/services/ledger"
-	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
@@ -19,14 +16,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // loading it again writes nothing.
 func TestLoadIsRealisticAndIdempotent(t *testing.T) {
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}); err != nil {
-		t.Fatal(err)
-	}
+	pool := testenv.MigratedPool(t)
 	store := eventstore.New(pool)
 	l := ledger.New(store, ledger.Config{})
 	first, err := demo.Load(ctx, l)

@@ -233,7 +233,7 @@ func decode[C any](body []byte) (C, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cmd); err != nil {
-		return cmd, &ledger.Rejection{Status: http.StatusBadRequest, Code: "malformed_request",
+		return cmd, &ledger.Rejection{Status: http.StatusBadRequest, Code: ledger.CodeMalformedRequest,
 			Message: fmt.Sprintf("the form's values do not make a command: %v", err), MessageZh: "表单内容无法构成有效请求"}
 	}
 	return cmd, nil

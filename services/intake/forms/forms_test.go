@@ -2,7 +2,10 @@ package forms
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
+
+	"github.com/aidledger/aidledger/events"
 )
 
 func TestParseYuan(t *testing.T) {
@@ -86,4 +89,44 @@ func TestCatalogue(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOptionsAreTheEnums: every choice offers exactly the values of its
+// enum in events, in the same order — no form can offer a value the
+// ledger refuses, nor miss one it accepts.
+func TestOptionsAreTheEnums(t *testing.T) {
+	values := func(opts []Option) []string {
+		out := make([]string, len(opts))
+		for i, o := range opts {
+			out[i] = o.Value
+		}
+		return out
+	}
+	for name, tc := range map[string]struct {
+		opts []Option
+		enum []string
+	}{
+		"programme":      {Programmes, strs(events.Programmes)},
+		"source level":   {SourceLevels, strs(events.SourceLevels)},
+		"reason":         {Reasons, strs(events.ReversalReasons)},
+		"donation kind":  {DonationKinds, strs(events.DonationKinds)},
+		"donor type":     {DonorTypes, strs(events.DonorTypes)},
+		"channel":        {Channels, strs(events.Channels)},
+		"staff category": {StaffCategories, strs(events.StaffCategories)},
+		"direction":      {Directions, strs(events.VisitDirections)},
+		"delivery mode":  {DeliveryModes, strs(events.DeliveryModes)},
+		"project status": {Statuses, strs(events.ProjectStatuses)},
+	} {
+		if got := values(tc.opts); !slices.Equal(got, tc.enum) {
+			t.Errorf("%s: the form offers %v, events has %v", name, got, tc.enum)
+		}
+	}
+}
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
 }

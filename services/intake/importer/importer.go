@@ -125,7 +125,7 @@ func Import(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p au
 	var be *eventstore.BatchError
 	if errors.As(err, &be) { // the ledger moved since the rows were checked
 		res.New, res.Bad = 0, res.Bad+1
-		pr := Problem{Row: rowOf[be.Index], Code: "conflict", Message: be.Err.Error(), MessageZh: "导入期间该记录已被他人修改,整个文件未导入,请重新导入"}
+		pr := Problem{Row: rowOf[be.Index], Code: ledger.CodeConflict, Message: be.Err.Error(), MessageZh: "导入期间该记录已被他人修改,整个文件未导入,请重新导入"}
 		var rej *ledger.Rejection
 		if errors.As(be.Err, &rej) {
 			pr.Code, pr.Message = rej.Code, rej.Message+"; nothing was imported, import the file again"
@@ -168,13 +168,13 @@ func prepare(form *forms.Form, cols []*forms.Field, rows [][]string) ([]row, []s
 		}
 		body, ferrs := form.Body(values)
 		for _, fe := range ferrs {
-			r.problems = append(r.problems, Problem{Row: r.n, Column: header(form.Field(fe.Key)), Code: "validation_failed", Message: fe.EN, MessageZh: fe.ZH})
+			r.problems = append(r.problems, Problem{Row: r.n, Column: header(form.Field(fe.Key)), Code: ledger.CodeValidationFailed, Message: fe.EN, MessageZh: fe.ZH})
 		}
 		if ferrs == nil {
 			sum := sha256.Sum256(append([]byte(form.Name+"\x00"), body...))
 			r.body, r.key = body, "import-"+hex.EncodeToString(sum[:16])
 			if first, dup := seen[r.key]; dup {
-				r.problems = []Problem{{Row: r.n, Code: "duplicate_row", Message: fmt.Sprintf("the same as row %d", first),
+				r.problems = []Problem{{Row: r.n, Code: ledger.CodeDuplicateRow, Message: fmt.Sprintf("the same as row %d", first),
 					MessageZh: fmt.Sprintf("与第 %d 行完全相同", first)}}
 			} else {
 				seen[r.key] = r.n

@@ -60,6 +60,11 @@ type Config struct {
 	// /usr/lib/postgresql/*/bin.
 	BinDir string
 
+	// Settings are server parameters given at start (name → value, as
+	// `-c name=value`), e.g. {"fsync": "off"} for a throw-away test server.
+	// Names and values are letters, digits, '_' and '.'; others are refused.
+	Settings map[string]string
+
 	// Logf, when not nil, receives progress messages.
 	Logf func(format string, args ...any)
 }
@@ -77,6 +82,8 @@ type Cluster struct {
 	pid     int                 // the postmaster's PID, once started
 	cred    *syscall.Credential // nil: run the programs as ourselves
 	logf    func(format string, args ...any)
+	// settings are the -c options of Config.Settings, sorted.
+	settings []string
 
 	mu      sync.Mutex
 	stopped bool
@@ -229,16 +236,47 @@ func newCluster(cfg Config) (*Cluster, error) {
 	if real, err := filepath.EvalSymlinks(filepath.Dir(dataDir)); err == nil {
 		dataDir = filepath.Join(real, filepath.Base(dataDir))
 	}
+	settings, err := settingOptions(cfg.Settings)
+	if err != nil {
+		return nil, err
+	}
 	runDir := dataDir + ".run"
 	return &Cluster{
-		dataDir: dataDir,
-		runDir:  runDir,
-		sockDir: runDir,
-		logPath: filepath.Join(runDir, "postgres.log"),
-		binDir:  binDir,
-		cred:    cred,
-		logf:    logf,
+		settings: settings,
+		dataDir:  dataDir,
+		runDir:   runDir,
+		sockDir:  runDir,
+		logPath:  filepath.Join(runDir, "postgres.log"),
+		binDir:   binDir,
+		cred:     cred,
+		logf:     logf,
 	}, nil
+}
+
+// settingOptions turns settings into sorted name=value options, refusing
+// anything that is not a plain word (the options pass through a shell).
+func settingOptions(settings map[string]string) ([]string, error) {
+	var out []string
+	for name, value := range settings {
+		if !plainWord(name) || !plainWord(value) {
+			return nil, fmt.Errorf("pgcluster: setting %q = %q: names and values must be letters, digits, '_' or '.'", name, value)
+		}
+		out = append(out, name+"="+value)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func plainWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // findBinDir returns explicit when it holds the server programs, or else
@@ -539,6 +577,9 @@ func (c *Cluster) pgCtlStart(ctx context.Context, port int) error {
 		logStart = fi.Size()
 	}
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", port, shellQuote(c.sockDir))
+	for _, s := range c.settings {
+		opts += " -c " + s
+	}
 	_, err := c.pgCtl(ctx, "-D", c.dataDir, "-l", c.logPath, "-w", "-t", "60", "-o", opts, "start")
 	if err == nil {
 		return nil

@@ -31,7 +31,7 @@ func newError(status int, msg string, errs ...error) huma.StatusError {
 	}
 	switch {
 	case status == http.StatusUnprocessableEntity:
-		r.Code = "validation_failed"
+		r.Code = ledger.CodeValidationFailed
 		r.Message, r.MessageZh = "the request does not match the schema", "请求数据格式不符合要求"
 		if detail != nil {
 			r.Field, r.Message = fieldOf(detail)
@@ -39,26 +39,32 @@ func newError(status int, msg string, errs ...error) huma.StatusError {
 			r.Message = orBody(r.Field) + ": " + r.Message
 		}
 	case status == http.StatusBadRequest:
-		r.Code, r.Message, r.MessageZh = "malformed_request", "the request body is not valid JSON", "请求体不是有效的 JSON"
+		r.Code, r.Message, r.MessageZh = ledger.CodeMalformedRequest, "the request body is not valid JSON", "请求体不是有效的 JSON"
 		if detail != nil {
 			r.Message += ": " + detail.Message
 		}
 	case status == http.StatusRequestEntityTooLarge:
-		r.Code, r.Message, r.MessageZh = "body_too_large", "the request body is larger than 1 MiB", "请求体超过 1 MiB"
+		r.Code, r.Message, r.MessageZh = ledger.CodeBodyTooLarge, "the request body is larger than 1 MiB", "请求体超过 1 MiB"
 	case status == http.StatusUnsupportedMediaType:
-		r.Code, r.Message, r.MessageZh = "unsupported_media_type", "send the body as JSON with the header Content-Type: application/json", "请求体须为 JSON,并设置请求头 Content-Type: application/json"
+		r.Code, r.Message, r.MessageZh = ledger.CodeUnsupportedMediaType, "send the body as JSON with the header Content-Type: application/json", "请求体须为 JSON,并设置请求头 Content-Type: application/json"
 	case status == http.StatusNotFound:
-		r.Code, r.Message, r.MessageZh = "not_found", msg, "未找到"
+		r.Code, r.Message, r.MessageZh = ledger.CodeNotFound, msg, "未找到"
 	case status == http.StatusUnauthorized:
-		r.Code, r.Message, r.MessageZh = "unauthorized", "a valid bearer token is required (Authorization: Bearer …)", "需要有效的访问令牌(Authorization: Bearer …)"
+		r.Code, r.Message, r.MessageZh = ledger.CodeUnauthorized, "a valid bearer token is required (Authorization: Bearer …)", "需要有效的访问令牌(Authorization: Bearer …)"
 	case status == http.StatusForbidden:
-		r.Code, r.Message, r.MessageZh = "forbidden", msg, "无权执行此操作"
+		r.Code, r.Message, r.MessageZh = ledger.CodeForbidden, msg, "无权执行此操作"
 	case status == http.StatusServiceUnavailable:
-		r.Code, r.Message, r.MessageZh = "unavailable", "the ledger database is unavailable; retry shortly with the same Idempotency-Key", "账本数据库暂不可用,请稍后使用相同的 Idempotency-Key 重试"
+		r.Code, r.Message, r.MessageZh = ledger.CodeUnavailable, "the ledger database is unavailable; retry shortly with the same Idempotency-Key", "账本数据库暂不可用,请稍后使用相同的 Idempotency-Key 重试"
 	case status >= 500:
-		r.Code, r.Message, r.MessageZh = "internal_error", "internal error; it has been logged", "服务器内部错误,已记录日志"
+		r.Code, r.Message, r.MessageZh = ledger.CodeInternalError, "internal error; it has been logged", "服务器内部错误,已记录日志"
+	case status == http.StatusMethodNotAllowed:
+		r.Code, r.Message, r.MessageZh = ledger.CodeMethodNotAllowed, msg, "该接口不支持此请求方法"
+	case status == http.StatusNotAcceptable:
+		r.Code, r.Message, r.MessageZh = ledger.CodeNotAcceptable, msg, "无法以所请求的格式应答"
+	case status == http.StatusConflict:
+		r.Code, r.Message, r.MessageZh = ledger.CodeConflict, msg, "请求与当前状态冲突"
 	default:
-		r.Code, r.Message, r.MessageZh = strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_"), msg, msg
+		r.Code, r.Message, r.MessageZh = ledger.CodeMalformedRequest, msg, "请求无效:"+msg
 	}
 	return r
 }

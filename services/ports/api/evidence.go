@@ -56,7 +56,7 @@ func (s *Server) registerEvidence() {
 			remove()
 			if errors.Is(err, evidence.ErrNotLogged) {
 				s.cfg.Logger.Error("access log unavailable: evidence export refused", "donor", in.Donor, "err", err)
-				return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "access_log_unavailable",
+				return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeAccessLogUnavailable,
 					Message:   "this export could not be recorded in the access log, so it is not handed out; retry shortly",
 					MessageZh: "本次导出无法记入访问日志,因此不予提供;请稍后重试"}
 			}

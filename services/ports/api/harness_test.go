@@ -16,7 +16,6 @@ import (
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/ledger"
-	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 	"github.com/aidledger/aidledger/services/ports/api"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
@@ -38,14 +37,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}, auth.Migrations); err != nil {
-		t.Fatal(err)
-	}
+	pool := testenv.MigratedPool(t)
 	store := eventstore.New(pool)
 	tokens := auth.NewTokens(pool)
 	a := api.New(api.Config{Pool: pool, Store: store, Ledger: ledger.New(store, ledger.Config{}), Tokens: tokens})
@@ -58,6 +50,7 @@ func newEnv(t testing.TB) *env {
 		"partner":   {Name: "班玛县财政局", Role: auth.RolePartner, PartnerCode: "632624"},
 		"partner2":  {Name: "镇坪县财政局", Role: auth.RolePartner, PartnerCode: "610927"},
 	} {
+		var err error
 		if e.tokens[name], err = tokens.Create(ctx, p); err != nil {
 			t.Fatal(err)
 		}

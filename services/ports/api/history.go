@@ -56,7 +56,7 @@ func (s *Server) registerHistory() {
 		}
 		if err := accessLog.Record(ctx, p, history.ReadAction, in.EntityID, outcome); err != nil {
 			s.cfg.Logger.Error("access log unavailable: history read refused", "entity_id", in.EntityID, "actor", p.Actor(), "err", err)
-			return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "access_log_unavailable",
+			return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeAccessLogUnavailable,
 				Message:   "this read could not be recorded in the access log, so it is not answered; retry shortly",
 				MessageZh: "本次查询无法记入访问日志,因此不予返回;请稍后重试"}
 		}

@@ -50,7 +50,7 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	if op.Method != http.MethodGet && !p.Writes() {
-		writeRejection(s.api, ctx, &ledger.Rejection{Status: http.StatusForbidden, Code: "forbidden",
+		writeRejection(s.api, ctx, &ledger.Rejection{Status: http.StatusForbidden, Code: ledger.CodeForbidden,
 			Message:   "the " + string(p.Role) + " role is read-only",
 			MessageZh: "该角色(" + string(p.Role) + ")只能查询,不能写入"})
 		return

@@ -70,7 +70,7 @@ const pointInTimeBalancesDoc = "Point in time (admin and auditor only; others ge
 // that did not exist yet at N) is 404 not_found.
 func pointInTimeBalances[T any](s *Server, ctx context.Context, op string, pit BalancesPointInTime, query func(balances.Querier) (T, error)) (*projected[T], error) {
 	if p := principal(ctx); p.Role != auth.RoleAdmin && p.Role != auth.RoleAuditor {
-		return nil, &ledger.Rejection{Status: http.StatusForbidden, Code: "forbidden",
+		return nil, &ledger.Rejection{Status: http.StatusForbidden, Code: ledger.CodeForbidden,
 			Message:   "point-in-time balances (at_position, as_recorded_at, as_of_date) rebuild the read model: only admin and auditor may ask for them",
 			MessageZh: "时点余额(at_position、as_recorded_at、as_of_date)需重建读模型,仅管理员和审计人员可查询"}
 	}
@@ -87,7 +87,7 @@ func pointInTimeBalances[T any](s *Server, ctx context.Context, op string, pit B
 		return nil, err
 	}
 	if s.cfg.NATSURL == "" {
-		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "unavailable",
+		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeUnavailable,
 			Message: "point-in-time views are not available: the server has no NATS URL to rebuild from", MessageZh: "时点查询不可用:服务未配置 NATS 地址"}
 	}
 	if err := s.waitBalances(ctx, max(position, pit.MinPosition)); err != nil {
@@ -111,7 +111,7 @@ func pointInTimeBalances[T any](s *Server, ctx context.Context, op string, pit B
 	})
 	built := out.Body.Position
 	if errors.Is(err, balances.ErrNotFound) {
-		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
 			Message: fmt.Sprintf("not found at position %d: %v", built, err), MessageZh: fmt.Sprintf("截至第 %d 条事件未找到", built)}
 	}
 	if err != nil {
@@ -126,7 +126,7 @@ func pointInTimeBalances[T any](s *Server, ctx context.Context, op string, pit B
 func (s *Server) pointInTimePosition(ctx context.Context, op string, atPosition int64, recordedBy time.Time) (int64, error) {
 	switch {
 	case atPosition > 0 && !recordedBy.IsZero():
-		return 0, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "as_recorded_at",
+		return 0, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Field: "as_recorded_at",
 			Message: "give at most one of at_position and as_recorded_at", MessageZh: "at_position 与 as_recorded_at 只能给一个"}
 	case !recordedBy.IsZero():
 		position, err := summary.PositionRecordedBy(ctx, s.cfg.Pool, recordedBy)
@@ -134,7 +134,7 @@ func (s *Server) pointInTimePosition(ctx context.Context, op string, atPosition 
 			return 0, s.fail(op, err)
 		}
 		if position == 0 {
-			return 0, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+			return 0, &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
 				Message:   "nothing had been recorded by " + recordedBy.Format(time.RFC3339Nano),
 				MessageZh: "截至 " + recordedBy.Format(time.RFC3339Nano) + " 账本尚无记录"}
 		}
@@ -145,7 +145,7 @@ func (s *Server) pointInTimePosition(ctx context.Context, op string, atPosition 
 		return 0, s.fail(op, err)
 	}
 	if atPosition > head {
-		return 0, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "at_position",
+		return 0, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Field: "at_position",
 			Message:   fmt.Sprintf("at_position %d is beyond the ledger head %d", atPosition, head),
 			MessageZh: fmt.Sprintf("at_position %d 超出账本当前位置 %d", atPosition, head)}
 	}
@@ -168,7 +168,7 @@ func (s *Server) pointInTimeSlot(ctx context.Context) (release func(), err error
 	case s.pitSlots <- struct{}{}:
 		return func() { <-s.pitSlots }, nil
 	case <-timer.C:
-		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "point_in_time_busy",
+		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodePointInTimeBusy,
 			Message:   fmt.Sprintf("%d point-in-time views are being built; retry shortly", cap(s.pitSlots)),
 			MessageZh: fmt.Sprintf("当前已有 %d 个时点查询正在重建读模型,请稍后重试", cap(s.pitSlots))}
 	case <-ctx.Done():
@@ -186,7 +186,7 @@ func (s *Server) waitBalances(ctx context.Context, position int64) error {
 	p := s.cfg.Balances
 	reached, err := projections.WaitFor(ctx, s.cfg.Pool, p, position, wait)
 	if errors.Is(err, projections.ErrNotReached) {
-		return &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "not_yet_projected",
+		return &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeNotYetProjected,
 			Message:   fmt.Sprintf("the %s read model is at position %d, not yet at %d; retry shortly", p.Name(), reached, position),
 			MessageZh: fmt.Sprintf("%s 读模型当前处理到第 %d 条事件,尚未到第 %d 条,请稍后重试", p.Name(), reached, position)}
 	}
@@ -200,7 +200,7 @@ func optionalDate(field, v string) (events.Date, error) {
 	}
 	d, err := events.ParseDate(v)
 	if err != nil {
-		return d, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
+		return d, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Field: field,
 			Message: field + " must be a date YYYY-MM-DD", MessageZh: field + " 须为日期 YYYY-MM-DD"}
 	}
 	return d, nil

@@ -47,7 +47,7 @@ func readModel[T any](s *Server, ctx context.Context, op string, p projections.P
 		}
 		reached, err := projections.WaitFor(ctx, s.cfg.Pool, p, f.MinPosition, wait)
 		if errors.Is(err, projections.ErrNotReached) {
-			return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "not_yet_projected",
+			return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeNotYetProjected,
 				Message:   fmt.Sprintf("the %s read model is at position %d, not yet at %d; retry shortly", p.Name(), reached, f.MinPosition),
 				MessageZh: fmt.Sprintf("%s 读模型当前处理到第 %d 条事件,尚未到第 %d 条,请稍后重试", p.Name(), reached, f.MinPosition)}
 		}
@@ -71,7 +71,7 @@ func readModel[T any](s *Server, ctx context.Context, op string, p projections.P
 			return nil, r
 		}
 		if errors.Is(err, balances.ErrNotFound) {
-			return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found", Message: "not found (yet): " + err.Error(), MessageZh: "未找到"}
+			return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound, Message: "not found (yet): " + err.Error(), MessageZh: "未找到"}
 		}
 		return nil, s.fail(op, err)
 	}
@@ -92,7 +92,7 @@ func (s *Server) readablePairing(ctx context.Context, id string) error {
 
 // notVisible hides what a caller may not read as if it did not exist.
 func notVisible(what, id string) *ledger.Rejection {
-	return &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+	return &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
 		Message: fmt.Sprintf("%s %s does not exist", what, id), MessageZh: fmt.Sprintf("%s 不存在", id)}
 }
 
@@ -236,7 +236,7 @@ func (s *Server) registerReadModels() {
 			fresh, pointInTime := in.Freshness, false
 			switch {
 			case in.AtPosition > 0 && !f.AsRecordedAt.IsZero():
-				return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "as_recorded_at",
+				return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Field: "as_recorded_at",
 					Message: "give at most one of at_position and as_recorded_at", MessageZh: "at_position 与 as_recorded_at 只能给一个"}
 			case in.AtPosition > 0:
 				head, _, err := s.cfg.Store.Head(ctx)
@@ -244,7 +244,7 @@ func (s *Server) registerReadModels() {
 					return nil, s.fail("audit-trail", err)
 				}
 				if in.AtPosition > head {
-					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "at_position",
+					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Field: "at_position",
 						Message:   fmt.Sprintf("at_position %d is beyond the ledger head %d", in.AtPosition, head),
 						MessageZh: fmt.Sprintf("at_position %d 超出账本当前位置 %d", in.AtPosition, head)}
 				}
@@ -263,7 +263,7 @@ func (s *Server) registerReadModels() {
 				f.PartnerCode = p.PartnerCode
 			}
 			if err := f.Validate(); err != nil {
-				return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Message: err.Error(), MessageZh: "查询条件无效:" + err.Error()}
+				return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Message: err.Error(), MessageZh: "查询条件无效:" + err.Error()}
 			}
 			out, err := readModel(s, ctx, "audit-trail", a, fresh, func(tx pgx.Tx) (audittrail.Page, error) {
 				return audittrail.Query(ctx, tx, f)

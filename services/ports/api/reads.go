@@ -137,6 +137,6 @@ func (s *Server) registerReads() {
 }
 
 func streamNotFound(id string) *ledger.Rejection {
-	return &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+	return &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
 		Message: "stream " + id + " does not exist", MessageZh: "事件流 " + id + " 不存在"}
 }

@@ -22,7 +22,7 @@ func optionalInstant(field, v string) (time.Time, error) {
 	}
 	t, err := events.ParseInstant(v)
 	if err != nil {
-		return time.Time{}, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
+		return time.Time{}, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Field: field,
 			Message:   field + " must be an RFC 3339 instant (2025-01-15T18:00:00+08:00) or a date YYYY-MM-DD (the end of that day, UTC+8)",
 			MessageZh: field + " 须为 RFC 3339 时刻(如 2025-01-15T18:00:00+08:00)或日期 YYYY-MM-DD(指北京时间当日结束)"}
 	}
@@ -69,11 +69,11 @@ func (s *Server) registerReports() {
 			}
 			if !asOf.IsZero() {
 				if !cutoff.IsZero() && cutoff != asOf {
-					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "as_of_date",
+					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Field: "as_of_date",
 						Message: "as_of_date and cutoff differ: they are the same bound, give one", MessageZh: "as_of_date 与 cutoff 不一致(二者含义相同,请只给一个)"}
 				}
 				if asOf.Year() != in.Year {
-					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: "as_of_date",
+					return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Field: "as_of_date",
 						Message: "as_of_date " + asOf.String() + " is not in " + strconv.Itoa(in.Year), MessageZh: "as_of_date 不在所选年度内"}
 				}
 				cutoff = asOf

@@ -98,7 +98,7 @@ func New(cfg Config) *Server {
 	s.registerHistory()
 	s.registerEvidence()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, &ledger.Rejection{Code: "not_found",
+		writeJSON(w, http.StatusNotFound, &ledger.Rejection{Code: ledger.CodeNotFound,
 			Message: "no such endpoint: " + r.Method + " " + r.URL.Path, MessageZh: "接口不存在:" + r.Method + " " + r.URL.Path})
 	})
 	s.handler = s.recoverPanics(s.mux)

@@ -56,7 +56,7 @@ type Bundle struct {
 // Recording the export in the access log is the caller's job.
 func Export(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req summary.Request, w io.Writer) (*Bundle, error) {
 	if p.Role != auth.RoleAdmin && p.Role != auth.RoleAuditor {
-		return nil, &ledger.Rejection{Status: http.StatusForbidden, Code: "forbidden",
+		return nil, &ledger.Rejection{Status: http.StatusForbidden, Code: ledger.CodeForbidden,
 			Message:   "evidence bundles hold every donor's events of their chain segment: only admin and auditor may export them",
 			MessageZh: "审计证据包包含链段内所有援助方的事件,仅管理员和审计人员可导出"}
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/ledger"
-	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 	"github.com/aidledger/aidledger/services/reporting/history"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
@@ -38,14 +37,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}, auth.Migrations); err != nil {
-		t.Fatal(err)
-	}
+	pool := testenv.MigratedPool(t)
 	store := eventstore.New(pool)
 	return &env{t: t, ctx: ctx, pool: pool, store: store, l: ledger.New(store, ledger.Config{})}
 }

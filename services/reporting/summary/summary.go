@@ -142,7 +142,7 @@ func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*ye
 		return nil, invalid("as_recorded_at", errors.New("give at most one of at_position and as_recorded_at"))
 	}
 	if !(p.Role == auth.RoleAdmin || p.Role == auth.RoleAuditor || (p.Role == auth.RoleRecorder && p.DonorCode == req.DonorCode)) {
-		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
 			Message: "donor " + req.DonorCode + " does not exist", MessageZh: "援助方 " + req.DonorCode + " 不存在"}
 	}
 	at, positionField := req.AtPosition, "at_position"
@@ -153,7 +153,7 @@ func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*ye
 		}
 		if at == 0 {
 			when := req.AsRecordedAt.Format(time.RFC3339Nano)
-			return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found", Field: "as_recorded_at",
+			return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound, Field: "as_recorded_at",
 				Message: "nothing had been recorded by " + when, MessageZh: "截至 " + when + " 账本尚无记录"}
 		}
 	}
@@ -165,10 +165,10 @@ func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*ye
 	rep, err := yearend.Compute(ctx, tx, req.DonorCode, req.Year, req.Cutoff, at)
 	switch {
 	case errors.Is(err, yearend.ErrNotFound):
-		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: "not_found",
+		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
 			Message: "donor " + req.DonorCode + " has no pairing", MessageZh: "援助方 " + req.DonorCode + " 没有结对关系"}
 	case errors.Is(err, yearend.ErrPosition):
-		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: "not_yet_projected", Field: positionField,
+		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeNotYetProjected, Field: positionField,
 			Message: err.Error(), MessageZh: "年度总结读模型尚未处理到该位置,请稍后重试"}
 	case errors.Is(err, yearend.ErrInvalid):
 		return nil, invalid("year", err)
@@ -180,7 +180,7 @@ func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*ye
 }
 
 func invalid(field string, err error) *ledger.Rejection {
-	return &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Field: field,
+	return &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Field: field,
 		Message: err.Error(), MessageZh: field + " 无效:" + err.Error()}
 }
 

@@ -10,8 +10,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/events"
-	"github.com/aidledger/aidledger/events/eventstore"
-	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 	"github.com/aidledger/aidledger/services/reporting/verify"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
@@ -24,14 +22,7 @@ const chainEvents = 1_000_000
 // as the baseline. Run with -benchtime 1x.
 func BenchmarkVerifyChain(b *testing.B) {
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testenv.Postgres(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer pool.Close()
-	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}); err != nil {
-		b.Fatal(err)
-	}
+	pool := testenv.MigratedPool(b)
 	start := time.Now()
 	loadChain(b, pool, chainEvents)
 	b.Logf("loaded %d events in %s", chainEvents, time.Since(start))

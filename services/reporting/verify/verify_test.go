@@ -20,7 +20,6 @@ import (
 	"github.com/aidledger/aidledger/events/relay"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
-	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 	"github.com/aidledger/aidledger/services/reporting/verify"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
@@ -66,14 +65,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}); err != nil {
-		t.Fatal(err)
-	}
+	pool := testenv.MigratedPool(t)
 	store := eventstore.New(pool)
 	versions := map[string]int64{}
 	for i := 1; i <= nEvents; i++ {

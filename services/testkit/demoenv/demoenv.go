@@ -18,11 +18,8 @@ import (
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/events/relay"
 	"github.com/aidledger/aidledger/projections"
-	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/demo"
 	"github.com/aidledger/aidledger/services/ledger"
-	"github.com/aidledger/aidledger/services/platform/dbmigrate"
-	"github.com/aidledger/aidledger/services/reporting/verify"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
@@ -48,15 +45,12 @@ type Env struct {
 func New(tb testing.TB, models ...projections.Projection) *Env {
 	tb.Helper()
 	ctx := context.Background()
-	e := &Env{DatabaseURL: testenv.Postgres(tb)}
+	e := &Env{DatabaseURL: testenv.MigratedURL(tb)}
 	var err error
 	if e.Pool, err = pgxpool.New(ctx, e.DatabaseURL); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(e.Pool.Close)
-	if err := dbmigrate.Apply(ctx, e.Pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}, auth.Migrations, verify.Migrations); err != nil {
-		tb.Fatal(err)
-	}
 	e.Store = eventstore.New(e.Pool)
 	loaded, err := demo.Load(ctx, ledger.New(e.Store, ledger.Config{}))
 	if err != nil {

@@ -24,10 +24,8 @@ import (
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/ledger"
-	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 	"github.com/aidledger/aidledger/services/ports/api"
 	"github.com/aidledger/aidledger/services/ports/web"
-	"github.com/aidledger/aidledger/services/reporting/verify"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
@@ -48,16 +46,11 @@ type stack struct {
 func newStack(t testing.TB) *stack {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool := testenv.MigratedPool(t)
 	_, natsURL := testenv.NATS(t)
-	if err := dbmigrate.Apply(ctx, pool, dbmigrate.Set{Name: "eventstore", FS: eventstore.Migrations}, auth.Migrations, verify.Migrations); err != nil {
-		t.Fatal(err)
-	}
 	store := eventstore.New(pool)
 	s := &stack{t: t, pool: pool, store: store, nats: natsURL}
+	var err error
 	if s.token, err = auth.NewTokens(pool).Create(ctx, auth.Principal{Name: "e2e", Role: auth.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,14 @@ import (
 // those left behind by killed test binaries can be found and cleaned up.
 const tempPrefix = "aidledger-testenv-pg-"
 
+// testSettings make the private server fast for throw-away data: no
+// flushes to disk (a crash of the machine, not of the server, would lose
+// data — irrelevant for tests; benchmarks that measure durable writes use
+// DurablePostgres), and room for many parallel tests' pools.
+var testSettings = map[string]string{
+	"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "500",
+}
+
 // ownerFile, inside such a directory, holds the PID of the test binary
 // that owns it.
 const ownerFile = "owner.pid"
@@ -87,23 +95,29 @@ func Postgres(tb testing.TB) string {
 		tb.Fatalf("testenv.Postgres: %v", err)
 	}
 
+	return newDatabase(tb, admin, "")
+}
+
+// newDatabase creates a database for tb with CREATE DATABASE options
+// (e.g. a TEMPLATE), dropped at tb.Cleanup, and returns its URL.
+func newDatabase(tb testing.TB, admin, options string) string {
+	tb.Helper()
 	name := databaseName(tb.Name())
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := adminExec(ctx, admin, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		tb.Fatalf("testenv.Postgres: creating database %s: %v", name, err)
+	if err := adminExec(ctx, admin, strings.TrimSpace("CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" "+options)); err != nil {
+		tb.Fatalf("testenv: creating database %s: %v", name, err)
 	}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := adminExec(ctx, admin, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-			tb.Errorf("testenv.Postgres: dropping database %s: %v", name, err)
+			tb.Errorf("testenv: dropping database %s: %v", name, err)
 		}
 	})
-
 	dbURL, err := withDatabase(admin, name)
 	if err != nil {
-		tb.Fatalf("testenv.Postgres: %v", err)
+		tb.Fatalf("testenv: %v", err)
 	}
 	return dbURL
 }
@@ -175,7 +189,7 @@ func startPrivate() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	c, err := pgcluster.Start(ctx, pgcluster.Config{DataDir: filepath.Join(dir, "data")})
+	c, err := pgcluster.Start(ctx, pgcluster.Config{DataDir: filepath.Join(dir, "data"), Settings: testSettings})
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		pgErr = fmt.Errorf("DATABASE_URL is not set and a private PostgreSQL server could not be started: %w", err)
