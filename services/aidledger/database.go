@@ -109,6 +109,9 @@ func openLedger(ctx context.Context, f DatabaseFlags, log *slog.Logger) (*stack,
 		return nil, err
 	}
 	s := &stack{log: log, db: db}
-	s.init()
+	if err := s.init(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }

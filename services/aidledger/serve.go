@@ -43,7 +43,10 @@ func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector
 	if withProjector {
 		parts["projector"] = s.runProjector
 	}
-	srv := s.newWeb()
+	srv, err := s.newWeb()
+	if err != nil {
+		return err
+	}
 	parts["http"] = func(ctx context.Context) error {
 		s.log.Info("serving the ledger: web interface and API", "addr", "http://"+addr, "openapi", "http://"+addr+"/v1/openapi.json",
 			"relay", withRelay, "projector", withProjector)

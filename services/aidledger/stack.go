@@ -62,7 +62,10 @@ func openStack(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFla
 		return nil, err
 	}
 	s := &stack{log: log, db: db, natsURL: n.NATSURL, replicas: n.Replicas}
-	s.init()
+	if err := s.init(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if s.natsURL == "" {
 		dir, err := filepath.Abs(filepath.Join(d.DataDir, "nats"))
@@ -96,10 +99,12 @@ func openStack(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFla
 }
 
 // init builds the store, the ledger and the metrics registry on s.db.
-func (s *stack) init() {
+func (s *stack) init() error {
 	s.store = eventstore.New(s.db.Pool)
-	s.ledger = ledger.New(s.store, ledger.Config{})
 	s.registry = prometheus.NewRegistry()
+	var err error
+	s.ledger, err = ledger.New(ledger.Config{Store: s.store})
+	return err
 }
 
 // Close stops everything opened, in reverse order.
@@ -124,7 +129,7 @@ func (s *stack) runProjector(ctx context.Context) error {
 		Projections: readModels(), Logger: s.log, Registerer: s.registry})
 }
 
-func (s *stack) newAPI() *api.Server {
+func (s *stack) newAPI() (*api.Server, error) {
 	return api.New(api.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Tokens: auth.NewTokens(s.db.Pool),
 		NATSURL: s.natsURL, Logger: s.log, Registry: s.registry,
 		Ready: map[string]func(context.Context) error{"nats": func(context.Context) error {
@@ -136,9 +141,13 @@ func (s *stack) newAPI() *api.Server {
 }
 
 // newWeb is the web interface in front of the API.
-func (s *stack) newWeb() *web.Server {
+func (s *stack) newWeb() (*web.Server, error) {
+	a, err := s.newAPI()
+	if err != nil {
+		return nil, err
+	}
 	return web.New(web.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Users: auth.NewUsers(s.db.Pool),
-		NATSURL: s.natsURL, ReadModels: readModels(), API: s.newAPI(), Logger: s.log, SecureCookies: s.secureCookies})
+		NATSURL: s.natsURL, ReadModels: readModels(), API: a, Logger: s.log, SecureCookies: s.secureCookies})
 }
 
 // runAll runs the given parts until ctx ends or one fails; it then stops

@@ -26,13 +26,40 @@ import (
 	"github.com/aidledger/aidledger/services/auth"
 )
 
-// Config tunes a Ledger. The zero value is usable.
+// DefaultMaxRetries is Config.MaxRetries' default.
+const DefaultMaxRetries = 8
+
+// Config configures a Ledger. Store is required.
 type Config struct {
-	// Now is the clock (default time.Now); tests move it.
+	// Store is the book of record the ledger reads and appends to.
+	Store *eventstore.Store
+	// Now is the clock; default time.Now. Tests move it.
 	Now func() time.Time
 	// MaxRetries bounds how often a command is re-decided after losing an
-	// optimistic-concurrency race (default 8).
+	// optimistic-concurrency race; default DefaultMaxRetries.
 	MaxRetries int
+}
+
+func (c *Config) setDefaults() {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = DefaultMaxRetries
+	}
+}
+
+// Validate reports the first thing wrong with c after defaults are applied
+// (New applies them; Validate works on a copy).
+func (c Config) Validate() error {
+	c.setDefaults()
+	switch {
+	case c.Store == nil:
+		return errors.New("ledger: config: Store is required")
+	case c.MaxRetries < 0:
+		return errors.New("ledger: config: MaxRetries must not be negative")
+	}
+	return nil
 }
 
 // Ledger executes commands. It is safe for concurrent use (the Ledger of
@@ -44,15 +71,13 @@ type Ledger struct {
 	pairings   *sync.Map // pairing id → events.PairingEstablished (immutable once written)
 }
 
-// New returns a Ledger appending to store.
-func New(store *eventstore.Store, cfg Config) *Ledger {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+// New returns a Ledger on cfg.Store, or the first thing wrong with cfg.
+func New(cfg Config) (*Ledger, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = 8
-	}
-	return &Ledger{store: store, now: cfg.Now, maxRetries: cfg.MaxRetries, pairings: new(sync.Map)}
+	cfg.setDefaults()
+	return &Ledger{store: cfg.Store, now: cfg.Now, maxRetries: cfg.MaxRetries, pairings: new(sync.Map)}, nil
 }
 
 // backend is what the ledger reads state from and appends to: the event

@@ -6,7 +6,6 @@ import (
 
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/intake/demo"
-	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
@@ -18,7 +17,7 @@ func TestLoadIsRealisticAndIdempotent(t *testing.T) {
 	ctx := context.Background()
 	pool := testenv.MigratedPool(t)
 	store := eventstore.New(pool)
-	l := ledger.New(store, ledger.Config{})
+	l := testenv.Ledger(t, store)
 	first, err := demo.Load(ctx, l)
 	if err != nil {
 		t.Fatal(err)

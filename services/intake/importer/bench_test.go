@@ -9,8 +9,8 @@ import (
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/intake/importer"
-	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/testkit/demoenv"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // BenchmarkImport10k imports a purchase template filled with 10,000 rows
@@ -30,7 +30,7 @@ func BenchmarkImport10k(b *testing.B) {
 		env := demoenv.New(b)
 		pairing := pairingOf(b, env, demoenv.Linan)
 		file := purchases(b, pairing, n, nil)
-		l := ledger.New(env.Store, ledger.Config{})
+		l := testenv.Ledger(b, env.Store)
 		b.StartTimer()
 		start := time.Now()
 		rows, err := importer.Read(file)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/importer"
-	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/testkit/demoenv"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
@@ -99,7 +98,7 @@ func run(t testing.TB, env *demoenv.Env, file []byte, opts importer.Options) *im
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := importer.Import(t.Context(), env.Store, ledger.New(env.Store, ledger.Config{}), recorder, "purchase", rows, opts)
+	res, err := importer.Import(t.Context(), env.Store, testenv.Ledger(t, env.Store), recorder, "purchase", rows, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +147,7 @@ func TestImportIsIdempotentAndAllOrNothing(t *testing.T) {
 	dup := purchases(t, pairing, 1, nil)
 	rows, _ := importer.Read(dup)
 	rows[1][7] = "999"
-	res, err := importer.Import(t.Context(), env.Store, ledger.New(env.Store, ledger.Config{}), recorder, "purchase", rows, importer.Options{DryRun: true})
+	res, err := importer.Import(t.Context(), env.Store, testenv.Ledger(t, env.Store), recorder, "purchase", rows, importer.Options{DryRun: true})
 	if err != nil || res.Bad != 1 || res.Problems[0].Code != "duplicate_order" {
 		t.Fatalf("duplicate order: %+v %v", res, err)
 	}
@@ -159,7 +158,7 @@ func TestImportIsIdempotentAndAllOrNothing(t *testing.T) {
 	rows[2][9], rows[3][9] = "fresh-order", "fresh-order"
 	rows[3][7] = "77"
 	for _, dry := range []bool{true, false} {
-		res, err = importer.Import(t.Context(), env.Store, ledger.New(env.Store, ledger.Config{}), recorder, "purchase", rows, importer.Options{DryRun: dry})
+		res, err = importer.Import(t.Context(), env.Store, testenv.Ledger(t, env.Store), recorder, "purchase", rows, importer.Options{DryRun: dry})
 		if err != nil || res.Bad != 2 || res.Committed || res.Problems[0].Row != 2 || res.Problems[1].Row != 4 ||
 			res.Problems[0].Code != "duplicate_order" || res.Problems[1].Code != "duplicate_order" {
 			t.Fatalf("dry run %v: %+v %v", dry, res, err)
@@ -169,7 +168,7 @@ func TestImportIsIdempotentAndAllOrNothing(t *testing.T) {
 
 func TestImportRefusesAMismatchedHeader(t *testing.T) {
 	env := demoenv.New(t)
-	l := ledger.New(env.Store, ledger.Config{})
+	l := testenv.Ledger(t, env.Store)
 	for _, rows := range [][][]string{
 		{{"结对关系*", "采购单位*", "颜色"}},
 		{{"结对关系*"}},

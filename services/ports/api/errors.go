@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -15,10 +16,13 @@ import (
 
 // Every error the API answers is a *ledger.Rejection: {code, message,
 // message_zh, field?}. Huma's own errors (malformed JSON, schema
-// violations, oversized bodies) are mapped here, once for the process.
-func init() {
-	huma.NewError = newError
-}
+// violations, oversized bodies) are mapped by newError, which New installs
+// as huma's error constructor — a process-wide hook of huma's, set once
+// and only to this pure mapping, so every API in the process answers alike
+// (it also gives the OpenAPI document the Rejection schema).
+var installErrors sync.Once
+
+func useRejections() { installErrors.Do(func() { huma.NewError = newError }) }
 
 func newError(status int, msg string, errs ...error) huma.StatusError {
 	r := &ledger.Rejection{Status: status}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/ports/api"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
@@ -40,7 +39,10 @@ func newEnv(t testing.TB) *env {
 	pool := testenv.MigratedPool(t)
 	store := eventstore.New(pool)
 	tokens := auth.NewTokens(pool)
-	a := api.New(api.Config{Pool: pool, Store: store, Ledger: ledger.New(store, ledger.Config{}), Tokens: tokens})
+	a, err := api.New(api.Config{Pool: pool, Store: store, Ledger: testenv.Ledger(t, store), Tokens: tokens})
+	if err != nil {
+		t.Fatal(err)
+	}
 	e := &env{t: t, api: a, pool: pool, store: store, tokens: map[string]string{}}
 	for name, p := range map[string]auth.Principal{
 		"admin":     {Name: "admin", Role: auth.RoleAdmin},
@@ -50,7 +52,6 @@ func newEnv(t testing.TB) *env {
 		"partner":   {Name: "班玛县财政局", Role: auth.RolePartner, PartnerCode: "632624"},
 		"partner2":  {Name: "镇坪县财政局", Role: auth.RolePartner, PartnerCode: "610927"},
 	} {
-		var err error
 		if e.tokens[name], err = tokens.Create(ctx, p); err != nil {
 			t.Fatal(err)
 		}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/ports/api"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // readyz is 503 while any dependency is down, 200 when all answer; healthz
@@ -22,8 +22,12 @@ func TestReadinessFollowsDependencies(t *testing.T) {
 	e := newEnv(t)
 	natsDown := errors.New("not connected")
 	var natsErr error
-	srv := httptest.NewServer(api.New(api.Config{Pool: e.pool, Store: e.store, Ledger: ledger.New(e.store, ledger.Config{}),
-		Tokens: auth.NewTokens(e.pool), Ready: map[string]func(context.Context) error{"nats": func(context.Context) error { return natsErr }}}))
+	a, err := api.New(api.Config{Pool: e.pool, Store: e.store, Ledger: testenv.Ledger(t, e.store),
+		Tokens: auth.NewTokens(e.pool), Ready: map[string]func(context.Context) error{"nats": func(context.Context) error { return natsErr }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a)
 	defer srv.Close()
 	status := func(s *httptest.Server, path string) (int, string) {
 		res, err := http.Get(s.URL + path)
@@ -48,7 +52,11 @@ func TestReadinessFollowsDependencies(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dead.Close()
-	down := httptest.NewServer(api.New(api.Config{Pool: dead, Store: eventstore.New(dead), Ledger: ledger.New(eventstore.New(dead), ledger.Config{}), Tokens: auth.NewTokens(dead)}))
+	deadAPI, err := api.New(api.Config{Pool: dead, Store: eventstore.New(dead), Ledger: testenv.Ledger(t, eventstore.New(dead)), Tokens: auth.NewTokens(dead)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := httptest.NewServer(deadAPI)
 	defer down.Close()
 	if code, _ := status(down, "/readyz"); code != http.StatusServiceUnavailable {
 		t.Fatalf("Postgres down: readyz %d", code)

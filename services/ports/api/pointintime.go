@@ -159,9 +159,6 @@ func (s *Server) pointInTimePosition(ctx context.Context, op string, atPosition 
 // waiting up to ReadWait; the caller calls release when its build is done.
 func (s *Server) pointInTimeSlot(ctx context.Context) (release func(), err error) {
 	wait := s.cfg.ReadWait
-	if wait == 0 {
-		wait = defaultReadWait
-	}
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	select {
@@ -180,9 +177,6 @@ func (s *Server) pointInTimeSlot(ctx context.Context) (release func(), err error
 // has applied position; 503 not_yet_projected otherwise.
 func (s *Server) waitBalances(ctx context.Context, position int64) error {
 	wait := s.cfg.ReadWait
-	if wait == 0 {
-		wait = defaultReadWait
-	}
 	p := s.cfg.Balances
 	reached, err := projections.WaitFor(ctx, s.cfg.Pool, p, position, wait)
 	if errors.Is(err, projections.ErrNotReached) {

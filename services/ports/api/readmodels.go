@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5"
@@ -17,9 +16,6 @@ import (
 	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/reporting/summary"
 )
-
-// defaultReadWait bounds how long a read with min_position waits.
-const defaultReadWait = 5 * time.Second
 
 // projected is every read-model answer: the data and the ledger position
 // they reflect (the read model's checkpoint, read in the same snapshot).
@@ -42,9 +38,6 @@ type Freshness struct {
 func readModel[T any](s *Server, ctx context.Context, op string, p projections.Projection, f Freshness, query func(pgx.Tx) (T, error)) (*projected[T], error) {
 	if f.MinPosition > 0 {
 		wait := s.cfg.ReadWait
-		if wait == 0 {
-			wait = defaultReadWait
-		}
 		reached, err := projections.WaitFor(ctx, s.cfg.Pool, p, f.MinPosition, wait)
 		if errors.Is(err, projections.ErrNotReached) {
 			return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeNotYetProjected,

@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -22,30 +23,74 @@ import (
 	"github.com/aidledger/aidledger/services/ledger"
 )
 
-// Config wires the API to its dependencies.
+// DefaultReadWait is Config.ReadWait's default.
+const DefaultReadWait = 5 * time.Second
+
+// Config wires the API to its dependencies. Pool, Store, Ledger and Tokens
+// are required.
 type Config struct {
 	Pool   *pgxpool.Pool
 	Store  *eventstore.Store
 	Ledger *ledger.Ledger
 	Tokens *auth.Tokens
-	Logger *slog.Logger // nil: slog.Default()
-	// Registry receives the API's metrics and is served at /metrics
-	// (nil: a private registry).
+	// Logger receives the API's logs; default slog.Default().
+	Logger *slog.Logger
+	// Registry receives the API's metrics and is served at /metrics;
+	// default a private registry.
 	Registry *prometheus.Registry
-	// Balances and AuditTrail are the read models behind the read
-	// endpoints; ReadWait bounds a read's wait for min_position (default 5 s).
 	// NATSURL locates the ledger stream, from which point-in-time views
-	// rebuild read models into scratch schemas.
-	NATSURL    string
+	// rebuild read models into scratch schemas (without it they answer
+	// 503).
+	NATSURL string
+	// Balances and AuditTrail are the read models behind the read
+	// endpoints; default balances.New() and audittrail.New().
 	Balances   projections.Projection
 	AuditTrail projections.Projection
-	ReadWait   time.Duration
+	// ReadWait bounds a read's wait for min_position; default
+	// DefaultReadWait.
+	ReadWait time.Duration
 	// PointInTimeBuilds bounds how many point-in-time balances reads
-	// rebuild the read model at once (0: DefaultPointInTimeBuilds).
+	// rebuild the read model at once; default DefaultPointInTimeBuilds.
 	PointInTimeBuilds int
 	// Ready lists extra readiness checks (NATS, relay …) by name; /readyz
 	// fails while any returns an error.
 	Ready map[string]func(context.Context) error
+}
+
+func (c *Config) setDefaults() {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Balances == nil {
+		c.Balances = balances.New()
+	}
+	if c.AuditTrail == nil {
+		c.AuditTrail = audittrail.New()
+	}
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
+	if c.ReadWait == 0 {
+		c.ReadWait = DefaultReadWait
+	}
+	if c.PointInTimeBuilds == 0 {
+		c.PointInTimeBuilds = DefaultPointInTimeBuilds
+	}
+}
+
+// Validate reports the first thing wrong with c after defaults are applied
+// (New applies them; Validate works on a copy).
+func (c Config) Validate() error {
+	c.setDefaults()
+	switch {
+	case c.Pool == nil || c.Store == nil || c.Ledger == nil || c.Tokens == nil:
+		return errors.New("api: config: Pool, Store, Ledger and Tokens are required")
+	case c.ReadWait < 0:
+		return errors.New("api: config: ReadWait must not be negative")
+	case c.PointInTimeBuilds < 0:
+		return errors.New("api: config: PointInTimeBuilds must not be negative")
+	}
+	return nil
 }
 
 // Server is the HTTP API.
@@ -59,23 +104,13 @@ type Server struct {
 	pitSlots chan struct{}
 }
 
-// New builds the API and its routes.
-func New(cfg Config) *Server {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+// New builds the API and its routes, or reports what is wrong with cfg.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.Balances == nil {
-		cfg.Balances = balances.New()
-	}
-	if cfg.AuditTrail == nil {
-		cfg.AuditTrail = audittrail.New()
-	}
-	if cfg.Registry == nil {
-		cfg.Registry = prometheus.NewRegistry()
-	}
-	if cfg.PointInTimeBuilds <= 0 {
-		cfg.PointInTimeBuilds = DefaultPointInTimeBuilds
-	}
+	cfg.setDefaults()
+	useRejections()
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry), pitSlots: make(chan struct{}, cfg.PointInTimeBuilds)}
 	hc := huma.DefaultConfig("aidledger", "1.0.0")
 	hc.Info.Description = "Event-sourced ledger for counterpart aid (对口支援 / 东西部协作 / 山海协作). " +
@@ -102,7 +137,7 @@ func New(cfg Config) *Server {
 			Message: "no such endpoint: " + r.Method + " " + r.URL.Path, MessageZh: "接口不存在:" + r.Method + " " + r.URL.Path})
 	})
 	s.handler = s.recoverPanics(s.mux)
-	return s
+	return s, nil
 }
 
 // ServeHTTP implements http.Handler.

@@ -15,6 +15,7 @@ package web
 import (
 	"context"
 	"embed"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -47,12 +48,38 @@ type Config struct {
 	// API serves /v1/…, /healthz, /readyz and /metrics.
 	API http.Handler
 	// ReadWait bounds how long a page waits for the read models to show a
-	// write just made (default 5 s).
+	// write just made; default DefaultReadWait.
 	ReadWait time.Duration
-	Logger   *slog.Logger
+	// Logger receives the pages' logs; default slog.Default().
+	Logger *slog.Logger
 	// SecureCookies marks cookies Secure (behind TLS); by default they are
 	// when the request came over TLS.
 	SecureCookies bool
+}
+
+// DefaultReadWait is Config.ReadWait's default.
+const DefaultReadWait = 5 * time.Second
+
+func (c *Config) setDefaults() {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.ReadWait == 0 {
+		c.ReadWait = DefaultReadWait
+	}
+}
+
+// Validate reports the first thing wrong with c after defaults are applied
+// (New applies them; Validate works on a copy).
+func (c Config) Validate() error {
+	c.setDefaults()
+	switch {
+	case c.Pool == nil || c.Store == nil || c.Ledger == nil || c.Users == nil || c.API == nil:
+		return errors.New("web: config: Pool, Store, Ledger, Users and API are required")
+	case c.ReadWait < 0:
+		return errors.New("web: config: ReadWait must not be negative")
+	}
+	return nil
 }
 
 // Server is the web interface (and, in front of it, the API).
@@ -63,19 +90,17 @@ type Server struct {
 	h     http.Handler
 }
 
-// New builds the web interface.
-func New(cfg Config) *Server {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+// New builds the web interface, or reports what is wrong with cfg.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.ReadWait == 0 {
-		cfg.ReadWait = 5 * time.Second
-	}
+	cfg.setDefaults()
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), pages: loadPages()}
 	s.routes()
 	protection := http.NewCrossOriginProtection()
 	s.h = protection.Handler(s.mux)
-	return s
+	return s, nil
 }
 
 // ServeHTTP implements http.Handler: the API's paths go to the API,

@@ -39,7 +39,7 @@ func newEnv(t *testing.T) *env {
 	ctx := context.Background()
 	pool := testenv.MigratedPool(t)
 	store := eventstore.New(pool)
-	return &env{t: t, ctx: ctx, pool: pool, store: store, l: ledger.New(store, ledger.Config{})}
+	return &env{t: t, ctx: ctx, pool: pool, store: store, l: testenv.Ledger(t, store)}
 }
 
 // do runs one ledger command as p with a fresh idempotency key.

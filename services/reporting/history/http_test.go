@@ -20,7 +20,10 @@ import (
 func TestHistoryHTTP(t *testing.T) {
 	e := newEnv(t)
 	tokens := auth.NewTokens(e.pool)
-	srv := api.New(api.Config{Pool: e.pool, Store: e.store, Ledger: e.l, Tokens: tokens})
+	srv, err := api.New(api.Config{Pool: e.pool, Store: e.store, Ledger: e.l, Tokens: tokens})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if srv.OpenAPI().Paths["/v1/history/{entity_id}"] == nil {
 		t.Fatal("GET /v1/history/{entity_id} is not registered: api.New must call s.registerHistory()")
 	}

@@ -19,7 +19,6 @@ import (
 	"github.com/aidledger/aidledger/events/relay"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/services/intake/demo"
-	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
@@ -52,7 +51,7 @@ func New(tb testing.TB, models ...projections.Projection) *Env {
 	}
 	tb.Cleanup(e.Pool.Close)
 	e.Store = eventstore.New(e.Pool)
-	loaded, err := demo.Load(ctx, ledger.New(e.Store, ledger.Config{}))
+	loaded, err := demo.Load(ctx, testenv.Ledger(tb, e.Store))
 	if err != nil {
 		tb.Fatal(err)
 	}

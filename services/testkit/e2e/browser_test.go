@@ -21,7 +21,7 @@ import (
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/demo"
 	"github.com/aidledger/aidledger/services/intake/forms"
-	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // chromium finds Debian's Chromium (or another Chrome). Browser tests fail
@@ -154,7 +154,7 @@ func fill(t *testing.T, ctx context.Context, values [][2]string) {
 func TestBrowserOfficerAndAuditor(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, ledger.New(s.store, ledger.Config{})); err != nil {
+	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
 		t.Fatal(err)
 	}
 	s.waitProjected()

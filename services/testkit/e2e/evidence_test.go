@@ -9,8 +9,8 @@ import (
 
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/demo"
-	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/reporting/evidence"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // An auditor downloads a summary's evidence bundle over HTTP; it verifies
@@ -19,7 +19,7 @@ import (
 func TestEvidenceBundleOverHTTP(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, ledger.New(s.store, ledger.Config{})); err != nil {
+	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
 		t.Fatal(err)
 	}
 	head := s.waitProjected()

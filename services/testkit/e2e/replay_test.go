@@ -8,7 +8,7 @@ import (
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/intake/demo"
-	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // Rebuilding each read model from JetStream sequence 1 gives exactly the
@@ -16,7 +16,7 @@ import (
 func TestReplayEqualsLive(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, ledger.New(s.store, ledger.Config{})); err != nil {
+	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
 		t.Fatal(err)
 	}
 	head := s.waitProjected()

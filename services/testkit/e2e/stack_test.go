@@ -23,7 +23,6 @@ import (
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/ports/api"
 	"github.com/aidledger/aidledger/services/ports/web"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
@@ -71,10 +70,17 @@ func newStack(t testing.TB) *stack {
 			t.Fatal(err)
 		}
 	}
-	l := ledger.New(store, ledger.Config{})
-	s.srv = httptest.NewServer(web.New(web.Config{Pool: pool, Store: store, Ledger: l, Users: auth.NewUsers(pool), NATSURL: natsURL,
-		ReadModels: []projections.Projection{balances.New(), audittrail.New(), yearend.New()},
-		API:        api.New(api.Config{Pool: pool, Store: store, Ledger: l, Tokens: auth.NewTokens(pool), NATSURL: natsURL})}))
+	l := testenv.Ledger(t, store)
+	a, err := api.New(api.Config{Pool: pool, Store: store, Ledger: l, Tokens: auth.NewTokens(pool), NATSURL: natsURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := web.New(web.Config{Pool: pool, Store: store, Ledger: l, Users: auth.NewUsers(pool), NATSURL: natsURL,
+		ReadModels: []projections.Projection{balances.New(), audittrail.New(), yearend.New()}, API: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.srv = httptest.NewServer(w)
 	t.Cleanup(func() {
 		s.srv.Close()
 		cancel()

@@ -14,7 +14,7 @@ import (
 
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/demo"
-	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // webUser is a signed-in web session: a cookie jar and the session's
@@ -87,7 +87,7 @@ func (u *webUser) post(path string, form url.Values) *http.Response {
 func TestWebCSRFAndSessions(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, ledger.New(s.store, ledger.Config{})); err != nil {
+	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
 		t.Fatal(err)
 	}
 	head := s.waitProjected()
@@ -183,7 +183,7 @@ func attemptSignIn(t *testing.T, base, login, password string) (int, string) {
 func TestWebImport(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, ledger.New(s.store, ledger.Config{})); err != nil {
+	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
 		t.Fatal(err)
 	}
 	head := s.waitProjected()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/platform/dbmigrate"
 	"github.com/aidledger/aidledger/services/reporting/verify"
 )
@@ -148,4 +149,14 @@ func makeTemplate(admin, name string, sets []dbmigrate.Set) error {
 		return fmt.Errorf("template %s: %w", name, err)
 	}
 	return nil
+}
+
+// Ledger is a ledger on store with the default configuration.
+func Ledger(tb testing.TB, store *eventstore.Store) *ledger.Ledger {
+	tb.Helper()
+	l, err := ledger.New(ledger.Config{Store: store})
+	if err != nil {
+		tb.Fatalf("testenv.Ledger: %v", err)
+	}
+	return l
 }
