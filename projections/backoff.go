@@ -38,21 +38,3 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 		return true
 	}
 }
-
-// nakBackoff is the Watermill NakDelay of the runner's subscribers: a
-// message nacked after its n-th delivery comes back after
-// min(100ms·2^(n-1), 10s). It never terminates a message (the durable
-// consumer has MaxDeliver -1): a ledger event is never given up on.
-type nakBackoff struct{}
-
-// WaitTime implements the jetstream.Delay of watermill-nats.
-func (nakBackoff) WaitTime(delivered uint64) time.Duration {
-	const first, most = 100 * time.Millisecond, 10 * time.Second
-	if delivered <= 1 {
-		return first
-	}
-	if delivered > 8 {
-		return most
-	}
-	return min(first<<(delivered-1), most)
-}

@@ -1,7 +1,7 @@
 // Package projections builds the ledger's read models from the event
 // stream. Each read model is a Projection in its own sub-package
 // (balances, audittrail, …) with its own SQL migrations; this package runs
-// them: live from NATS JetStream through Watermill (one durable consumer
+// them: live from NATS JetStream (one durable pull consumer
 // per projection), and rebuilt from sequence 1 into fresh tables.
 //
 // Every projection lives in its own Postgres schema, "proj_<name>", with a

@@ -9,8 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/aidledger/aidledger/events"
 )
 
 const (
@@ -30,6 +31,9 @@ const (
 	// stableRun is how long a pipeline must run before its restart backoff
 	// starts again from the minimum.
 	stableRun = time.Minute
+	// prefetch is how many deliveries the client buffers ahead of the one
+	// in hand.
+	prefetch = 256
 )
 
 // projector keeps one projection up to date (see Run).
@@ -123,57 +127,34 @@ func (pr *projector) run(ctx context.Context) error {
 		return err
 	}
 
-	// runCtx ends the pipeline (Run's ctx, a lost consumer, a crash in the
-	// watcher); subCtx, Watermill's, ends only in the shutdown sequence
-	// below, once no delivery is in flight (see guardedConsumer).
+	// runCtx ends the pipeline: Run's ctx, a lost consumer, a crash in the
+	// watcher.
 	runCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	subCtx, endSubscription := context.WithCancel(context.WithoutCancel(ctx))
-	defer endSubscription()
-	guarded := &guardedConsumer{Consumer: consumer, log: pr.log}
-	sub, err := newSubscriber(cfg.NATSURL, pr.p, guarded, cfg.AckWait, pr.log, func(err error) {
-		switch {
-		case errors.Is(err, jetstream.ErrConsumerDeleted), errors.Is(err, jetstream.ErrConsumerNotFound),
-			errors.Is(err, jetstream.ErrConnectionClosed):
-			stop(fmt.Errorf("durable consumer %s: %w", consumerName(pr.p), err))
-		default:
-			pr.log.Debug("consumer", "err", err)
-		}
-	})
+	deliveries, err := consumer.Messages(jetstream.PullMaxMessages(prefetch))
 	if err != nil {
-		return err
+		return fmt.Errorf("consume %s: %w", consumerName(pr.p), err)
 	}
-	msgs, err := sub.Subscribe(subCtx, cfg.Stream)
-	if err != nil {
-		_ = sub.Close()
-		return fmt.Errorf("subscribe to %s: %w", consumerName(pr.p), err)
-	}
-
 	var watcher sync.WaitGroup
-	var inHand *message.Message // the delivery being handled, if any
+	var inHand jetstream.Msg // the delivery being handled, if any
 	defer func() {
-		// Shutdown, also after a panic: stop the watcher; shut the gate;
-		// nack the delivery in hand and everything Watermill still hands
-		// over (all of it comes back); wait for Watermill's callbacks to
-		// finish; then end the subscription and close the subscriber.
+		// Shutdown, also after a panic: stop the watcher, then nack the
+		// delivery in hand and every one already buffered, so that they
+		// come back at once rather than after the AckWait. (A delivery
+		// settles once: a nack after its ack does nothing.)
 		stop(nil)
 		watcher.Wait()
-		drained := make(chan struct{})
-		go func() {
-			defer close(drained)
-			for m := range msgs {
-				m.Nack()
-			}
-		}()
 		if inHand != nil {
-			inHand.Nack()
+			_ = inHand.Nak()
 		}
-		if !guarded.shutAndWait(cfg.AckWait + 5*time.Second) {
-			pr.log.Warn("watermill deliveries still in flight at shutdown")
+		deliveries.Drain()
+		for {
+			m, err := deliveries.Next()
+			if err != nil {
+				break
+			}
+			_ = m.Nak()
 		}
-		endSubscription()
-		<-drained
-		_ = sub.Close() // closes its NATS connection; nothing left to do about an error
 	}()
 	watcher.Go(func() {
 		defer func() {
@@ -185,59 +166,66 @@ func (pr *projector) run(ctx context.Context) error {
 	})
 
 	for {
-		select {
-		case <-runCtx.Done():
+		msg, err := deliveries.Next(jetstream.NextContext(runCtx))
+		switch {
+		case runCtx.Err() != nil:
+			if msg != nil {
+				_ = msg.Nak()
+			}
 			if ctx.Err() != nil {
 				return nil
 			}
 			return context.Cause(runCtx)
-		case msg, ok := <-msgs:
-			if !ok {
-				return fmt.Errorf("subscription to %s closed", consumerName(pr.p))
-			}
-			// inHand stays set after handle: if ctx ended mid-way, handle
-			// settled nothing and the shutdown must nack it (a Watermill
-			// message settles once, so a Nack after its Ack does nothing),
-			// or its callback would hold the shutdown for the AckWait.
-			inHand = msg
-			pr.handle(runCtx, ap, msg)
+		case err != nil:
+			return fmt.Errorf("durable consumer %s: %w", consumerName(pr.p), err)
 		}
+		inHand = msg
+		pr.handle(runCtx, ap, msg)
 	}
 }
 
 // handle runs the apply step for one delivery and acknowledges it after
 // the commit; a duplicate (at or below the checkpoint) is acknowledged at
 // once; a delivery that cannot be applied is nacked, so it comes back with
-// backoff. When ctx ends mid-way it returns without either (the shutdown
-// nacks the delivery).
-func (pr *projector) handle(ctx context.Context, ap *applier, msg *message.Message) {
+// backoff (nakDelay). When ctx ends mid-way it returns without either (the
+// shutdown nacks the delivery).
+func (pr *projector) handle(ctx context.Context, ap *applier, msg jetstream.Msg) {
 	pr.hook("received")
 	name := pr.p.Name()
-	rec, err := recordOf(msg)
+	meta, err := msg.Metadata()
 	if err != nil {
 		pr.m.failures.WithLabelValues(name).Inc()
-		pr.log.Error("a delivery does not verify; nacking it", "err", err)
-		msg.Nack()
+		pr.log.Error("a delivery has no JetStream metadata; nacking it", "err", err)
+		_ = msg.NakWithDelay(nakDelay(1))
+		return
+	}
+	rec, err := events.FromWire(int64(meta.Sequence.Stream), msg.Data(),
+		msg.Headers().Get(events.HeaderPrevHash), msg.Headers().Get(events.HeaderHash))
+	if err != nil {
+		pr.m.failures.WithLabelValues(name).Inc()
+		pr.log.Error("a delivery does not verify; nacking it", "sequence", meta.Sequence.Stream, "err", err)
+		_ = msg.NakWithDelay(nakDelay(meta.NumDelivered))
 		return
 	}
 	if rec.Position <= pr.known.Load() {
 		pr.m.duplicates.WithLabelValues(name).Inc()
-		msg.Ack()
+		_ = msg.Ack()
 		return
 	}
 	ev, err := Decode(rec)
 	if err != nil {
 		pr.m.failures.WithLabelValues(name).Inc()
-		pr.log.Error("a delivery cannot be decoded; nacking it", "err", err)
-		msg.Nack()
+		pr.log.Error("a delivery cannot be decoded; nacking it", "position", rec.Position, "err", err)
+		_ = msg.NakWithDelay(nakDelay(meta.NumDelivered))
 		return
 	}
 	// Under load, take what is already queued behind this delivery into the
 	// same transaction (read from the stream): one commit for many events
 	// keeps the read model fresh at any rate. The deliveries of those
 	// events then arrive as duplicates and are acknowledged at once.
+	pending := int64(meta.NumPending)
 	var upTo int64
-	if last := pr.lastSeq(ctx, rec.Position+pendingOf(msg)); last > rec.Position {
+	if last := pr.lastSeq(ctx, rec.Position+pending); last > rec.Position {
 		upTo = min(last, rec.Position+liveBatchMax)
 	}
 	res, err := pr.applyRetrying(ctx, ap, ev, upTo)
@@ -246,14 +234,28 @@ func (pr *projector) handle(ctx context.Context, ap *applier, msg *message.Messa
 			return
 		}
 		pr.log.Error("apply step failed; nacking for redelivery", "position", rec.Position, "err", err)
-		msg.Nack()
+		_ = msg.NakWithDelay(nakDelay(meta.NumDelivered))
 		return
 	}
 	pr.committed(res)
-	pr.m.lag.WithLabelValues(name).Set(float64(pendingOf(msg)))
+	pr.m.lag.WithLabelValues(name).Set(float64(pending))
 	pr.hook("applied")
-	msg.Ack()
+	_ = msg.Ack() // not awaited: a lost ack means a redelivery, acked as a duplicate
 	pr.hook("acked")
+}
+
+// nakDelay is how long a delivery nacked after its n-th delivery waits
+// before it comes back: min(100ms·2^(n-1), 10s). A ledger event is never
+// given up on (the durable consumer has MaxDeliver -1).
+func nakDelay(delivered uint64) time.Duration {
+	const first, most = 100 * time.Millisecond, 10 * time.Second
+	if delivered <= 1 {
+		return first
+	}
+	if delivered > 8 {
+		return most
+	}
+	return min(first<<(delivered-1), most)
 }
 
 // lastSeq is the stream's last sequence, at least atLeast: asked of the

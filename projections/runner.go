@@ -64,13 +64,13 @@ type RunnerConfig struct {
 //   - catches up from its checkpoint to the stream's last sequence by
 //     reading the stream directly, in large batches (as Rebuild does), so a
 //     restart after downtime does not replay event by event;
-//   - subscribes through a Watermill JetStream subscriber on a NATS
-//     connection of its own, bound to that durable consumer, with
-//     asynchronous acks and a wire unmarshaler that keeps the sequence and
-//     hash headers, and runs the apply step for each delivery: an event at
-//     or below the checkpoint is acknowledged as a duplicate, a gap before
-//     it is filled from the stream first; it is acknowledged after its
-//     transaction commits, or nacked (redelivered with backoff) when the
+//   - consumes the durable consumer directly (nats.go jetstream, a pull
+//     iterator on the pipeline's NATS connection) and runs the apply step
+//     for each delivery, verified against its hash headers: an event at or
+//     below the checkpoint is acknowledged as a duplicate, a gap before it
+//     is filled from the stream first, the events already queued behind it
+//     join its transaction; it is acknowledged after its transaction
+//     commits, or nacked (redelivered with backoff, see nakDelay) when the
 //     step keeps failing;
 //   - every second, sets the lag metric from the stream's last sequence
 //     and catches up from the stream in batches when the read model is

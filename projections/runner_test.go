@@ -182,7 +182,7 @@ func TestRunRetriesAndNacksAFailingApply(t *testing.T) {
 func TestRunHandlesASlowHandlerOutOfOrder(t *testing.T) {
 	e := newEnv(t)
 	// The apply step holding event 50 (alone, or batched with the events
-	// queued behind it) takes longer than AckWait: Watermill gives up on
+	// queued behind it) takes longer than AckWait: JetStream gives up on
 	// the delivery, later events flow past it and it is redelivered after
 	// them.
 	var slowed atomic.Bool

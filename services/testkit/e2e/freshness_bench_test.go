@@ -26,7 +26,7 @@ const (
 
 // BenchmarkFreshness measures, at a steady 500 commands/s through HTTP, the
 // time from a command's 201 to its position being visible in the balances
-// read model (relay → JetStream → Watermill → Postgres). The baseline is
+// read model (relay → JetStream → projector → Postgres). The baseline is
 // the same rate of raw JetStream publishes to a raw consumer on the same
 // machine. Run with -benchtime 1x.
 func BenchmarkFreshness(b *testing.B) {
