@@ -1,6 +1,6 @@
 // Package relay publishes the ledger's committed events to NATS JetStream,
 // each exactly once and in position order, so that stream sequence N is
-// ledger position N (DESIGN.md §3).
+// ledger position N (docs/architecture.md §4, §5).
 //
 // Every event at position P is published with two JetStream guards:
 // "expected last sequence = P-1" and "expected last Nats-Msg-Id = the id of

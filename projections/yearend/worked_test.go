@@ -8,7 +8,7 @@ import (
 	"github.com/aidledger/aidledger/projections/yearend"
 )
 
-// The units of the worked example.
+// The units of the worked example (docs/domain.md §11).
 var (
 	jia  = events.Unit{Code: "320411", Name: "甲区", ShortName: "甲"}
 	yi   = events.Unit{Code: "522701", Name: "乙县", ShortName: "乙"}
@@ -29,7 +29,7 @@ type worked struct {
 	id map[string]string
 }
 
-// workedExample is the worked example as events: donor 甲区 with
+// workedExample is the worked example of docs/domain.md §11 as events: donor 甲区 with
 // 乙县 — 3 visits, 12 teachers and doctors seconded in 2025 (and a
 // teacher seconded in 2024, who does not count),
 // 2,600,000 元 disbursed net (a 200,000 元 disbursement reversed as an
@@ -179,7 +179,7 @@ func (w *worked) expectedTotals() yearend.Figures {
 	return f
 }
 
-// TestWorkedExample checks every figure of the worked example,
+// TestWorkedExample checks every figure of the worked example (docs/domain.md §11),
 // the footnotes and line items, and the provenance.
 func TestWorkedExample(t *testing.T) {
 	pool := newModel(t)

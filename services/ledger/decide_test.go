@@ -287,7 +287,9 @@ func TestDecideFunds(t *testing.T) {
 				return d.decide(today, commitment(), pairing)
 			}},
 		{name: "I-19 within-commitment: exactly the commitment",
-			decide: func(*testing.T) (*eventstore.AppendRequest, error) { return disburse.decide(today, commitment(), pairing) },
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				return disburse.decide(today, commitment(), pairing)
+			},
 			check: func(t *testing.T, ar *eventstore.AppendRequest) {
 				if ar.ExpectedVersion != 2 || len(ar.Claim) != 1 || ar.Claim[0].Key != "V-2" || ar.Claim[0].Scope != "voucher_no:zhonglou" {
 					t.Errorf("append %+v", ar)

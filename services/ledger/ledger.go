@@ -205,5 +205,3 @@ func storeRejection(err error) error {
 
 // today is the current business date (China time).
 func (l *Ledger) today() events.Date { return events.Today(l.now()) }
-
-

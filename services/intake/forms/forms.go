@@ -3,8 +3,8 @@
 // English labels, what kind of value each takes (text, money in 元, a
 // date, a choice, a reference to a pairing or a commitment …), and how the
 // values become the command's JSON body (the same body the HTTP API
-// takes). The web interface (services/web) and the spreadsheet import
-// (services/importer) both work from these definitions, so a field is
+// takes). The web interface (services/ports/web) and the spreadsheet import
+// (services/intake/importer) both work from these definitions, so a field is
 // named, explained and converted in one place.
 package forms
 

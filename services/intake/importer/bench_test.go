@@ -20,7 +20,7 @@ import (
 // ledger checks: the write alone). It reports both in rows/s and their
 // ratio. Run it with:
 //
-//	go test -run '^$' -bench Import10k -benchtime 1x ./services/importer/
+//	go test -run '^$' -bench Import10k -benchtime 1x ./services/intake/importer/
 func BenchmarkImport10k(b *testing.B) {
 	const n = 10_000
 	ctx := context.Background()

@@ -2,7 +2,7 @@
 // donations, purchases, facilitated sales, secondments and visits — made
 // from the downloadable templates (XLSX or CSV, Chinese headers). Each row
 // is one ledger command, converted and checked exactly as the web form
-// converts it (services/forms) and decided by the ledger's own handlers. A
+// converts it (services/intake/forms) and decided by the ledger's own handlers. A
 // dry run lists every row's problems and writes nothing; a real import
 // writes every good row, or — unless asked to skip bad rows — nothing at
 // all when any row is bad.

@@ -18,7 +18,7 @@ import (
 // process). Whatever the body, the answer is never a 5xx; every refusal
 // carries {code, message, message_zh} and leaves the log where it was.
 //
-//	go test ./services/api -run '^$' -fuzz FuzzCommandDecoding -fuzztime 30s
+//	go test ./services/ports/api -run '^$' -fuzz FuzzCommandDecoding -fuzztime 30s
 func FuzzCommandDecoding(f *testing.F) {
 	e := newEnv(f)
 	fx := e.fixture()

@@ -7,7 +7,7 @@
 //
 // Pages: the dashboard of a donor's year (cards per pairing, an SVG chart
 // of committed against disbursed and a monthly cumulative one), a
-// pairing's page, forms for every command (services/forms), the audit
+// pairing's page, forms for every command (services/intake/forms), the audit
 // trail with CSV download, entity histories, the year-end summary with
 // its XLSX, the ledger's verification (auditors), and spreadsheet import.
 package web

@@ -38,7 +38,7 @@ import "github.com/aidledger/aidledger/projections/yearend"
 //	n ≤ amount < n + step, and 余 appears iff amount > n.
 //
 // Amounts below 1元 have no integer part to keep and print exactly (0.37元).
-// The design's table, all satisfied: 23648000分 → 20余万元, 20000000分 →
+// The reference values of docs/domain.md §9.7, all satisfied: 23648000分 → 20余万元, 20000000分 →
 // 20万元, 5300000分 → 5万余元, 123400000分 → 120余万元, 1234500000分 →
 // 1200余万元.
 //

@@ -10,7 +10,7 @@ import (
 )
 
 func TestAmountDesignVectors(t *testing.T) {
-	// DESIGN.md §2, "Rendering amounts": the minimum set.
+	// docs/domain.md §9.7: the reference values.
 	tests := []struct {
 		fen  int64
 		s    yearend.Style

@@ -10,7 +10,7 @@ import (
 // fig is a Figure with made-up event ids.
 func fig(v int64, ids ...string) yearend.Figure { return yearend.Figure{Value: v, EventIDs: ids} }
 
-// workedExample is the acceptance example: donor 甲区 (甲) with
+// workedExample is the worked example of docs/domain.md §11: donor 甲区 (甲) with
 // 乙县 (3 visits, 12 teachers and doctors, 2,600,000 元 disbursed after one
 // 200,000 元 disbursement was reversed as entry_error and re-entered,
 // 436,000 元 of donations, 905,000 元 of purchases and facilitated sales)

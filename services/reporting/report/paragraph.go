@@ -9,7 +9,7 @@ import (
 )
 
 // ChineseParagraph renders the official-style year-end paragraph of r,
-// following the design's template
+// following the template of docs/domain.md §9.6
 //
 //	开展{donor_short}-{partner_short}区县互访调研{n}次,选派专业技术人才{n}名,完成对{partner}财政帮扶{x}、社会帮扶{y}、采购、帮助销售当地农副产品{z}。
 //

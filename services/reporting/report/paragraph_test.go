@@ -7,7 +7,7 @@ import (
 	"github.com/aidledger/aidledger/projections/yearend"
 )
 
-// TestChineseParagraphWorkedExample is the acceptance example.
+// TestChineseParagraphWorkedExample is the worked example of docs/domain.md §11.
 func TestChineseParagraphWorkedExample(t *testing.T) {
 	want := "开展甲-乙区县互访调研3次,选派专业技术人才12名,完成对乙县财政帮扶260万元、社会帮扶40余万元、采购、帮助销售当地农副产品90余万元;开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。"
 	if got := ChineseParagraph(workedExample()); got != want {

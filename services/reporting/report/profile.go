@@ -19,11 +19,11 @@ const DefaultProfileName = "official"
 // Profiles are the known rounding profiles, by name:
 //
 //   - official: fiscal aid exact, social and consumption aid 余 (the
-//     design's default and the style of published summaries);
+//     default of docs/domain.md §9.7 and the style of published summaries);
 //   - exact: every amount exact;
 //   - approx: fiscal aid exact, social and consumption aid 约.
 //
-// Fiscal aid is exact in every profile offered here because the design
+// Fiscal aid is exact in every profile offered here because docs/domain.md §9.7
 // requires it; a caller may still build another Profile by hand.
 var Profiles = map[string]yearend.Profile{
 	"official": {Name: "official", Fiscal: yearend.StyleExact, Social: yearend.StyleYu, Consumption: yearend.StyleYu},

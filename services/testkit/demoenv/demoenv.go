@@ -1,5 +1,5 @@
 // Package demoenv gives tests a ledger holding the demo data set
-// (services/demo): in a fresh database (testenv.Postgres), migrated as the
+// (services/intake/demo): in a fresh database (testenv.MigratedURL), migrated as the
 // binary migrates it, published to an embedded NATS server (testenv.NATS)
 // with stream sequence = position, and read models built from the stream.
 // Real Postgres, real JetStream; the test binary's TestMain must call

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// The worked example, recorded through the HTTP API and read back
+// The worked example of docs/domain.md §11, recorded through the HTTP API and read back
 // as the year-end summary after relay, JetStream and projector.
 func TestYearEndWorkedExampleThroughTheStack(t *testing.T) {
 	s := newStack(t)
