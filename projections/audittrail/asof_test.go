@@ -12,7 +12,7 @@ import (
 // on the scenario and on random histories, for days across them.
 func TestAsOfMatchesTheAuditTrail(t *testing.T) {
 	pool := newDB(t)
-	for name, evs := range map[string][]projections.Event{"scenario": pointInTimeEvents(), "random": newGen(31).events(1500)} {
+	for name, evs := range map[string][]projections.Event{"scenario": pointInTimeEvents(), "random": generate(31, 1500, nil)} {
 		if _, err := pool.Exec(t.Context(), "DROP SCHEMA IF EXISTS "+SchemaName+" CASCADE"); err != nil {
 			t.Fatal(err)
 		}

@@ -14,11 +14,64 @@ import (
 	"github.com/jackc/tern/v2/migrate"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventtest"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
+
+// genDonors are the donors of the random histories.
+var genDonors = []events.Unit{
+	{Code: "320404", Name: "钟楼区", ShortName: "钟楼"}, {Code: "330112", Name: "临安区", ShortName: "临安"},
+	{Code: "320411", Name: "新北区", ShortName: "新北"},
+}
+
+// genConfig is a random valid history (package eventtest) of n events:
+// three donors with four pairings each (and a few established later) with
+// ten partner counties "632621" … "632630" (so that donors share
+// counties), business dates in 2021–2025. With after, it continues that
+// log.
+func genConfig(seed uint64, n int, after *events.Record) eventtest.Config {
+	return eventtest.Config{Seed: seed, DonorUnits: genDonors, PairingsPerDonor: 4, Partners: 10, From: events.DateOf(2021, 1, 1),
+		Years: 5, Events: n, After: after}
+}
+
+// generate returns the n events of genConfig.
+func generate(seed uint64, n int, after *events.Record) []projections.Event {
+	return runnerEvents(eventtest.New(genConfig(seed, n, after)).Next(n))
+}
+
+// runnerEvents converts eventtest's events to what the runner hands Apply.
+func runnerEvents(evs []eventtest.Event) []projections.Event {
+	out := make([]projections.Event, len(evs))
+	for i, ev := range evs {
+		out[i] = projections.Event(ev)
+	}
+	return out
+}
+
+// meta is what the ledger records about a hand-written event besides its
+// payload.
+type meta struct {
+	stream, donor, partner, actor, key, correlation, causation string
+}
+
+// scenarioLog records hand-written events as the ledger would (an
+// eventtest.Log): consecutive positions, stream versions, canonical
+// payloads, a hash chain, recorded 1.5 ms apart from 2025-01-02 01:00 UTC.
+type scenarioLog struct{ *eventtest.Log }
+
+func newLog() scenarioLog {
+	return scenarioLog{eventtest.NewLog(time.Date(2025, 1, 2, 1, 0, 0, 1_500_000, time.UTC))}
+}
+
+// append records d at the next position.
+func (l scenarioLog) append(m meta, d events.Event) projections.Event {
+	return projections.Event(l.Append(eventtest.Command{Stream: m.stream, DonorCode: m.donor, PartnerCode: m.partner,
+		Metadata: events.Metadata{Actor: m.actor, IdempotencyKey: m.key, CorrelationID: m.correlation, CausationID: m.causation},
+		Events:   []events.Event{d}})[0])
+}
 
 // newDB returns a pool on a new database holding an empty read model in
 // schema proj_audittrail, migrated by the projection runner's Migrate.
@@ -427,8 +480,7 @@ func TestLinks(t *testing.T) {
 func TestQueryFilters(t *testing.T) {
 	pool := newDB(t)
 	ctx := context.Background()
-	g := newGen(1)
-	evs := g.events(4000)
+	evs := generate(1, 4000, nil)
 	applyAll(t, pool, SchemaName, evs, 500)
 
 	every := all(t, pool, Filter{Limit: MaxLimit})
@@ -564,7 +616,7 @@ func head(s []int64) []int64 { return s[:min(len(s), 8)] }
 func TestPaginationWhileAppending(t *testing.T) {
 	pool := newDB(t)
 	ctx := context.Background()
-	evs := newGen(2).events(600)
+	evs := generate(2, 600, nil)
 	applyAll(t, pool, SchemaName, evs[:200], 200)
 	f := Filter{Limit: 50}
 	var got []int64
@@ -604,9 +656,7 @@ func TestDeterminism(t *testing.T) {
 	pool := newDB(t)
 	evs := scenarioEvents()
 	// Continue the scenario's log with random events (new positions).
-	g := newGen(3)
-	g.ledgerLog.pos = int64(len(evs))
-	evs = append(evs, g.events(1500)...)
+	evs = append(evs, generate(3, 1500, &evs[len(evs)-1].Record)...)
 
 	createSchema(t, pool, "det_one")
 	createSchema(t, pool, "det_all")
@@ -725,9 +775,7 @@ func TestBulkLoad(t *testing.T) {
 	pool := newDB(t)
 	ctx := context.Background()
 	evs := scenarioEvents()
-	g := newGen(4)
-	g.ledgerLog.pos = int64(len(evs))
-	evs = append(evs, g.events(3000)...)
+	evs = append(evs, generate(4, 3000, &evs[len(evs)-1].Record)...)
 	createSchema(t, pool, "bulk")
 	applyAll(t, pool, SchemaName, evs, 500)
 

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/aidledger/aidledger/events/eventtest"
 	"github.com/aidledger/aidledger/projections"
 )
 
@@ -80,15 +81,15 @@ func benchApply(b *testing.B, bulk bool) {
 				b.Fatal(err)
 			}
 		}
-		g := newGen(42)
+		g := eventtest.New(genConfig(42, total, nil))
 		batch := make([]projections.Event, size)
 		s0, _, ok0 := procCPU(backend) // the backend is idle between timed steps
 		if bulk {
 			timed(New().BeginBulk)
 		}
 		for n := 0; n < total; n += size {
-			for j := range batch {
-				batch[j] = g.next()
+			for j, ev := range g.Next(size) {
+				batch[j] = projections.Event(ev)
 			}
 			timed(func(ctx context.Context, tx pgx.Tx) error { return New().Apply(ctx, tx, batch) })
 			applied += size

@@ -8,7 +8,7 @@ import (
 // Latest gives the last rows a filter selects, in position order.
 func TestLatest(t *testing.T) {
 	pool := newDB(t)
-	evs := newGen(5).events(400)
+	evs := generate(5, 400, nil)
 	applyAll(t, pool, SchemaName, evs, 100)
 	for _, f := range []Filter{{}, {Type: "aid.funds_disbursed"}, {PartnerCode: "632624"}, {AsOfDate: day("2025-06-30")}} {
 		every := all(t, pool, f)

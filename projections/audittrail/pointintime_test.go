@@ -116,7 +116,7 @@ func TestPointInTimeFilters(t *testing.T) {
 // links included.
 func TestPointInTimeOracle(t *testing.T) {
 	pool := newDB(t)
-	evs := newGen(3).events(3000)
+	evs := generate(3, 3000, nil)
 	applyAll(t, pool, SchemaName, evs, 500)
 	every := all(t, pool, Filter{Limit: MaxLimit})
 	originalDate := map[string]events.Date{}

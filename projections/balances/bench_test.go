@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aidledger/aidledger/events/eventtest"
 )
 
 // BenchmarkApply rebuilds the read model from 1,000,000 synthetic but valid
@@ -45,13 +47,12 @@ func BenchmarkApply(b *testing.B) {
 		if err := resetSchema(ctx, pool); err != nil {
 			b.Fatal(err)
 		}
-		g := newGen(42, 20, 5)
-		g.total = n
+		g := eventtest.New(genConfig(42, 20, 5, n))
 		for done := 0; done < n; {
 			// Events are made batch by batch, untimed, so that the live
 			// heap is a batch, as in the runner, not the whole history.
 			b.StopTimer()
-			batch := g.next(min(batchSize, n-done))
+			batch := runnerEvents(g.Next(min(batchSize, n-done)))
 			runtime.GC() // the generator's garbage is not Apply's
 			go0, pg0 := cpuTime(b, backend)
 			start := time.Now()

@@ -10,12 +10,31 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/tern/v2/migrate"
 
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventtest"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
+
+// genConfig is the random history of the property tests and benchmarks:
+// donors × pairingsPerDonor pairings (and a few established later),
+// business dates in 2022–2025 spread over n events.
+func genConfig(seed uint64, donors, pairingsPerDonor, n int) eventtest.Config {
+	return eventtest.Config{Seed: seed, Donors: donors, PairingsPerDonor: pairingsPerDonor, From: events.DateOf(2022, 1, 1), Years: 4,
+		Events: n}
+}
+
+// runnerEvents converts generated events to what the runner hands Apply.
+func runnerEvents(evs []eventtest.Event) []projections.Event {
+	out := make([]projections.Event, len(evs))
+	for i, ev := range evs {
+		out[i] = projections.Event(ev)
+	}
+	return out
+}
 
 // newModel returns a pool on a new database holding an empty, migrated
 // proj_balances schema.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/aidledger/aidledger/events/eventtest"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/balances"
 )
@@ -16,7 +17,7 @@ import (
 func TestRandomHistories(t *testing.T) {
 	ctx := context.Background()
 	for _, seed := range []uint64{1, 2, 3} {
-		evs := newGen(seed, 2, 3).run(3000)
+		evs := runnerEvents(eventtest.New(genConfig(seed, 2, 3, 3000)).Next(3000))
 		o := newOracle(evs)
 		var first string
 		for round := range 2 {

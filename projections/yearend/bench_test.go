@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventtest"
 )
 
 // BenchmarkApply builds the read model from 200,000 synthetic but valid
@@ -41,9 +42,9 @@ func BenchmarkApply(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		resetModel(b, pool)
-		g := newGen(42, 10, 5, n)
+		g := eventtest.New(genConfig(42, 10, 5, n, nil))
 		for done := 0; done < n; {
-			batch := g.next(min(batchSize, n-done))
+			batch := runnerEvents(g.Next(min(batchSize, n-done)))
 			runtime.GC() // the generator's garbage is not Apply's
 			timed(func() error { return applyBatch(ctx, conn, batch) })
 			done += len(batch)
@@ -62,9 +63,9 @@ func BenchmarkCompute(b *testing.B) {
 	const n = 200_000
 	ctx := context.Background()
 	pool := newModel(b)
-	g := newGen(43, 10, 50, n)
+	g := eventtest.New(genConfig(43, 10, 50, n, nil))
 	for done := 0; done < n; {
-		batch := g.next(min(5000, n-done))
+		batch := runnerEvents(g.Next(min(5000, n-done)))
 		if err := applyBatch(ctx, pool, batch); err != nil {
 			b.Fatal(err)
 		}

@@ -12,12 +12,36 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventtest"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
+
+// generate returns a random valid history of n events (package
+// eventtest): donors "D00", "D01" … with pairingsPerDonor pairings each
+// (and a few established later), business dates in 2023–2025, late
+// entries and reversals across year ends. With after, it continues that
+// log (positions and chain).
+func generate(seed uint64, donors, pairingsPerDonor, n int, after *events.Record) []projections.Event {
+	return runnerEvents(eventtest.New(genConfig(seed, donors, pairingsPerDonor, n, after)).Next(n))
+}
+
+func genConfig(seed uint64, donors, pairingsPerDonor, n int, after *events.Record) eventtest.Config {
+	return eventtest.Config{Seed: seed, Donors: donors, PairingsPerDonor: pairingsPerDonor, From: events.DateOf(2023, 1, 1), Years: 3,
+		Events: n, After: after}
+}
+
+// runnerEvents converts generated events to what the runner hands Apply.
+func runnerEvents(evs []eventtest.Event) []projections.Event {
+	out := make([]projections.Event, len(evs))
+	for i, ev := range evs {
+		out[i] = projections.Event(ev)
+	}
+	return out
+}
 
 // newModel returns a pool on a new database holding an empty proj_yearend
 // schema, migrated as the runner migrates it.

@@ -18,15 +18,7 @@ import (
 func TestMemoryEqualsCompute(t *testing.T) {
 	w := workedExample(t)
 	evs := w.s.evs
-	prev := evs[len(evs)-1].Hash
-	for _, ev := range newGen(23, 3, 3, 3000).run() {
-		ev.Position += int64(len(w.s.evs))
-		ev.ID = fmt.Sprintf("R%09d", ev.Position)
-		ev.PrevHash = prev
-		ev.Hash = events.ChainHash(prev, ev.Position, ev.Canonical())
-		prev = ev.Hash
-		evs = append(evs, ev)
-	}
+	evs = append(evs, generate(23, 3, 3, 3000, &evs[len(evs)-1].Record)...)
 	evs = routed(t, evs)
 	pool := newModel(t)
 	applyAll(t, pool, evs, 400)

@@ -5,7 +5,7 @@
 //	services/platform: no domain package (events, projections, services
 //	                   other than platform)
 //	services/ports:    imported by the binary's wiring and test kits only
-//	services/testkit:  imported by tests and other test kits only
+//	services/testkit, events/eventtest: imported by tests and test kits only
 //
 // The rules are checked on the transitive imports of every non-test
 // package, as `go list -deps` reports them.
@@ -43,6 +43,8 @@ var rules = []rule{
 	{Name: "ports are adapters: only the binary's wiring and test kits import them", From: "",
 		To: []string{"services/ports"}, Except: []string{"services/aidledger", "services/testkit"}},
 	{Name: "test kits are for tests", From: "", To: []string{"services/testkit"},
+		Except: []string{"services/testkit"}},
+	{Name: "generated event logs are for tests", From: "", To: []string{"events/eventtest"},
 		Except: []string{"services/testkit"}},
 }
 
@@ -143,6 +145,7 @@ func TestRulesCatchForbiddenImports(t *testing.T) {
 		{"a port importing another port", map[string][]string{"services/ports/web": {"services/ports/api"}}, 1},
 		{"a service importing a port", map[string][]string{"services/reporting/summary": {"services/ports/api"}}, 1},
 		{"production code importing a test kit", map[string][]string{"services/ledger": {"services/testkit/testenv"}}, 1},
+		{"production code importing the event generator", map[string][]string{"projections/balances": {"events/eventtest"}}, 1},
 	} {
 		if got := violations(tc.graph); len(got) != tc.want {
 			t.Errorf("%s: %d violations %v, want %d", tc.name, len(got), got, tc.want)
