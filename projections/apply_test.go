@@ -12,6 +12,7 @@ import (
 )
 
 func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 6)
@@ -45,6 +46,7 @@ func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 }
 
 func TestApplyStepSkipsDuplicates(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := projections.Migrate(e.ctx, e.pool, e.proj); err != nil {
 		t.Fatal(err)
@@ -76,6 +78,7 @@ func TestApplyStepSkipsDuplicates(t *testing.T) {
 }
 
 func TestApplyStepFillsGapsFromTheStream(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := projections.Migrate(e.ctx, e.pool, e.proj); err != nil {
 		t.Fatal(err)
@@ -141,6 +144,7 @@ func TestApplyStepFillsGapsFromTheStream(t *testing.T) {
 }
 
 func TestApplyStepWithoutStreamRefusesGaps(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := projections.Migrate(e.ctx, e.pool, e.proj); err != nil {
 		t.Fatal(err)
@@ -159,6 +163,7 @@ func TestApplyStepWithoutStreamRefusesGaps(t *testing.T) {
 }
 
 func TestApplyStepRejectsABrokenChain(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := projections.Migrate(e.ctx, e.pool, e.proj); err != nil {
 		t.Fatal(err)
@@ -195,6 +200,7 @@ func TestApplyStepRejectsABrokenChain(t *testing.T) {
 }
 
 func TestApplyStepSerialisesConcurrentSteps(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := projections.Migrate(e.ctx, e.pool, e.proj); err != nil {
 		t.Fatal(err)
@@ -229,6 +235,7 @@ func TestApplyStepSerialisesConcurrentSteps(t *testing.T) {
 }
 
 func TestOrderKeys(t *testing.T) {
+	t.Parallel()
 	got := projections.OrderKeysForTest(`donor_code, lower("Name, x") DESC NULLS LAST, coalesce(a, 'x,y') asc, position`)
 	want := []string{"donor_code", `lower("Name, x")`, "coalesce(a, 'x,y')", "position"}
 	if !slices.Equal(got, want) {

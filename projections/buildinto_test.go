@@ -13,6 +13,7 @@ import (
 // build replaces the first, and the live read model is left exactly as it
 // was.
 func TestBuildIntoAMiddlePositionLeavesTheLiveModelAlone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	stop := e.runner(t, projections.RunnerConfig{})
 	e.publish(t, 1500)
@@ -58,6 +59,7 @@ func TestBuildIntoAMiddlePositionLeavesTheLiveModelAlone(t *testing.T) {
 }
 
 func TestBuildIntoRefusesWhatItCannotDo(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.publish(t, 50)
 	if err := projections.Migrate(e.ctx, e.pool, e.proj); err != nil {

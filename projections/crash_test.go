@@ -20,6 +20,7 @@ import (
 // like a process dying at that point (the test starts Run again). Kills
 // also come from outside, at random times.
 func TestCrashAtRandomPoints(t *testing.T) {
+	t.Parallel()
 	const total = 10000
 	e := newEnv(t)
 	seed := uint64(time.Now().UnixNano())

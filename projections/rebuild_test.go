@@ -12,6 +12,7 @@ import (
 )
 
 func TestRebuildEqualsLiveAndSwitchesAtomically(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	stop := e.runner(t, projections.RunnerConfig{})
 	e.publish(t, 3000)
@@ -121,6 +122,7 @@ func TestRebuildEqualsLiveAndSwitchesAtomically(t *testing.T) {
 }
 
 func TestRebuildWithoutLiveModel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.publish(t, 1234)
 	res, err := projections.Rebuild(e.ctx, projections.RebuildConfig{Pool: e.pool, NATSURL: e.url, Projection: e.proj, Logger: logger()})
@@ -139,6 +141,7 @@ func TestRebuildWithoutLiveModel(t *testing.T) {
 }
 
 func TestRebuildRepairsAndReportsADamagedModel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	stop := e.runner(t, projections.RunnerConfig{})
 	e.publish(t, 600)
@@ -202,6 +205,7 @@ func TestRebuildRepairsAndReportsADamagedModel(t *testing.T) {
 }
 
 func TestWaitFor(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// Before the schema exists, the read model counts as being at 0.
 	if reached, err := projections.WaitFor(e.ctx, e.pool, e.proj, 1, 20*time.Millisecond); reached != 0 || !errorsIs(err, projections.ErrNotReached) {
@@ -234,6 +238,7 @@ func TestWaitFor(t *testing.T) {
 }
 
 func TestRebuildRunsOneAtATime(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.publish(t, 10000)
 	cfg := projections.RebuildConfig{Pool: e.pool, NATSURL: e.url, Projection: e.proj, BatchSize: 500, Logger: logger()}

@@ -77,6 +77,7 @@ func (e *env) consumerInfo(t testing.TB) *jetstream.ConsumerInfo {
 }
 
 func TestRunAppliesEverythingOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.publish(t, 500) // before the runner starts: the catch-up takes these
 	reg := prometheus.NewRegistry()
@@ -128,6 +129,7 @@ func TestRunAppliesEverythingOnce(t *testing.T) {
 }
 
 func TestRunRedeliveryFromTheStartIsHarmless(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reg := prometheus.NewRegistry()
 	stop := e.runner(t, projections.RunnerConfig{Registerer: reg})
@@ -154,6 +156,7 @@ func TestRunRedeliveryFromTheStartIsHarmless(t *testing.T) {
 }
 
 func TestRunRetriesAndNacksAFailingApply(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var failures atomic.Int32
 	e.proj.Fail = func(pos int64) error {
@@ -180,6 +183,7 @@ func TestRunRetriesAndNacksAFailingApply(t *testing.T) {
 }
 
 func TestRunHandlesASlowHandlerOutOfOrder(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// The apply step holding event 50 (alone, or batched with the events
 	// queued behind it) takes longer than AckWait: JetStream gives up on
@@ -213,6 +217,7 @@ func TestRunHandlesASlowHandlerOutOfOrder(t *testing.T) {
 }
 
 func TestRunSurvivesPostgresHiccups(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// The runner gets a pool of its own, whose sessions are killed
 	// repeatedly, mid-transaction or idle.
@@ -292,6 +297,7 @@ func (r *restartableNATS) restart(t testing.TB, down time.Duration) {
 func (r *restartableNATS) url() string { return fmt.Sprintf("nats://127.0.0.1:%d", r.opts.Port) }
 
 func TestRunSurvivesNATSRestarts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	nr := startNATS(t)
 	e.url = nr.url()
@@ -362,6 +368,7 @@ func retryPublish(e *env, recs *[]events.Record) bool {
 }
 
 func TestRunKeepsSeveralProjections(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	other := testproj.New("othercounts")
 	e.publish(t, 300)
@@ -381,6 +388,7 @@ func TestRunKeepsSeveralProjections(t *testing.T) {
 }
 
 func TestRunRejectsABadConfig(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, cfg := range []projections.RunnerConfig{
 		{NATSURL: e.url, Projections: []projections.Projection{e.proj}},

@@ -87,6 +87,7 @@ func dumpTables(t *testing.T, s *eventstore.Store) map[string][]string {
 // A batch leaves exactly the tables and answers that the same requests
 // appended one by one leave, and a valid hash chain.
 func TestAppendBatchEqualsAppends(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	one, many := newStore(t), newStore(t)
 	for _, s := range []*eventstore.Store{one, many} {
@@ -136,6 +137,7 @@ func TestAppendBatchEqualsAppends(t *testing.T) {
 
 // A batch with one bad request writes nothing and names it.
 func TestAppendBatchAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	if _, err := s.Append(ctx, req("visit-x", 0, visit(1))); err != nil {

@@ -49,6 +49,7 @@ func assertGapFree(t *testing.T, s *eventstore.Store, n int) {
 }
 
 func TestConcurrentAppendsOneWinner(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
 	if _, err := s.Append(ctx, req("s-1", 0, visit(0))); err != nil {
@@ -88,6 +89,7 @@ func TestConcurrentAppendsOneWinner(t *testing.T) {
 }
 
 func TestIdempotentAppend(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
 	r := req("s-1", 0, visit(1))
@@ -108,6 +110,7 @@ func TestIdempotentAppend(t *testing.T) {
 }
 
 func TestNaturalKeysAndEntities(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
 	r := req("s-1", 0, visit(1))
@@ -144,6 +147,7 @@ func TestNaturalKeysAndEntities(t *testing.T) {
 // A reader polling by position sees every event exactly once and in order
 // while long and short transactions commit interleaved.
 func TestPollingReaderNeverSkipsLateCommits(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -214,6 +218,7 @@ func TestPollingReaderNeverSkipsLateCommits(t *testing.T) {
 }
 
 func TestHashChainMatchesStoredHashes(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
 	for i := range 25 {
@@ -251,6 +256,7 @@ func TestHashChainMatchesStoredHashes(t *testing.T) {
 }
 
 func TestLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
 	if _, err := s.Append(ctx, req("s-1", 0, visit(1))); err != nil {

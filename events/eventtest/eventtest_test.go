@@ -603,6 +603,7 @@ func checkAll(after *events.Record, evs []eventtest.Event) *checker {
 // TestContract checks every event of a few sequences against the contract
 // and that, together, they exercise what the package promises.
 func TestContract(t *testing.T) {
+	t.Parallel()
 	cover := map[string]int{}
 	for _, cfg := range []eventtest.Config{
 		{Seed: 1},
@@ -658,6 +659,7 @@ func TestContract(t *testing.T) {
 // version skipped, a reversal beyond its original, a receipt confirmed
 // twice, a date in the future and a Data that is not the payload.
 func TestCheckerFails(t *testing.T) {
+	t.Parallel()
 	base := eventtest.New(eventtest.Config{Seed: 9, Events: 2000}).Next(2000)
 	if c := checkAll(nil, base); len(c.errs) > 0 {
 		t.Fatalf("the base sequence fails: %v", c.errs[0])
@@ -758,6 +760,7 @@ func TestCheckerFails(t *testing.T) {
 // TestDeterministic: one Config gives one sequence, however it is cut into
 // chunks; another seed gives another.
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	cfg := eventtest.Config{Seed: 5, Events: 3000}
 	whole := eventtest.New(cfg).Next(3000)
 	g := eventtest.New(cfg)
@@ -783,6 +786,7 @@ func TestDeterministic(t *testing.T) {
 
 // TestContinue: a generated sequence continues a hand-written log.
 func TestContinue(t *testing.T) {
+	t.Parallel()
 	l := eventtest.NewLog(time.Date(2022, 6, 1, 2, 0, 0, 0, time.UTC))
 	p := events.PairingEstablished{PairingID: "01JPA1R1NG0000000000000000", Donor: events.Unit{Code: "X1", Name: "X", ShortName: "X"},
 		Partner: events.Unit{Code: "522701", Name: "乙县", ShortName: "乙"}, Programme: events.ProgrammeEastWest, AgreementDocNo: "协1",
@@ -821,6 +825,7 @@ func TestContinue(t *testing.T) {
 // TestBoundedMemory: streaming a long sequence in chunks keeps the heap
 // small.
 func TestBoundedMemory(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates 200,000 events")
 	}

@@ -27,6 +27,7 @@ var killPoints = []string{relay.FaultResumed, relay.FaultBeforePublish, relay.Fa
 // at random times, while 10,000 events are appended, restarting it each
 // time: the stream ends up holding each position exactly once.
 func TestCrashAnywhere(t *testing.T) {
+	t.Parallel()
 	const total = 10_000
 	store := newStore(t)
 	_, url := testenv.NATS(t)
@@ -115,6 +116,7 @@ func runRecovering(ctx context.Context, r *relay.Relay) (err error) {
 // position is refused by the expected-sequence guard, it re-reads the
 // stream and goes on: nothing is doubled or skipped.
 func TestLatePublishOfDeadIncarnation(t *testing.T) {
+	t.Parallel()
 	// With one publish in flight, each ghost costs the relay one resume;
 	// with many, the publishes after the refused one land in place.
 	for _, inflight := range []int{1, 2000} {
@@ -170,6 +172,7 @@ func testLatePublish(t *testing.T, inflight int) {
 // builds nothing on it (the expected-last-msg-id guard refuses every later
 // event) and stops with ErrDiverged, leaving the foreign message last.
 func TestForeignWriter(t *testing.T) {
+	t.Parallel()
 	store := newStore(t)
 	_, url := testenv.NATS(t)
 	a := newAppender(store)

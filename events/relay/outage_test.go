@@ -14,6 +14,7 @@ import (
 // times while events are appended and published: nothing is lost or
 // doubled.
 func TestNATSRestart(t *testing.T) {
+	t.Parallel()
 	const total = 3000
 	store := newStore(t)
 	ns := newNATSAt(t)
@@ -42,6 +43,7 @@ func TestNATSRestart(t *testing.T) {
 // (also before the relay ever reached it); the lag grows, and goes back to
 // 0 when NATS returns.
 func TestWritesWhileNATSDown(t *testing.T) {
+	t.Parallel()
 	store := newStore(t)
 	ns := newNATSAt(t) // not started
 	reg := prometheus.NewRegistry()

@@ -232,6 +232,7 @@ func checkStream(tb testing.TB, url string, store *eventstore.Store) {
 // and partners; the stream then holds exactly positions 1..500 as their
 // sequences, in the wire format.
 func TestPublishesLedgerInOrder(t *testing.T) {
+	t.Parallel()
 	store := newStore(t)
 	_, url := testenv.NATS(t)
 	a := newAppender(store)
@@ -250,6 +251,7 @@ func TestPublishesLedgerInOrder(t *testing.T) {
 // TestOutsideSubscriber: a plain core NATS subscriber on one partner's
 // subjects receives exactly that partner's events, in position order.
 func TestOutsideSubscriber(t *testing.T) {
+	t.Parallel()
 	store := newStore(t)
 	_, url := testenv.NATS(t)
 	nc, err := nats.Connect(url)
@@ -311,6 +313,7 @@ func TestOutsideSubscriber(t *testing.T) {
 // ledger's event at that position, or which is ahead of the ledger, stops
 // the relay with ErrDiverged before it publishes anything.
 func TestRefusesDivergedStream(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name          string
 		ledger, alien int // events in the ledger; foreign messages in the stream
@@ -360,6 +363,7 @@ func TestRefusesDivergedStream(t *testing.T) {
 // (here inserted behind ledger_append's back) stops the relay with
 // ErrBadRecord; everything before it is published, nothing after.
 func TestRefusesBrokenChain(t *testing.T) {
+	t.Parallel()
 	store := newStore(t)
 	_, url := testenv.NATS(t)
 	mustAppend(t, newAppender(store), 10)
@@ -397,6 +401,7 @@ func TestRefusesBrokenChain(t *testing.T) {
 // TestEnsureStream: idempotent; repairs settings the relay relies on; never
 // makes a delete-denying stream deletable.
 func TestEnsureStream(t *testing.T) {
+	t.Parallel()
 	_, url := testenv.NATS(t)
 	ctx := context.Background()
 	js := jetStream(t, url)
@@ -443,6 +448,7 @@ func TestEnsureStream(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
+	t.Parallel()
 	pool, err := pgxpool.New(context.Background(), "postgres://127.0.0.1:1/none") // never connects
 	if err != nil {
 		t.Fatal(err)

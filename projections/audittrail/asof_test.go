@@ -11,6 +11,7 @@ import (
 // keeps and what builds on something left out (which it leaves out too),
 // on the scenario and on random histories, for days across them.
 func TestAsOfMatchesTheAuditTrail(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	for name, evs := range map[string][]projections.Event{"scenario": pointInTimeEvents(), "random": generate(31, 1500, nil)} {
 		if _, err := pool.Exec(t.Context(), "DROP SCHEMA IF EXISTS "+SchemaName+" CASCADE"); err != nil {

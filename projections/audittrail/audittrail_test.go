@@ -291,6 +291,7 @@ func scenarioEvents() []projections.Event {
 // TestEveryEventType checks the row of one event of every type of the
 // catalogue.
 func TestEveryEventType(t *testing.T) {
+	t.Parallel()
 	sc := scenario()
 	var types []string
 	for _, s := range sc {
@@ -388,6 +389,7 @@ func TestEveryEventType(t *testing.T) {
 
 // TestLinks checks that originals list what acted on them, and Entity.
 func TestLinks(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	ctx := context.Background()
 	evs := scenarioEvents()
@@ -478,6 +480,7 @@ func TestLinks(t *testing.T) {
 // same predicate evaluated in Go over every row, through keyset pages of
 // several sizes.
 func TestQueryFilters(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	ctx := context.Background()
 	evs := generate(1, 4000, nil)
@@ -614,6 +617,7 @@ func head(s []int64) []int64 { return s[:min(len(s), 8)] }
 // TestPaginationWhileAppending: rows appended between pages are picked up,
 // none is repeated or skipped.
 func TestPaginationWhileAppending(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	ctx := context.Background()
 	evs := generate(2, 600, nil)
@@ -653,6 +657,7 @@ func TestPaginationWhileAppending(t *testing.T) {
 // TestDeterminism applies one log in batches of 1, all at once and in
 // uneven batches, into three schemas, and compares the tables' contents.
 func TestDeterminism(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	evs := scenarioEvents()
 	// Continue the scenario's log with random events (new positions).
@@ -712,6 +717,7 @@ func dump(tb testing.TB, pool *pgxpool.Pool, schema string, tbl projections.Tabl
 
 // TestApplyRejects: a batch out of order, or a position applied twice.
 func TestApplyRejects(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	ctx := context.Background()
 	evs := scenarioEvents()
@@ -732,6 +738,7 @@ func TestApplyRejects(t *testing.T) {
 }
 
 func TestFilterValidate(t *testing.T) {
+	t.Parallel()
 	for _, f := range []Filter{{Limit: -1}, {Limit: MaxLimit + 1}, {AfterPosition: -1}, {DocumentNoPrefix: true}, {Actor: "a\x00b"}, {Type: "\xff"}} {
 		if _, err := Query(context.Background(), nil, f); err == nil {
 			t.Errorf("%+v accepted", f)
@@ -740,6 +747,7 @@ func TestFilterValidate(t *testing.T) {
 }
 
 func TestPrefixSuccessor(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in, want string
 		ok       bool
@@ -759,6 +767,7 @@ func TestPrefixSuccessor(t *testing.T) {
 
 // TestRecordedAtRoundTrip: recorded_at keeps its microseconds and is UTC.
 func TestRecordedAtRoundTrip(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	evs := scenarioEvents()[:1]
 	evs[0].RecordedAt = time.Date(2025, 3, 4, 5, 6, 7, 123456000, time.UTC)
@@ -772,6 +781,7 @@ func TestRecordedAtRoundTrip(t *testing.T) {
 // TestBulkLoad: a rebuild through BulkLoader gives the same rows and, at
 // the end, the same indexes as applying with every index in place.
 func TestBulkLoad(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	ctx := context.Background()
 	evs := scenarioEvents()
@@ -848,6 +858,7 @@ func TestBulkLoad(t *testing.T) {
 // TestUnknownType: an event of a type this package does not know (newer
 // than it) still gets its row, with the generic columns only.
 func TestUnknownType(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	ev := scenarioEvents()[0]
 	ev.Type, ev.Data, ev.Payload = "aid.something_new", nil, json.RawMessage(`{"x":1}`)

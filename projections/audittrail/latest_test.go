@@ -7,6 +7,7 @@ import (
 
 // Latest gives the last rows a filter selects, in position order.
 func TestLatest(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	evs := generate(5, 400, nil)
 	applyAll(t, pool, SchemaName, evs, 100)

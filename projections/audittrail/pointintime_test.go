@@ -52,6 +52,7 @@ func pitRows(es []Entry) []string {
 // scenario: the rows selected, their links and net amounts, through pages
 // of 1 and of the default size.
 func TestPointInTimeFilters(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	evs := pointInTimeEvents()
 	// Position 6 (C1) is recorded out of clock order: after position 8.
@@ -115,6 +116,7 @@ func TestPointInTimeFilters(t *testing.T) {
 // the others, against their contract evaluated in Go over a random log,
 // links included.
 func TestPointInTimeOracle(t *testing.T) {
+	t.Parallel()
 	pool := newDB(t)
 	evs := generate(3, 3000, nil)
 	applyAll(t, pool, SchemaName, evs, 500)
@@ -223,6 +225,7 @@ func oracleText(every, want []Entry, f Filter, inScope func(Entry, Filter, bool)
 }
 
 func TestPointInTimeFilterValidate(t *testing.T) {
+	t.Parallel()
 	for _, f := range []Filter{
 		{AtPosition: -1},
 		{AsOfDate: day("2025-01-31"), DateTo: day("2025-01-31")},

@@ -14,6 +14,7 @@ import (
 // never write — whether the original is in the same batch or an earlier
 // one — and that the refused batch leaves the tables as they were.
 func TestInconsistentEvents(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	base := func(tb testing.TB) *script {
 		s := &script{tb: tb}
@@ -85,6 +86,7 @@ func TestInconsistentEvents(t *testing.T) {
 // TestIgnoredEvents checks that targets and events of unknown types (Data
 // nil, as the runner passes them) change nothing.
 func TestIgnoredEvents(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	evs := []projections.Event{
 		{Record: events.Record{Position: 1, Type: "aid.something_new"}},

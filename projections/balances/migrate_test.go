@@ -15,6 +15,7 @@ import (
 // projections.Migrate (twice: it must be idempotent) and that the model
 // built on that schema equals the one built on the tests' own.
 func TestProjectionsMigrate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 // sizes and compares every pairing-year, commitment and disbursement with
 // the oracle's sums, and the tables with those left by another batching.
 func TestRandomHistories(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, seed := range []uint64{1, 2, 3} {
 		evs := runnerEvents(eventtest.New(genConfig(seed, 2, 3, 3000)).Next(3000))

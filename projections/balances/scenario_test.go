@@ -223,6 +223,7 @@ var (
 )
 
 func TestScenario(t *testing.T) {
+	t.Parallel()
 	evs := scenario(t)
 	ctx := context.Background()
 	var first string

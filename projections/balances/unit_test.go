@@ -7,6 +7,7 @@ import (
 )
 
 func TestNewRate(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		num, den int64
 		bp       int64
@@ -38,6 +39,7 @@ func TestNewRate(t *testing.T) {
 }
 
 func TestTenths(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		n, d int64
 		want string
@@ -49,6 +51,7 @@ func TestTenths(t *testing.T) {
 }
 
 func TestSplitDays(t *testing.T) {
+	t.Parallel()
 	d := func(s string) time.Time {
 		v, err := time.Parse(time.DateOnly, s)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 // figureField finds exactly that field, so a field added to the contract
 // without a rule here fails.
 func TestFiguresCoverReport(t *testing.T) {
+	t.Parallel()
 	var f Figures
 	v := reflect.ValueOf(&f).Elem()
 	seen := map[string]bool{}
@@ -46,6 +47,7 @@ func TestFiguresCoverReport(t *testing.T) {
 }
 
 func TestBasisPoints(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ num, den, want int64 }{
 		{260, 280, 9286}, {360, 380, 9474}, {1, 1, 10000}, {0, 5, 0}, {5, 0, 0}, {5, -1, 0},
 		{1, 20000, 1},   // 0.5 bp rounds half up
@@ -64,6 +66,7 @@ func TestBasisPoints(t *testing.T) {
 // TestMigrationFigures: the figure CHECK of the contributions table names
 // exactly the base figures.
 func TestMigrationFigures(t *testing.T) {
+	t.Parallel()
 	b, err := fs.ReadFile(New().Migrations(), "001_yearend.sql")
 	if err != nil {
 		t.Fatal(err)

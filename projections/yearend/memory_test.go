@@ -16,6 +16,7 @@ import (
 // cut-off, at several positions — the worked example followed by a random
 // history of three donors.
 func TestMemoryEqualsCompute(t *testing.T) {
+	t.Parallel()
 	w := workedExample(t)
 	evs := w.s.evs
 	evs = append(evs, generate(23, 3, 3, 3000, &evs[len(evs)-1].Record)...)
@@ -86,6 +87,7 @@ func routed(tb testing.TB, evs []projections.Event) []projections.Event {
 // TestMemoryRefusesDisorder: positions must increase, and an event that
 // refers to what the model never saw is ErrInconsistent.
 func TestMemoryRefusesDisorder(t *testing.T) {
+	t.Parallel()
 	evs := routed(t, workedExample(t).s.evs)
 	m := yearend.NewMemory(jia.Code)
 	if err := m.Apply(evs[1]); err != nil {

@@ -14,6 +14,7 @@ import (
 // TestMigrate: the runner's Migrate is idempotent on the schema, the
 // schema is the one Compute names, and a checksum of the model is stable.
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 // counted entries, a new pairing — and equals the report of a model that
 // never saw them; at the checkpoint the report changes and says so.
 func TestAtPosition(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	w := workedExample(t)
 	s := w.s
@@ -90,6 +91,7 @@ func TestAtPosition(t *testing.T) {
 // still known (the next event's prev_hash), as is the checkpoint's, while
 // the others are ErrPosition.
 func TestChainHashAcrossSkippedEvents(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	// Positions: 1–2 pairings, 3–4 unknown, 5 a visit, 6 unknown, 7 a
 	// visit, 8 unknown (at the checkpoint).

@@ -86,6 +86,7 @@ func checkOracle(t *testing.T, what string, r *yearend.Report, o *oracle) {
 // three donors, for every year, with and without a cut-off, at the
 // checkpoint and at earlier positions.
 func TestOracle(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	evs := generate(7, 3, 3, 4000, nil)
 	applyAll(t, pool, evs, 500)
@@ -121,6 +122,7 @@ func TestOracle(t *testing.T) {
 // the read model folds it (a completed project stops counting), and its
 // figures at each position still agree with the oracle's.
 func TestOracleProgressGoesBack(t *testing.T) {
+	t.Parallel()
 	s := workedExample(t).s
 	first := s.last()
 	d := func(v string) events.Date { return day(t, v) }
@@ -155,6 +157,7 @@ func TestOracleProgressGoesBack(t *testing.T) {
 // events were cut into batches (1, 7, all at once), including the hand-
 // made scenarios whose reversals and receipts refer across batches.
 func TestBatchSizes(t *testing.T) {
+	t.Parallel()
 	w := workedExample(t)
 	evs := w.s.evs
 	// A random history after the worked example, following it.

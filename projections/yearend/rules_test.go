@@ -26,6 +26,7 @@ func pairWith(tb testing.TB) *script {
 // a funds_returned one in its own; both are footnoted as moving money
 // between years, in each year's report they concern.
 func TestYearBoundary(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	s := pairWith(t)
 	d := func(v string) events.Date { return day(t, v) }
@@ -132,6 +133,7 @@ func ownDateOf(tb testing.TB, s *script, id string) events.Date {
 // TestCutoff: a cut-off of 30 November leaves December's entries out, but
 // not the budget year's commitments or the plan year's projects.
 func TestCutoff(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	s := pairWith(t)
 	d := func(v string) events.Date { return day(t, v) }
@@ -210,6 +212,7 @@ func TestCutoff(t *testing.T) {
 // TestLateEntry: entries recorded (China time) after the cut-off day but
 // dated on or before it are counted and footnoted with the day recorded.
 func TestLateEntry(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	s := pairWith(t)
 	d := func(v string) events.Date { return day(t, v) }
@@ -257,6 +260,7 @@ func TestLateEntry(t *testing.T) {
 // partner is footnoted with the supplier's county; one from the partner,
 // or without a county, is not.
 func TestPartnerMismatch(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	s := pairWith(t)
 	d := func(v string) events.Date { return day(t, v) }
@@ -283,6 +287,7 @@ func TestPartnerMismatch(t *testing.T) {
 // TestOverCommitment: a disbursement beyond its commitment under an
 // approval is counted and footnoted with the justification and approver.
 func TestOverCommitment(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	s := pairWith(t)
 	d := func(v string) events.Date { return day(t, v) }
@@ -305,6 +310,7 @@ func TestOverCommitment(t *testing.T) {
 // TestInconsistent: events referring to what the model never saw, or
 // breaking the ledger's rules, fail the batch with ErrInconsistent.
 func TestInconsistent(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	d := func(v string) events.Date { return day(t, v) }
 	for name, e := range map[string]events.Event{

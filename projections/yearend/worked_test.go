@@ -182,6 +182,7 @@ func (w *worked) expectedTotals() yearend.Figures {
 // TestWorkedExample checks every figure of the worked example (docs/domain.md §11),
 // the footnotes and line items, and the provenance.
 func TestWorkedExample(t *testing.T) {
+	t.Parallel()
 	pool := newModel(t)
 	w := workedExample(t)
 	applyAll(t, pool, w.s.evs, 0)

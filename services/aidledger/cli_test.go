@@ -69,6 +69,7 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // The auditor's commands through the built binary: verify's exit codes
 // (0 intact, 1 tampered, 2 could not run), export, and verify --bundle.
 func TestAuditCommandsThroughTheBinary(t *testing.T) {
+	t.Parallel()
 	env := demoenv.New(t, yearend.New(), balances.New())
 	db := []string{"--database-url", env.DatabaseURL}
 	checkBalancesCommand(t, env, db)

@@ -20,6 +20,7 @@ func newUsers(t *testing.T) (*auth.Users, *pgxpool.Pool) {
 }
 
 func TestUsersSignInAndSessions(t *testing.T) {
+	t.Parallel()
 	us, pool := newUsers(t)
 	ctx := t.Context()
 	zhang := auth.User{Login: "zhang", Principal: auth.Principal{Name: "钟楼财政 张三", Role: auth.RoleRecorder, DonorCode: "320404"}}

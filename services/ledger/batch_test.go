@@ -134,6 +134,7 @@ func logOf(t *testing.T, store *eventstore.Store) []string {
 // and optimistic) then committed in one transaction, meet the same
 // outcomes and leave the same log.
 func TestBatchAgreesWithAppend(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := func() time.Time { return time.Date(2025, 6, 30, 10, 0, 0, 0, time.UTC) }
 	newLedger := func() (*eventstore.Store, *ledger.Ledger) {

@@ -11,6 +11,7 @@ import (
 // Codes, in order — no code a client can meet is undocumented, and no
 // documented code is gone.
 func TestREADMEListsEveryCode(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

@@ -175,6 +175,7 @@ func place(ar *eventstore.AppendRequest, held map[[2]string]string) error {
 }
 
 func TestDecidePairings(t *testing.T) {
+	t.Parallel()
 	establish := EstablishPairing{PairingID: newID, Donor: UnitInput(donor), Partner: UnitInput(partner),
 		Programme: events.ProgrammeCounterpartSupport, AgreementDocNo: "钟政〔2031〕1号", ValidFrom: "2031-01-01", ValidTo: "2035-12-31"}
 	with := func(f func(*EstablishPairing)) EstablishPairing { c := establish; f(&c); return c }
@@ -220,6 +221,7 @@ func TestDecidePairings(t *testing.T) {
 }
 
 func TestDecideFunds(t *testing.T) {
+	t.Parallel()
 	commit := CommitFunds{CommitmentID: newID, PairingID: pairing.PairingID, AmountFen: 50 * wan, BudgetYear: 2025,
 		SourceLevel: events.SourceCity, DocNo: "常财〔2025〕3号", BusinessDate: "2025-06-01"}
 	disburse := DisburseFunds{DisbursementID: newID, CommitmentID: commitmentID, AmountFen: 40 * wan, BusinessDate: "2025-06-01",
@@ -399,6 +401,7 @@ func TestDecideFunds(t *testing.T) {
 }
 
 func TestDecideSocialAndConsumption(t *testing.T) {
+	t.Parallel()
 	donate := RecordDonation{DonationID: newID, PairingID: pairing.PairingID, DonorName: "某企业", DonorType: events.DonorEnterprise,
 		Kind: events.DonationCash, AmountFen: 10 * wan, ReceiptNo: "R-1", BusinessDate: "2025-02-01"}
 	purchase := RecordPurchase{PurchaseID: newID, PairingID: pairing.PairingID, BuyerName: "钟楼区机关食堂", SupplierName: "班玛合作社",
@@ -481,6 +484,7 @@ func TestDecideSocialAndConsumption(t *testing.T) {
 }
 
 func TestDecideEntryReversals(t *testing.T) {
+	t.Parallel()
 	whole := ReverseEntry{Reason: events.ReasonEntryError, BusinessDate: "2025-06-01"}
 	runCases(t, []decisionCase{
 		{name: "I-31 entry-reversal-bounded: 11万 of a 10万 donation", code: CodeReversalExceedsOriginal,
@@ -551,6 +555,7 @@ func TestDecideEntryReversals(t *testing.T) {
 }
 
 func TestDecideSecondmentsAndVisits(t *testing.T) {
+	t.Parallel()
 	start := StartSecondment{SecondmentID: newID, PairingID: pairing.PairingID, PersonRef: "P-1", Category: events.StaffDoctor,
 		SendingOrg: "钟楼区人民医院", HostOrg: "班玛县人民医院", StartDate: "2025-03-01"}
 	const first = "01J0000000000000000SEC0ND1"
@@ -650,6 +655,7 @@ func TestDecideSecondmentsAndVisits(t *testing.T) {
 }
 
 func TestDecideProjects(t *testing.T) {
+	t.Parallel()
 	register := RegisterProject{ProjectID: newID, PairingID: pairing.PairingID, Name: "班玛县中学", Sector: "教育",
 		DeliveryMode: events.DeliveryTurnkey, PlannedTotalFen: 500 * wan, PlanYear: 2023, BusinessDate: "2023-03-01"}
 	report := ReportProgress{AsOf: "2025-06-01", Status: events.ProjectInProgress, CompletedInvestmentFen: 100 * wan}

@@ -12,6 +12,7 @@ import (
 // TestEnumTagsAreTheEnums: the `enum` tags that give the API schema its
 // allowed values list exactly the values of the events enum of the field.
 func TestEnumTagsAreTheEnums(t *testing.T) {
+	t.Parallel()
 	enums := map[reflect.Type][]string{
 		reflect.TypeFor[events.Programme]():      strs(events.Programmes),
 		reflect.TypeFor[events.SourceLevel]():    strs(events.SourceLevels),

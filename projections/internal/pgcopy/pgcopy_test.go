@@ -51,6 +51,7 @@ func ptr[T any](v T) *T { return &v }
 // TestBytes pins the wire format of every method, independently of a
 // server.
 func TestBytes(t *testing.T) {
+	t.Parallel()
 	w := pgcopy.New("t", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o")
 	w.Row()
 	w.Null()
@@ -176,6 +177,7 @@ func write(w *pgcopy.Rows, r row) {
 // TestRoundTrip copies rows of every type into a real table and reads them
 // back.
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tx := begin(t)
 	exec(t, tx, roundTripTable)
@@ -334,6 +336,7 @@ func must[T any](v T, err error) T {
 // TestReplaceNUL: with ReplaceNUL a NUL in text and text[] is stored as
 // U+FFFD (bytea is verbatim); without it PostgreSQL refuses the COPY.
 func TestReplaceNUL(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tx := begin(t)
 	exec(t, tx, `CREATE TEMP TABLE nul (t text, n text, p text, a text[], b bytea)`)
@@ -377,6 +380,7 @@ func TestReplaceNUL(t *testing.T) {
 
 // TestSend: nothing to send, a miscounted row, a PostgreSQL error.
 func TestSend(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	// No rows: no statement, so no transaction needed.

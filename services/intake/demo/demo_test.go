@@ -14,6 +14,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // The demo loads a few hundred events through the real commands, and
 // loading it again writes nothing.
 func TestLoadIsRealisticAndIdempotent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := testenv.MigratedPool(t)
 	store := eventstore.New(pool)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseYuan(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]int64{"12345.67": 1234567, "12,345.6": 1234560, "300": 30000, "-300": -30000,
 		"¥1,000.00": 100000, "0.01": 1, ".5": 50, "7元": 700, "100000000000": 10_000_000_000_000} {
 		if got, err := ParseYuan(in); err != nil || got != want {
@@ -23,6 +24,7 @@ func TestParseYuan(t *testing.T) {
 }
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"2025-03-01", "2025/3/1", "2025年3月1日", " 2025.03.01 "} {
 		if d, err := ParseDate(in); err != nil || d.String() != "2025-03-01" {
 			t.Errorf("ParseDate(%q) = %v, %v", in, d, err)
@@ -36,6 +38,7 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestBody(t *testing.T) {
+	t.Parallel()
 	f, _ := Lookup("disbursement")
 	body, errs := f.Body(map[string]string{"commitment_id": "C1", "amount_fen": "1,000.50", "business_date": "2025/4/1",
 		"payee_name": "乙县财政局", "voucher_no": "PZ-1", "over_commitment.approved_by": " "})
@@ -77,6 +80,7 @@ func TestBody(t *testing.T) {
 
 // Every form's fields are complete and every choice valid.
 func TestCatalogue(t *testing.T) {
+	t.Parallel()
 	names := map[string]bool{}
 	for _, f := range All() {
 		if names[f.Name] || f.TitleZH == "" || f.TitleEN == "" || f.submit == nil {
@@ -95,6 +99,7 @@ func TestCatalogue(t *testing.T) {
 // enum in events, in the same order — no form can offer a value the
 // ledger refuses, nor miss one it accepts.
 func TestOptionsAreTheEnums(t *testing.T) {
+	t.Parallel()
 	values := func(opts []Option) []string {
 		out := make([]string, len(opts))
 		for i, o := range opts {

@@ -106,6 +106,7 @@ func run(t testing.TB, env *demoenv.Env, file []byte, opts importer.Options) *im
 }
 
 func TestImportIsIdempotentAndAllOrNothing(t *testing.T) {
+	t.Parallel()
 	env := demoenv.New(t)
 	pairing := pairingOf(t, env, demoenv.Linan)
 	start := head(t, env)
@@ -167,6 +168,7 @@ func TestImportIsIdempotentAndAllOrNothing(t *testing.T) {
 }
 
 func TestImportRefusesAMismatchedHeader(t *testing.T) {
+	t.Parallel()
 	env := demoenv.New(t)
 	l := testenv.Ledger(t, env.Store)
 	for _, rows := range [][][]string{

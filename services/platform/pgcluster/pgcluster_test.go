@@ -46,6 +46,7 @@ func connect(t *testing.T, c *pgcluster.Cluster) *pgx.Conn {
 }
 
 func TestStartStopRestartKeepsData(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dataDir := filepath.Join(t.TempDir(), "data")
 
@@ -82,6 +83,7 @@ func TestStartStopRestartKeepsData(t *testing.T) {
 // server it started is still running when Start is called on its data
 // directory again.
 func TestStartStopsLeftoverServer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dataDir := filepath.Join(t.TempDir(), "data")
 
@@ -108,6 +110,7 @@ func TestStartStopsLeftoverServer(t *testing.T) {
 }
 
 func TestMissingBinaries(t *testing.T) {
+	t.Parallel()
 	empty := t.TempDir()
 	_, err := pgcluster.Start(context.Background(), pgcluster.Config{DataDir: filepath.Join(t.TempDir(), "data"), BinDir: empty})
 	if !errors.Is(err, pgcluster.ErrNoBinaries) {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestWriteAnswersIDsEventsAndPosition(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	r := e.mustPost("recorder", "/v1/donations", map[string]any{"pairing_id": f.pairing, "donor_name": "某某集团", "donor_type": "enterprise",
@@ -29,6 +30,7 @@ func TestWriteAnswersIDsEventsAndPosition(t *testing.T) {
 }
 
 func TestConcurrentIdenticalRequestsWriteOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	before := e.head()
@@ -63,6 +65,7 @@ func TestConcurrentIdenticalRequestsWriteOnce(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	if r := e.do("", http.MethodGet, "/v1/events", nil); r.Status != 401 || r.str("code") != "unauthorized" {
@@ -103,6 +106,7 @@ func TestAuthentication(t *testing.T) {
 // A reader paging GET /v1/events?after= sees every event exactly once and
 // in order while slow and fast commits interleave.
 func TestLogPagingWhileCommitsInterleave(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	const writers, each = 4, 12

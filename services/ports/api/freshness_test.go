@@ -8,6 +8,7 @@ import (
 // write); the parameter must reach the route table, not be dropped by the
 // framework.
 func TestReadModelRoutesTakeMinPosition(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, path := range []string{"/v1/pairings", "/v1/pairings/{id}/balances", "/v1/balances", "/v1/commitments/{id}",
 		"/v1/projects/{id}", "/v1/audit"} {

@@ -19,6 +19,7 @@ import (
 // readyz is 503 while any dependency is down, 200 when all answer; healthz
 // only says the process serves.
 func TestReadinessFollowsDependencies(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	natsDown := errors.New("not connected")
 	var natsErr error

@@ -138,6 +138,7 @@ const nowhere = "01ARZ3NDEKTSV4RRFFQ69G5FAV" // a well-formed ULID that names no
 // ---- Σ disbursed ≤ committed ----
 
 func TestInvariantDisbursedNeverExceedsCommitted(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture() // 1,000,000 元 committed, 300,000 元 disbursed: 70,000,000 fen left
 
@@ -194,6 +195,7 @@ func TestInvariantDisbursedNeverExceedsCommitted(t *testing.T) {
 // ---- committed never below net disbursed ----
 
 func TestInvariantAdjustmentNeverBelowDisbursed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture() // 100,000,000 committed, 30,000,000 disbursed
 	path := "/v1/commitments/" + f.commitment + "/adjustments"
@@ -227,6 +229,7 @@ func TestInvariantAdjustmentNeverBelowDisbursed(t *testing.T) {
 // ---- reversals of a disbursement ----
 
 func TestInvariantDisbursementReversalsNeverExceedOriginal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture() // disbursement of 30,000,000 on 2025-04-01
 	path := "/v1/disbursements/" + f.disbursement + "/reversals"
@@ -282,6 +285,7 @@ func TestInvariantDisbursementReversalsNeverExceedOriginal(t *testing.T) {
 }
 
 func TestVoucherFreedOnlyByWholeEntryErrorReversal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 
@@ -316,6 +320,7 @@ func TestVoucherFreedOnlyByWholeEntryErrorReversal(t *testing.T) {
 // ---- in-kind donations ----
 
 func TestInvariantInKindDonationNeedsValuationBasis(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	inKind := with(donationBody(f.pairing, uniq("SJ"), 5_300_000, "2025-05-01"), "kind", "in_kind",
@@ -335,6 +340,7 @@ func TestInvariantInKindDonationNeedsValuationBasis(t *testing.T) {
 // ---- business dates in the future ----
 
 func TestInvariantNoFutureBusinessDates(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	tomorrow, today := chinaDay(1), chinaDay(0)
@@ -394,6 +400,7 @@ func TestInvariantNoFutureBusinessDates(t *testing.T) {
 // A visit is recorded once it has happened: its end date, like every
 // business date, cannot lie in the future.
 func TestVisitEndDateNotInFuture(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	r := e.expectRejected("recorder", "/v1/visits", with(visitBody(f.pairing, chinaDay(0)), "end_date", chinaDay(1)),
@@ -406,6 +413,7 @@ func TestVisitEndDateNotInFuture(t *testing.T) {
 // ---- pairings: existence and validity on the business date ----
 
 func TestInvariantPairingMustExistAndBeInForce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture() // pairing2 (D1 × 610927, mountain_sea) is in force 2021-01-01 … 2025-06-30
 	c2 := e.mustPost("recorder", "/v1/commitments", commitBody(f.pairing2, 10_000_000, "2025-06-30")).str("commitment_id")
@@ -481,6 +489,7 @@ func TestInvariantPairingMustExistAndBeInForce(t *testing.T) {
 // ---- secondments of one person never overlap ----
 
 func TestInvariantSecondmentsNeverOverlap(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	start := func(person, from string, kv ...any) response {
@@ -548,6 +557,7 @@ func TestInvariantSecondmentsNeverOverlap(t *testing.T) {
 // two secondments at once. Either the late start is refused, or it must not
 // stand in the way of ending the running one.
 func TestSecondmentBackdatedBeforeRunningOneNeverOverlaps(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	running := e.mustPost("recorder", "/v1/secondments", secondmentBody(f.pairing, "P-9", "2024-01-01")).str("secondment_id")
@@ -570,6 +580,7 @@ func TestSecondmentBackdatedBeforeRunningOneNeverOverlaps(t *testing.T) {
 // ---- natural keys ----
 
 func TestInvariantNaturalKeysUnique(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	p2 := e.mustPost("recorder2", "/v1/pairings", pairingBody("D2", "632624", "east_west", "2021-01-01", "2030-12-31")).str("pairing_id")
@@ -659,6 +670,7 @@ func TestInvariantNaturalKeysUnique(t *testing.T) {
 // ---- one pairing per (donor, partner, programme) on any day ----
 
 func TestInvariantOnePairingPerDonorPartnerProgramme(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture() // D1 × 632624 east_west 2021-01-01 … 2030-12-31; D1 × 610927 mountain_sea … 2025-06-30
 
@@ -700,6 +712,7 @@ func TestInvariantOnePairingPerDonorPartnerProgramme(t *testing.T) {
 // ---- reversals of donations, purchases, sales, visits, secondments ----
 
 func TestInvariantEntryReversals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 
@@ -795,6 +808,7 @@ func TestInvariantEntryReversals(t *testing.T) {
 // ---- project progress ----
 
 func TestInvariantProjectProgressMonotonic(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	project := e.mustPost("recorder", "/v1/projects", projectBody(f.pairing, "2025-01-10")).str("project_id")
@@ -898,6 +912,7 @@ func mustJSON(t testing.TB, v any) []byte {
 }
 
 func TestBadInputIsRejectedWithACode(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	valid := disburseBody(f.commitment, 1_000, "PZ-BAD-INPUT", "2025-05-01")
@@ -1010,6 +1025,7 @@ func TestBadInputIsRejectedWithACode(t *testing.T) {
 // Every sweep value in every field of every command's body: the answer is
 // never a 5xx, and a refusal always carries a code and leaves the log alone.
 func TestNoFieldValueCausesServerError(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	project := e.mustPost("recorder", "/v1/projects", projectBody(f.pairing, "2025-01-10")).str("project_id")
@@ -1058,6 +1074,7 @@ func TestNoFieldValueCausesServerError(t *testing.T) {
 // Text that Postgres cannot store (NUL characters; bytes that are not
 // UTF-8) must be refused as bad input, never answered with a 500.
 func TestUnstorableTextIsRejectedNotServerError(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	project := e.mustPost("recorder", "/v1/projects", projectBody(f.pairing, "2025-01-10")).str("project_id")
@@ -1110,6 +1127,7 @@ func TestUnstorableTextIsRejectedNotServerError(t *testing.T) {
 // rest; an explicit 0 is not "everything" but a mistake, as it is for a
 // disbursement reversal.
 func TestEntryReversalExplicitZeroAmountIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := e.fixture()
 	d := e.mustPost("recorder", "/v1/donations", donationBody(f.pairing, uniq("SJ"), 1_000, "2025-05-01")).str("donation_id")

@@ -71,6 +71,7 @@ func writePaths() []string {
 }
 
 func TestEveryWriteRouteRefusesAuditorAndAnonymous(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fixture()
 	routes := writeRoutes(e.api.OpenAPI())
@@ -119,6 +120,7 @@ func TestEveryWriteRouteRefusesAuditorAndAnonymous(t *testing.T) {
 }
 
 func TestWriteRoutesAreDocumented(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, rt := range writeRoutes(e.api.OpenAPI()) {
 		if len(rt.op.Security) == 0 {
@@ -138,6 +140,7 @@ func TestWriteRoutesAreDocumented(t *testing.T) {
 }
 
 func TestOpenAPIServedWithoutToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.do("", http.MethodGet, "/v1/openapi.json", nil)
 	if r.Status != http.StatusOK {

@@ -11,6 +11,7 @@ import (
 
 // Every page parses with the layout.
 func TestTemplatesParse(t *testing.T) {
+	t.Parallel()
 	p := loadPages()
 	for _, name := range []string{"login", "error", "dashboard", "pairing", "menu", "record", "audit", "history", "report", "verify", "import"} {
 		if p.t[name] == nil {
@@ -21,6 +22,7 @@ func TestTemplatesParse(t *testing.T) {
 
 // Every text key the templates and the Go code ask for has both languages.
 func TestMessagesComplete(t *testing.T) {
+	t.Parallel()
 	keyRe := regexp.MustCompile(`\bT "([a-z][a-z0-9._]+)"|\.T\("([a-z][a-z0-9._]+)"`)
 	var sources []string
 	if err := fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {

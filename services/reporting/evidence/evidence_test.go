@@ -77,6 +77,7 @@ func wantProblem(t *testing.T, res *Result, check string, position int64, text s
 }
 
 func TestExportVerifiesOffline(t *testing.T) {
+	t.Parallel()
 	pool := demoLedger(t)
 	for _, donor := range []string{zhonglou, linan} {
 		b, m := export(t, pool, summary.Request{DonorCode: donor, Year: 2025})
@@ -128,6 +129,7 @@ func TestExportVerifiesOffline(t *testing.T) {
 }
 
 func TestExportRefuses(t *testing.T) {
+	t.Parallel()
 	pool := demoLedger(t)
 	var buf bytes.Buffer
 	for _, c := range []struct {
@@ -283,6 +285,7 @@ func editLine(bodies map[string][]byte, n int, edit func(string) string) {
 }
 
 func TestTamperedBundles(t *testing.T) {
+	t.Parallel()
 	pool := demoLedger(t)
 	b, m := export(t, pool, summary.Request{DonorCode: linan, Year: 2025})
 	first := m.Chain.FirstPosition

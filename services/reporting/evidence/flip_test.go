@@ -14,6 +14,7 @@ import (
 // of the flips — among them every ZIP header and the comment — that the
 // whole verification fails with a reason.
 func TestAnyByteFlipFails(t *testing.T) {
+	t.Parallel()
 	pool := demoLedger(t)
 	b, _ := export(t, pool, summary.Request{DonorCode: linan, Year: 2025, AtPosition: 260})
 	start := time.Now()

@@ -8,6 +8,7 @@ import (
 )
 
 func TestAccessLog(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	log := auth.NewAccessLog(e.pool)
 	before := time.Now().Add(-time.Minute)

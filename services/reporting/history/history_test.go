@@ -120,6 +120,7 @@ func disbursement(id string, amount, reversed int64, confirmed bool) history.Fig
 }
 
 func TestFundsHistories(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pairing := e.pairing("632624")
 	rec, part := recorder.Actor(), partner.Actor()
@@ -179,6 +180,7 @@ func TestFundsHistories(t *testing.T) {
 }
 
 func TestEntryHistories(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pairing := e.pairing("632624")
 	rec := recorder.Actor()
@@ -255,6 +257,7 @@ func TestEntryHistories(t *testing.T) {
 }
 
 func TestPairingAndProjectHistories(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pairing := e.pairing("632624")
 	other := e.pairing("610927") // another pairing, another stream: not in the history
@@ -303,6 +306,7 @@ func TestPairingAndProjectHistories(t *testing.T) {
 }
 
 func TestUnknownEntity(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, id := range []string{events.NewID(), "not-an-id", ""} {
 		if _, err := history.Of(e.ctx, e.store, id); !errors.Is(err, history.ErrNotFound) {
@@ -312,6 +316,7 @@ func TestUnknownEntity(t *testing.T) {
 }
 
 func TestYuan(t *testing.T) {
+	t.Parallel()
 	for fen, want := range map[int64]string{0: "0.00", 5: "0.05", -5: "-0.05", 123456789: "1,234,567.89", -100_000_000: "-1,000,000.00", 99_900: "999.00"} {
 		if got := history.Yuan(fen); got != want {
 			t.Errorf("Yuan(%d) = %q, want %q", fen, got, want)

@@ -18,6 +18,7 @@ import (
 // TestHistoryHTTP covers GET /v1/history/{entity_id}: read scope (hidden
 // as 404), the access log written for every read, and 503 when it cannot be.
 func TestHistoryHTTP(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tokens := auth.NewTokens(e.pool)
 	srv, err := api.New(api.Config{Pool: e.pool, Store: e.store, Ledger: e.l, Tokens: tokens})

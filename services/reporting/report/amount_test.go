@@ -10,6 +10,7 @@ import (
 )
 
 func TestAmountDesignVectors(t *testing.T) {
+	t.Parallel()
 	// docs/domain.md §9.7: the reference values.
 	tests := []struct {
 		fen  int64
@@ -32,6 +33,7 @@ func TestAmountDesignVectors(t *testing.T) {
 }
 
 func TestAmount(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		fen  int64
 		s    yearend.Style
@@ -264,6 +266,7 @@ func randomAmount(rng *rand.Rand) int64 {
 // n ≤ amount < n + step and 余 iff amount > n, and that 约 rounds half up
 // at the same step.
 func TestAmountProperties(t *testing.T) {
+	t.Parallel()
 	n := 2_000_000
 	if testing.Short() {
 		n = 100_000

@@ -6,6 +6,7 @@ import (
 )
 
 func TestDecimals(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ got, want string }{
 		{WanDecimal(260000000), "260"},
 		{WanDecimal(43600000), "43.6"},

@@ -9,6 +9,7 @@ import (
 )
 
 func TestEnglishTextWorkedExample(t *testing.T) {
+	t.Parallel()
 	want := "甲区 (320404): year-end summary of counterpart aid for 2025, events dated 2025-01-01 to 2025-12-31.\n" +
 		"With 乙县 (乙, 522601, East–West cooperation): 3 exchange and research visits; 12 professional and technical staff sent; " +
 		"fiscal aid disbursed CNY 2,600,000.00 (260 × 10k yuan); social aid CNY 436,000.00 (43.6 × 10k yuan); " +
@@ -23,6 +24,7 @@ func TestEnglishTextWorkedExample(t *testing.T) {
 }
 
 func TestEnglishTextEmptyAndCutoff(t *testing.T) {
+	t.Parallel()
 	r := &yearend.Report{Donor: events.Unit{Code: "320404", Name: "甲区"}, Year: 2025, Cutoff: events.DateOf(2025, 11, 30),
 		Pairings: []yearend.PairingFigures{{Partner: events.Unit{Name: "乙县"}, Figures: yearend.Figures{StaffCadre: fig(1)}}},
 		Totals:   yearend.Figures{StaffCadre: fig(1)}}
@@ -41,6 +43,7 @@ func TestEnglishTextEmptyAndCutoff(t *testing.T) {
 }
 
 func TestEnglishAmount(t *testing.T) {
+	t.Parallel()
 	tests := map[int64]string{
 		260000000:     "CNY 2,600,000.00 (260 × 10k yuan)",
 		43600000:      "CNY 436,000.00 (43.6 × 10k yuan)",

@@ -7,6 +7,7 @@ import (
 )
 
 func TestFootnotesEveryKind(t *testing.T) {
+	t.Parallel()
 	r := workedExample()
 	zh := []string{
 		"注1:丙县:2025-06-30拨付资金超出资金计划(涉及金额5万元,事件d5),超计划理由:汛期应急,审批人:区财政局张某。",
@@ -31,6 +32,7 @@ func TestFootnotesEveryKind(t *testing.T) {
 }
 
 func TestFootnoteFallbacks(t *testing.T) {
+	t.Parallel()
 	r := workedExample()
 	// No amount, no detail, unknown pairing, unknown kind.
 	f := yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: "pr-gone", EventID: "v9", Date: r.LineItems[0].BusinessDate}

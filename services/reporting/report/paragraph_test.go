@@ -9,6 +9,7 @@ import (
 
 // TestChineseParagraphWorkedExample is the worked example of docs/domain.md §11.
 func TestChineseParagraphWorkedExample(t *testing.T) {
+	t.Parallel()
 	want := "开展甲-乙区县互访调研3次,选派专业技术人才12名,完成对乙县财政帮扶260万元、社会帮扶40余万元、采购、帮助销售当地农副产品90余万元;开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。"
 	if got := ChineseParagraph(workedExample()); got != want {
 		t.Errorf("ChineseParagraph:\n got %s\nwant %s", got, want)
@@ -22,6 +23,7 @@ func TestChineseParagraphWorkedExample(t *testing.T) {
 }
 
 func TestChineseParagraphClauses(t *testing.T) {
+	t.Parallel()
 	donor := events.Unit{Code: "320404", Name: "甲区", ShortName: "甲"}
 	yi := events.Unit{Code: "522601", Name: "乙县", ShortName: "乙"}
 	one := func(f yearend.Figures) *yearend.Report {
@@ -62,6 +64,7 @@ func TestChineseParagraphClauses(t *testing.T) {
 }
 
 func TestChineseParagraphProfiles(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"official": "开展甲-乙区县互访调研3次,选派专业技术人才12名,完成对乙县财政帮扶260万元、社会帮扶40余万元、采购、帮助销售当地农副产品90余万元;开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。",
 		"exact":    "开展甲-乙区县互访调研3次,选派专业技术人才12名,完成对乙县财政帮扶260万元、社会帮扶43.6万元、采购、帮助销售当地农副产品90.5万元;开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。",
@@ -81,6 +84,7 @@ func TestChineseParagraphProfiles(t *testing.T) {
 }
 
 func TestShortNameFallback(t *testing.T) {
+	t.Parallel()
 	r := &yearend.Report{
 		Donor: events.Unit{Code: "320404", Name: "甲区"},
 		Pairings: []yearend.PairingFigures{{Partner: events.Unit{Code: "522601", Name: "乙县"},

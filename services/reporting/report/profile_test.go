@@ -7,6 +7,7 @@ import (
 )
 
 func TestLookupProfile(t *testing.T) {
+	t.Parallel()
 	p, err := LookupProfile("")
 	if err != nil || p != Profiles["official"] {
 		t.Fatalf(`LookupProfile("") = %+v, %v`, p, err)

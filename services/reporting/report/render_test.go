@@ -20,6 +20,7 @@ var allFormats = []string{FormatText, FormatMD, FormatJSON, FormatCSV, FormatXLS
 // more event (a later position, a new chain hash, one more visit) must
 // change every output.
 func TestRenderDeterministic(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{LangZH, LangEN} {
 		for _, format := range allFormats {
 			a, _, _, err := Render(workedExample(), format, lang)
@@ -56,6 +57,7 @@ func TestRenderDeterministic(t *testing.T) {
 }
 
 func TestRenderMetadata(t *testing.T) {
+	t.Parallel()
 	r := workedExample()
 	tests := []struct {
 		format, lang, contentType, filename string
@@ -82,6 +84,7 @@ func TestRenderMetadata(t *testing.T) {
 }
 
 func TestRenderErrors(t *testing.T) {
+	t.Parallel()
 	if _, _, _, err := Render(workedExample(), "pdf", LangZH); !errors.Is(err, ErrUnknownFormat) {
 		t.Errorf("pdf: %v", err)
 	}
@@ -94,6 +97,7 @@ func TestRenderErrors(t *testing.T) {
 }
 
 func TestRenderText(t *testing.T) {
+	t.Parallel()
 	body, _, _, err := Render(workedExample(), FormatText, LangZH)
 	if err != nil {
 		t.Fatal(err)
@@ -123,6 +127,7 @@ func TestRenderText(t *testing.T) {
 }
 
 func TestRenderMarkdown(t *testing.T) {
+	t.Parallel()
 	r := workedExample()
 	r.Pairings[0].Partner.Name = "乙|县*"
 	body, _, _, err := Render(r, FormatMD, LangZH)
@@ -165,6 +170,7 @@ func parseWan(t *testing.T, s string) int64 {
 }
 
 func TestRenderCSV(t *testing.T) {
+	t.Parallel()
 	r := workedExample()
 	r.Pairings[1].SocialFen = fig(1) // one fen survives the export
 	body, _, _, err := Render(r, FormatCSV, LangZH)
@@ -231,6 +237,7 @@ func colIndex(t *testing.T, key string) int {
 }
 
 func TestRenderJSON(t *testing.T) {
+	t.Parallel()
 	r := workedExample()
 	body, _, _, err := Render(r, FormatJSON, LangZH)
 	if err != nil {

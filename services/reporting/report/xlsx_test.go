@@ -66,6 +66,7 @@ func numFmt(t *testing.T, f *excelize.File, sheet, cell string) string {
 // of sheet 1 against the JSON export of the same report, every line item
 // of sheet 2 and every footnote of sheet 3.
 func TestXLSXNumbersEqualJSON(t *testing.T) {
+	t.Parallel()
 	r := workedExample()
 	r.Pairings[1].SocialCashFen = fig(1) // a single fen must survive
 	jsonBody, _, _, err := Render(r, FormatJSON, LangZH)
@@ -191,6 +192,7 @@ func TestXLSXNumbersEqualJSON(t *testing.T) {
 }
 
 func TestXLSXEnglish(t *testing.T) {
+	t.Parallel()
 	f := openXLSX(t, workedExample(), LangEN)
 	if got := f.GetSheetList(); !slices.Equal(got, []string{"Summary", "Line items", "Notes"}) {
 		t.Fatalf("sheets %q", got)

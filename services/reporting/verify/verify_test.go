@@ -162,6 +162,7 @@ func wantBreak(t *testing.T, rep verify.Report, position int64, kind string) {
 }
 
 func TestUntouched(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rep := e.verify(t, 0)
 	if !rep.OK || verify.ExitCode(rep, nil) != 0 {
@@ -191,6 +192,7 @@ func TestUntouched(t *testing.T) {
 }
 
 func TestPayloadByteChanged(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.exec(t, `UPDATE events SET payload = replace(payload::text, '"V07"', '"W07"')::json WHERE position = 7`)
 	rep := e.verify(t, 0)
@@ -209,6 +211,7 @@ func TestPayloadByteChanged(t *testing.T) {
 }
 
 func TestRowDeleted(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.exec(t, `DELETE FROM events WHERE position = 5`)
 	rep := e.verify(t, 0)
@@ -219,12 +222,14 @@ func TestRowDeleted(t *testing.T) {
 }
 
 func TestLastRowDeleted(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.exec(t, `DELETE FROM events WHERE position = $1`, nEvents)
 	wantBreak(t, e.verify(t, 0), nEvents, verify.BreakGap)
 }
 
 func TestPositionsSwapped(t *testing.T) {
+	t.Parallel()
 	for _, pair := range [][2]int{{4, 9}, {12, 13}} {
 		t.Run(fmt.Sprintf("%d-%d", pair[0], pair[1]), func(t *testing.T) {
 			e := newEnv(t)
@@ -241,18 +246,21 @@ func TestPositionsSwapped(t *testing.T) {
 }
 
 func TestHashAltered(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.exec(t, `UPDATE events SET hash = sha256('forged'::bytea) WHERE position = 6`)
 	wantBreak(t, e.verify(t, 0), 6, verify.BreakHash)
 }
 
 func TestHeadHashAltered(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.exec(t, `UPDATE events SET hash = sha256('forged'::bytea) WHERE position = $1`, nEvents)
 	wantBreak(t, e.verify(t, 0), nEvents, verify.BreakHash)
 }
 
 func TestPrevHashAltered(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// A consistent forgery of one row: prev_hash changed and hash recomputed.
 	e.exec(t, `UPDATE events SET prev_hash = sha256('forged'::bytea) WHERE position = 11`)
@@ -268,6 +276,7 @@ func TestPrevHashAltered(t *testing.T) {
 }
 
 func TestStreamMessageDropped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.stream.DeleteMsg(context.Background(), 8); err != nil {
 		t.Fatal(err)
@@ -288,6 +297,7 @@ func TestStreamMessageDropped(t *testing.T) {
 }
 
 func TestLastStreamMessageDropped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.stream.DeleteMsg(context.Background(), nEvents); err != nil {
 		t.Fatal(err)
@@ -299,6 +309,7 @@ func TestLastStreamMessageDropped(t *testing.T) {
 }
 
 func TestProjectionRowChanged(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if _, err := e.pool.Exec(context.Background(), `UPDATE proj_visits.visits SET start_date = '2025-04-01' WHERE visit_id = 'V03'`); err != nil {
 		t.Fatal(err)
@@ -323,6 +334,7 @@ func TestProjectionRowChanged(t *testing.T) {
 }
 
 func TestCannotRun(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, err := verify.Run(context.Background(), verify.Config{Pool: e.pool, NATSURL: e.natsURL, StreamName: "NOSUCH", Stream: true, Logger: quiet})
 	if err == nil || verify.ExitCode(verify.Report{}, err) != 2 {

@@ -19,6 +19,7 @@ import (
 // counts business dates up to a day, as corrected since; only admin and
 // auditor may ask; bad combinations are 422; no scratch schema survives.
 func TestPointInTimeBalancesThroughTheStack(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	post := func(path string, body obj) map[string]any {

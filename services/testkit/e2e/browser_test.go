@@ -152,6 +152,7 @@ func fill(t *testing.T, ctx context.Context, values [][2]string) {
 // dashboard and the report page, and the report printed to PDF, are left
 // in the artifacts folder.
 func TestBrowserOfficerAndAuditor(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {

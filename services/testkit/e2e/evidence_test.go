@@ -17,6 +17,7 @@ import (
 // offline, states the position the summary was computed at, and the
 // download is in the access log. Nobody else may export one.
 func TestEvidenceBundleOverHTTP(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {

@@ -15,6 +15,7 @@ import (
 // recorded before the reversal show the original figure, after it the
 // corrected one, and as of a business date the corrected view of it.
 func TestPointInTimeThroughTheStack(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	post := func(path string, body obj) map[string]any {
 		t.Helper()

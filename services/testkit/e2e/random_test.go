@@ -120,6 +120,7 @@ func (c *commander) step() {
 // commands through HTTP; after the relay and the projector have caught up,
 // every pairing's balances equal sums computed directly from the event log.
 func TestRandomCommandsProjectToTheLogsSums(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	c := &commander{s: s, rng: rand.New(rand.NewPCG(7, 11))}
 	for i := range 3 {

@@ -14,6 +14,7 @@ import (
 // Rebuilding each read model from JetStream sequence 1 gives exactly the
 // live read model (equal checksums), and switches over to it.
 func TestReplayEqualsLive(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {

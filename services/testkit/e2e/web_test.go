@@ -85,6 +85,7 @@ func (u *webUser) post(path string, form url.Values) *http.Response {
 // CSRF: a form without the session's token, or with another session's,
 // is refused and records nothing; a session acts only as its own user.
 func TestWebCSRFAndSessions(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
@@ -181,6 +182,7 @@ func attemptSignIn(t *testing.T, base, login, password string) (int, string) {
 // lists them and writes nothing, the import writes, importing again
 // writes nothing new.
 func TestWebImport(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {

@@ -11,6 +11,7 @@ import (
 // The worked example of docs/domain.md §11, recorded through the HTTP API and read back
 // as the year-end summary after relay, JetStream and projector.
 func TestYearEndWorkedExampleThroughTheStack(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	pairing := func(partner, name, short string) string {
 		var w map[string]any

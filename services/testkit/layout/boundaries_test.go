@@ -111,6 +111,7 @@ func moduleGraph(t *testing.T) map[string][]string {
 
 // TestBoundaries fails on any dependency that points the wrong way.
 func TestBoundaries(t *testing.T) {
+	t.Parallel()
 	graph := moduleGraph(t)
 	for _, must := range []string{"events", "events/eventstore", "projections", "services/ledger", "services/ports/api", "services/aidledger"} {
 		if _, ok := graph[must]; !ok {
@@ -125,6 +126,7 @@ func TestBoundaries(t *testing.T) {
 // TestRulesCatchForbiddenImports: each rule fires on a graph that breaks
 // it, and stays silent on the allowed shape.
 func TestRulesCatchForbiddenImports(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		graph map[string][]string

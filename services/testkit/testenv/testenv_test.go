@@ -16,6 +16,7 @@ import (
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 func TestPostgresGivesDistinctWorkingDatabases(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
@@ -58,6 +59,7 @@ func TestPostgresGivesDistinctWorkingDatabases(t *testing.T) {
 }
 
 func TestPostgresDropsDatabaseInUse(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
@@ -79,6 +81,7 @@ func TestPostgresDropsDatabaseInUse(t *testing.T) {
 }
 
 func TestNATSServesJetStream(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
