@@ -48,14 +48,20 @@ func script() []func(context.Context, *ledger.Ledger) (*ledger.Written, error) {
 	}
 	type step = func(context.Context, *ledger.Ledger) (*ledger.Written, error)
 	return []step{
-		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { return l.EstablishPairing(ctx, req(1), pairing) },
+		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) {
+			return l.EstablishPairing(ctx, req(1), pairing)
+		},
 		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { // pairing_overlap
 			p := pairing
 			p.PairingID = id(3)
 			return l.EstablishPairing(ctx, req(2), p)
 		},
-		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { return l.CommitFunds(ctx, req(3), commit) },
-		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { return l.DisburseFunds(ctx, req(4), disburse(4, 60_0000_00, "V-1")) },
+		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) {
+			return l.CommitFunds(ctx, req(3), commit)
+		},
+		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) {
+			return l.DisburseFunds(ctx, req(4), disburse(4, 60_0000_00, "V-1"))
+		},
 		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { // over_commitment
 			return l.DisburseFunds(ctx, req(5), disburse(5, 41_0000_00, "V-2"))
 		},
@@ -73,7 +79,9 @@ func script() []func(context.Context, *ledger.Ledger) (*ledger.Written, error) {
 			return l.ReverseDisbursement(ctx, req(9), id(7), ledger.ReverseDisbursement{ReversalID: id(9), AmountFen: 1,
 				Reason: events.ReasonEntryError, BusinessDate: "2025-03-03"})
 		},
-		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { return l.RecordDonation(ctx, req(10), donation(10, "R-1")) },
+		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) {
+			return l.RecordDonation(ctx, req(10), donation(10, "R-1"))
+		},
 		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { // duplicate_receipt
 			return l.RecordDonation(ctx, req(11), donation(11, "R-1"))
 		},
@@ -83,18 +91,24 @@ func script() []func(context.Context, *ledger.Ledger) (*ledger.Written, error) {
 		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { // idempotency_key_reused
 			return l.RecordDonation(ctx, req(10), donation(12, "R-2"))
 		},
-		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { return l.StartSecondment(ctx, req(13), second(13, "2025-01-01")) },
+		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) {
+			return l.StartSecondment(ctx, req(13), second(13, "2025-01-01"))
+		},
 		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { // secondment_overlap
 			return l.StartSecondment(ctx, req(14), second(14, "2025-02-01"))
 		},
 		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) {
 			return l.EndSecondment(ctx, req(15), id(13), ledger.EndSecondment{EndDate: "2025-01-31"})
 		},
-		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { return l.StartSecondment(ctx, req(16), second(16, "2025-02-01")) },
+		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) {
+			return l.StartSecondment(ctx, req(16), second(16, "2025-02-01"))
+		},
 		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { // frees R-1
 			return l.ReverseEntry(ctx, req(17), "donation", id(10), ledger.ReverseEntry{Reason: events.ReasonEntryError, BusinessDate: "2025-02-02"})
 		},
-		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { return l.RecordDonation(ctx, req(18), donation(18, "R-1")) },
+		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) {
+			return l.RecordDonation(ctx, req(18), donation(18, "R-1"))
+		},
 		func(ctx context.Context, l *ledger.Ledger) (*ledger.Written, error) { // duplicate_id (a new stream whose id is taken)
 			return l.RecordDonation(ctx, req(19), donation(18, "R-9"))
 		},
