@@ -15,6 +15,12 @@ var ErrWrongExpectedVersion = errors.New("wrong expected version")
 // with a different fingerprint. Nothing was written.
 var ErrIdempotencyKeyReused = errors.New("idempotency key reused with a different request")
 
+// ErrOutcomeUnknown means the connection was lost after an append was
+// sent and before its answer came: it may or may not have been committed.
+// Look its idempotency key up (on another connection) to know, or repeat
+// it with the same key: it is recorded once either way.
+var ErrOutcomeUnknown = errors.New("append outcome unknown: the connection was lost")
+
 // ErrIDInUse means an entity id given for a new entity already exists.
 var ErrIDInUse = errors.New("id already in use")
 
@@ -30,10 +36,15 @@ func (e *DuplicateKeyError) Error() string {
 	return fmt.Sprintf("%s %q is already recorded (by %s)", e.Scope, e.Key, e.EntityID)
 }
 
-// translate maps the SQLSTATEs raised by ledger_append to typed errors.
+// translate maps the SQLSTATEs raised by ledger_append to typed errors,
+// and a connection lost once the call may have reached the server to
+// ErrOutcomeUnknown.
 func translate(err error, req *AppendRequest) error {
 	var pg *pgconn.PgError
 	if !errors.As(err, &pg) {
+		if !pgconn.SafeToRetry(err) && !isConnectError(err) {
+			return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
+		}
 		return err
 	}
 	switch pg.Code {
@@ -53,4 +64,11 @@ func translate(err error, req *AppendRequest) error {
 		return fmt.Errorf("%w: %s", ErrIDInUse, pg.Detail)
 	}
 	return err
+}
+
+// isConnectError reports whether err is a failure to connect (nothing was
+// sent).
+func isConnectError(err error) bool {
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce)
 }

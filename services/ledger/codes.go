@@ -12,6 +12,7 @@ const (
 	CodeMethodNotAllowed     = "method_not_allowed"     // 405
 	CodeNotAcceptable        = "not_acceptable"         // 406: no representation in the format asked for
 	CodeValidationFailed     = "validation_failed"      // 422: a field breaks a rule of its own
+	CodeInvalidText          = "invalid_text"           // 400: text that is not valid UTF-8, or NUL
 	CodeIdempotencyRequired  = "idempotency_key_required"
 	CodeIdempotencyReused    = "idempotency_key_reused"
 
@@ -52,6 +53,7 @@ const (
 	CodePointInTimeBusy      = "point_in_time_busy"     // 503: too many point-in-time rebuilds at once
 	CodeAccessLogUnavailable = "access_log_unavailable" // 503: a logged read could not be logged
 	CodeUnavailable          = "unavailable"            // 503: the database is unavailable
+	CodeOutcomeUnknown       = "outcome_unknown"        // 503: the append's connection was lost; retry with the same key
 	CodeConflict             = "conflict"               // 409: a generic conflict from the HTTP layer
 	CodeInternalError        = "internal_error"         // 500: a bug; logged
 )
@@ -59,7 +61,7 @@ const (
 // Codes lists every error code, in the order of the README's table.
 var Codes = []string{
 	CodeMalformedRequest, CodeBodyTooLarge, CodeUnsupportedMediaType, CodeMethodNotAllowed, CodeNotAcceptable,
-	CodeValidationFailed,
+	CodeValidationFailed, CodeInvalidText,
 	CodeIdempotencyRequired, CodeIdempotencyReused,
 	CodeUnauthorized, CodeForbidden, CodeNotFound,
 	CodeWrongExpectedVersion, CodeDuplicateID,
@@ -69,6 +71,6 @@ var Codes = []string{
 	CodeDuplicateOrder, CodeSecondmentOverlap, CodeSecondmentAlreadyEnded, CodeAsOfNotMonotonic,
 	CodeStatusNotMonotonic,
 	CodeDuplicateRow,
-	CodeNotYetProjected, CodePointInTimeBusy, CodeAccessLogUnavailable, CodeUnavailable, CodeConflict,
+	CodeNotYetProjected, CodePointInTimeBusy, CodeAccessLogUnavailable, CodeUnavailable, CodeOutcomeUnknown, CodeConflict,
 	CodeInternalError,
 }

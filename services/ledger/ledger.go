@@ -138,37 +138,71 @@ func (l *Ledger) run(ctx context.Context, req Request, op string, cmd any, ids W
 	}
 	fp := sha256.Sum256(bytes.Join([][]byte{[]byte(op), []byte(req.Principal.Actor()), body}, []byte{0}))
 
-	prior, err := l.store.Idempotency(ctx, req.IdempotencyKey)
-	switch {
-	case err == nil:
-		if !bytes.Equal(prior.Fingerprint, fp[:]) {
-			return nil, keyReused()
-		}
-		return written(&prior.Result)
-	case !errors.Is(err, eventstore.ErrNotFound):
-		return nil, fmt.Errorf("%s: %w", op, err)
+	if w, seen, err := l.answered(ctx, req.IdempotencyKey, fp[:]); seen || err != nil {
+		return w, err
 	}
-
 	result, err := json.Marshal(ids)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	for attempt := 0; ; attempt++ {
 		ar, err := decide(ctx)
-		if err != nil {
-			return nil, err
+		if err == nil {
+			ar.Metadata = events.Metadata{Actor: req.Principal.Actor(), IdempotencyKey: req.IdempotencyKey, CorrelationID: req.CorrelationID}
+			ar.Fingerprint, ar.Result, ar.RecordedAt = fp[:], result, l.now()
+			var res *eventstore.AppendResult
+			res, err = l.store.Append(ctx, ar)
+			if errors.Is(err, eventstore.ErrWrongExpectedVersion) && attempt < l.maxRetries {
+				continue
+			}
+			if err == nil {
+				return written(res)
+			}
+			err = storeRejection(err)
 		}
-		ar.Metadata = events.Metadata{Actor: req.Principal.Actor(), IdempotencyKey: req.IdempotencyKey, CorrelationID: req.CorrelationID}
-		ar.Fingerprint, ar.Result, ar.RecordedAt = fp[:], result, l.now()
-		res, err := l.store.Append(ctx, ar)
-		if errors.Is(err, eventstore.ErrWrongExpectedVersion) && attempt < l.maxRetries {
-			continue
+		// A copy of this very request (a client's retry, sent while the
+		// first was still running) may have been recorded meanwhile, and
+		// its effect be what refused this one (the pairing now overlaps,
+		// the commitment is spent, the voucher taken) — or the append's
+		// outcome is unknown. The key's first answer is the one answer.
+		var r *Rejection
+		if errors.As(err, &r) || errors.Is(err, eventstore.ErrOutcomeUnknown) {
+			if w, seen, werr := l.answered(context.WithoutCancel(ctx), req.IdempotencyKey, fp[:]); seen {
+				return w, werr
+			}
 		}
-		if err != nil {
-			return nil, storeRejection(err)
+		if errors.Is(err, eventstore.ErrOutcomeUnknown) {
+			return nil, outcomeUnknown()
 		}
-		return written(res)
+		return nil, err
 	}
+}
+
+// answered looks the idempotency key up: seen is true when it was used
+// before, and then the answer is the first request's (replayed) or, for a
+// different request under the same key, idempotency_key_reused. An error
+// with seen false is the lookup's own.
+func (l *Ledger) answered(ctx context.Context, key string, fingerprint []byte) (w *Written, seen bool, err error) {
+	prior, err := l.store.Idempotency(ctx, key)
+	switch {
+	case errors.Is(err, eventstore.ErrNotFound):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("idempotency key: %w", err)
+	case !bytes.Equal(prior.Fingerprint, fingerprint):
+		return nil, true, keyReused()
+	}
+	w, err = written(&prior.Result)
+	return w, true, err
+}
+
+// outcomeUnknown answers an append whose connection was lost after it was
+// sent, and whose key was not found recorded afterwards: it may yet have
+// been recorded. Retrying with the same key is always safe.
+func outcomeUnknown() *Rejection {
+	return reject(http.StatusServiceUnavailable, CodeOutcomeUnknown, "",
+		"the connection to the ledger database was lost while this request was being recorded, so it may or may not have been recorded; send it again with the same Idempotency-Key — it will be recorded once",
+		"记录本请求时与账本数据库的连接中断,无法确定是否已记录;请使用相同的 Idempotency-Key 重新提交——同一请求只会记录一次")
 }
 
 func written(res *eventstore.AppendResult) (*Written, error) {

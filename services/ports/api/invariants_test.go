@@ -1106,8 +1106,8 @@ func TestUnstorableTextIsRejectedNotServerError(t *testing.T) {
 		})
 	}
 	e.subtest(t, "stream id", func(t *testing.T) {
-		if r := e.do("admin", http.MethodGet, "/v1/streams/commitment-%00", nil); r.Status != http.StatusNotFound {
-			t.Fatalf("GET stream with NUL: %d %s, want 404", r.Status, r.Raw)
+		if r := e.do("admin", http.MethodGet, "/v1/streams/commitment-%00", nil); r.Status != http.StatusBadRequest || r.str("code") != "invalid_text" {
+			t.Fatalf("GET stream with NUL: %d %s, want 400 invalid_text", r.Status, r.Raw)
 		}
 	})
 	e.subtest(t, "correlation id", func(t *testing.T) {

@@ -136,7 +136,7 @@ func New(cfg Config) (*Server, error) {
 		writeJSON(w, http.StatusNotFound, &ledger.Rejection{Code: ledger.CodeNotFound,
 			Message: "no such endpoint: " + r.Method + " " + r.URL.Path, MessageZh: "接口不存在:" + r.Method + " " + r.URL.Path})
 	})
-	s.handler = s.recoverPanics(s.mux)
+	s.handler = s.recoverPanics(checkText(s.mux))
 	return s, nil
 }
 
