@@ -66,6 +66,27 @@ func (s *Store) ReadStream(ctx context.Context, streamID string) ([]events.Recor
 	return recs, version, nil
 }
 
+// ReadStreamAfter returns the events of a stream after version after, in
+// stream order, and the stream's version (after, when nothing follows).
+// Events never change once appended, so a reader that holds a stream up
+// to a version needs only what follows it.
+func (s *Store) ReadStreamAfter(ctx context.Context, streamID string, after int64) ([]events.Record, int64, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+recordColumns+` FROM events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version`,
+		streamID, after)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read stream %s after %d: %w", streamID, after, err)
+	}
+	recs, err := collect(rows)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read stream %s after %d: %w", streamID, after, err)
+	}
+	version := after
+	if len(recs) > 0 {
+		version = recs[len(recs)-1].StreamVersion
+	}
+	return recs, version, nil
+}
+
 // Filter narrows ReadAll to the events a reader may see. Empty fields match
 // everything.
 type Filter struct {

@@ -38,6 +38,10 @@ type Config struct {
 	// MaxRetries bounds how often a command is re-decided after losing an
 	// optimistic-concurrency race; default DefaultMaxRetries.
 	MaxRetries int
+	// CachedEvents bounds how many events the ledger keeps decoded, by
+	// stream, to decide commands on (see streamCache); default
+	// DefaultCachedEvents.
+	CachedEvents int
 }
 
 func (c *Config) setDefaults() {
@@ -46,6 +50,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxRetries == 0 {
 		c.MaxRetries = DefaultMaxRetries
+	}
+	if c.CachedEvents == 0 {
+		c.CachedEvents = DefaultCachedEvents
 	}
 }
 
@@ -58,6 +65,8 @@ func (c Config) Validate() error {
 		return errors.New("ledger: config: Store is required")
 	case c.MaxRetries < 0:
 		return errors.New("ledger: config: MaxRetries must not be negative")
+	case c.CachedEvents < 0:
+		return errors.New("ledger: config: CachedEvents must not be negative")
 	}
 	return nil
 }
@@ -68,7 +77,8 @@ type Ledger struct {
 	store      backend
 	now        func() time.Time
 	maxRetries int
-	pairings   *sync.Map // pairing id → events.PairingEstablished (immutable once written)
+	pairings   *sync.Map    // pairing id → events.PairingEstablished (immutable once written)
+	streams    *streamCache // nil for a Batch's ledger
 }
 
 // New returns a Ledger on cfg.Store, or the first thing wrong with cfg.
@@ -77,7 +87,8 @@ func New(cfg Config) (*Ledger, error) {
 		return nil, err
 	}
 	cfg.setDefaults()
-	return &Ledger{store: cfg.Store, now: cfg.Now, maxRetries: cfg.MaxRetries, pairings: new(sync.Map)}, nil
+	return &Ledger{store: cfg.Store, now: cfg.Now, maxRetries: cfg.MaxRetries, pairings: new(sync.Map),
+		streams: newStreamCache(cfg.CachedEvents, cfg.Store)}, nil
 }
 
 // backend is what the ledger reads state from and appends to: the event

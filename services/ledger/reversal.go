@@ -92,7 +92,7 @@ func (l *Ledger) loadEntry(ctx context.Context, kind, id string) (*entryState, e
 	if err != nil {
 		return nil, err
 	}
-	recs, version, err := l.store.ReadStream(ctx, ref.StreamID)
+	recs, version, err := l.records(ctx, ref.StreamID)
 	if err != nil {
 		return nil, err
 	}

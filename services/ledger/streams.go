@@ -24,22 +24,29 @@ func commitmentStream(id string) string           { return "commitment-" + id }
 func personStream(donor, personRef string) string { return "person-" + donor + "." + personRef }
 func entryStream(kind, id string) string          { return kind + "-" + id }
 
-// load reads and decodes a whole stream (a Batch keeps it decoded).
+// load reads and decodes a whole stream (from the stream cache; a Batch
+// keeps its own streams decoded).
 func (l *Ledger) load(ctx context.Context, streamID string) ([]events.Event, int64, error) {
 	if b, ok := l.store.(*Batch); ok {
 		return b.loadEvents(ctx, streamID)
 	}
-	recs, version, err := l.store.ReadStream(ctx, streamID)
+	s, err := l.streams.read(ctx, streamID)
 	if err != nil {
 		return nil, 0, err
 	}
-	out := make([]events.Event, len(recs))
-	for i, r := range recs {
-		if out[i], err = events.Decode(r.Type, r.SchemaVersion, r.Payload); err != nil {
-			return nil, 0, fmt.Errorf("stream %s position %d: %w", streamID, r.Position, err)
-		}
+	return s.decoded, s.version, nil
+}
+
+// records reads a whole stream's records, with its version.
+func (l *Ledger) records(ctx context.Context, streamID string) ([]events.Record, int64, error) {
+	if l.streams == nil { // a Batch's ledger
+		return l.store.ReadStream(ctx, streamID)
 	}
-	return out, version, nil
+	s, err := l.streams.read(ctx, streamID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.recs, s.version, nil
 }
 
 // entity finds the stream of an entity of one of the given kinds; a
