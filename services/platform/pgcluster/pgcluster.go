@@ -60,6 +60,10 @@ type Config struct {
 	// /usr/lib/postgresql/*/bin.
 	BinDir string
 
+	// Throwaway makes the last holder's Stop remove the data directory once
+	// the server is down (test servers: their data is not kept).
+	Throwaway bool
+
 	// Settings are server parameters given at start (name → value, as
 	// `-c name=value`), e.g. {"fsync": "off"} for a throw-away test server.
 	// Names and values are letters, digits, '_' and '.'; others are refused.
@@ -83,7 +87,11 @@ type Cluster struct {
 	cred    *syscall.Credential // nil: run the programs as ourselves
 	logf    func(format string, args ...any)
 	// settings are the -c options of Config.Settings, sorted.
-	settings []string
+	settings  []string
+	throwaway bool
+
+	// attached: another process started the server; this one shares it.
+	attached bool
 
 	mu      sync.Mutex
 	stopped bool
@@ -93,10 +101,16 @@ type Cluster struct {
 // directory first when it holds no cluster yet, and returns once the server
 // accepts connections (typically well under a second).
 //
-// If a server is still running on cfg.DataDir, for example one left behind
-// by a process that was killed before calling Stop, it is stopped first (a
-// data directory belongs to one Cluster at a time); a postmaster.pid whose
-// process is gone is removed.
+// The server is shared: when another live process started it (and has not
+// stopped it), Start attaches to it instead — same server, same port — and
+// that process's server is never stopped by this one; the last holder to
+// call Stop stops it (see share.go). Starts on one data directory are
+// serialised by a lock file, so two at once never both initialize it.
+//
+// If a server is still running on cfg.DataDir that no live process holds,
+// for example one left behind by a process that was killed before calling
+// Stop, it is stopped first; a postmaster.pid whose process is gone is
+// removed.
 //
 // Errors: the error wraps ErrNoBinaries when no PostgreSQL binaries are
 // found; initdb or pg_ctl failures carry the program's output and the new
@@ -107,15 +121,34 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(filepath.Dir(c.dataDir), 0o700); err != nil {
+		return nil, fmt.Errorf("pgcluster: %w", err)
+	}
+	unlock, err := c.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := c.prepareDirs(); err != nil {
 		return nil, err
 	}
-	if err := c.initAndStart(ctx, cfg.Port); err != nil {
+	attached, err := c.attach()
+	if err == nil && !attached {
+		err = c.initAndStart(ctx, cfg.Port)
+	}
+	if err == nil {
+		err = c.register()
+	}
+	if err != nil {
 		c.removeTmpSock()
 		return nil, err
 	}
 	return c, nil
 }
+
+// Attached reports whether another process started the server this
+// Cluster shares.
+func (c *Cluster) Attached() bool { return c.attached }
 
 // initAndStart runs initdb if needed, stops a leftover server and starts
 // ours on port (zero: a free one, retried when taken meanwhile).
@@ -184,15 +217,29 @@ func (c *Cluster) DataDir() string { return c.dataDir }
 // LogPath returns the path of the server's log file.
 func (c *Cluster) LogPath() string { return c.logPath }
 
-// Stop shuts the server down ("fast" mode: open sessions are disconnected,
-// committed data is kept) and waits until it is gone. It is idempotent, and
-// returns nil when the server is already gone, including when another
-// Start on the same data directory replaced it (that newer server is left
-// alone). The data directory is left in place.
+// Stop lets go of the server: when other live processes still hold it, it
+// is left running for them; otherwise it is shut down ("fast" mode: open
+// sessions are disconnected, committed data is kept) and Stop waits until
+// it is gone. It is idempotent, and returns nil when the server is already
+// gone, including when another Start on the same data directory replaced
+// it (that newer server is left alone). The data directory is left in
+// place.
 func (c *Cluster) Stop() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.stopped {
+		return nil
+	}
+	unlock, err := c.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	c.unregister()
+	if c.otherHolders() > 0 {
+		c.stopped = true
+		c.removeTmpSock()
+		c.logf("pgcluster: leaving the server on 127.0.0.1:%d running for the other processes that hold it", c.port)
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -203,6 +250,13 @@ func (c *Cluster) Stop() error {
 	c.stopped = true
 	c.removeTmpSock()
 	c.logf("pgcluster: cluster on 127.0.0.1:%d stopped", c.port)
+	if c.throwaway {
+		for _, dir := range []string{c.dataDir, c.runDir} {
+			if err := os.RemoveAll(dir); err != nil {
+				return fmt.Errorf("pgcluster: removing the throwaway cluster: %w", err)
+			}
+		}
+	}
 	return nil
 }
 
@@ -242,14 +296,15 @@ func newCluster(cfg Config) (*Cluster, error) {
 	}
 	runDir := dataDir + ".run"
 	return &Cluster{
-		settings: settings,
-		dataDir:  dataDir,
-		runDir:   runDir,
-		sockDir:  runDir,
-		logPath:  filepath.Join(runDir, "postgres.log"),
-		binDir:   binDir,
-		cred:     cred,
-		logf:     logf,
+		settings:  settings,
+		throwaway: cfg.Throwaway,
+		dataDir:   dataDir,
+		runDir:    runDir,
+		sockDir:   runDir,
+		logPath:   filepath.Join(runDir, "postgres.log"),
+		binDir:    binDir,
+		cred:      cred,
+		logf:      logf,
 	}, nil
 }
 

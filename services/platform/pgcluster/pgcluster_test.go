@@ -3,6 +3,10 @@ package pgcluster_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,5 +124,118 @@ func TestMissingBinaries(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
+	}
+}
+
+// holderEnv, when set, makes the test binary a holder process (see
+// TestHolderProcess): it starts the cluster on that data directory, prints
+// the port, and stops when its stdin closes.
+const holderEnv = "PGCLUSTER_TEST_HOLDER"
+
+// TestHolderProcess is not a test of its own: it is the body of the holder
+// processes the sharing test starts (it does nothing otherwise).
+func TestHolderProcess(t *testing.T) {
+	dir := os.Getenv(holderEnv)
+	if dir == "" {
+		return
+	}
+	c, err := pgcluster.Start(context.Background(), pgcluster.Config{DataDir: dir})
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	fmt.Println("port", c.Port(), c.Attached())
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	if err := c.Stop(); err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// holder is a holder process on a data directory: spawned, then read.
+type holder struct {
+	cmd      *exec.Cmd
+	stdin    io.Closer
+	stdout   io.Reader
+	port     int
+	attached bool
+	ended    bool
+}
+
+// spawn starts a holder process on dataDir; it ends at cleanup.
+func spawn(t *testing.T, dataDir string) *holder {
+	t.Helper()
+	h := &holder{cmd: exec.Command(os.Args[0], "-test.run=^TestHolderProcess$")}
+	h.cmd.Env = append(os.Environ(), holderEnv+"="+dataDir)
+	var err error
+	if h.stdin, err = h.cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if h.stdout, err = h.cmd.StdoutPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.end(t) })
+	return h
+}
+
+// started waits for the holder's server and reads its port.
+func (h *holder) started(t *testing.T) {
+	t.Helper()
+	var word string
+	if _, err := fmt.Fscan(h.stdout, &word, &h.port, &h.attached); err != nil || word != "port" {
+		t.Fatalf("holder: %q %v", word, err)
+	}
+}
+
+// end makes the holder stop and waits for it.
+func (h *holder) end(t *testing.T) {
+	if h.ended {
+		return
+	}
+	h.ended = true
+	h.stdin.Close()
+	if err := h.cmd.Wait(); err != nil {
+		t.Errorf("holder: %v", err)
+	}
+}
+
+// TestProcessesShareTheServer: processes starting at once on a new data
+// directory initialize it once and share one server; one that ends leaves
+// it running for the others; the last one stops it.
+func TestProcessesShareTheServer(t *testing.T) {
+	t.Parallel()
+	dataDir := filepath.Join(t.TempDir(), "data")
+	holders := []*holder{spawn(t, dataDir), spawn(t, dataDir), spawn(t, dataDir)}
+	attachedN := 0
+	for _, h := range holders {
+		h.started(t)
+		if h.attached {
+			attachedN++
+		}
+	}
+	if attachedN != 2 || holders[0].port != holders[1].port || holders[1].port != holders[2].port {
+		t.Fatalf("ports %d %d %d, %d attached: want one server, started once and attached to twice",
+			holders[0].port, holders[1].port, holders[2].port, attachedN)
+	}
+	url := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", holders[0].port)
+	alive := func() bool {
+		conn, err := pgx.Connect(context.Background(), url)
+		if err == nil {
+			conn.Close(context.Background())
+		}
+		return err == nil
+	}
+	holders[0].end(t) // whichever it is, the starter or not: the others hold the server
+	holders[1].end(t)
+	if !alive() {
+		t.Fatal("the server stopped while a process still held it")
+	}
+	holders[2].end(t)
+	if alive() {
+		t.Fatal("the server still runs after the last holder stopped")
 	}
 }

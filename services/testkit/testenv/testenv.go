@@ -3,9 +3,12 @@
 //
 // PostgreSQL: when DATABASE_URL is set, it is taken as an administrative URL
 // of an existing server, on which each test gets its own database. Otherwise
-// the test binary starts one private server (package pgcluster) the first
-// time a test asks for a database, and stops it when the tests end; that
-// requires the package's tests to run through Main:
+// the test binaries share one private server (package pgcluster) kept in a
+// directory of the user's in the temporary directory: the first binary that
+// asks for a database starts it, the others attach to it, and the last to
+// end stops it and removes its data (so the test databases on it are never
+// dropped one by one). That requires the package's tests to run through
+// Main:
 //
 //	func TestMain(m *testing.M) { testenv.Main(m) }
 //
@@ -21,11 +24,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -35,21 +36,14 @@ import (
 	"github.com/aidledger/aidledger/services/platform/pgcluster"
 )
 
-// tempPrefix names the temporary directories of private clusters, so that
-// those left behind by killed test binaries can be found and cleaned up.
-const tempPrefix = "aidledger-testenv-pg-"
-
 // testSettings make the private server fast for throw-away data: no
 // flushes to disk (a crash of the machine, not of the server, would lose
-// data — irrelevant for tests; benchmarks that measure durable writes use
-// DurablePostgres), and room for many parallel tests' pools.
+// data — irrelevant for tests; a benchmark that must measure durable writes
+// runs with DATABASE_URL naming a durable server), and room for many
+// parallel tests' pools.
 var testSettings = map[string]string{
 	"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "500",
 }
-
-// ownerFile, inside such a directory, holds the PID of the test binary
-// that owns it.
-const ownerFile = "owner.pid"
 
 var (
 	mainCalled atomic.Bool
@@ -60,13 +54,13 @@ var (
 
 	privateMu      sync.Mutex
 	privateCluster *pgcluster.Cluster
-	privateDir     string
 )
 
-// Main runs the tests of a package and exits: it runs m.Run, then stops the
-// private PostgreSQL server if a test started one and removes its files,
-// then calls os.Exit with the tests' exit code (1 when the tests passed but
-// the server could not be stopped). Call it from TestMain.
+// Main runs the tests of a package and exits: it runs m.Run, then lets go
+// of the shared private PostgreSQL server if a test used it (the last
+// binary to let go stops it), then calls os.Exit with the tests' exit code
+// (1 when the tests passed but the server could not be stopped). Call it
+// from TestMain.
 func Main(m *testing.M) {
 	mainCalled.Store(true)
 	code := m.Run()
@@ -111,7 +105,13 @@ func newDatabase(tb testing.TB, admin, options string) string {
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := adminExec(ctx, admin, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		drop := "DROP DATABASE IF EXISTS " + pgx.Identifier{name}.Sanitize() + " WITH (FORCE)"
+		if os.Getenv("DATABASE_URL") == "" {
+			// The private server's data is thrown away whole when the last
+			// test binary ends: end the test's sessions, keep the rest.
+			drop = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + quoteLiteral(name)
+		}
+		if err := adminExec(ctx, admin, drop); err != nil {
 			tb.Errorf("testenv: dropping database %s: %v", name, err)
 		}
 	})
@@ -171,39 +171,29 @@ func adminURL() (string, error) {
 	return pgAdminURL, pgErr
 }
 
-// startPrivate starts the private cluster in a new temporary directory and
+// sharedDataDir is where the test binaries' shared private cluster lives.
+func sharedDataDir() string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("aidledger-testenv-%d", os.Getuid()), "data")
+}
+
+// startPrivate starts the shared private cluster, or attaches to it, and
 // records its URL, or the error, in pgAdminURL / pgErr.
 func startPrivate() {
-	reapOrphans()
-
-	dir, err := os.MkdirTemp("", tempPrefix)
-	if err != nil {
-		pgErr = fmt.Errorf("DATABASE_URL is not set and a private PostgreSQL server could not be prepared: %w", err)
-		return
-	}
-	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
-		_ = os.RemoveAll(dir)
-		pgErr = fmt.Errorf("DATABASE_URL is not set and a private PostgreSQL server could not be prepared: %w", err)
-		return
-	}
-
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	c, err := pgcluster.Start(ctx, pgcluster.Config{DataDir: filepath.Join(dir, "data"), Settings: testSettings})
+	c, err := pgcluster.Start(ctx, pgcluster.Config{DataDir: sharedDataDir(), Settings: testSettings, Throwaway: true})
 	if err != nil {
-		_ = os.RemoveAll(dir)
 		pgErr = fmt.Errorf("DATABASE_URL is not set and a private PostgreSQL server could not be started: %w", err)
 		return
 	}
-
 	privateMu.Lock()
-	privateCluster, privateDir = c, dir
+	privateCluster = c
 	privateMu.Unlock()
 	pgAdminURL = c.URL("postgres")
 }
 
-// stopPrivate stops the private cluster, if one was started, and removes
-// its directory.
+// stopPrivate lets go of the shared cluster, if this binary used it: the
+// last binary to do so stops it and removes its data.
 func stopPrivate() error {
 	privateMu.Lock()
 	defer privateMu.Unlock()
@@ -214,42 +204,7 @@ func stopPrivate() error {
 		return fmt.Errorf("stopping the private PostgreSQL server: %w", err)
 	}
 	privateCluster = nil
-	if err := os.RemoveAll(privateDir); err != nil {
-		return fmt.Errorf("removing the private PostgreSQL server's files: %w", err)
-	}
 	return nil
-}
-
-// reapOrphans stops the servers and removes the directories of private
-// clusters whose test binary is gone (killed by a timeout or Ctrl-C before
-// Main could clean up). Directories of live binaries, or without an owner
-// file, are left alone. Failures are reported on stderr, not fatal.
-func reapOrphans() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*")) // the pattern is valid
-	for _, dir := range dirs {
-		data, err := os.ReadFile(filepath.Join(dir, ownerFile))
-		if err != nil {
-			continue
-		}
-		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-		if err != nil || pid <= 0 || processAlive(pid) {
-			continue
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err = pgcluster.StopLeftover(ctx, pgcluster.Config{DataDir: filepath.Join(dir, "data")})
-		cancel()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "testenv: cleaning up %s, left by a killed test binary: %v\n", dir, err)
-			continue
-		}
-		_ = os.RemoveAll(dir)
-	}
-}
-
-// processAlive reports whether a process with this PID exists.
-func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // adminExec runs one statement on a fresh connection to adminURL.
@@ -300,3 +255,7 @@ func withDatabase(adminURL, name string) (string, error) {
 	// Keyword/value form: a later keyword overrides an earlier one.
 	return adminURL + " dbname=" + name, nil
 }
+
+// quoteLiteral is s as a SQL string literal (s holds no quote: database
+// names are made by databaseName).
+func quoteLiteral(s string) string { return "'" + s + "'" }
