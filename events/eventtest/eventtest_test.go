@@ -827,12 +827,12 @@ func TestContinue(t *testing.T) {
 func TestBoundedMemory(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
-		t.Skip("generates 200,000 events")
+		t.Skip("generates 100,000 events")
 	}
-	g := eventtest.New(eventtest.Config{Seed: 10, Donors: 10, PairingsPerDonor: 5, Events: 200_000})
+	g := eventtest.New(eventtest.Config{Seed: 10, Donors: 10, PairingsPerDonor: 5, Events: 100_000})
 	var heap []uint64
 	for i := range 20 {
-		_ = g.Next(10_000)
+		_ = g.Next(5_000)
 		if i%5 == 4 {
 			runtime.GC()
 			var ms runtime.MemStats
@@ -841,6 +841,6 @@ func TestBoundedMemory(t *testing.T) {
 		}
 	}
 	if heap[len(heap)-1] > 64<<20 || heap[len(heap)-1] > 2*heap[0]+(8<<20) {
-		t.Errorf("heap after 50k, 100k, 150k, 200k events: %v", heap)
+		t.Errorf("heap after 25k, 50k, 75k, 100k events: %v", heap)
 	}
 }

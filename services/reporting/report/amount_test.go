@@ -267,7 +267,7 @@ func randomAmount(rng *rand.Rand) int64 {
 // at the same step.
 func TestAmountProperties(t *testing.T) {
 	t.Parallel()
-	n := 2_000_000
+	n := 400_000
 	if testing.Short() {
 		n = 100_000
 	}
