@@ -28,17 +28,14 @@ type RecordPurchase struct {
 func (l *Ledger) RecordPurchase(ctx context.Context, req Request, cmd RecordPurchase) (*Written, error) {
 	in := cmd
 	in.PurchaseID = assignID(cmd.PurchaseID)
-	today := l.today()
-	if _, err := in.event(today); err != nil {
-		return nil, err
-	}
-	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
-	if err != nil {
-		return nil, err
-	}
-	return l.run(ctx, req, "RecordPurchase", cmd, Written{PurchaseID: in.PurchaseID}, func(context.Context) (*eventstore.AppendRequest, error) {
-		return in.decide(today, pr)
-	})
+	return l.recordEntry(ctx, req, "RecordPurchase", cmd, in, Written{PurchaseID: in.PurchaseID})
+}
+
+func (cmd RecordPurchase) pairing() string { return cmd.PairingID }
+
+func (cmd RecordPurchase) check(today events.Date) error {
+	_, err := cmd.event(today)
+	return err
 }
 
 func (cmd RecordPurchase) event(today events.Date) (events.ProductPurchased, error) {
@@ -94,17 +91,14 @@ type RecordSale struct {
 func (l *Ledger) RecordSale(ctx context.Context, req Request, cmd RecordSale) (*Written, error) {
 	in := cmd
 	in.SaleID = assignID(cmd.SaleID)
-	today := l.today()
-	if _, err := in.event(today); err != nil {
-		return nil, err
-	}
-	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
-	if err != nil {
-		return nil, err
-	}
-	return l.run(ctx, req, "RecordSale", cmd, Written{SaleID: in.SaleID}, func(context.Context) (*eventstore.AppendRequest, error) {
-		return in.decide(today, pr)
-	})
+	return l.recordEntry(ctx, req, "RecordSale", cmd, in, Written{SaleID: in.SaleID})
+}
+
+func (cmd RecordSale) pairing() string { return cmd.PairingID }
+
+func (cmd RecordSale) check(today events.Date) error {
+	_, err := cmd.event(today)
+	return err
 }
 
 func (cmd RecordSale) event(today events.Date) (events.SalesFacilitated, error) {

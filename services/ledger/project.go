@@ -26,17 +26,14 @@ type RegisterProject struct {
 func (l *Ledger) RegisterProject(ctx context.Context, req Request, cmd RegisterProject) (*Written, error) {
 	in := cmd
 	in.ProjectID = assignID(cmd.ProjectID)
-	today := l.today()
-	if _, err := in.event(today); err != nil {
-		return nil, err
-	}
-	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
-	if err != nil {
-		return nil, err
-	}
-	return l.run(ctx, req, "RegisterProject", cmd, Written{ProjectID: in.ProjectID}, func(context.Context) (*eventstore.AppendRequest, error) {
-		return in.decide(today, pr)
-	})
+	return l.recordEntry(ctx, req, "RegisterProject", cmd, in, Written{ProjectID: in.ProjectID})
+}
+
+func (cmd RegisterProject) pairing() string { return cmd.PairingID }
+
+func (cmd RegisterProject) check(today events.Date) error {
+	_, err := cmd.event(today)
+	return err
 }
 
 func (cmd RegisterProject) event(today events.Date) (events.AidProjectRegistered, error) {

@@ -35,17 +35,14 @@ type RecordDonation struct {
 func (l *Ledger) RecordDonation(ctx context.Context, req Request, cmd RecordDonation) (*Written, error) {
 	in := cmd
 	in.DonationID = assignID(cmd.DonationID)
-	today := l.today()
-	if _, err := in.event(today); err != nil {
-		return nil, err
-	}
-	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
-	if err != nil {
-		return nil, err
-	}
-	return l.run(ctx, req, "RecordDonation", cmd, Written{DonationID: in.DonationID}, func(context.Context) (*eventstore.AppendRequest, error) {
-		return in.decide(today, pr)
-	})
+	return l.recordEntry(ctx, req, "RecordDonation", cmd, in, Written{DonationID: in.DonationID})
+}
+
+func (cmd RecordDonation) pairing() string { return cmd.PairingID }
+
+func (cmd RecordDonation) check(today events.Date) error {
+	_, err := cmd.event(today)
+	return err
 }
 
 func (cmd RecordDonation) event(today events.Date) (events.DonationReceived, error) {

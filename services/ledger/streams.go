@@ -103,6 +103,32 @@ func (l *Ledger) writablePairing(ctx context.Context, p auth.Principal, field, i
 	return pr, nil
 }
 
+// pairingEntry is a command that records an entry of one pairing, decided
+// on that pairing alone (a donation, purchase, sale, project).
+type pairingEntry interface {
+	pairing() string
+	// check checks the command's own fields.
+	check(today events.Date) error
+	decide(today events.Date, pr events.PairingEstablished) (*eventstore.AppendRequest, error)
+}
+
+// recordEntry runs a pairingEntry: its fields checked, its pairing one
+// the caller may write for, then decided and appended (cmd is the command
+// as received, in the one with its ids assigned).
+func (l *Ledger) recordEntry(ctx context.Context, req Request, op string, cmd any, in pairingEntry, ids Written) (*Written, error) {
+	today := l.today()
+	if err := in.check(today); err != nil {
+		return nil, err
+	}
+	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.pairing())
+	if err != nil {
+		return nil, err
+	}
+	return l.run(ctx, req, op, cmd, ids, func(context.Context) (*eventstore.AppendRequest, error) {
+		return in.decide(today, pr)
+	})
+}
+
 // inForce requires pairing pr to be in force on the business date on
 // (named onField): every entry is dated within its pairing's validity.
 func inForce(pr events.PairingEstablished, on events.Date, onField string) error {
