@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
@@ -238,4 +243,83 @@ func checkUserCommand(t *testing.T, env *demoenv.Env, db []string) {
 	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "at least 10 characters") {
 		t.Fatalf("a short password was accepted: %s", out)
 	}
+}
+
+// TestSecondProcessAttachesToTheRunningOne: a command run without
+// DATABASE_URL or NATS_URL beside a running server (the README's own token
+// create) attaches to that server's private PostgreSQL cluster and
+// embedded NATS, never stopping them: the server stays ready and serves
+// the token the second process made; two commands at once both succeed.
+func TestSecondProcessAttachesToTheRunningOne(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	serve := exec.Command(binary(t), "serve", "--http", addr, "--data-dir", dir)
+	serve.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
+	var serveLog bytes.Buffer
+	serve.Stdout, serve.Stderr = &serveLog, &serveLog
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			_ = serve.Process.Signal(syscall.SIGTERM)
+			if err := serve.Wait(); err != nil {
+				t.Errorf("serve: %v\n%s", err, serveLog.String())
+			}
+		}
+	}
+	defer stop()
+	ready := func() int {
+		res, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			return 0
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for deadline := time.Now().Add(90 * time.Second); ready() != http.StatusOK; {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not become ready\n%s", serveLog.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	tokens := make([]string, 2)
+	var wg sync.WaitGroup
+	for i := range tokens {
+		wg.Go(func() {
+			cmd := exec.Command(binary(t), "token", "create", "--role", "admin", "--name", fmt.Sprintf("管理员%d", i), "--data-dir", dir)
+			cmd.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
+			out, err := cmd.Output()
+			if err != nil {
+				t.Errorf("token create %d: %v", i, err)
+			}
+			tokens[i] = strings.TrimSpace(string(out))
+		})
+	}
+	wg.Wait()
+	if code := ready(); code != http.StatusOK {
+		t.Fatalf("after the second process: /readyz %d\n%s", code, serveLog.String())
+	}
+	for _, token := range tokens {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/v1/pairings", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("the server does not know the token %q the second process made: %d", token, res.StatusCode)
+		}
+	}
+	stop()
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
@@ -47,7 +46,7 @@ type stack struct {
 	ledger   *ledger.Ledger
 	natsURL  string
 	replicas int
-	embedded *server.Server
+	embedded *embeddednats.Server
 	monitor  *nats.Conn // for readiness
 	registry *prometheus.Registry
 	// secureCookies marks the web interface's cookies Secure.
@@ -79,6 +78,9 @@ func openStack(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFla
 			return nil, err
 		}
 		s.natsURL = s.embedded.ClientURL()
+		if s.embedded.Attached() {
+			log.Info("another aidledger process runs the embedded NATS server on this data directory: using it", "url", s.natsURL)
+		}
 	}
 	s.monitor, err = nats.Connect(s.natsURL, nats.Name("aidledger-readiness"), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true))
 	if err != nil {
@@ -114,7 +116,6 @@ func (s *stack) Close() {
 	}
 	if s.embedded != nil {
 		s.embedded.Shutdown()
-		s.embedded.WaitForShutdown()
 	}
 	s.db.Close()
 }
