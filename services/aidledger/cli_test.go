@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,9 +19,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
+
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/platform/pgcluster"
 	"github.com/aidledger/aidledger/services/reporting/evidence"
 	"github.com/aidledger/aidledger/services/testkit/demoenv"
 )
@@ -322,4 +326,101 @@ func TestSecondProcessAttachesToTheRunningOne(t *testing.T) {
 		}
 	}
 	stop()
+}
+
+// freeAddr is a free 127.0.0.1 address (nothing listens on it).
+func freeAddr(t *testing.T) (addr string, port int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String(), ln.Addr().(*net.TCPAddr).Port
+}
+
+// TestServeWaitsForPostgresAndNATS: serve started while neither PostgreSQL
+// nor NATS is up does not exit: it says it is waiting, and becomes ready
+// once both come up.
+func TestServeWaitsForPostgresAndNATS(t *testing.T) {
+	t.Parallel()
+	httpAddr, _ := freeAddr(t)
+	_, pgPort := freeAddr(t)
+	_, natsPort := freeAddr(t)
+	serve := exec.Command(binary(t), "serve", "--http", httpAddr, "--data-dir", t.TempDir(),
+		"--database-url", fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", pgPort),
+		"--nats-url", fmt.Sprintf("nats://127.0.0.1:%d", natsPort))
+	var serveLog syncBuffer
+	serve.Stdout, serve.Stderr = &serveLog, &serveLog
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- serve.Wait() }()
+	defer func() {
+		_ = serve.Process.Signal(syscall.SIGTERM)
+		<-exited
+	}()
+
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(serveLog.String(), "waiting for it"); {
+		select {
+		case err := <-exited:
+			t.Fatalf("serve exited while PostgreSQL was down: %v\n%s", err, serveLog.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve does not say it waits for PostgreSQL\n%s", serveLog.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	ctx := context.Background()
+	pg, err := pgcluster.Start(ctx, pgcluster.Config{DataDir: filepath.Join(t.TempDir(), "pg"), Port: pgPort})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Stop()
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: natsPort, JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	defer ns.Shutdown()
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		res, err := http.Get("http://" + httpAddr + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("serve exited: %v\n%s", err, serveLog.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not become ready once PostgreSQL and NATS were up\n%s", serveLog.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a process writing and a test
+// reading.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

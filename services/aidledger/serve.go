@@ -21,7 +21,7 @@ type ServeCmd struct {
 
 // Run serves until interrupted.
 func (c *ServeCmd) Run(ctx context.Context, log *slog.Logger) error {
-	s, err := openStack(ctx, log, c.DatabaseFlags, c.NATSFlags)
+	s, err := openStackWaiting(ctx, log, c.DatabaseFlags, c.NATSFlags)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ type RelayCmd struct {
 
 // Run relays committed events to JetStream until interrupted.
 func (c *RelayCmd) Run(ctx context.Context, log *slog.Logger) error {
-	s, err := openStack(ctx, log, c.DatabaseFlags, c.NATSFlags)
+	s, err := openStackWaiting(ctx, log, c.DatabaseFlags, c.NATSFlags)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ type ProjectCmd struct {
 
 // Run keeps the read models up to date until interrupted.
 func (c *ProjectCmd) Run(ctx context.Context, log *slog.Logger) error {
-	s, err := openStack(ctx, log, c.DatabaseFlags, c.NATSFlags)
+	s, err := openStackWaiting(ctx, log, c.DatabaseFlags, c.NATSFlags)
 	if err != nil {
 		return err
 	}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
@@ -51,6 +54,40 @@ type stack struct {
 	registry *prometheus.Registry
 	// secureCookies marks the web interface's cookies Secure.
 	secureCookies bool
+}
+
+// openStackWaiting is openStack for the long-running commands (serve,
+// relay, project): while PostgreSQL cannot be reached it says so and
+// tries again, with backoff, until ctx ends. (NATS is waited for by the
+// relay and the projector themselves.)
+func openStackWaiting(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFlags) (*stack, error) {
+	wait := 500 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		s, err := openStack(ctx, log, d, n)
+		if err == nil || !unreachable(err) || ctx.Err() != nil {
+			return s, err
+		}
+		log.Warn("PostgreSQL cannot be reached; waiting for it", "attempt", attempt, "retry_in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 10*time.Second)
+	}
+}
+
+// unreachable reports whether err means the database could not be reached
+// (worth waiting for), as opposed to refused us (a wrong password, a
+// missing database) or a bug.
+func unreachable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "57P03" // cannot_connect_now: starting up or shutting down
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // openStack opens Postgres (or a private cluster) and finds NATS (or starts
