@@ -77,3 +77,17 @@ func notCreated(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && (pgErr.Code == "42P01" || pgErr.Code == "3F000")
 }
+
+// Behind is how many ledger positions each projection's checkpoint is
+// behind head (0 when it has reached it), by projection name.
+func Behind(ctx context.Context, q Querier, head int64, ps ...Projection) (map[string]int64, error) {
+	out := make(map[string]int64, len(ps))
+	for _, p := range ps {
+		pos, err := Position(ctx, q, p)
+		if err != nil {
+			return nil, err
+		}
+		out[p.Name()] = max(0, head-pos)
+	}
+	return out, nil
+}

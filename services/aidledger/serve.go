@@ -12,9 +12,11 @@ import (
 type ServeCmd struct {
 	DatabaseFlags
 	NATSFlags
-	HTTP        string `name:"http" default:"127.0.0.1:8080" help:"Address to serve HTTP on."`
-	NoRelay     bool   `name:"no-relay" help:"Do not run the relay here (run 'aidledger relay' elsewhere)."`
-	NoProjector bool   `name:"no-projector" help:"Do not run the projector here (run 'aidledger project' elsewhere)."`
+	HTTP             string `name:"http" default:"127.0.0.1:8080" help:"Address to serve HTTP on."`
+	NoRelay          bool   `name:"no-relay" help:"Do not run the relay here (run 'aidledger relay' elsewhere)."`
+	NoProjector      bool   `name:"no-projector" help:"Do not run the projector here (run 'aidledger project' elsewhere)."`
+	MaxRelayLag      int64  `name:"max-relay-lag" env:"AIDLEDGER_MAX_RELAY_LAG" default:"1000" help:"Readiness fails while more committed events than this are not yet in the stream."`
+	MaxProjectionLag int64  `name:"max-projection-lag" env:"AIDLEDGER_MAX_PROJECTION_LAG" default:"1000" help:"Readiness fails while a read model is more events than this behind the ledger."`
 	// SecureCookies is for a server behind a proxy that terminates TLS.
 	SecureCookies bool `name:"secure-cookies" env:"AIDLEDGER_SECURE_COOKIES" help:"Mark the web interface's cookies Secure (behind a proxy that terminates TLS; they are when the request itself came over TLS)."`
 }
@@ -26,7 +28,7 @@ func (c *ServeCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
-	s.secureCookies = c.SecureCookies
+	s.secureCookies, s.maxRelayLag, s.maxProjectionLag = c.SecureCookies, c.MaxRelayLag, c.MaxProjectionLag
 	return s.serve(ctx, c.HTTP, !c.NoRelay, !c.NoProjector)
 }
 

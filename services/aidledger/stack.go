@@ -54,6 +54,9 @@ type stack struct {
 	registry *prometheus.Registry
 	// secureCookies marks the web interface's cookies Secure.
 	secureCookies bool
+	// maxRelayLag and maxProjectionLag are readiness thresholds (0: the
+	// API's defaults).
+	maxRelayLag, maxProjectionLag int64
 }
 
 // openStackWaiting is openStack for the long-running commands (serve,
@@ -175,7 +178,28 @@ func (s *stack) newAPI() (*api.Server, error) {
 				return fmt.Errorf("not connected (%s)", st)
 			}
 			return nil
-		}}})
+		}},
+		StreamHead:  s.streamHead,
+		ReadModels:  readModels(),
+		MaxRelayLag: s.maxRelayLag, MaxProjectionLag: s.maxProjectionLag})
+}
+
+// streamHead is the ledger stream's last sequence, read through the
+// monitoring connection (an error when NATS or its store fails).
+func (s *stack) streamHead(ctx context.Context) (int64, error) {
+	js, err := jetstream.New(s.monitor)
+	if err != nil {
+		return 0, err
+	}
+	st, err := js.Stream(ctx, relay.DefaultStreamName)
+	if err != nil {
+		return 0, err
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return int64(info.State.LastSeq), nil
 }
 
 // newWeb is the web interface in front of the API.

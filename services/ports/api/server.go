@@ -52,9 +52,19 @@ type Config struct {
 	// PointInTimeBuilds bounds how many point-in-time balances reads
 	// rebuild the read model at once; default DefaultPointInTimeBuilds.
 	PointInTimeBuilds int
-	// Ready lists extra readiness checks (NATS, relay …) by name; /readyz
-	// fails while any returns an error.
+	// Ready lists extra readiness checks (NATS …) by name; /readyz fails
+	// while any returns an error.
 	Ready map[string]func(context.Context) error
+	// StreamHead, when set, is the ledger stream's last sequence: /readyz
+	// reports the relay's lag from it, and fails while it cannot be read
+	// (NATS down, its store failing) or the lag is above MaxRelayLag.
+	StreamHead func(context.Context) (int64, error)
+	// ReadModels are the read models whose lag /readyz reports; default
+	// Balances and AuditTrail.
+	ReadModels []projections.Projection
+	// MaxRelayLag and MaxProjectionLag are the lags (events) above which
+	// /readyz fails; defaults DefaultMaxRelayLag, DefaultMaxProjectionLag.
+	MaxRelayLag, MaxProjectionLag int64
 }
 
 func (c *Config) setDefaults() {
@@ -76,6 +86,15 @@ func (c *Config) setDefaults() {
 	if c.PointInTimeBuilds == 0 {
 		c.PointInTimeBuilds = DefaultPointInTimeBuilds
 	}
+	if c.ReadModels == nil {
+		c.ReadModels = []projections.Projection{c.Balances, c.AuditTrail}
+	}
+	if c.MaxRelayLag == 0 {
+		c.MaxRelayLag = DefaultMaxRelayLag
+	}
+	if c.MaxProjectionLag == 0 {
+		c.MaxProjectionLag = DefaultMaxProjectionLag
+	}
 }
 
 // Validate reports the first thing wrong with c after defaults are applied
@@ -89,6 +108,8 @@ func (c Config) Validate() error {
 		return errors.New("api: config: ReadWait must not be negative")
 	case c.PointInTimeBuilds < 0:
 		return errors.New("api: config: PointInTimeBuilds must not be negative")
+	case c.MaxRelayLag < 0 || c.MaxProjectionLag < 0:
+		return errors.New("api: config: MaxRelayLag and MaxProjectionLag must not be negative")
 	}
 	return nil
 }

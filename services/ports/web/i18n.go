@@ -178,6 +178,7 @@ var messages = map[string][2]string{
 	"error.badform":        {"表单内容无法读取(文件过大或格式有误)。", "The form could not be read (too large, or malformed)."},
 	"error.badfilter":      {"筛选条件无效,请检查日期与各项条件。", "The filters are not valid: check the dates and the other fields."},
 	"error.forbidden":      {"您无权执行此操作。", "You may not do this."},
+	"behind":               {"读模型尚有 %d 条记录未更新,本页数据可能不是最新的。", "The read models are %d events behind the ledger: figures on this page may not be the latest."},
 	"footer":               {"所有金额以分为单位记账,显示时换算为元/万元,从不四舍五入求和。", "Every amount is kept in fen and shown in yuan or 10k yuan; sums are never taken of rounded figures."},
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/auth"
@@ -39,6 +40,33 @@ type basePage struct {
 	// failure.
 	Flash      string
 	FlashError bool
+	// Behind is how many events the read models lag behind the ledger,
+	// when enough to say so (behindShown).
+	Behind int64
+}
+
+// behindShown is the lag (events) from which pages say that the read
+// models are behind: below it, a lag is the milliseconds after a write.
+const behindShown = 50
+
+func (b *basePage) setBehind(n int64) { b.Behind = n }
+
+// behind is the largest lag of the read models behind the ledger (0 when
+// it cannot be read: the page says nothing rather than fail).
+func (s *Server) behind(r *http.Request) int64 {
+	head, _, err := s.cfg.Store.Head(r.Context())
+	if err != nil {
+		return 0
+	}
+	lags, err := projections.Behind(r.Context(), s.cfg.Pool, head, s.cfg.ReadModels...)
+	if err != nil {
+		return 0
+	}
+	var most int64
+	for _, n := range lags {
+		most = max(most, n)
+	}
+	return most
 }
 
 // base fills the common part of a page for q.
@@ -149,6 +177,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	t, ok := s.pages.t[page]
 	if !ok {
 		panic("web: no page " + page)
+	}
+	if p, ok := data.(interface{ setBehind(int64) }); ok {
+		if n := s.behind(r); n >= behindShown {
+			p.setBehind(n)
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {

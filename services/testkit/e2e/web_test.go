@@ -3,7 +3,9 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,6 +14,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/projections/audittrail"
+	"github.com/aidledger/aidledger/projections/balances"
+	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/demo"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
@@ -247,5 +253,38 @@ func TestWebImport(t *testing.T) {
 	}
 	if h, _, _ := s.store.Head(ctx); h != head+1 {
 		t.Fatalf("head %d → %d, want one donation", head, h)
+	}
+}
+
+// TestWebSaysWhenReadModelsAreBehind: with the read models behind the
+// ledger (no projector running), every page says so and by how much; once
+// they catch up, the notice goes.
+func TestWebSaysWhenReadModelsAreBehind(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, withoutProjector{})
+	ctx := context.Background()
+	loaded, err := demo.Load(ctx, testenv.Ledger(t, s.store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := auth.NewUsers(s.pool).Create(ctx, auth.User{Login: "admin", Principal: auth.Principal{Name: "管理员", Role: auth.RoleAdmin}},
+		"a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	u := signInHTTP(t, s.srv.URL, "admin", "a long enough password")
+	want := fmt.Sprintf("读模型尚有 %d 条记录未更新", loaded.Position)
+	for _, path := range []string{"/dashboard", "/audit"} {
+		if page := u.get(path); !strings.Contains(page, want) {
+			t.Errorf("%s does not say %q", path, want)
+		}
+	}
+	for _, p := range []projections.Projection{balances.New(), audittrail.New(), yearend.New()} {
+		if _, err := projections.Rebuild(ctx, projections.RebuildConfig{Pool: s.pool, NATSURL: s.nats, Projection: p,
+			Logger: slog.New(slog.DiscardHandler)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if page := u.get("/dashboard"); strings.Contains(page, "读模型尚有") {
+		t.Error("the notice stays once the read models caught up")
 	}
 }
