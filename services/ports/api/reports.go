@@ -55,9 +55,19 @@ type yearEndOutput struct {
 }
 
 func (s *Server) registerReports() {
-	huma.Register(s.api, readOp("year-end-report", "/v1/reports/yearend", "Year-end summary (年度总结) of a donor",
+	op := readOp("year-end-report", "/v1/reports/yearend", "Year-end summary (年度总结) of a donor",
 		"The Chinese paragraph in the official style, the English text, the table and footnotes, in text, Markdown, JSON, CSV or XLSX. "+
-			"Generating it is recorded as a SummaryGenerated event; the same summary at the same position is byte-identical."),
+			"Generating it is recorded as a SummaryGenerated event; the same summary at the same position is byte-identical.")
+	op.Responses = map[string]*huma.Response{"200": {Description: "the summary, in the format asked for",
+		Content: map[string]*huma.MediaType{
+			"text/plain; charset=utf-8":    {Schema: &huma.Schema{Type: huma.TypeString, Description: "format=text"}},
+			"text/markdown; charset=utf-8": {Schema: &huma.Schema{Type: huma.TypeString, Description: "format=md"}},
+			"application/json":             {Schema: &huma.Schema{Type: huma.TypeObject, Description: "format=json: the report, its figures, footnotes and provenance"}},
+			"text/csv; charset=utf-8":      {Schema: &huma.Schema{Type: huma.TypeString, Description: "format=csv"}},
+			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {Schema: &huma.Schema{Type: huma.TypeString,
+				Format: "binary", Description: "format=xlsx"}},
+		}}}
+	huma.Register(s.api, op,
 		func(ctx context.Context, in *yearEndInput) (*yearEndOutput, error) {
 			cutoff, err := optionalDate("cutoff", in.Cutoff)
 			if err != nil {

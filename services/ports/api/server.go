@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -15,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
@@ -143,6 +145,10 @@ func New(cfg Config) (*Server, error) {
 	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "an API token from `aidledger token create`"},
 	}
+	hc.Servers = []*huma.Server{{URL: "/", Description: "this server"}}
+	// Dates are "YYYY-MM-DD" strings on the wire (events.Date marshals so),
+	// not the Go struct huma would describe.
+	hc.Components.Schemas.RegisterTypeAlias(reflect.TypeFor[events.Date](), reflect.TypeFor[wireDate]())
 	s.api = humago.New(s.mux, hc)
 	s.api.UseMiddleware(s.metrics.observe, s.authenticate)
 	s.mux.Handle("GET /metrics", metricsHandler(cfg.Registry))
@@ -184,4 +190,14 @@ func Serve(ctx context.Context, addr string, h http.Handler) error {
 		defer cancel()
 		return srv.Shutdown(shutdown)
 	}
+}
+
+// wireDate is how an events.Date looks on the wire: a "YYYY-MM-DD" string,
+// or null for no date.
+type wireDate struct{}
+
+// Schema implements huma.SchemaProvider.
+func (wireDate) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeString, Format: "date", Nullable: true,
+		Description: "a date, YYYY-MM-DD (China time), or null for none"}
 }
