@@ -93,19 +93,19 @@ func TestResponsesMatchTheServedSchema(t *testing.T) {
 	}
 	pairing, commitment, project := id("pairing"), id("commitment"), id("project")
 	asked := map[string][]string{
-		"/healthz":                    {"/healthz"},
-		"/readyz":                     {"/readyz"},
-		"/v1/events":                  {"/v1/events?after=0&limit=40"},
-		"/v1/streams/{stream_id}":     {"/v1/streams/commitment-" + commitment},
-		"/v1/pairings":                {"/v1/pairings"},
-		"/v1/pairings/{id}/balances":  {"/v1/pairings/" + pairing + "/balances?year=2025", "/v1/pairings/" + pairing + "/balances?year=2025&at_position=100"},
-		"/v1/balances":                {"/v1/balances?donor=" + demoenv.Linan + "&year=2025"},
-		"/v1/commitments/{id}":        {"/v1/commitments/" + commitment},
-		"/v1/projects/{id}":           {"/v1/projects/" + project},
-		"/v1/audit":                   {"/v1/audit?limit=30", "/v1/audit?pairing_id=" + pairing + "&as_of_date=2025-06-30"},
-		"/v1/history/{entity_id}":     {"/v1/history/" + commitment},
-		"/v1/reports/yearend":         {"/v1/reports/yearend?donor=" + demoenv.Linan + "&year=2025&format=json", "/v1/reports/yearend?donor=" + demoenv.Linan + "&year=2025&format=xlsx", "/v1/reports/yearend?donor=" + demoenv.Linan + "&year=2025"},
-		"/v1/evidence":                {"/v1/evidence?donor=" + demoenv.Linan + "&year=2025"},
+		"/healthz":                   {"/healthz"},
+		"/readyz":                    {"/readyz"},
+		"/v1/events":                 {"/v1/events?after=0&limit=40"},
+		"/v1/streams/{stream_id}":    {"/v1/streams/commitment-" + commitment},
+		"/v1/pairings":               {"/v1/pairings"},
+		"/v1/pairings/{id}/balances": {"/v1/pairings/" + pairing + "/balances?year=2025", "/v1/pairings/" + pairing + "/balances?year=2025&at_position=100"},
+		"/v1/balances":               {"/v1/balances?donor=" + demoenv.Linan + "&year=2025"},
+		"/v1/commitments/{id}":       {"/v1/commitments/" + commitment},
+		"/v1/projects/{id}":          {"/v1/projects/" + project},
+		"/v1/audit":                  {"/v1/audit?limit=30", "/v1/audit?pairing_id=" + pairing + "&as_of_date=2025-06-30"},
+		"/v1/history/{entity_id}":    {"/v1/history/" + commitment},
+		"/v1/reports/yearend":        {"/v1/reports/yearend?donor=" + demoenv.Linan + "&year=2025&format=json", "/v1/reports/yearend?donor=" + demoenv.Linan + "&year=2025&format=xlsx", "/v1/reports/yearend?donor=" + demoenv.Linan + "&year=2025"},
+		"/v1/evidence":               {"/v1/evidence?donor=" + demoenv.Linan + "&year=2025"},
 	}
 	for path, item := range doc.Paths.Map() {
 		if item.Get != nil && !strings.HasPrefix(path, "/v1/openapi") && !strings.HasPrefix(path, "/v1/schemas") {
