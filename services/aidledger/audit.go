@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -56,9 +55,7 @@ func (c *AuditCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	if c.JSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(page)
+		return printJSON(page)
 	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "position\trecorded_at\tactor\ttype\tbusiness_date\tamount_fen\tdocument\tentity")

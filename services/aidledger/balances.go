@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -101,9 +100,7 @@ func (c *BalancesCmd) Run(ctx context.Context, log *slog.Logger) error {
 		}
 	}
 	if c.JSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return printJSON(struct {
 			Position int64                 `json:"position"`
 			Data     *balances.DonorReport `json:"data"`
 		}{position, rep})

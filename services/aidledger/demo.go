@@ -85,7 +85,7 @@ var demoLogins = map[auth.Role]string{auth.RoleAdmin: "admin", auth.RoleRecorder
 func demoUsers(ctx context.Context, pool *pgxpool.Pool, roles []auth.Principal) error {
 	users := auth.NewUsers(pool)
 	for _, p := range roles {
-		err := users.Create(ctx, auth.User{Login: demoLogins[p.Role], Principal: p}, demoPassword)
+		err := users.Create(ctx, auth.System, auth.User{Login: demoLogins[p.Role], Principal: p}, demoPassword)
 		if err != nil && !errors.Is(err, auth.ErrUserExists) {
 			return err
 		}

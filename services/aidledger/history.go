@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -48,9 +47,7 @@ func (c *HistoryCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return herr
 	}
 	if c.JSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(h)
+		return printJSON(h)
 	}
 	return printHistory(h)
 }

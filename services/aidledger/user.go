@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/user"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -18,7 +20,10 @@ import (
 // UserCmd groups the web interface's account subcommands.
 type UserCmd struct {
 	Create   UserCreateCmd   `cmd:"" help:"Create a web user; the password is asked for on a terminal, else read from the first line of stdin."`
-	Password UserPasswordCmd `cmd:"" help:"Set a web user's password (and unlock the account)."`
+	Password UserPasswordCmd `cmd:"" help:"Set a web user's password (unlocks the account, ends its sessions)."`
+	Disable  UserDisableCmd  `cmd:"" help:"Stop a web user from signing in (ends their sessions)."`
+	Enable   UserEnableCmd   `cmd:"" help:"Let a disabled web user sign in again."`
+	List     UserListCmd     `cmd:"" help:"List the web users, with their last sign-in."`
 }
 
 // UserCreateCmd creates a web user.
@@ -47,7 +52,7 @@ func (c *UserCreateCmd) Run(ctx context.Context, log *slog.Logger) error {
 	}
 	defer s.Close()
 	u := auth.User{Login: login, Principal: auth.Principal{Name: c.Name, Role: auth.Role(c.Role), DonorCode: c.Donor, PartnerCode: c.Partner}}
-	if err := auth.NewUsers(s.db.Pool).Create(ctx, u, password); err != nil {
+	if err := auth.NewUsers(s.db.Pool).Create(ctx, cliPrincipal(), u, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "created user %s (%s)\n", login, u.Actor())
@@ -71,7 +76,86 @@ func (c *UserPasswordCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
-	return auth.NewUsers(s.db.Pool).SetPassword(ctx, c.Login, password)
+	return auth.NewUsers(s.db.Pool).SetPassword(ctx, cliPrincipal(), c.Login, password)
+}
+
+// UserDisableCmd disables a user.
+type UserDisableCmd struct {
+	DatabaseFlags
+	Login string `arg:"" help:"The user's login."`
+}
+
+// Run disables the user.
+func (c *UserDisableCmd) Run(ctx context.Context, log *slog.Logger) error {
+	return withUsers(ctx, c.DatabaseFlags, log, func(us *auth.Users) error { return us.Disable(ctx, cliPrincipal(), c.Login) })
+}
+
+// UserEnableCmd enables a user.
+type UserEnableCmd struct {
+	DatabaseFlags
+	Login string `arg:"" help:"The user's login."`
+}
+
+// Run enables the user.
+func (c *UserEnableCmd) Run(ctx context.Context, log *slog.Logger) error {
+	return withUsers(ctx, c.DatabaseFlags, log, func(us *auth.Users) error { return us.Enable(ctx, cliPrincipal(), c.Login) })
+}
+
+// UserListCmd lists the users.
+type UserListCmd struct {
+	DatabaseFlags
+	JSON bool `name:"json" help:"Print JSON."`
+}
+
+// Run prints the users.
+func (c *UserListCmd) Run(ctx context.Context, log *slog.Logger) error {
+	return withUsers(ctx, c.DatabaseFlags, log, func(us *auth.Users) error {
+		list, err := us.List(ctx)
+		if err != nil {
+			return err
+		}
+		if c.JSON {
+			return printJSON(list)
+		}
+		for _, u := range list {
+			state := "active"
+			switch {
+			case u.DisabledAt != nil:
+				state = "disabled"
+			case u.LockedUntil != nil:
+				state = "locked until " + u.LockedUntil.Local().Format(time.DateTime)
+			}
+			fmt.Printf("%-20s %-28s %-10s last sign-in %s\n", u.Login, u.Actor(), state, when(u.LastSignIn))
+		}
+		return nil
+	})
+}
+
+// withUsers runs f on the user service of the database of flags.
+func withUsers(ctx context.Context, flags DatabaseFlags, log *slog.Logger, f func(*auth.Users) error) error {
+	db, err := openDatabase(ctx, flags, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return f(auth.NewUsers(db.Pool))
+}
+
+// cliPrincipal is who acts when an administrator uses the command line.
+func cliPrincipal() auth.Principal {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return auth.CommandLine(name)
+}
+
+// when is a time for a list ("never" for none).
+func when(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return t.Local().Format(time.DateTime)
 }
 
 // readPassword asks for a password twice, without echo, when stdin is a

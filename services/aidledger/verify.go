@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -173,9 +172,7 @@ func (c *VerifyCmd) verifyBundle() int {
 // returns the exit code (ExitCannotRun when the JSON cannot be written).
 func (c *VerifyCmd) verdict(code int, err error, summary any, human func()) int {
 	if c.JSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		if jerr := enc.Encode(summary); jerr != nil {
+		if jerr := printJSON(summary); jerr != nil {
 			fmt.Fprintln(os.Stderr, "aidledger verify:", jerr)
 			return verify.ExitCannotRun
 		}

@@ -37,6 +37,17 @@ type Principal struct {
 	PartnerCode string
 }
 
+// System is the principal of what the ledger does of itself (the demo
+// setting itself up, tests): never a person's.
+var System = Principal{Name: "aidledger", Role: RoleAdmin}
+
+// CommandLine is the principal of an administrator acting through the
+// aidledger command on the server (who may run it is the machine's
+// business): its name says so and which OS user ran it.
+func CommandLine(osUser string) Principal {
+	return Principal{Name: "command line (" + osUser + ")", Role: RoleAdmin}
+}
+
 // Actor is the string recorded in event metadata: "name (role)".
 func (p Principal) Actor() string { return p.Name + " (" + string(p.Role) + ")" }
 

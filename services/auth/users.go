@@ -89,12 +89,25 @@ func validLogin(login string) bool {
 	return !strings.ContainsFunc(login, func(r rune) bool { return r <= ' ' || r == 0x7f })
 }
 
-// Create adds u with password (at least MinPasswordLength characters).
-// The principal follows the rules of API tokens (a recorder has a donor,
-// a partner a county). ErrUserExists when the login is taken.
-func (us *Users) Create(ctx context.Context, u User, password string) error {
+// ErrInvalidLogin means a login is empty, longer than 64 characters or
+// holds spaces or control characters.
+var ErrInvalidLogin = errors.New("a login is 1 to 64 characters without spaces")
+
+// Access-log actions of user administration.
+const (
+	UserCreateAction   = "user.create"
+	UserPasswordAction = "user.password"
+	UserDisableAction  = "user.disable"
+	UserEnableAction   = "user.enable"
+)
+
+// Create adds u with password (at least MinPasswordLength characters), on
+// by's authority (recorded in the access log). The principal follows the
+// rules of API tokens (a recorder has a donor, a partner a county).
+// ErrUserExists when the login is taken.
+func (us *Users) Create(ctx context.Context, by Principal, u User, password string) error {
 	if !validLogin(u.Login) {
-		return errors.New("a login is 1 to 64 characters without spaces")
+		return ErrInvalidLogin
 	}
 	if err := validatePrincipal(u.Principal); err != nil {
 		return err
@@ -111,23 +124,88 @@ func (us *Users) Create(ctx context.Context, u User, password string) error {
 	if err != nil {
 		return fmt.Errorf("create user %s: %w", u.Login, err)
 	}
-	return nil
+	return us.log.Record(ctx, by, UserCreateAction, u.Login, "as "+u.Actor()+scopeOf(u.Principal))
 }
 
-// SetPassword replaces the password of login and unlocks the account.
-func (us *Users) SetPassword(ctx context.Context, login, password string) error {
+// SetPassword replaces the password of login on by's authority, unlocks
+// the account and ends its sessions (a changed password signs everyone
+// out of it).
+func (us *Users) SetPassword(ctx context.Context, by Principal, login, password string) error {
 	hash, err := hashPassword(password)
 	if err != nil {
 		return err
 	}
-	tag, err := us.pool.Exec(ctx, `UPDATE users SET password_hash = $2, failed_attempts = 0, locked_until = NULL WHERE login = $1`, login, hash)
+	return us.change(ctx, by, login, UserPasswordAction, "password set; sessions ended",
+		`UPDATE users SET password_hash = $2, failed_attempts = 0, locked_until = NULL WHERE login = $1`, hash)
+}
+
+// Disable stops login from signing in, on by's authority, and ends its
+// sessions; Enable lets it sign in again.
+func (us *Users) Disable(ctx context.Context, by Principal, login string) error {
+	return us.change(ctx, by, login, UserDisableAction, "disabled; sessions ended",
+		`UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE login = $1`)
+}
+
+// Enable lets a disabled login sign in again (see Disable).
+func (us *Users) Enable(ctx context.Context, by Principal, login string) error {
+	return us.change(ctx, by, login, UserEnableAction, "enabled",
+		`UPDATE users SET disabled_at = NULL, failed_attempts = 0, locked_until = NULL WHERE login = $1`)
+}
+
+// change runs update on login's row (its first argument the login) and
+// ends the login's sessions, in one transaction, then records the action.
+func (us *Users) change(ctx context.Context, by Principal, login, action, detail, update string, args ...any) error {
+	err := pgx.BeginTxFunc(ctx, us.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, update, append([]any{login}, args...)...)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("%w: %s", ErrNoUser, login)
+		}
+		if action != UserEnableAction {
+			_, err = tx.Exec(ctx, `UPDATE sessions SET ended_at = now() WHERE login = $1 AND ended_at IS NULL`, login)
+		}
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("set password of %s: %w", login, err)
+		return fmt.Errorf("%s %s: %w", action, login, err)
 	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("no user %s", login)
+	return us.log.Record(ctx, by, action, login, detail)
+}
+
+// ErrNoUser means no user has the login given.
+var ErrNoUser = errors.New("no such user")
+
+// UserInfo is what an administrator sees of a user.
+type UserInfo struct {
+	User
+	CreatedAt    time.Time  `json:"created_at"`
+	LastSignIn   *time.Time `json:"last_sign_in_at"`
+	LockedUntil  *time.Time `json:"locked_until"`
+	DisabledAt   *time.Time `json:"disabled_at"`
+	FailedRecent int        `json:"failed_attempts"`
+}
+
+// List lists every user, by login.
+func (us *Users) List(ctx context.Context) ([]UserInfo, error) {
+	rows, err := us.pool.Query(ctx, `SELECT login, name, role, donor_code, partner_code, created_at, last_sign_in_at,
+			CASE WHEN locked_until > now() THEN locked_until END, disabled_at, failed_attempts FROM users ORDER BY login`)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
 	}
-	return nil
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UserInfo, error) {
+		var u UserInfo
+		var role string
+		err := r.Scan(&u.Login, &u.Name, &role, &u.DonorCode, &u.PartnerCode, &u.CreatedAt, &u.LastSignIn, &u.LockedUntil,
+			&u.DisabledAt, &u.FailedRecent)
+		u.Role = Role(role)
+		return u, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
 }
 
 // dummyHash is checked against for unknown logins, so that they take as
@@ -168,7 +246,12 @@ func (us *Users) SignIn(ctx context.Context, login, password string) (*Session, 
 	if err != nil {
 		return nil, fmt.Errorf("sign in %s: %w", login, err)
 	}
-	if !ok || disabled {
+	if ok && disabled {
+		// The same answer as a wrong password: the account's state is not
+		// told to whoever tries it.
+		return nil, us.refuse(ctx, login, "refused: disabled", ErrBadCredentials)
+	}
+	if !ok {
 		var until *time.Time
 		if err := us.pool.QueryRow(ctx, `UPDATE users SET failed_attempts = failed_attempts + 1,
 				locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + $3::interval END
@@ -183,7 +266,7 @@ func (us *Users) SignIn(ctx context.Context, login, password string) (*Session, 
 	s := &Session{Token: randomToken(), CSRF: randomToken(), Login: login, Principal: u.Principal}
 	h := sha256.Sum256([]byte(s.Token))
 	err = pgx.BeginTxFunc(ctx, us.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE login = $1`, login); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = now() WHERE login = $1`, login); err != nil {
 			return err
 		}
 		return tx.QueryRow(ctx, `INSERT INTO sessions (token_hash, login, csrf_token, expires_at) VALUES ($1, $2, $3, now() + $4::interval)

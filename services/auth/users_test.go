@@ -24,10 +24,10 @@ func TestUsersSignInAndSessions(t *testing.T) {
 	us, pool := newUsers(t)
 	ctx := t.Context()
 	zhang := auth.User{Login: "zhang", Principal: auth.Principal{Name: "钟楼财政 张三", Role: auth.RoleRecorder, DonorCode: "320404"}}
-	if err := us.Create(ctx, zhang, "correct horse battery"); err != nil {
+	if err := us.Create(ctx, auth.System, zhang, "correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
-	if err := us.Create(ctx, zhang, "another long password"); !errors.Is(err, auth.ErrUserExists) {
+	if err := us.Create(ctx, auth.System, zhang, "another long password"); !errors.Is(err, auth.ErrUserExists) {
 		t.Fatalf("duplicate login: %v", err)
 	}
 	for _, bad := range []struct {
@@ -38,7 +38,7 @@ func TestUsersSignInAndSessions(t *testing.T) {
 		{auth.User{Login: "with space", Principal: auth.Principal{Name: "x", Role: auth.RoleAuditor}}, "long enough password"},
 		{auth.User{Login: "rec", Principal: auth.Principal{Name: "x", Role: auth.RoleRecorder}}, "long enough password"},
 	} {
-		if err := us.Create(ctx, bad.u, bad.pw); err == nil {
+		if err := us.Create(ctx, auth.System, bad.u, bad.pw); err == nil {
 			t.Errorf("created %+v", bad.u)
 		}
 	}
@@ -85,7 +85,7 @@ func TestUsersSignInAndSessions(t *testing.T) {
 	if _, err := us.SignIn(ctx, "zhang", "correct horse battery"); !errors.As(err, &locked) {
 		t.Fatalf("locked account, right password: %v", err)
 	}
-	if err := us.SetPassword(ctx, "zhang", "a brand new password"); err != nil {
+	if err := us.SetPassword(ctx, auth.System, "zhang", "a brand new password"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := us.SignIn(ctx, "zhang", "a brand new password"); err != nil {

@@ -78,6 +78,9 @@ func (q *request) base(r *http.Request, title, nav string) basePage {
 // CanWrite reports whether the user records anything at all.
 func (b *basePage) CanWrite() bool { return b.User != nil && b.User.Role != auth.RoleAuditor }
 
+// Administers reports whether the user is an admin.
+func (b *basePage) Administers() bool { return b.User != nil && b.User.Role == auth.RoleAdmin }
+
 // Audits reports whether the user is an auditor or an admin.
 func (b *basePage) Audits() bool {
 	return b.User != nil && (b.User.Role == auth.RoleAuditor || b.User.Role == auth.RoleAdmin)

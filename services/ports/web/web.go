@@ -143,6 +143,8 @@ func (s *Server) routes() {
 	m.Handle("GET /evidence", s.signedIn(s.evidence))
 	m.Handle("GET /verify", s.signedIn(s.verifyPage))
 	m.Handle("POST /verify", s.signedIn(s.verify))
+	m.Handle("GET /admin", s.signedIn(s.adminPage))
+	m.Handle("POST /admin/{action}", s.signedIn(s.adminAction))
 	m.Handle("GET /import", s.signedIn(s.importPage))
 	m.Handle("POST /import", s.signedIn(s.importFile))
 	m.Handle("GET /import/template/{file}", s.signedIn(s.importTemplate))

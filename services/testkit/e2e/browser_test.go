@@ -163,8 +163,9 @@ func TestBrowserOfficerAndAuditor(t *testing.T) {
 	for _, u := range []auth.User{
 		{Login: "zhonglou", Principal: auth.Principal{Name: "钟楼区财政局 张敏", Role: auth.RoleRecorder, DonorCode: "320404"}},
 		{Login: "auditor", Principal: auth.Principal{Name: "区审计局 李审", Role: auth.RoleAuditor}},
+		{Login: "admin", Principal: auth.Principal{Name: "区协作办 王管理", Role: auth.RoleAdmin}},
 	} {
-		if err := users.Create(ctx, u, "a long enough password"); err != nil {
+		if err := users.Create(ctx, auth.System, u, "a long enough password"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -294,5 +295,19 @@ func TestBrowserOfficerAndAuditor(t *testing.T) {
 	if res := run(t, b, "verification result", chromedp.Text(chromedp.ID("verify-result"))); !strings.Contains(res, "通过") {
 		t.Fatalf("verification says %q", res)
 	}
+
+	// The administrator issues a token from the users and tokens page: it
+	// is shown once.
+	submit(t, b, "sign out", "header .me button")
+	signIn(t, b, s.srv.URL, "admin", "a long enough password")
+	do(t, b, "open administration", chromedp.Navigate(s.srv.URL+"/admin"), chromedp.WaitVisible(chromedp.ID("token-create")))
+	do(t, b, "fill the token form", chromedp.SetValue(chromedp.CSS(`#token-create input[name=name]`), "班玛县财政局"),
+		chromedp.SetValue(chromedp.CSS(`#token-create input[name=scope]`), "632624"),
+		chromedp.SetValue(chromedp.CSS(`#token-create select[name=role]`), "partner"))
+	submit(t, b, "issue a token", "#token-create button[type=submit]")
+	if tok := run(t, b, "the new token", chromedp.Text(chromedp.CSS("#new-token code"))); !strings.HasPrefix(tok, "ald_") {
+		t.Fatalf("the new token shown is %q", tok)
+	}
+	screenshot(t, b, "admin.jpg", true)
 	t.Logf("artifacts in %s", artifacts(t))
 }

@@ -103,7 +103,7 @@ func TestWebCSRFAndSessions(t *testing.T) {
 		{Login: "zhonglou", Principal: auth.Principal{Name: "钟楼财政", Role: auth.RoleRecorder, DonorCode: "320404"}},
 		{Login: "linan", Principal: auth.Principal{Name: "临安财政", Role: auth.RoleRecorder, DonorCode: "330112"}},
 	} {
-		if err := users.Create(ctx, u, "a long enough password"); err != nil {
+		if err := users.Create(ctx, auth.System, u, "a long enough password"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -195,7 +195,7 @@ func TestWebImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := s.waitProjected()
-	if err := auth.NewUsers(s.pool).Create(ctx, auth.User{Login: "zl", Principal: auth.Principal{Name: "钟楼财政", Role: auth.RoleRecorder,
+	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "zl", Principal: auth.Principal{Name: "钟楼财政", Role: auth.RoleRecorder,
 		DonorCode: "320404"}}, "a long enough password"); err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestWebSaysWhenReadModelsAreBehind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := auth.NewUsers(s.pool).Create(ctx, auth.User{Login: "admin", Principal: auth.Principal{Name: "管理员", Role: auth.RoleAdmin}},
+	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "admin", Principal: auth.Principal{Name: "管理员", Role: auth.RoleAdmin}},
 		"a long enough password"); err != nil {
 		t.Fatal(err)
 	}
@@ -286,5 +286,104 @@ func TestWebSaysWhenReadModelsAreBehind(t *testing.T) {
 	}
 	if page := u.get("/dashboard"); strings.Contains(page, "读模型尚有") {
 		t.Error("the notice stays once the read models caught up")
+	}
+}
+
+// TestWebAdministration: an administrator manages users and tokens from
+// the page — creates a user who can then sign in, sets a password (which
+// signs that user out), disables and enables them, issues a token (shown
+// once, and it authenticates), revokes it (it no longer does); refused
+// input comes back as a message in the page's language; every action is in
+// the access log under the administrator; a recorder may not see the page
+// nor post to it.
+func TestWebAdministration(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	users := auth.NewUsers(s.pool)
+	for _, u := range []auth.User{
+		{Login: "admin", Principal: auth.Principal{Name: "王管理", Role: auth.RoleAdmin}},
+		{Login: "zl", Principal: auth.Principal{Name: "钟楼财政", Role: auth.RoleRecorder, DonorCode: "320404"}},
+	} {
+		if err := users.Create(ctx, auth.System, u, "a long enough password"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := signInHTTP(t, s.srv.URL, "admin", "a long enough password")
+	act := func(action string, form url.Values) *http.Response {
+		t.Helper()
+		form.Set("csrf", admin.csrf)
+		return admin.post("/admin/"+action, form)
+	}
+	if res := act("user-create", url.Values{"login": {"li"}, "name": {"李会计"}, "role": {"recorder"}, "scope": {"320404"},
+		"password": {"correct horse battery"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin?done=admin.user_created" {
+		t.Fatalf("create user: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if page := admin.get("/admin?done=admin.user_created"); !strings.Contains(page, "已创建用户") || !strings.Contains(page, "李会计") {
+		t.Fatal("the page does not show the new user")
+	}
+	li := signInHTTP(t, s.srv.URL, "li", "correct horse battery")
+	if res := act("user-create", url.Values{"login": {"li2"}, "name": {"李二"}, "role": {"recorder"}, "password": {"correct horse battery"}}); res.Header.Get("Location") != "/admin?failed=admin.err.principal" {
+		t.Fatalf("a recorder without a donor: %s", res.Header.Get("Location"))
+	}
+	if page := admin.get("/admin?failed=admin.err.principal"); !strings.Contains(page, "记账员须填写援助方代码") {
+		t.Fatal("the refusal is not explained")
+	}
+	if page := admin.get("/admin?failed=<script>"); strings.Contains(page, "<script>") {
+		t.Fatal("the page says what its URL says")
+	}
+	act("user-password", url.Values{"login": {"li"}, "password": {"a brand new password"}})
+	if res, _ := li.client.Get(s.srv.URL + "/dashboard"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("li's session after the password changed: %d, want the sign-in page", res.StatusCode)
+	}
+	act("user-disable", url.Values{"login": {"li"}})
+	if code, _ := attemptSignIn(t, s.srv.URL, "li", "a brand new password"); code == http.StatusSeeOther {
+		t.Fatal("a disabled user signed in")
+	}
+	act("user-enable", url.Values{"login": {"li"}})
+	signInHTTP(t, s.srv.URL, "li", "a brand new password")
+
+	res, err := admin.client.PostForm(s.srv.URL+"/admin/token-create", url.Values{"csrf": {admin.csrf}, "name": {"镇坪县财政局"},
+		"role": {"partner"}, "scope": {"610927"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	token := regexp.MustCompile(`<code>(ald_[a-z0-9]+)</code>`).FindSubmatch(page)
+	if res.StatusCode != http.StatusOK || token == nil {
+		t.Fatalf("create token: %d, no token shown", res.StatusCode)
+	}
+	if code, _, _ := s.getAs(string(token[1]), "/v1/pairings"); code != http.StatusOK {
+		t.Fatalf("the new token: %d", code)
+	}
+	if strings.Contains(admin.get("/admin"), string(token[1])) {
+		t.Fatal("the token is shown again")
+	}
+	list, err := auth.NewTokens(s.pool).List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for _, ti := range list {
+		if ti.Principal.Name == "镇坪县财政局" {
+			id = ti.ID
+		}
+	}
+	act("token-revoke", url.Values{"id": {id}})
+	if code, _, _ := s.getAs(string(token[1]), "/v1/pairings"); code != http.StatusUnauthorized {
+		t.Fatalf("the revoked token: %d", code)
+	}
+
+	var logged int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM access_log WHERE actor = '王管理' AND action <> $1`, auth.SignInAction).Scan(&logged); err != nil || logged != 6 {
+		t.Errorf("%d administrative actions in the access log (%v), want 6", logged, err)
+	}
+	zl := signInHTTP(t, s.srv.URL, "zl", "a long enough password")
+	if res, _ := zl.client.Get(s.srv.URL + "/admin"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a recorder opening the page: %d", res.StatusCode)
+	}
+	if res := zl.post("/admin/user-disable", url.Values{"csrf": {zl.csrf}, "login": {"admin"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a recorder disabling the admin: %d", res.StatusCode)
 	}
 }
