@@ -33,7 +33,9 @@ func (c *ExportCmd) Run(ctx context.Context, log *slog.Logger) error {
 	if err := s.waitYearend(ctx, c.Wait); err != nil {
 		return err
 	}
-	b, err := evidence.ExportFile(ctx, s.db.Pool, auth.NewAccessLog(s.db.Pool), operator, req, c.Out)
+	report, finish := progress("exporting", "events")
+	b, err := evidence.ExportFile(ctx, s.db.Pool, auth.NewAccessLog(s.db.Pool), operator, req, c.Out, report)
+	finish()
 	if err != nil {
 		return err
 	}

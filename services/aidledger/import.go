@@ -41,8 +41,10 @@ func (c *ImportCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
+	report, finish := progress("checking rows", "rows")
 	res, err := importer.Import(ctx, s.store, s.ledger, auth.Principal{Name: c.As, Role: auth.RoleAdmin}, c.Type, rows,
-		importer.Options{DryRun: c.DryRun, SkipBad: c.SkipBad})
+		importer.Options{DryRun: c.DryRun, SkipBad: c.SkipBad, Progress: report})
+	finish()
 	if err != nil {
 		return err
 	}

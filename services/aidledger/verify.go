@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/schollz/progressbar/v3"
-
 	"github.com/aidledger/aidledger/services/reporting/evidence"
 	"github.com/aidledger/aidledger/services/reporting/verify"
 )
@@ -74,24 +72,10 @@ func (c *VerifyCmd) verify(ctx context.Context, log *slog.Logger) (verify.Report
 		defer db.Close()
 		cfg.Pool = db.Pool
 	}
-	var bar *progressbar.ProgressBar
-	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-		cfg.Progress = func(done, total int64) {
-			if bar == nil {
-				bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("verifying"),
-					progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("events"),
-					progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
-			}
-			if total != bar.GetMax64() {
-				bar.ChangeMax64(total)
-			}
-			_ = bar.Set64(done)
-		}
-	}
+	var finish func()
+	cfg.Progress, finish = progress("verifying", "events")
 	rep, err := verify.Run(ctx, cfg)
-	if bar != nil {
-		_ = bar.Finish()
-	}
+	finish()
 	return rep, err
 }
 

@@ -45,6 +45,9 @@ type Options struct {
 	// SkipBad writes the good rows when some are bad; without it nothing
 	// is written unless every row is good.
 	SkipBad bool
+	// Progress, when not nil, is called now and then with the rows decided
+	// of the file's.
+	Progress func(done, total int64)
 }
 
 // Problem is what is wrong with one row (Row 1 is the header).
@@ -104,7 +107,7 @@ func Import(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p au
 		return nil, fmt.Errorf("importer: %d rows; at most %d in one file", len(rows)-1, MaxRows)
 	}
 	prepared, keys := prepare(form, cols, rows)
-	batch, res, rowOf, err := decide(ctx, store, l, p, form, prepared, keys, true)
+	batch, res, rowOf, err := decide(ctx, store, l, p, form, prepared, keys, true, opts.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +116,7 @@ func Import(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p au
 		return nil, fmt.Errorf("importer: %w", err)
 	}
 	if len(conflicts) > 0 { // decide again, asking the store row by row
-		if batch, res, rowOf, err = decide(ctx, store, l, p, form, prepared, keys, false); err != nil {
+		if batch, res, rowOf, err = decide(ctx, store, l, p, form, prepared, keys, false, opts.Progress); err != nil {
 			return nil, err
 		}
 	}
@@ -191,7 +194,7 @@ func prepare(form *forms.Form, cols []*forms.Field, rows [][]string) ([]row, []s
 // Batch.Conflicts) and counts the outcome; rowOf is the row of each of the
 // batch's appends.
 func decide(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p auth.Principal, form *forms.Form, rows []row, keys []string,
-	optimistic bool) (batch *ledger.Batch, res *Result, rowOf []int, err error) {
+	optimistic bool, progress func(done, total int64)) (batch *ledger.Batch, res *Result, rowOf []int, err error) {
 	batch = l.NewBatch(store)
 	if optimistic {
 		batch.Optimistic()
@@ -200,7 +203,10 @@ func decide(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p au
 		return nil, nil, nil, fmt.Errorf("importer: %w", err)
 	}
 	res = &Result{Type: form.Name, Rows: len(rows), Problems: []Problem{}}
-	for _, r := range rows {
+	for i, r := range rows {
+		if progress != nil && i%100 == 0 {
+			progress(int64(i), int64(len(rows)))
+		}
 		problems := r.problems
 		if problems == nil {
 			w, err := form.Submit(ctx, batch.Ledger(), ledger.Request{Principal: p, IdempotencyKey: r.key}, "", r.body)
@@ -230,6 +236,9 @@ func decide(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p au
 		for len(rowOf) < batch.Len() {
 			rowOf = append(rowOf, r.n)
 		}
+	}
+	if progress != nil {
+		progress(int64(len(rows)), int64(len(rows)))
 	}
 	return batch, res, rowOf, nil
 }

@@ -88,6 +88,8 @@ type Server struct {
 	mux   *http.ServeMux
 	pages *pages
 	h     http.Handler
+	// verifyJob is the verification running in the background, if any.
+	verifyJob verifyJob
 }
 
 // New builds the web interface, or reports what is wrong with cfg.

@@ -41,7 +41,7 @@ func demoLedger(t testing.TB) *pgxpool.Pool { return demoenv.New(t, yearend.New(
 func export(t testing.TB, pool *pgxpool.Pool, req summary.Request) ([]byte, *Manifest) {
 	t.Helper()
 	var buf bytes.Buffer
-	b, err := Export(context.Background(), pool, auditor, req, &buf)
+	b, err := Export(context.Background(), pool, auditor, req, &buf, nil)
 	if err != nil {
 		t.Fatalf("export %+v: %v", req, err)
 	}
@@ -144,7 +144,7 @@ func TestExportRefuses(t *testing.T) {
 		{auditor, summary.Request{DonorCode: zhonglou, Year: 2025, Profile: "rounded"}, "validation_failed"},
 		{auditor, summary.Request{DonorCode: zhonglou, Year: 2025, AtPosition: 1 << 40}, "not_yet_projected"},
 	} {
-		_, err := Export(t.Context(), pool, c.who, c.req, &buf)
+		_, err := Export(t.Context(), pool, c.who, c.req, &buf, nil)
 		var r *ledger.Rejection
 		if !asRejection(err, &r) || r.Code != c.code {
 			t.Errorf("%s exporting %+v: %v, want %s", c.who.Role, c.req, err, c.code)

@@ -54,7 +54,10 @@ type Bundle struct {
 // must be discarded. Errors for bad requests are *ledger.Rejection.
 //
 // Recording the export in the access log is the caller's job.
-func Export(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req summary.Request, w io.Writer) (*Bundle, error) {
+//
+// progress, when not nil, is called now and then with the events written
+// of the segment's total.
+func Export(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req summary.Request, w io.Writer, progress func(done, total int64)) (*Bundle, error) {
 	if p.Role != auth.RoleAdmin && p.Role != auth.RoleAuditor {
 		return nil, &ledger.Rejection{Status: http.StatusForbidden, Code: ledger.CodeForbidden,
 			Message:   "evidence bundles hold every donor's events of their chain segment: only admin and auditor may export them",
@@ -86,7 +89,7 @@ func Export(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req summa
 	if err := bw.member(MemberReadme, readme()); err != nil {
 		return nil, err
 	}
-	memory, err := writeEvents(ctx, eventstore.New(pool), bw, m)
+	memory, err := writeEvents(ctx, eventstore.New(pool), bw, m, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +158,7 @@ func segment(ctx context.Context, tx pgx.Tx, donorCode string, position int64) (
 // writeEvents writes member events.jsonl, the segment of m.Chain read from
 // the log, checking the chain as it goes, and returns the donor's figures
 // folded from it. It counts the events into m.
-func writeEvents(ctx context.Context, store *eventstore.Store, bw *bundleWriter, m *Manifest) (*yearend.Memory, error) {
+func writeEvents(ctx context.Context, store *eventstore.Store, bw *bundleWriter, m *Manifest, progress func(done, total int64)) (*yearend.Memory, error) {
 	out, err := bw.create(MemberEvents)
 	if err != nil {
 		return nil, err
@@ -184,6 +187,9 @@ func writeEvents(ctx context.Context, store *eventstore.Store, bw *bundleWriter,
 				return nil, fmt.Errorf("evidence: write %s: %w", MemberEvents, err)
 			}
 			after = r.Position
+		}
+		if progress != nil {
+			progress(after-m.Chain.AnchorPosition, m.Chain.HeadPosition-m.Chain.AnchorPosition)
 		}
 	}
 	if err := chain.end(); err != nil {

@@ -29,7 +29,9 @@ var ErrNotLogged = errors.New("evidence: the export could not be recorded in the
 // renamed to path. When anything fails, path is left as it was and the
 // temporary file removed; in particular no bundle is handed out whose
 // export is not in the access log.
-func ExportFile(ctx context.Context, pool *pgxpool.Pool, accessLog *auth.AccessLog, p auth.Principal, req summary.Request, path string) (*Bundle, error) {
+// progress is as Export's.
+func ExportFile(ctx context.Context, pool *pgxpool.Pool, accessLog *auth.AccessLog, p auth.Principal, req summary.Request, path string,
+	progress func(done, total int64)) (*Bundle, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
@@ -43,7 +45,7 @@ func ExportFile(ctx context.Context, pool *pgxpool.Pool, accessLog *auth.AccessL
 		}
 	}()
 	w := bufio.NewWriterSize(f, 1<<16)
-	b, err := Export(ctx, pool, p, req, w)
+	b, err := Export(ctx, pool, p, req, w, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +80,7 @@ func ExportTemp(ctx context.Context, pool *pgxpool.Pool, accessLog *auth.AccessL
 	}
 	remove = func() { os.RemoveAll(dir) }
 	path = filepath.Join(dir, "bundle.zip")
-	b, err = ExportFile(ctx, pool, accessLog, p, req, path)
+	b, err = ExportFile(ctx, pool, accessLog, p, req, path, nil)
 	return path, b, remove, err
 }
 

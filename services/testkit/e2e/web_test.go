@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
@@ -385,5 +386,46 @@ func TestWebAdministration(t *testing.T) {
 	}
 	if res := zl.post("/admin/user-disable", url.Values{"csrf": {zl.csrf}, "login": {"admin"}}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a recorder disabling the admin: %d", res.StatusCode)
+	}
+}
+
+// TestWebVerificationRunsInTheBackground: starting a verification answers
+// at once; the page shows it running, with its progress, and refreshes
+// itself; the result is recorded and shown when it is done; a second start
+// meanwhile starts nothing more.
+func TestWebVerificationRunsInTheBackground(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
+		t.Fatal(err)
+	}
+	s.waitProjected()
+	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "auditor",
+		Principal: auth.Principal{Name: "审计员", Role: auth.RoleAuditor}}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	u := signInHTTP(t, s.srv.URL, "auditor", "a long enough password")
+	for range 2 {
+		if res := u.post("/verify", url.Values{"csrf": {u.csrf}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("start: %d", res.StatusCode)
+		}
+	}
+	if page := u.get("/verify"); !strings.Contains(page, `id="verify-running"`) || !strings.Contains(page, `http-equiv="refresh"`) {
+		t.Fatal("the page does not show the verification running")
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for page := u.get("/verify"); !strings.Contains(page, `id="verify-result"`); page = u.get("/verify") {
+		if time.Now().After(deadline) {
+			t.Fatal("the verification did not finish")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if page := u.get("/verify"); !strings.Contains(page, "通过") || strings.Contains(page, `id="verify-running"`) {
+		t.Fatal("the finished verification is not shown as passed")
+	}
+	var runs int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM verify_runs`).Scan(&runs); err != nil || runs != 1 {
+		t.Fatalf("%d runs recorded (%v), want 1", runs, err)
 	}
 }
