@@ -51,10 +51,14 @@ func (c *TokenCreateCmd) Run(ctx context.Context, log *slog.Logger) error {
 	return err
 }
 
-// parseTTL reads "90d", "12h" or "never" (a negative duration).
+// parseTTL reads "90d", "12h" or "never" (a negative duration); ""
+// is the default lifetime.
 func parseTTL(s string) (time.Duration, error) {
-	if s == "never" {
+	switch s {
+	case "never":
 		return -1, nil
+	case "":
+		return auth.DefaultTokenTTL, nil
 	}
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
