@@ -15,7 +15,6 @@ import (
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
-	"github.com/aidledger/aidledger/services/reporting/history"
 	"github.com/aidledger/aidledger/services/reporting/summary"
 )
 
@@ -122,9 +121,9 @@ func printBalances(position int64, rep *balances.DonorReport) error {
 		if f.Fiscal.DisbursalRate != nil {
 			rate = f.Fiscal.DisbursalRate.Percent
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t\n", partner, programme, history.Yuan(f.Fiscal.CommittedTotalFen),
-			history.Yuan(f.Fiscal.NetDisbursedFen), history.Yuan(f.Fiscal.OutstandingFen), rate, history.Yuan(f.Social.TotalNetFen),
-			history.Yuan(f.Consumption.TotalNetFen), f.Staff.Persons, f.Visits)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t\n", partner, programme, events.Yuan(f.Fiscal.CommittedTotalFen),
+			events.Yuan(f.Fiscal.NetDisbursedFen), events.Yuan(f.Fiscal.OutstandingFen), rate, events.Yuan(f.Social.TotalNetFen),
+			events.Yuan(f.Consumption.TotalNetFen), f.Staff.Persons, f.Visits)
 	}
 	for _, p := range rep.Pairings {
 		row(p.Partner.Code+" "+p.Partner.Name, p.Programme, p.Figures)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
@@ -186,13 +187,18 @@ func checkBalancesCommand(t *testing.T, env *demoenv.Env, db []string) {
 func checkImportCommand(t *testing.T, env *demoenv.Env, db []string) {
 	t.Helper()
 	dir := t.TempDir()
-	tpl := filepath.Join(dir, "visit.xlsx")
-	if code, _, _ := run(t, "import-template", "visit", "--out", tpl); code != 0 {
+	tpl := filepath.Join(dir, "disbursement.xlsx")
+	if code, _, _ := run(t, append([]string{"import-template", "disbursement", "--donor", demoenv.Linan, "--out", tpl}, db...)...); code != 0 {
 		t.Fatalf("import-template: exit %d", code)
 	}
-	if b, err := os.ReadFile(tpl); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+	wb, err := excelize.OpenFile(tpl)
+	if err != nil {
 		t.Fatalf("the template is not a workbook (%v)", err)
 	}
+	if refs, _ := wb.GetRows("资金计划"); len(refs) < 2 || !strings.Contains(refs[1][1], "临安") {
+		t.Fatalf("the template's commitments sheet lists %d rows, want 临安's commitments", len(refs))
+	}
+	wb.Close()
 	var pairing string
 	if err := env.Pool.QueryRow(t.Context(), `SELECT entity_id FROM entities WHERE kind = 'pairing' ORDER BY position LIMIT 1`).Scan(&pairing); err != nil {
 		t.Fatal(err)

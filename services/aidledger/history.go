@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/reporting/history"
@@ -60,7 +61,7 @@ func printHistory(h *history.History) error {
 	for _, s := range h.Steps {
 		amount := ""
 		if s.AmountFen != 0 {
-			amount = history.Yuan(s.AmountFen)
+			amount = events.Yuan(s.AmountFen)
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Position, s.RecordedAt.Format("2006-01-02 15:04:05Z"), s.Actor,
 			s.Type, s.BusinessDate, s.Documents, amount, s.Figure)

@@ -86,15 +86,32 @@ func printImport(res *importer.Result) {
 
 // ImportTemplateCmd writes an import template.
 type ImportTemplateCmd struct {
+	DatabaseFlags
 	Type   string `arg:"" enum:"disbursement,donation,purchase,sale,secondment,visit" help:"disbursement, donation, purchase, sale, secondment or visit."`
 	Format string `default:"xlsx" enum:"xlsx,csv" help:"xlsx or csv."`
 	Out    string `required:"" help:"The file to write."`
+	Donor  string `help:"List the pairings and commitments of this donor in the reference sheets (default: every donor's)."`
 }
 
-// Run writes the template (without reference sheets: the web interface's
-// templates list the user's pairings and commitments).
-func (c *ImportTemplateCmd) Run() error {
-	b, err := importer.Template(c.Type, c.Format, importer.References{})
+// Run writes the template, with reference sheets listing the pairings and
+// commitments (of --donor) as the web interface's do.
+func (c *ImportTemplateCmd) Run(ctx context.Context, log *slog.Logger) error {
+	var refs importer.References
+	if c.Format == "xlsx" {
+		db, err := openDatabase(ctx, c.DatabaseFlags, log)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		p := auth.Principal{Name: "command line", Role: auth.RoleAdmin}
+		if c.Donor != "" {
+			p = auth.Principal{Name: "command line", Role: auth.RoleRecorder, DonorCode: c.Donor}
+		}
+		if refs, err = importer.LoadReferences(ctx, db.Pool, p); err != nil {
+			return err
+		}
+	}
+	b, err := importer.Template(c.Type, c.Format, refs)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,8 @@ const (
 	CodeStatusNotMonotonic      = "status_not_monotonic"
 
 	// Imports.
-	CodeDuplicateRow = "duplicate_row" // the same row twice in one file
+	CodeDuplicateRow    = "duplicate_row"    // the same row twice in one file
+	CodeAlreadyImported = "already_imported" // a row someone else imported before
 
 	// Reads and service state.
 	CodeNotYetProjected      = "not_yet_projected"      // 503: the read model has not reached min_position in time
@@ -70,7 +71,7 @@ var Codes = []string{
 	CodeReceiptAlreadyConfirmed, CodeValuationBasisRequired, CodeDuplicateVoucher, CodeDuplicateReceipt,
 	CodeDuplicateOrder, CodeSecondmentOverlap, CodeSecondmentAlreadyEnded, CodeAsOfNotMonotonic,
 	CodeStatusNotMonotonic,
-	CodeDuplicateRow,
+	CodeDuplicateRow, CodeAlreadyImported,
 	CodeNotYetProjected, CodePointInTimeBusy, CodeAccessLogUnavailable, CodeUnavailable, CodeOutcomeUnknown, CodeConflict,
 	CodeInternalError,
 }

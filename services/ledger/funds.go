@@ -134,8 +134,8 @@ func (cmd AdjustCommitment) decide(today events.Date, s *commitmentState, pr eve
 	after := s.committedFen + cmd.DeltaFen
 	if cmd.DeltaFen < 0 && (after < s.netDisbursed || after < 0) {
 		return nil, rule(CodeBelowDisbursed, "delta_fen",
-			fmt.Sprintf("the commitment would be %d fen, below the %d fen already disbursed", after, s.netDisbursed),
-			fmt.Sprintf("调整后计划金额 %d 分将低于已拨付金额 %d 分", after, s.netDisbursed))
+			fmt.Sprintf("the commitment would be %s, below the %s already disbursed", money(after), money(s.netDisbursed)),
+			fmt.Sprintf("调整后计划金额 %s 将低于已拨付金额 %s", moneyZh(after), moneyZh(s.netDisbursed)))
 	}
 	return &eventstore.AppendRequest{StreamID: commitmentStream(ev.CommitmentID), ExpectedVersion: s.version,
 		Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
@@ -220,10 +220,10 @@ func (cmd DisburseFunds) decide(today events.Date, s *commitmentState, pr events
 	}
 	if after := s.netDisbursed + cmd.AmountFen; after > s.committedFen && ev.OverCommitment == nil {
 		return nil, rule(CodeOverCommitment, "amount_fen",
-			fmt.Sprintf("disbursing %d fen would bring the commitment to %d fen disbursed of %d fen committed; give over_commitment with a justification and approver to proceed",
-				cmd.AmountFen, after, s.committedFen),
-			fmt.Sprintf("本次拨付 %d 分后累计拨付 %d 分将超过计划金额 %d 分;如确需超计划拨付,请填写 over_commitment(理由及审批人)",
-				cmd.AmountFen, after, s.committedFen))
+			fmt.Sprintf("disbursing %s would bring the commitment to %s disbursed of %s committed; give over_commitment with a justification and approver to proceed",
+				money(cmd.AmountFen), money(after), money(s.committedFen)),
+			fmt.Sprintf("本次拨付 %s 后累计拨付 %s 将超过计划金额 %s;如确需超计划拨付,请填写 over_commitment(理由及审批人)",
+				moneyZh(cmd.AmountFen), moneyZh(after), moneyZh(s.committedFen)))
 	}
 	return &eventstore.AppendRequest{StreamID: commitmentStream(cmd.CommitmentID), ExpectedVersion: s.version,
 		Events: []events.Event{ev}, DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
@@ -308,8 +308,8 @@ func (cmd ReverseDisbursement) decide(today events.Date, s *commitmentState, pr 
 	}
 	if cmd.AmountFen > d.remaining() {
 		return nil, rule(CodeReversalExceedsOriginal, "amount_fen",
-			fmt.Sprintf("only %d fen of disbursement %s (%d fen) is left to reverse", d.remaining(), disbursementID, d.AmountFen),
-			fmt.Sprintf("拨付记录 %s(%d 分)可冲正的余额仅为 %d 分", disbursementID, d.AmountFen, d.remaining()))
+			fmt.Sprintf("only %s of disbursement %s (%s) is left to reverse", money(d.remaining()), disbursementID, money(d.AmountFen)),
+			fmt.Sprintf("拨付记录 %s(%s)可冲正的余额仅为 %s", disbursementID, moneyZh(d.AmountFen), moneyZh(d.remaining())))
 	}
 	if ev.BusinessDate.Before(d.BusinessDate) {
 		return nil, invalid("business_date", fmt.Sprintf("business_date %s is before the disbursement's date %s", ev.BusinessDate, d.BusinessDate),

@@ -3,6 +3,8 @@ package ledger
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/aidledger/aidledger/events"
 )
 
 // Rejection is a command refused for a reason the caller can act on. It
@@ -65,3 +67,10 @@ func zhName(what string) string {
 	}
 	return what
 }
+
+// money is an amount as messages state it: yuan, and the exact fen the
+// API speaks in ("CNY 1,234.56 (123456 fen)").
+func money(fen int64) string { return fmt.Sprintf("CNY %s (%d fen)", events.Yuan(fen), fen) }
+
+// moneyZh is money in Chinese ("1,234.56 元(123456 分)").
+func moneyZh(fen int64) string { return fmt.Sprintf("%s 元(%d 分)", events.Yuan(fen), fen) }

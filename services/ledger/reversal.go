@@ -140,13 +140,13 @@ func (l *Ledger) ReverseEntry(ctx context.Context, req Request, kind, id string,
 func (cmd ReverseEntry) reversal(today events.Date, kind, id string) (events.EntryReversal, error) {
 	c := &check{today: today}
 	oneOf(c, "reason", cmd.Reason, events.ReversalReasons)
-	money := carriesMoney(kind)
-	if c.err == nil && !money && cmd.Reason != events.ReasonEntryError {
+	hasMoney := carriesMoney(kind)
+	if c.err == nil && !hasMoney && cmd.Reason != events.ReasonEntryError {
 		c.fail(invalid("reason", kind+"s can only be reversed as entry_error", "该类记录只能以 entry_error(录入错误)冲正"))
 	}
 	var amount int64
 	if cmd.AmountFen != nil {
-		if !money {
+		if !hasMoney {
 			c.fail(invalid("amount_fen", kind+"s carry no amount", "该类记录没有金额"))
 		}
 		c.amount("amount_fen", *cmd.AmountFen)
@@ -168,18 +168,18 @@ func (cmd ReverseEntry) decide(today events.Date, kind, id string, s *entryState
 	if err != nil {
 		return nil, err
 	}
-	money := carriesMoney(kind)
+	hasMoney := carriesMoney(kind)
 	left := s.amount - s.reversedFen
 	if cmd.AmountFen == nil {
 		r.AmountFen = left // the whole remainder
 	}
 	switch {
-	case !money && s.reversed, money && left == 0:
+	case !hasMoney && s.reversed, hasMoney && left == 0:
 		return nil, rule(CodeAlreadyReversed, "", "this entry has already been wholly reversed", "该记录已被全额冲正")
 	case r.AmountFen > left:
 		return nil, rule(CodeReversalExceedsOriginal, "amount_fen",
-			fmt.Sprintf("only %d fen of this %s (%d fen) is left to reverse", left, kind, s.amount),
-			fmt.Sprintf("该记录(%d 分)可冲正的余额仅为 %d 分", s.amount, left))
+			fmt.Sprintf("only %s of this %s (%s) is left to reverse", money(left), kind, money(s.amount)),
+			fmt.Sprintf("该记录(%s)可冲正的余额仅为 %s", moneyZh(s.amount), moneyZh(left)))
 	case r.BusinessDate.Before(s.date):
 		return nil, invalid("business_date", fmt.Sprintf("business_date %s is before the original's date %s", r.BusinessDate, s.date),
 			fmt.Sprintf("冲正日期 %s 早于原记录日期 %s", r.BusinessDate, s.date))

@@ -106,7 +106,13 @@ func Import(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p au
 	if len(rows)-1 > MaxRows {
 		return nil, fmt.Errorf("importer: %d rows; at most %d in one file", len(rows)-1, MaxRows)
 	}
-	prepared, keys := prepare(form, cols, rows)
+	var refs References
+	if hasKind(form, forms.Commitment) {
+		if refs, err = LoadReferences(ctx, store.Pool(), p); err != nil {
+			return nil, err
+		}
+	}
+	prepared, keys := prepare(form, cols, rows, refs)
 	batch, res, rowOf, err := decide(ctx, store, l, p, form, prepared, keys, true, opts.Progress)
 	if err != nil {
 		return nil, err
@@ -157,9 +163,10 @@ type row struct {
 
 // prepare converts every non-blank data row (forms.Body) and derives its
 // idempotency key from the import type and its values; a row the same as
-// an earlier one is a problem. It returns the rows and the keys of those
+// an earlier one is a problem. A commitment may be given by its 文号 (refs
+// resolve it to its id). It returns the rows and the keys of those
 // without problems.
-func prepare(form *forms.Form, cols []*forms.Field, rows [][]string) ([]row, []string) {
+func prepare(form *forms.Form, cols []*forms.Field, rows [][]string, refs References) ([]row, []string) {
 	var out []row
 	var keys []string
 	seen := map[string]int{} // idempotency key → row
@@ -167,6 +174,23 @@ func prepare(form *forms.Form, cols []*forms.Field, rows [][]string) ([]row, []s
 		r := row{n: i + 2}
 		values, blank := rowValues(cols, cells)
 		if blank {
+			continue
+		}
+		for _, fd := range cols {
+			if fd == nil {
+				continue
+			}
+			if v := values[fd.Key]; fd.Kind == forms.Commitment && v != "" {
+				id, problem := refs.commitmentOf(v)
+				if problem != nil {
+					problem.Row, problem.Column = r.n, header(fd)
+					r.problems = append(r.problems, *problem)
+				}
+				values[fd.Key] = id
+			}
+		}
+		if r.problems != nil {
+			out = append(out, r)
 			continue
 		}
 		body, ferrs := form.Body(values)
@@ -217,8 +241,9 @@ func decide(ctx context.Context, store *eventstore.Store, l *ledger.Ledger, p au
 				if k := form.FieldOf(rej.Field); k != "" {
 					pr.Column = header(form.Field(k))
 				}
-				if rej.Code == "idempotency_key_reused" {
-					pr.Message, pr.MessageZh = "this row was imported before by someone else", "该行已由其他用户导入过"
+				if rej.Code == ledger.CodeIdempotencyReused {
+					pr.Code = ledger.CodeAlreadyImported
+					pr.Message, pr.MessageZh = "this row was already imported (by someone else): it is not imported again", "该行已导入过(由其他用户导入),不再重复导入"
 				}
 				problems = []Problem{pr}
 			case err != nil:

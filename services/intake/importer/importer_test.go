@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/importer"
 	"github.com/aidledger/aidledger/services/testkit/demoenv"
@@ -207,4 +208,102 @@ func mustTemplate(t *testing.T, typ, format string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestImportSpeaksTheUsersLanguage: a disbursement row may name its
+// commitment by 文号 instead of id (an unknown or ambiguous 文号 is a
+// problem naming the column); refusals state amounts in 元; rows someone
+// else imported before are "already imported" — not a key error; the
+// template's reference sheet lists the user's commitments with their 文号.
+func TestImportSpeaksTheUsersLanguage(t *testing.T) {
+	t.Parallel()
+	env := demoenv.New(t, balances.New())
+	refs, err := importer.LoadReferences(t.Context(), env.Pool, recorder)
+	if err != nil || len(refs.Commitments) == 0 {
+		t.Fatalf("references %+v, %v", refs, err)
+	}
+	count := map[string]int{}
+	for _, c := range refs.Commitments {
+		count[c.DocNo]++
+	}
+	var pairings []string
+	for _, p := range refs.Pairings {
+		pairings = append(pairings, p.ID)
+	}
+	room := map[string]bool{} // commitments with at least 2,000 元 left
+	list, err := balances.CommitmentList(t.Context(), env.Pool, pairings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range list {
+		room[c.CommitmentID] = c.OutstandingFen >= 200_000
+	}
+	var shared string
+	var one importer.Reference
+	for _, c := range refs.Commitments {
+		if count[c.DocNo] > 1 && room[c.ID] {
+			shared, one = c.DocNo, c
+			break
+		}
+	}
+	if shared == "" {
+		t.Fatal("the demo has no 文号 that funds several pairings with money left")
+	}
+	unique := shared + " " + one.Partner[0] // the 文号 and the partner's name
+	tmpl, err := importer.Template("disbursement", "xlsx", refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := excelize.OpenReader(bytes.NewReader(tmpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, _ := wb.GetRows("资金计划")
+	if len(sheet) != len(refs.Commitments)+1 || !strings.Contains(sheet[1][1], refs.Commitments[0].DocNo) {
+		t.Fatalf("the reference sheet: %d rows", len(sheet))
+	}
+	header, _ := wb.GetRows("导入数据")
+	row := func(commitment, amount, voucher string) string {
+		return strings.Join([]string{commitment, amount, "2025-06-01", "白玉县财政局", "", voucher}, ",")
+	}
+	file := strings.Join(header[0], ",") + "\n" +
+		row(unique, "1000", "IMP-DOC-1") + "\n" +
+		row("不存在的文号", "1000", "IMP-DOC-2") + "\n" +
+		row(unique, "999999999", "IMP-DOC-3") + "\n" +
+		row(shared, "1000", "IMP-DOC-4") + "\n"
+	rows, err := importer.Read([]byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := testenv.Ledger(t, env.Store)
+	res, err := importer.Import(t.Context(), env.Store, l, recorder, "disbursement", rows, importer.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRow := map[int]importer.Problem{}
+	for _, p := range res.Problems {
+		byRow[p.Row] = p
+	}
+	if res.New != 1 || byRow[3].Code != "not_found" || byRow[3].Column == "" || !strings.Contains(byRow[3].MessageZh, "不存在的文号") {
+		t.Fatalf("result %+v", res)
+	}
+	if p := byRow[4]; p.Code != "over_commitment" || !strings.Contains(p.MessageZh, "元") || !strings.Contains(p.Message, "CNY") {
+		t.Fatalf("row 4: %+v, want over_commitment stated in yuan", p)
+	}
+	if byRow[5].Code != "validation_failed" || !strings.Contains(byRow[5].MessageZh, "请在文号后加受援方名称") {
+		t.Fatalf("row 5 (a shared 文号): %+v", byRow[5])
+	}
+
+	good, err := importer.Read([]byte(strings.Join(header[0], ",") + "\n" + row(unique, "1000", "IMP-DOC-1") + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := importer.Import(t.Context(), env.Store, l, recorder, "disbursement", good, importer.Options{}); err != nil || res.New != 1 {
+		t.Fatalf("import: %+v, %v", res, err)
+	}
+	colleague := auth.Principal{Name: "临安区财政局 王五", Role: auth.RoleRecorder, DonorCode: demoenv.Linan}
+	res, err = importer.Import(t.Context(), env.Store, l, colleague, "disbursement", good, importer.Options{DryRun: true})
+	if err != nil || len(res.Problems) != 1 || res.Problems[0].Code != "already_imported" || !strings.Contains(res.Problems[0].MessageZh, "已导入过") {
+		t.Fatalf("a colleague importing the same file: %+v, %v", res, err)
+	}
 }

@@ -2,13 +2,21 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/balances"
+	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/forms"
+	"github.com/aidledger/aidledger/services/ledger"
 )
 
 // Sheet names of a template workbook.
@@ -18,16 +26,104 @@ const (
 )
 
 // Reference is one row of a template's reference sheet: an id to copy
-// into the data sheet, and what it is.
+// into the data sheet, and what it is (and, for a commitment, its 文号 and
+// its partner's names).
 type Reference struct {
 	ID          string
 	Description string
+	DocNo       string
+	Partner     []string // the partner's name and short name
 }
 
 // References are the ids a user may need while filling a template: their
 // pairings and, for disbursements, their commitments.
 type References struct {
 	Pairings, Commitments []Reference
+}
+
+// LoadReferences lists the pairings and commitments p records for, from
+// the balances read model.
+func LoadReferences(ctx context.Context, pool *pgxpool.Pool, p auth.Principal) (References, error) {
+	var refs References
+	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		f := balances.PairingFilter{}
+		if p.Role == auth.RoleRecorder {
+			f.DonorCode = p.DonorCode
+		}
+		ps, err := balances.Pairings(ctx, tx, f)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		names, partners := map[string]string{}, map[string][]string{}
+		for _, pr := range ps {
+			if p.CanWrite(pr.Donor.Code) {
+				ids = append(ids, pr.PairingID)
+				names[pr.PairingID] = pr.Donor.ShortName + "—" + pr.Partner.Name
+				partners[pr.PairingID] = []string{pr.Partner.Name, pr.Partner.ShortName}
+				refs.Pairings = append(refs.Pairings, Reference{ID: pr.PairingID,
+					Description: fmt.Sprintf("%s,%s,%s 至 %s", names[pr.PairingID], forms.OptionName(forms.Programmes, pr.Programme, "zh"), pr.ValidFrom, pr.ValidTo)})
+			}
+		}
+		cs, err := balances.CommitmentList(ctx, tx, ids)
+		for _, c := range cs {
+			refs.Commitments = append(refs.Commitments, Reference{ID: c.CommitmentID, DocNo: c.DocNo, Partner: partners[c.PairingID],
+				Description: fmt.Sprintf("%s,%s,%d 年度,计划 %s 元,未拨付 %s 元", names[c.PairingID], c.DocNo, c.BudgetYear,
+					events.Yuan(c.CommittedTotalFen), events.Yuan(c.OutstandingFen))})
+		}
+		return err
+	})
+	if err != nil {
+		return refs, fmt.Errorf("importer: references: %w", err)
+	}
+	return refs, nil
+}
+
+// commitmentOf resolves what a row gives for a commitment: its id; or its
+// 文号 when exactly one of the user's commitments carries it; or, as one
+// document often funds several pairings, its 文号 followed by the partner's
+// name ("临安财〔2025〕10号 白玉县").
+func (refs References) commitmentOf(v string) (id string, problem *Problem) {
+	if events.ValidID(v) {
+		return v, nil
+	}
+	doc, who := v, ""
+	found := refs.withDocNo(doc, "")
+	if i := strings.LastIndexAny(v, " /|"); len(found) == 0 && i > 0 {
+		doc, who = strings.TrimSpace(v[:i]), strings.TrimSpace(v[i+1:])
+		found = refs.withDocNo(doc, who)
+	}
+	switch len(found) {
+	case 1:
+		return found[0].ID, nil
+	case 0:
+		return "", &Problem{Code: ledger.CodeNotFound,
+			Message:   fmt.Sprintf("no commitment you record for has the id or document number %q (see the sheet 资金计划)", v),
+			MessageZh: fmt.Sprintf("您可录入的资金计划中没有编号或文号为“%s”的(见“资金计划”工作表)", v)}
+	}
+	var whom []string
+	for _, c := range found {
+		if len(c.Partner) > 0 {
+			whom = append(whom, c.Partner[0])
+		}
+	}
+	return "", &Problem{Code: ledger.CodeValidationFailed,
+		Message: fmt.Sprintf("%d commitments carry the document number %q (%s): add the partner's name after it, e.g. %q, or give the commitment's id",
+			len(found), doc, strings.Join(whom, ", "), doc+" "+whom[0]),
+		MessageZh: fmt.Sprintf("文号“%s”对应 %d 个资金计划(%s):请在文号后加受援方名称,如“%s %s”,或改填资金计划编号",
+			doc, len(found), strings.Join(whom, "、"), doc, whom[0])}
+}
+
+// withDocNo are the commitments with 文号 doc (and, when who is given, a
+// partner whose name or short name is who).
+func (refs References) withDocNo(doc, who string) []Reference {
+	var out []Reference
+	for _, c := range refs.Commitments {
+		if c.DocNo == doc && (who == "" || slices.Contains(c.Partner, who)) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Template returns the template of typ as "xlsx" (a data sheet with the
@@ -128,7 +224,7 @@ func templateXLSX(form *forms.Form, head []string, refs References) ([]byte, err
 		if _, err := f.NewSheet(ref.sheet); err != nil {
 			return nil, err
 		}
-		rows := [][]string{{"编号(复制到导入数据)", "说明"}}
+		rows := [][]string{{"编号(复制到导入数据;资金计划也可填文号,或文号加受援方名称)", "说明"}}
 		for _, r := range ref.list {
 			rows = append(rows, []string{r.ID, r.Description})
 		}

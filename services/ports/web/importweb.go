@@ -1,19 +1,14 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/forms"
 	"github.com/aidledger/aidledger/services/intake/importer"
-	"github.com/aidledger/aidledger/services/reporting/history"
 )
 
 // maxUpload bounds a request's form: an import file and a few fields.
@@ -107,7 +102,7 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request, q *request) 
 func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, q *request) {
 	name := r.PathValue("file")
 	typ, format, _ := strings.Cut(name, ".")
-	refs, err := s.references(r.Context(), q.principal())
+	refs, err := importer.LoadReferences(r.Context(), s.cfg.Pool, q.principal())
 	if err != nil {
 		s.fail(w, r, q, err)
 		return
@@ -124,37 +119,4 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, q *reque
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="template-%s.%s"`, typ, format))
 	_, _ = w.Write(body)
-}
-
-// references lists the pairings and commitments p records for.
-func (s *Server) references(ctx context.Context, p auth.Principal) (importer.References, error) {
-	var refs importer.References
-	err := pgx.BeginTxFunc(ctx, s.cfg.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		f := balances.PairingFilter{}
-		if p.Role == auth.RoleRecorder {
-			f.DonorCode = p.DonorCode
-		}
-		ps, err := balances.Pairings(ctx, tx, f)
-		if err != nil {
-			return err
-		}
-		var ids []string
-		names := map[string]string{}
-		for _, pr := range ps {
-			if p.CanWrite(pr.Donor.Code) {
-				ids = append(ids, pr.PairingID)
-				names[pr.PairingID] = pr.Donor.ShortName + "—" + pr.Partner.Name
-				refs.Pairings = append(refs.Pairings, importer.Reference{ID: pr.PairingID,
-					Description: fmt.Sprintf("%s,%s,%s 至 %s", names[pr.PairingID], forms.OptionName(forms.Programmes, pr.Programme, "zh"), pr.ValidFrom, pr.ValidTo)})
-			}
-		}
-		cs, err := balances.CommitmentList(ctx, tx, ids)
-		for _, c := range cs {
-			refs.Commitments = append(refs.Commitments, importer.Reference{ID: c.CommitmentID,
-				Description: fmt.Sprintf("%s,%s,%d 年度,计划 %s 元,未拨付 %s 元", names[c.PairingID], c.DocNo, c.BudgetYear,
-					history.Yuan(c.CommittedTotalFen), history.Yuan(c.OutstandingFen))})
-		}
-		return err
-	})
-	return refs, err
 }

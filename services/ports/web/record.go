@@ -11,11 +11,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/forms"
 	"github.com/aidledger/aidledger/services/ledger"
-	"github.com/aidledger/aidledger/services/reporting/history"
 )
 
 // choice is one option of a select or a set of checkboxes.
@@ -214,7 +214,7 @@ func (s *Server) options(ctx context.Context, p auth.Principal, f *forms.Form, l
 			for _, c := range cs {
 				out[forms.Commitment] = append(out[forms.Commitment], choice{Value: c.CommitmentID,
 					Label: fmt.Sprintf("%s · %s · %d · %s %s %s", names[c.PairingID], c.DocNo, c.BudgetYear, l.T("dash.outstanding"),
-						history.Yuan(c.OutstandingFen), l.T("unit.yuan"))})
+						events.Yuan(c.OutstandingFen), l.T("unit.yuan"))})
 			}
 		}
 		if need[forms.Project] {

@@ -17,7 +17,6 @@ import (
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/forms"
-	"github.com/aidledger/aidledger/services/reporting/history"
 	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
@@ -91,7 +90,7 @@ type pages struct{ t map[string]*template.Template }
 
 // funcs are the templates' helpers.
 var funcs = template.FuncMap{
-	"yuan": history.Yuan,
+	"yuan": events.Yuan,
 	"wan":  report.WanDecimal,
 	"rate": func(r *balances.Rate) string {
 		if r == nil {

@@ -180,19 +180,19 @@ func (f Figure) String() string {
 	case f.Commitment != nil:
 		c := f.Commitment
 		return fmt.Sprintf("committed %s, disbursed %s, reversed %s, net %s, outstanding %s, receipts %d",
-			Yuan(c.CommittedFen), Yuan(c.DisbursedFen), Yuan(c.ReversedFen), Yuan(c.NetDisbursedFen), Yuan(c.OutstandingFen), c.ReceiptsConfirmed)
+			events.Yuan(c.CommittedFen), events.Yuan(c.DisbursedFen), events.Yuan(c.ReversedFen), events.Yuan(c.NetDisbursedFen), events.Yuan(c.OutstandingFen), c.ReceiptsConfirmed)
 	case f.Disbursement != nil:
 		d := f.Disbursement
-		s := fmt.Sprintf("amount %s, reversed %s, net %s", Yuan(d.AmountFen), Yuan(d.ReversedFen), Yuan(d.NetFen))
+		s := fmt.Sprintf("amount %s, reversed %s, net %s", events.Yuan(d.AmountFen), events.Yuan(d.ReversedFen), events.Yuan(d.NetFen))
 		if d.ReceiptConfirmed {
 			s += ", receipt confirmed"
 		}
 		return s
 	case f.Entry != nil:
-		return fmt.Sprintf("amount %s, reversed %s, net %s", Yuan(f.Entry.AmountFen), Yuan(f.Entry.ReversedFen), Yuan(f.Entry.NetFen))
+		return fmt.Sprintf("amount %s, reversed %s, net %s", events.Yuan(f.Entry.AmountFen), events.Yuan(f.Entry.ReversedFen), events.Yuan(f.Entry.NetFen))
 	case f.Project != nil:
 		p := f.Project
-		return fmt.Sprintf("%s, completed %s of %s planned", p.Status, Yuan(p.CompletedInvestmentFen), Yuan(p.PlannedTotalFen))
+		return fmt.Sprintf("%s, completed %s of %s planned", p.Status, events.Yuan(p.CompletedInvestmentFen), events.Yuan(p.PlannedTotalFen))
 	case f.Secondment != nil:
 		s := f.Secondment
 		if s.EndDate != "" {
@@ -208,29 +208,6 @@ func (f Figure) String() string {
 		return fmt.Sprintf("valid %s–%s, targets for %v", f.Pairing.ValidFrom, f.Pairing.ValidTo, f.Pairing.TargetYears)
 	}
 	return ""
-}
-
-// Yuan formats fen as yuan with two decimals and thousands separators,
-// e.g. -123456789 → "-1,234,567.89".
-func Yuan(fen int64) string {
-	neg := fen < 0
-	u := uint64(fen)
-	if neg {
-		u = -u
-	}
-	digits := fmt.Sprint(u / 100)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	fmt.Fprintf(&b, ".%02d", u%100)
-	return b.String()
 }
 
 // Of returns the history of entity id read from store: every event of the

@@ -318,7 +318,7 @@ func TestUnknownEntity(t *testing.T) {
 func TestYuan(t *testing.T) {
 	t.Parallel()
 	for fen, want := range map[int64]string{0: "0.00", 5: "0.05", -5: "-0.05", 123456789: "1,234,567.89", -100_000_000: "-1,000,000.00", 99_900: "999.00"} {
-		if got := history.Yuan(fen); got != want {
+		if got := events.Yuan(fen); got != want {
 			t.Errorf("Yuan(%d) = %q, want %q", fen, got, want)
 		}
 	}
