@@ -2,6 +2,8 @@ package ledger
 
 import (
 	"errors"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aidledger/aidledger/events"
@@ -120,6 +122,14 @@ func entryReversal(kind string, amount int64, reason events.ReversalReason) even
 
 func ptr[T any](v T) *T { return &v }
 
+// han finds Chinese in an English message; englishWord an English word in
+// a Chinese one (field names, codes, ids and "CNY" excepted: they hold
+// '_', digits, or are upper case).
+var (
+	han         = regexp.MustCompile(`\p{Han}`)
+	englishWord = regexp.MustCompile(`(^|[^A-Za-z0-9_.\-])[a-z]{2,}([^A-Za-z0-9_.\-]|$)`)
+)
+
 // decisionCase is one case: what it decides, and the code of the rejection
 // wanted ("" for an accepted command; then check, if set, looks at the
 // append).
@@ -153,6 +163,16 @@ func runCases(t *testing.T, cases []decisionCase) {
 			}
 			if r.Code != c.code || r.Message == "" || r.MessageZh == "" {
 				t.Fatalf("got %s (%q / %q), want %s with messages in both languages", r.Code, r.Message, r.MessageZh, c.code)
+			}
+			// Field names, the values given and the values allowed are the
+			// API's: they stand in both languages.
+			zh, _, _ := strings.Cut(r.MessageZh, "可选值:")
+			zh = regexp.MustCompile(`"[^"]*"`).ReplaceAllString(zh, "")
+			for _, part := range strings.FieldsFunc(r.Field, func(c rune) bool { return c == '.' || c == '[' || c == ']' }) {
+				zh = strings.ReplaceAll(zh, part, "")
+			}
+			if han.MatchString(r.Message) || englishWord.MatchString(zh) {
+				t.Fatalf("a message in the other language's script: %q / %q", r.Message, r.MessageZh)
 			}
 		})
 	}

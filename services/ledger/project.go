@@ -63,6 +63,10 @@ func (cmd RegisterProject) decide(today events.Date, pr events.PairingEstablishe
 		NewEntities: []eventstore.Entity{{ID: ev.ProjectID, Kind: "project"}}}, nil
 }
 
+// projectStatusZh names the project statuses in Chinese.
+var projectStatusZh = map[events.ProjectStatus]string{events.ProjectNotStarted: "未开工", events.ProjectInProgress: "在建",
+	events.ProjectCompleted: "完工", events.ProjectAccepted: "已验收"}
+
 // projectState is a project stream folded.
 type projectState struct {
 	version    int64
@@ -151,7 +155,7 @@ func (cmd ReportProgress) decide(today events.Date, s *projectState, pr events.P
 		}
 		if slices.Index(events.ProjectStatuses, cmd.Status) < slices.Index(events.ProjectStatuses, s.last.Status) {
 			return nil, rule(CodeStatusNotMonotonic, "status", fmt.Sprintf("the project is already %s; its status cannot go back to %s", s.last.Status, cmd.Status),
-				fmt.Sprintf("项目状态已为 %s,不能退回 %s", s.last.Status, cmd.Status))
+				fmt.Sprintf("项目状态已为“%s”,不能退回“%s”", projectStatusZh[s.last.Status], projectStatusZh[cmd.Status]))
 		}
 	}
 	return &eventstore.AppendRequest{StreamID: projectStream(ev.ProjectID), ExpectedVersion: s.version, Events: []events.Event{ev},

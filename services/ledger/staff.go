@@ -83,13 +83,13 @@ func (s *personState) overlapping(except string, from, to events.Date) *secondme
 }
 
 func overlapRejection(field string, sec *secondmentState) *Rejection {
-	end := sec.until().String()
+	end, endZh := sec.until().String(), sec.until().String()
 	if end == "" {
-		end = "open"
+		end, endZh = "open", "今(尚未结束)"
 	}
 	return conflict(CodeSecondmentOverlap, field,
 		fmt.Sprintf("person %s is already seconded %s–%s (secondment %s)", sec.PersonRef, sec.StartDate, end, sec.SecondmentID),
-		fmt.Sprintf("人员 %s 在 %s 至 %s 已有选派记录 %s,时间不能重叠", sec.PersonRef, sec.StartDate, end, sec.SecondmentID))
+		fmt.Sprintf("人员 %s 在 %s 至 %s 已有选派记录 %s,时间不能重叠", sec.PersonRef, sec.StartDate, endZh, sec.SecondmentID))
 }
 
 // StartSecondment records a person starting work at the partner side (and,

@@ -9,7 +9,8 @@ import (
 )
 
 // The dashboard's charts, drawn on the server as SVG: no script, no
-// library, and they print. Amounts are fen; axes are labelled in 万元.
+// library, and they print. Amounts are fen; axes are labelled in 万元 (the
+// unit's name is the caller's, in the page's language).
 
 // series is one line or one kind of bar: its name and colour.
 type series struct {
@@ -23,7 +24,7 @@ type barGroup struct {
 }
 
 // barChart draws horizontal grouped bars, one group per row.
-func barChart(ss []series, groups []barGroup) string {
+func barChart(ss []series, groups []barGroup, unit string) string {
 	const width, left, right, barH, gap, top = 640, 150, 70, 12, 14, 8
 	rowH := len(ss)*barH + gap
 	height := top + len(groups)*rowH + 22
@@ -47,8 +48,8 @@ func barChart(ss []series, groups []barGroup) string {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="#1d2630">%s</text>`, left-8, y+len(ss)*barH/2+4, esc(truncate(g.Label, 11)))
 		for si, v := range g.Values {
 			w := int(plot * float64(max(v, 0)) / float64(scale))
-			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s: %s 万元</title></rect>`,
-				left, y+si*barH, max(w, 1), barH-2, ss[si].Colour, esc(g.Label), esc(ss[si].Name), esc(report.WanDecimal(v)))
+			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s: %s %s</title></rect>`,
+				left, y+si*barH, max(w, 1), barH-2, ss[si].Colour, esc(g.Label), esc(ss[si].Name), esc(report.WanDecimal(v)), esc(unit))
 			fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#5d6b79">%s</text>`, left+w+4, y+si*barH+barH-3, esc(report.WanDecimal(v)))
 		}
 	}
@@ -57,7 +58,7 @@ func barChart(ss []series, groups []barGroup) string {
 }
 
 // lineChart draws cumulative lines over the twelve months.
-func lineChart(ss []series, values [][12]int64, months [12]string) string {
+func lineChart(ss []series, values [][12]int64, months [12]string, unit string) string {
 	const width, height, left, right, top, bottom = 640, 260, 64, 16, 12, 28
 	var maxV int64 = 1
 	for _, vs := range values {
@@ -86,8 +87,8 @@ func lineChart(ss []series, values [][12]int64, months [12]string) string {
 		}
 		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`, ss[si].Colour, strings.Join(pts, " "))
 		for m, v := range vs {
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"><title>%s %s: %s 万元</title></circle>`,
-				x(m), y(v), ss[si].Colour, esc(ss[si].Name), esc(months[m]), esc(report.WanDecimal(v)))
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"><title>%s %s: %s %s</title></circle>`,
+				x(m), y(v), ss[si].Colour, esc(ss[si].Name), esc(months[m]), esc(report.WanDecimal(v)), esc(unit))
 		}
 	}
 	b.WriteString(`</svg>`)

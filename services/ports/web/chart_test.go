@@ -18,7 +18,7 @@ func TestNiceMax(t *testing.T) {
 // The charts escape what they print and scale bars to the axis.
 func TestCharts(t *testing.T) {
 	t.Parallel()
-	svg := barChart([]series{{"计划<", "#111"}, {"拨付", "#222"}}, []barGroup{{Label: "班玛县&<script>", Values: []int64{230_000_000, 0}}})
+	svg := barChart([]series{{"计划<", "#111"}, {"拨付", "#222"}}, []barGroup{{Label: "班玛县&<script>", Values: []int64{230_000_000, 0}}}, "万元")
 	if strings.Contains(svg, "<script>") || !strings.Contains(svg, "班玛县&amp;&lt;script&gt;") || !strings.Contains(svg, ">250<") {
 		t.Errorf("bar chart: %s", svg)
 	}
@@ -28,7 +28,7 @@ func TestCharts(t *testing.T) {
 	if c[0] != 1_000_000 || c[4] != 1_000_000 || c[5] != 3_000_000 || c[11] != 3_000_000 {
 		t.Errorf("cumulative %v", c)
 	}
-	if svg := lineChart([]series{{"x", "#333"}}, [][12]int64{c}, [12]string{"1月"}); strings.Count(svg, "<circle") != 12 {
+	if svg := lineChart([]series{{"x", "#333"}}, [][12]int64{c}, [12]string{"1月"}, "万元"); strings.Count(svg, "<circle") != 12 {
 		t.Errorf("line chart: %s", svg)
 	}
 }

@@ -101,7 +101,7 @@ func (s *Server) charts(ctx context.Context, tx pgx.Tx, d *dashboardData) error 
 	for _, dp := range d.Report.Pairings {
 		groups = append(groups, barGroup{Label: dp.Partner.Name, Values: []int64{dp.Fiscal.CommittedTotalFen, dp.Fiscal.NetDisbursedFen}})
 	}
-	d.PairingChart = template.HTML(barChart(d.Legend, groups)) //nolint:gosec // the server's own SVG, every text escaped
+	d.PairingChart = template.HTML(barChart(d.Legend, groups, l.T("chart.unit"))) //nolint:gosec // the server's own SVG, every text escaped
 
 	monthly, err := yearend.Monthly(ctx, tx, d.Donor, d.Year, []string{yearend.FigFiscalDisbursedFen, yearend.FigSocialCashFen,
 		yearend.FigSocialInKindFen, yearend.FigPurchasesFen, yearend.FigSalesFen})
@@ -122,7 +122,7 @@ func (s *Server) charts(ctx context.Context, tx pgx.Tx, d *dashboardData) error 
 		}
 	}
 	d.MonthlyChart = template.HTML(lineChart(d.MonthlyLegend, [][12]int64{cumulative(monthly[yearend.FigFiscalDisbursedFen]), //nolint:gosec // as above
-		cumulative(social), cumulative(consumption)}, months))
+		cumulative(social), cumulative(consumption)}, months, l.T("chart.unit")))
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/forms"
+	"github.com/aidledger/aidledger/services/reporting/history"
 	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
@@ -99,6 +100,21 @@ var funcs = template.FuncMap{
 		return r.Percent + "%"
 	},
 	"when": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05") },
+	// actor is a recorded actor ("name (role)") with the role in the
+	// page's language.
+	"actor": func(a string, l lang) string {
+		name, role, ok := strings.Cut(strings.TrimSuffix(a, ")"), " (")
+		if !ok || !strings.HasSuffix(a, ")") || !auth.Role(role).Valid() {
+			return a
+		}
+		key := "role." + role
+		if l.EN() {
+			return name + " (" + l.T(key) + ")"
+		}
+		return name + "(" + l.T(key) + ")"
+	},
+	// figure is an entity's running figure in the page's language.
+	"figure": func(f history.Figure, l lang) string { return f.Text(l.code) },
 	"option": func(options []forms.Option, value string, l lang) string {
 		return forms.OptionName(options, value, l.code)
 	},

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -174,41 +175,75 @@ type PairingFigure struct {
 	TargetYears []int  `json:"target_years"`
 }
 
-// String is a one-line summary of the figure, money in 元.
-func (f Figure) String() string {
+// String is a one-line summary of the figure, in English (Text "en").
+func (f Figure) String() string { return f.Text("en") }
+
+// Text is a one-line summary of the figure in lang ("zh" or "en"), money
+// in 元.
+func (f Figure) Text(lang string) string {
+	zh := lang == "zh"
+	pick := func(zhText, enText string) string {
+		if zh {
+			return zhText
+		}
+		return enText
+	}
 	switch {
 	case f.Commitment != nil:
 		c := f.Commitment
-		return fmt.Sprintf("committed %s, disbursed %s, reversed %s, net %s, outstanding %s, receipts %d",
-			events.Yuan(c.CommittedFen), events.Yuan(c.DisbursedFen), events.Yuan(c.ReversedFen), events.Yuan(c.NetDisbursedFen), events.Yuan(c.OutstandingFen), c.ReceiptsConfirmed)
+		return fmt.Sprintf(pick("计划 %s 元,已拨付 %s 元,冲正 %s 元,净拨付 %s 元,未拨付 %s 元,到位确认 %d 笔",
+			"committed %s, disbursed %s, reversed %s, net %s, outstanding %s, receipts %d"),
+			events.Yuan(c.CommittedFen), events.Yuan(c.DisbursedFen), events.Yuan(c.ReversedFen), events.Yuan(c.NetDisbursedFen),
+			events.Yuan(c.OutstandingFen), c.ReceiptsConfirmed)
 	case f.Disbursement != nil:
 		d := f.Disbursement
-		s := fmt.Sprintf("amount %s, reversed %s, net %s", events.Yuan(d.AmountFen), events.Yuan(d.ReversedFen), events.Yuan(d.NetFen))
+		s := fmt.Sprintf(pick("金额 %s 元,冲正 %s 元,净额 %s 元", "amount %s, reversed %s, net %s"),
+			events.Yuan(d.AmountFen), events.Yuan(d.ReversedFen), events.Yuan(d.NetFen))
 		if d.ReceiptConfirmed {
-			s += ", receipt confirmed"
+			s += pick(",已确认到位", ", receipt confirmed")
 		}
 		return s
 	case f.Entry != nil:
-		return fmt.Sprintf("amount %s, reversed %s, net %s", events.Yuan(f.Entry.AmountFen), events.Yuan(f.Entry.ReversedFen), events.Yuan(f.Entry.NetFen))
+		return fmt.Sprintf(pick("金额 %s 元,冲正 %s 元,净额 %s 元", "amount %s, reversed %s, net %s"),
+			events.Yuan(f.Entry.AmountFen), events.Yuan(f.Entry.ReversedFen), events.Yuan(f.Entry.NetFen))
 	case f.Project != nil:
 		p := f.Project
-		return fmt.Sprintf("%s, completed %s of %s planned", p.Status, events.Yuan(p.CompletedInvestmentFen), events.Yuan(p.PlannedTotalFen))
+		status := p.Status
+		if zh {
+			status = projectStatusZh[p.Status]
+		}
+		return fmt.Sprintf(pick("%s,已完成投资 %s 元 / 计划 %s 元", "%s, completed %s of %s planned"), status,
+			events.Yuan(p.CompletedInvestmentFen), events.Yuan(p.PlannedTotalFen))
 	case f.Secondment != nil:
 		s := f.Secondment
-		if s.EndDate != "" {
-			return fmt.Sprintf("%s (%s–%s)", s.Status, s.StartDate, s.EndDate)
+		switch {
+		case s.Status == SecondmentReversed:
+			return pick("已冲正", "reversed")
+		case s.EndDate != "":
+			return fmt.Sprintf(pick("已结束(%s 至 %s)", "ended (%s–%s)"), s.StartDate, s.EndDate)
 		}
-		return fmt.Sprintf("%s (since %s)", s.Status, s.StartDate)
+		return fmt.Sprintf(pick("在岗(自 %s 起)", "running (since %s)"), s.StartDate)
 	case f.Visit != nil:
 		if f.Visit.Counted {
-			return "counted"
+			return pick("计入", "counted")
 		}
-		return "reversed"
+		return pick("已冲正", "reversed")
 	case f.Pairing != nil:
-		return fmt.Sprintf("valid %s–%s, targets for %v", f.Pairing.ValidFrom, f.Pairing.ValidTo, f.Pairing.TargetYears)
+		years := make([]string, len(f.Pairing.TargetYears))
+		for i, y := range f.Pairing.TargetYears {
+			years[i] = strconv.Itoa(y)
+		}
+		list := strings.Join(years, pick("、", ", "))
+		if list == "" {
+			list = pick("无", "none")
+		}
+		return fmt.Sprintf(pick("有效期 %s 至 %s,已设年度目标:%s", "valid %s–%s, targets for %s"), f.Pairing.ValidFrom, f.Pairing.ValidTo, list)
 	}
 	return ""
 }
+
+// projectStatusZh names a project's statuses in Chinese.
+var projectStatusZh = map[string]string{"registered": "已立项", "not_started": "未开工", "in_progress": "在建", "completed": "完工", "accepted": "已验收"}
 
 // Of returns the history of entity id read from store: every event of the
 // entity's stream that concerns it (and, for a pairing, its targets stream

@@ -36,8 +36,8 @@ func programmeName(p, lang string) string {
 // styleNames are how the provenance names a Style.
 var styleNames = map[yearend.Style][2]string{
 	yearend.StyleExact: {"精确", "exact"},
-	yearend.StyleYu:    {"余(只舍不入)", "余 (truncated, “more than”)"},
-	yearend.StyleYue:   {"约(四舍五入)", "约 (rounded half up, “about”)"},
+	yearend.StyleYu:    {"余(只舍不入)", "“more than” (truncated)"},
+	yearend.StyleYue:   {"约(四舍五入)", "“about” (rounded half up)"},
 }
 
 // styleName is the name of s in lang, or s itself when unknown.

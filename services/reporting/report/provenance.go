@@ -28,9 +28,18 @@ func Provenance(r *yearend.Report, lang string) []string {
 		"账本位置:" + strconv.FormatInt(r.Position, 10),
 		"链哈希:" + r.ChainHash,
 		"统计区间:" + periodStart(r).String() + "至" + effectiveCutoff(r).String() + "(统计截止日)",
-		"金额口径:" + p.Name + "(财政帮扶:" + styleName(p.Fiscal, lang) + ";社会帮扶:" + styleName(p.Social, lang) +
+		"金额口径:" + profileNameZh(p.Name) + "(财政帮扶:" + styleName(p.Fiscal, lang) + ";社会帮扶:" + styleName(p.Social, lang) +
 			";消费帮扶:" + styleName(p.Consumption, lang) + ")",
 	}
+}
+
+// profileNameZh is a rounding profile's Chinese name (a profile built by
+// hand keeps its own name).
+func profileNameZh(name string) string {
+	if zh, ok := map[string]string{"official": "公文口径", "exact": "精确口径", "approx": "约数口径"}[name]; ok {
+		return zh
+	}
+	return name
 }
 
 // Title is the report's heading: "甲区2025年度对口帮扶工作总结" or

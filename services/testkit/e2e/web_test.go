@@ -78,6 +78,21 @@ func (u *webUser) get(path string) string {
 	return string(b)
 }
 
+// postPage posts form and returns the page answered.
+func (u *webUser) postPage(path string, form url.Values) string {
+	u.t.Helper()
+	res, err := u.client.PostForm(u.base+path, form)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 500 {
+		u.t.Fatalf("POST %s: %d %s", path, res.StatusCode, b)
+	}
+	return string(b)
+}
+
 func (u *webUser) post(path string, form url.Values) *http.Response {
 	u.t.Helper()
 	res, err := u.client.PostForm(u.base+path, form)
