@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -29,32 +30,22 @@ func (c *DemoCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
-	sum, err := demo.Load(ctx, s.ledger)
+	sum, err := demo.Load(ctx, s.store)
 	if err != nil {
 		return err
 	}
 	log.Info("demo data loaded", "commands", sum.Commands, "new", sum.Written, "position", sum.Position)
-	tokens := auth.NewTokens(s.db.Pool)
-	roles := []auth.Principal{
-		{Name: "演示管理员", Role: auth.RoleAdmin},
-		{Name: "钟楼区财政局", Role: auth.RoleRecorder, DonorCode: "320404"},
-		{Name: "审计局", Role: auth.RoleAuditor},
-		{Name: "班玛县财政局", Role: auth.RolePartner, PartnerCode: "632624"},
+	tokens, err := demoTokens(ctx, auth.NewTokens(s.db.Pool), demoRoles)
+	if err != nil {
+		return err
 	}
-	fmt.Printf("\naidledger demo — http://%s  (Ctrl-C stops; data stays in %s)\n\n", c.HTTP, c.DataDir)
-	var recorder string
-	for _, p := range roles {
-		tok, err := tokens.Create(ctx, p)
-		if err != nil {
-			return err
-		}
-		if p.Role == auth.RoleRecorder {
-			recorder = tok
-		}
-		scope := p.DonorCode + p.PartnerCode
-		fmt.Printf("  %-8s %-14s %s\n", p.Role, scope, tok)
+	fmt.Printf("\naidledger demo — http://%s  (Ctrl-C stops; data stays in %s; NATS at %s)\n\n", c.HTTP, c.DataDir, s.natsURL)
+	fmt.Printf("API tokens (valid for %d hours; the next start of the demo revokes them):\n", int(demoTokenTTL.Hours()))
+	for i, p := range demoRoles {
+		fmt.Printf("  %-8s %-14s %s\n", p.Role, p.DonorCode+p.PartnerCode, tokens[i])
 	}
-	if err := demoUsers(ctx, s.db.Pool, roles); err != nil {
+	recorder := tokens[1] // demoRoles[1], the recorder
+	if err := demoUsers(ctx, s.db.Pool, demoRoles); err != nil {
 		return err
 	}
 	base := "http://" + c.HTTP
@@ -72,6 +63,43 @@ Try the API:
 
 `, base, recorder, demoPassword)
 	return s.serve(ctx, c.HTTP, true, true)
+}
+
+// demoRoles are the demo's principals, one of each role.
+var demoRoles = []auth.Principal{
+	{Name: "演示管理员", Role: auth.RoleAdmin},
+	{Name: "钟楼区财政局", Role: auth.RoleRecorder, DonorCode: "320404"},
+	{Name: "审计局", Role: auth.RoleAuditor},
+	{Name: "班玛县财政局", Role: auth.RolePartner, PartnerCode: "632624"},
+}
+
+// demoIssuer issues the demo's tokens; demoTokenTTL is how long they live.
+var demoIssuer = auth.Principal{Name: "aidledger demo", Role: auth.RoleAdmin}
+
+const demoTokenTTL = 24 * time.Hour
+
+// demoTokens revokes the tokens an earlier start of the demo issued, then
+// issues one for each principal, which expires after demoTokenTTL.
+func demoTokens(ctx context.Context, tokens *auth.Tokens, principals []auth.Principal) ([]string, error) {
+	issued, err := tokens.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	for _, ti := range issued {
+		if ti.CreatedBy == demoIssuer.Actor() && ti.Live(now) {
+			if err := tokens.Revoke(ctx, demoIssuer, ti.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([]string, len(principals))
+	for i, p := range principals {
+		if out[i], _, err = tokens.Issue(ctx, demoIssuer, p, demoTokenTTL); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // demoPassword is the password of the demo's web accounts.

@@ -3,21 +3,47 @@
 // a few hundred entries over two fiscal years, with reversals, an
 // adjustment and an approved over-commitment.
 //
-// Every command carries a deterministic idempotency key and the data come
-// from a fixed seed, so loading again writes nothing new.
+// The commands are planned first, then issued in order of their business
+// dates on a clock that runs a few days behind them, as an office keeping
+// its books would have: an entry is recorded soon after the day it
+// happened, so a year-end summary of the demo shows the occasional late
+// entry, not a year of them. Every command carries a deterministic
+// idempotency key and the data come from a fixed seed, so loading again
+// writes nothing new.
 package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"time"
 
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/ledger"
 )
 
 // Admin is the principal the demo records under.
 var Admin = auth.Principal{Name: "演示数据", Role: auth.RoleAdmin}
+
+// keyPrefix starts every demo idempotency key. An earlier version of the
+// demo keyed its commands "demo-NNNNN" in another order; keyPrefix differs
+// so that such a ledger is recognised (ErrOlderDemo) rather than doubled.
+const (
+	keyPrefix    = "demo2-"
+	olderDemoKey = "demo-00001"
+)
+
+// ErrOlderDemo is returned by Load for a ledger holding the data of an
+// earlier version of the demo, which this one would double.
+var ErrOlderDemo = errors.New("this ledger holds the data of an earlier version of the demo; start the demo on a new data directory")
+
+// booksOpened is when the demo office began keeping its books in the
+// ledger: the pairings are registered that day.
+var booksOpened = events.DateOf(2025, time.January, 2)
 
 type pairingSpec struct {
 	donor     ledger.UnitInput
@@ -48,39 +74,67 @@ type Summary struct {
 	Position int64 // ledger position after loading
 }
 
-// loader issues the demo's commands.
+// step is one planned command: run on the day it happened (or soon after),
+// its result kept in out for the steps that refer to it.
+type step struct {
+	date events.Date
+	what string
+	run  func(ledger.Request) (*ledger.Written, error)
+	out  *ledger.Written
+}
+
+// loader plans the demo's commands.
 type loader struct {
-	l   *ledger.Ledger
-	rng *rand.Rand
-	n   int
-	sum Summary
+	ctx   context.Context
+	l     *ledger.Ledger
+	rng   *rand.Rand
+	steps []step
 }
 
-// Load records the demo data set through l. Running it again on the same
-// ledger writes nothing new.
-func Load(ctx context.Context, l *ledger.Ledger) (Summary, error) {
-	ld := &loader{l: l, rng: rand.New(rand.NewPCG(2025, 1122))}
-	for _, p := range pairings {
-		if err := ld.pairing(ctx, p); err != nil {
-			return ld.sum, err
-		}
+// Load records the demo data set in store, each command on a clock a few
+// days after its business date (never after now). Running it again on the
+// same ledger writes nothing new.
+func Load(ctx context.Context, store *eventstore.Store) (Summary, error) {
+	var sum Summary
+	switch _, err := store.Idempotency(ctx, olderDemoKey); {
+	case err == nil:
+		return sum, ErrOlderDemo
+	case !errors.Is(err, eventstore.ErrNotFound):
+		return sum, fmt.Errorf("demo: %w", err)
 	}
-	return ld.sum, nil
-}
-
-// do runs one command with the next deterministic idempotency key.
-func (ld *loader) do(ctx context.Context, what string, run func(ledger.Request) (*ledger.Written, error)) (*ledger.Written, error) {
-	ld.n++
-	w, err := run(ledger.Request{Principal: Admin, IdempotencyKey: fmt.Sprintf("demo-%05d", ld.n)})
+	clock := &scenarioClock{rng: rand.New(rand.NewPCG(2025, 1205))}
+	l, err := ledger.New(ledger.Config{Store: store, Now: clock.Now})
 	if err != nil {
-		return nil, fmt.Errorf("demo %s (command %d): %w", what, ld.n, err)
+		return sum, fmt.Errorf("demo: %w", err)
 	}
-	ld.sum.Commands++
-	if !w.Replayed {
-		ld.sum.Written++
+	ld := &loader{ctx: ctx, l: l, rng: rand.New(rand.NewPCG(2025, 1122))}
+	for _, p := range pairings {
+		ld.pairing(p)
 	}
-	ld.sum.Position = max(ld.sum.Position, w.Position)
-	return w, nil
+	slices.SortStableFunc(ld.steps, func(a, b step) int { return a.date.Time().Compare(b.date.Time()) })
+	for i, s := range ld.steps {
+		clock.advance(s.date)
+		w, err := s.run(ledger.Request{Principal: Admin, IdempotencyKey: fmt.Sprintf("%s%05d", keyPrefix, i+1)})
+		if err != nil {
+			return sum, fmt.Errorf("demo %s dated %s (command %d): %w", s.what, s.date, i+1, err)
+		}
+		*s.out = *w
+		sum.Commands++
+		if !w.Replayed {
+			sum.Written++
+		}
+		sum.Position = max(sum.Position, w.Position)
+	}
+	return sum, nil
+}
+
+// at plans a command keyed in on day d (or up to three days after) — as a
+// rule its business date; what it writes is found, once it has run, in the
+// Written returned (steps keyed in later may refer to it).
+func (ld *loader) at(d events.Date, what string, run func(ledger.Request) (*ledger.Written, error)) *ledger.Written {
+	out := new(ledger.Written)
+	ld.steps = append(ld.steps, step{date: d, what: what, run: run, out: out})
+	return out
 }
 
 // between returns a random amount in [lo, hi] fen, rounded to whole 元.
@@ -88,9 +142,33 @@ func (ld *loader) between(lo, hi int64) int64 { return (lo + ld.rng.Int64N(hi-lo
 
 // day returns a date in month m of year y (months after October 2026 are
 // kept out: the demo must never be dated in the future).
-func (ld *loader) day(y, m int) string {
+func (ld *loader) day(y, m int) events.Date {
 	if y == 2026 && m > 10 {
 		m = 10
 	}
-	return fmt.Sprintf("%d-%02d-%02d", y, m, 1+ld.rng.IntN(28))
+	return events.DateOf(y, time.Month(m), 1+ld.rng.IntN(28))
 }
+
+// scenarioClock is the demo ledger's clock: some office hours within a few
+// days after the business date of the command being issued, never going
+// back and never beyond now.
+type scenarioClock struct {
+	rng  *rand.Rand
+	last time.Time
+}
+
+// advance sets the clock for a command dated d.
+func (c *scenarioClock) advance(d events.Date) {
+	delay := time.Duration(c.rng.IntN(4))*24*time.Hour + time.Duration(9*60+c.rng.IntN(8*60))*time.Minute
+	t := d.Time().Add(delay - 8*time.Hour) // office hours in China (UTC+8)
+	if next := c.last.Add(time.Minute); t.Before(next) {
+		t = next
+	}
+	if now := time.Now(); now.Before(t) {
+		t = now
+	}
+	c.last = t
+}
+
+// Now is the ledger's clock.
+func (c *scenarioClock) Now() time.Time { return c.last }

@@ -51,7 +51,7 @@ func New(tb testing.TB, models ...projections.Projection) *Env {
 	}
 	tb.Cleanup(e.Pool.Close)
 	e.Store = eventstore.New(e.Pool)
-	loaded, err := demo.Load(ctx, testenv.Ledger(tb, e.Store))
+	loaded, err := demo.Load(ctx, e.Store)
 	if err != nil {
 		tb.Fatal(err)
 	}

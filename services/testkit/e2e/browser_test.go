@@ -21,7 +21,6 @@ import (
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/demo"
 	"github.com/aidledger/aidledger/services/intake/forms"
-	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // chromium finds Debian's Chromium (or another Chrome). Browser tests fail
@@ -155,7 +154,7 @@ func TestBrowserOfficerAndAuditor(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
+	if _, err := demo.Load(ctx, s.store); err != nil {
 		t.Fatal(err)
 	}
 	s.waitProjected()

@@ -10,7 +10,6 @@ import (
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/demo"
 	"github.com/aidledger/aidledger/services/reporting/evidence"
-	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // An auditor downloads a summary's evidence bundle over HTTP; it verifies
@@ -20,7 +19,7 @@ func TestEvidenceBundleOverHTTP(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
+	if _, err := demo.Load(ctx, s.store); err != nil {
 		t.Fatal(err)
 	}
 	head := s.waitProjected()

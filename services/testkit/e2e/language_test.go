@@ -13,7 +13,6 @@ import (
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/demo"
 	"github.com/aidledger/aidledger/services/intake/forms"
-	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // visibleText is what a reader sees of a page: its text nodes and the
@@ -98,7 +97,7 @@ func TestNoEnglishInTheChineseUI(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
+	if _, err := demo.Load(ctx, s.store); err != nil {
 		t.Fatal(err)
 	}
 	s.waitProjected()

@@ -8,7 +8,6 @@ import (
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/intake/demo"
-	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // Rebuilding each read model from JetStream sequence 1 gives exactly the
@@ -17,7 +16,7 @@ func TestReplayEqualsLive(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
+	if _, err := demo.Load(ctx, s.store); err != nil {
 		t.Fatal(err)
 	}
 	head := s.waitProjected()

@@ -21,7 +21,6 @@ import (
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/demo"
-	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // webUser is a signed-in web session: a cookie jar and the session's
@@ -110,7 +109,7 @@ func TestWebCSRFAndSessions(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
+	if _, err := demo.Load(ctx, s.store); err != nil {
 		t.Fatal(err)
 	}
 	head := s.waitProjected()
@@ -207,7 +206,7 @@ func TestWebImport(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
+	if _, err := demo.Load(ctx, s.store); err != nil {
 		t.Fatal(err)
 	}
 	head := s.waitProjected()
@@ -279,7 +278,7 @@ func TestWebSaysWhenReadModelsAreBehind(t *testing.T) {
 	t.Parallel()
 	s := newStack(t, withoutProjector{})
 	ctx := context.Background()
-	loaded, err := demo.Load(ctx, testenv.Ledger(t, s.store))
+	loaded, err := demo.Load(ctx, s.store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +411,7 @@ func TestWebVerificationRunsInTheBackground(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, testenv.Ledger(t, s.store)); err != nil {
+	if _, err := demo.Load(ctx, s.store); err != nil {
 		t.Fatal(err)
 	}
 	s.waitProjected()
