@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -14,14 +15,6 @@ import (
 	"github.com/aidledger/aidledger/services/ledger"
 )
 
-// entryList is one kind of entry of a pairing, from the audit trail.
-type entryList struct {
-	Key     string // the heading's message key
-	Form    string // the form that records one ("" when none here)
-	Reverse string // the form that reverses one
-	Entries []audittrail.Entry
-}
-
 // pairingData is a pairing's page.
 type pairingData struct {
 	basePage
@@ -31,38 +24,39 @@ type pairingData struct {
 	Commitments []*balances.CommitmentDetail
 	Projects    []balances.ProjectDetail
 	Lists       []entryList
-	Timeline    []audittrail.Entry
+	// Timeline is the pairing's latest events; TimelineMore: there are
+	// earlier ones (in the audit trail).
+	Timeline     []audittrail.Entry
+	TimelineMore bool
 	// Writes: the user may record for the pairing; Confirms: the user may
 	// confirm receipts of its disbursements.
 	Writes, Confirms bool
 }
 
-// timelineLength is how many of a pairing's latest events its page lists.
-const timelineLength = 100
+// timelineLength is how many of a pairing's latest events its page lists;
+// listLength how many of the latest entries of each kind.
+const (
+	timelineLength = 50
+	listLength     = 20
+)
 
 // pairing shows one pairing: its balances by year, commitments with their
-// disbursements, projects, donations, purchases, sales, secondments,
-// visits and the timeline of its events, with the actions the user may
-// take on each.
+// disbursements, projects, the latest donations, purchases, sales,
+// secondments and visits (each kind paged in full on pairingEntries) and
+// the latest of its events (all of them in the audit trail), with the
+// actions the user may take on each.
 func (s *Server) pairing(w http.ResponseWriter, r *http.Request, q *request) {
 	id := r.PathValue("id")
+	pr, ok := s.readablePairing(w, r, q, id)
+	if !ok {
+		return
+	}
 	p := q.principal()
-	pr, err := s.cfg.Ledger.Pairing(r.Context(), id)
-	var rej *ledger.Rejection
-	if errors.As(err, &rej) || (err == nil && !p.CanRead(pr.Donor.Code, pr.Partner.Code)) {
-		s.errorPage(w, r, q, http.StatusNotFound, "error.notfound")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, q, err)
-		return
-	}
-	s.waitFor(r.Context(), positionParam(r), balances.New(), audittrail.New())
 	d := &pairingData{basePage: q.base(r, q.lang.T("pairing.title", pr.Donor.ShortName, pr.Partner.Name, programmeName(string(pr.Programme), q.lang)), "dashboard"),
 		Pairing: pr, Writes: p.CanWrite(pr.Donor.Code), Confirms: p.CanConfirmReceipt(pr.Partner.Code)}
 	d.Flash = flash(r, q.lang)
 	ctx := r.Context()
-	err = pgx.BeginTxFunc(ctx, s.cfg.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err := readOnly(ctx, s, func(tx pgx.Tx) error {
 		var err error
 		if d.Position, err = projections.Position(ctx, tx, balances.New()); err != nil {
 			return err
@@ -84,24 +78,14 @@ func (s *Server) pairing(w http.ResponseWriter, r *http.Request, q *request) {
 		if d.Projects, err = balances.ProjectList(ctx, tx, []string{id}); err != nil {
 			return err
 		}
-		for _, l := range []entryList{
-			{Key: "pairing.donations", Form: "donation", Reverse: "donation_reversal"},
-			{Key: "pairing.purchases", Form: "purchase", Reverse: "purchase_reversal"},
-			{Key: "pairing.sales", Form: "sale", Reverse: "sale_reversal"},
-			{Key: "pairing.secondments", Form: "secondment", Reverse: "secondment_reversal"},
-			{Key: "pairing.visits", Form: "visit", Reverse: "visit_reversal"},
-		} {
-			typ := map[string]string{"donation": "aid.donation_received", "purchase": "aid.product_purchased", "sale": "aid.sales_facilitated",
-				"secondment": "aid.secondment_started", "visit": "aid.visit_conducted"}[l.Form]
-			page, err := audittrail.Query(ctx, tx, audittrail.Filter{PairingID: id, Type: typ, Limit: audittrail.MaxLimit})
-			if err != nil {
+		for _, k := range entryKinds {
+			l := entryList{entryKind: k, PairingID: id, Writes: d.Writes, L: q.lang}
+			if l.Entries, l.More, err = latest(ctx, tx, audittrail.Filter{PairingID: id, Type: k.Type}, listLength); err != nil {
 				return err
 			}
-			l.Entries = page.Entries
 			d.Lists = append(d.Lists, l)
 		}
-		page, err := audittrail.Query(ctx, tx, audittrail.Filter{PairingID: id, Limit: timelineLength, Latest: true})
-		d.Timeline = page.Entries
+		d.Timeline, d.TimelineMore, err = latest(ctx, tx, audittrail.Filter{PairingID: id}, timelineLength)
 		return err
 	})
 	if err != nil {
@@ -109,6 +93,41 @@ func (s *Server) pairing(w http.ResponseWriter, r *http.Request, q *request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "pairing", d)
+}
+
+// latest returns the last n rows f selects, in position order, and
+// whether earlier ones exist.
+func latest(ctx context.Context, tx pgx.Tx, f audittrail.Filter, n int) ([]audittrail.Entry, bool, error) {
+	f.Limit, f.Latest = n+1, true
+	page, err := audittrail.Query(ctx, tx, f)
+	if err != nil || len(page.Entries) <= n {
+		return page.Entries, false, err
+	}
+	return page.Entries[1:], true, nil
+}
+
+// readablePairing returns pairing id when the user may read it; otherwise
+// it answers (not found, for a pairing that does not exist and one the
+// user may not see alike) and returns false.
+func (s *Server) readablePairing(w http.ResponseWriter, r *http.Request, q *request, id string) (events.PairingEstablished, bool) {
+	pr, err := s.cfg.Ledger.Pairing(r.Context(), id)
+	var rej *ledger.Rejection
+	switch {
+	case errors.As(err, &rej) || (err == nil && !q.principal().CanRead(pr.Donor.Code, pr.Partner.Code)):
+		s.errorPage(w, r, q, http.StatusNotFound, "error.notfound")
+		return pr, false
+	case err != nil:
+		s.fail(w, r, q, err)
+		return pr, false
+	}
+	s.waitFor(r.Context(), positionParam(r), balances.New(), audittrail.New())
+	return pr, true
+}
+
+// readOnly runs read in one read-only, repeatable-read transaction on the
+// read models: every figure of a page from one snapshot.
+func readOnly(ctx context.Context, s *Server, read func(pgx.Tx) error) error {
+	return pgx.BeginTxFunc(ctx, s.cfg.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, read)
 }
 
 // programmeName is the programme's name in l.

@@ -172,9 +172,10 @@ var funcs = template.FuncMap{
 	},
 }
 
-// loadPages parses every page template with the layout.
+// loadPages parses every page template with the layout and the partials
+// (templates every page may use).
 func loadPages() *pages {
-	layout := template.Must(template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
+	layout := template.Must(template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html"))
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		panic(err)

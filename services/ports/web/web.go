@@ -29,7 +29,7 @@ import (
 	"github.com/aidledger/aidledger/services/ledger"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templateFiles embed.FS
 
 //go:embed static
@@ -134,6 +134,7 @@ func (s *Server) routes() {
 	}))
 	m.Handle("GET /dashboard", s.signedIn(s.dashboard))
 	m.Handle("GET /pairings/{id}", s.signedIn(s.pairing))
+	m.Handle("GET /pairings/{id}/entries/{form}", s.signedIn(s.pairingEntries))
 	m.Handle("GET /record", s.signedIn(s.recordMenu))
 	m.Handle("GET /record/{form}", s.signedIn(s.recordForm))
 	m.Handle("POST /record/{form}", s.signedIn(s.record))

@@ -278,6 +278,9 @@ func TestBrowserOfficerAndAuditor(t *testing.T) {
 	if n := run(t, b, "write links", chromedp.Evaluate[int](`document.querySelectorAll('a[href^="/record/"]').length`)); n != 0 {
 		t.Fatalf("the auditor's pairing page offers %d write links", n)
 	}
+	screenshot(t, b, "pairing-full.jpg", true)
+	do(t, b, "open the pairing's purchases", chromedp.Navigate(s.srv.URL+"/pairings/"+pairing+"/entries/purchase"), chromedp.WaitVisible(chromedp.CSS("tr[data-entry]")))
+	screenshot(t, b, "entries.jpg", true)
 	status := run(t, b, "post a commitment directly", chromedp.Evaluate[int](`(() => {
 		const f = new FormData();
 		f.set('csrf', document.querySelector('input[name=csrf]').value);

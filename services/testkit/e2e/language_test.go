@@ -112,7 +112,7 @@ func TestNoEnglishInTheChineseUI(t *testing.T) {
 		}
 		return v
 	}
-	pages := []string{"/dashboard", "/dashboard?donor=330112", "/pairings/" + id("pairing"), "/record", "/audit", "/audit?type=aid.funds_disbursed",
+	pages := []string{"/dashboard", "/dashboard?donor=330112", "/pairings/" + id("pairing"), "/pairings/" + id("pairing") + "/entries/purchase", "/record", "/audit", "/audit?type=aid.funds_disbursed",
 		"/history/" + id("commitment"), "/history/" + id("disbursement"), "/history/" + id("pairing"), "/history/" + id("secondment"),
 		"/history/" + id("project"), "/history/" + id("donation"), "/report", "/report?donor=330112&year=2025", "/import", "/verify", "/admin",
 		"/nowhere", "/history/01M0000000000000000000NONE"}
