@@ -2,9 +2,11 @@ package relay_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aidledger/aidledger/events/relay"
@@ -60,13 +62,52 @@ func TestWritesWhileNATSDown(t *testing.T) {
 	expectLag(t, run.relay, reg, 200)
 	time.Sleep(500 * time.Millisecond) // several failed attempts
 	expectLag(t, run.relay, reg, 200)
+	if err := run.relay.Failing(); err == nil {
+		t.Error("the relay does not say it is failing while NATS is down")
+	}
 	ns.start()
 	waitCaughtUp(t, run.relay, 30*time.Second)
+	if err := run.relay.Failing(); err != nil {
+		t.Errorf("caught up, the relay still says it fails: %v", err)
+	}
 	expectMetric(t, reg, "aidledger_relay_lag_positions", 0)
 	expectMetric(t, reg, "aidledger_relay_last_published_position", 300)
 	expectMetric(t, reg, "aidledger_relay_published_total", 300)
 	run.stop(t)
 	checkStream(t, ns.url(), store)
+}
+
+// TestFailingWhileStoreFull: when the NATS server's JetStream store is
+// full, the relay says why it cannot publish ("insufficient resources"),
+// for readiness to report.
+func TestFailingWhileStoreFull(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(),
+		JetStreamMaxStore: 64 << 10, NoSigs: true, NoLog: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Start()
+	defer srv.Shutdown()
+	if !srv.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats-server not ready")
+	}
+	run := start(t, relay.Config{Store: store, NATSURL: srv.ClientURL(), MaxBackoff: 100 * time.Millisecond})
+	mustAppend(t, newAppender(store), 1000)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		err := run.relay.Failing()
+		if err != nil && strings.Contains(err.Error(), "insufficient resources") {
+			t.Logf("published %d of 1000: %v", run.relay.Published(), err)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("published %d of 1000, failing: %v; want insufficient resources", run.relay.Published(), err)
+		}
+	}
+	if run.relay.Published() >= 1000 {
+		t.Fatal("every event was published into a full store")
+	}
 }
 
 // waitPublished waits until the relay has published position pos.

@@ -87,6 +87,15 @@ type Relay struct {
 	published atomic.Int64
 	// head is the highest ledger head position seen.
 	head atomic.Int64
+	// failing is the failure the relay retries after, until it publishes
+	// again or finds itself caught up (nil: none).
+	failing atomic.Pointer[failure]
+}
+
+// failure is an error the relay keeps retrying after, and since when.
+type failure struct {
+	err   error
+	since time.Time
 }
 
 // New checks cfg, applies its defaults and registers the metrics. It does
@@ -174,6 +183,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			continue
 		}
 		wait := bo.next()
+		r.fail(err)
 		r.cfg.Logger.Warn("relay: will retry", "err", err, "in", wait)
 		t := time.NewTimer(wait)
 		select {
@@ -260,6 +270,7 @@ func (r *Relay) session(ctx context.Context, js jetstream.JetStream, wake <-chan
 		if err := p.drain(ctx); err != nil {
 			return false, err
 		}
+		r.recovered()
 		t := time.NewTimer(r.cfg.PollInterval)
 		select {
 		case <-ctx.Done():
@@ -480,6 +491,7 @@ func (p *pipeline) settle(ctx context.Context, block bool) error {
 	}
 	p.progressed = true
 	p.bo.reset()
+	p.r.recovered()
 	return nil
 }
 
@@ -537,6 +549,35 @@ func (r *Relay) setPublished(pos int64) {
 	r.observeHead(pos)
 	r.metrics.lastPublished.Set(float64(pos))
 	r.metrics.lag.Set(float64(r.head.Load() - pos))
+}
+
+// Failing returns, while the relay cannot publish (NATS unreachable, its
+// store full — "insufficient resources" —, a publish refused), the error
+// it keeps retrying after and since when; nil once it publishes again or
+// finds nothing left to publish. Readiness checks report it.
+func (r *Relay) Failing() error {
+	f := r.failing.Load()
+	if f == nil {
+		return nil
+	}
+	return fmt.Errorf("publishing fails since %s: %w", f.since.UTC().Format(time.RFC3339), f.err)
+}
+
+// fail records err as the failure the relay retries after (keeping the
+// time of the first of a run of failures).
+func (r *Relay) fail(err error) {
+	since := time.Now()
+	if f := r.failing.Load(); f != nil {
+		since = f.since
+	}
+	r.failing.Store(&failure{err: err, since: since})
+}
+
+// recovered clears the failure: the relay published, or has nothing to.
+func (r *Relay) recovered() {
+	if r.failing.Load() != nil {
+		r.failing.Store(nil)
+	}
 }
 
 // observeHead records that the ledger's head is at least pos.

@@ -40,7 +40,7 @@ func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector
 		if err != nil {
 			return err
 		}
-		parts["relay"] = r.Run
+		s.relay, parts["relay"] = r, r.Run
 	}
 	if withProjector {
 		parts["projector"] = s.runProjector

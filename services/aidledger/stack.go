@@ -51,6 +51,9 @@ type stack struct {
 	replicas int
 	embedded *embeddednats.Server
 	monitor  *nats.Conn // for readiness
+	// relay is the relay running in this process, if any (readiness
+	// reports its failures).
+	relay    *relay.Relay
 	registry *prometheus.Registry
 	// secureCookies marks the web interface's cookies Secure.
 	secureCookies bool
@@ -173,15 +176,24 @@ func (s *stack) runProjector(ctx context.Context) error {
 func (s *stack) newAPI() (*api.Server, error) {
 	return api.New(api.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Tokens: auth.NewTokens(s.db.Pool),
 		NATSURL: s.natsURL, Logger: s.log, Registry: s.registry,
-		Ready: map[string]func(context.Context) error{"nats": func(context.Context) error {
-			if st := s.monitor.Status(); st != nats.CONNECTED {
-				return fmt.Errorf("not connected (%s)", st)
-			}
-			return nil
-		}},
-		StreamHead:  s.streamHead,
+		Ready: s.readiness(), StreamHead: s.streamHead,
 		ReadModels:  readModels(),
 		MaxRelayLag: s.maxRelayLag, MaxProjectionLag: s.maxProjectionLag})
+}
+
+// readiness are the checks of this process's dependencies: NATS, and the
+// relay when it runs here.
+func (s *stack) readiness() map[string]func(context.Context) error {
+	checks := map[string]func(context.Context) error{"nats": func(context.Context) error {
+		if st := s.monitor.Status(); st != nats.CONNECTED {
+			return fmt.Errorf("not connected (%s)", st)
+		}
+		return nil
+	}}
+	if s.relay != nil {
+		checks["relay"] = func(context.Context) error { return s.relay.Failing() }
+	}
+	return checks
 }
 
 // streamHead is the ledger stream's last sequence, read through the

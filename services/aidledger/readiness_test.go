@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/ledger"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
+)
+
+// TestReadinessReportsAFullNATSStore: when NATS's JetStream store fills
+// up, serve's /readyz answers 503 and says why ("insufficient
+// resources"), long before the relay's lag reaches its threshold.
+func TestReadinessReportsAFullNATSStore(t *testing.T) {
+	t.Parallel()
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(),
+		JetStreamMaxStore: 64 << 10, NoSigs: true, NoLog: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	defer ns.Shutdown()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats-server not ready")
+	}
+	url := testenv.MigratedURL(t)
+	addr, _ := freeAddr(t)
+	serve := exec.Command(binary(t), "serve", "--http", addr, "--data-dir", t.TempDir(), "--database-url", url, "--nats-url", ns.ClientURL())
+	serve.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
+	var serveLog syncBuffer
+	serve.Stdout, serve.Stderr = &serveLog, &serveLog
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = serve.Process.Signal(syscall.SIGTERM)
+		_ = serve.Wait()
+	}()
+	readyz := func() (int, string) {
+		res, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			return 0, ""
+		}
+		defer res.Body.Close()
+		var body struct {
+			Status string `json:"status"`
+		}
+		_ = json.NewDecoder(res.Body).Decode(&body)
+		return res.StatusCode, body.Status
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if code, _ := readyz(); code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not become ready\n%s", serveLog.String())
+		}
+	}
+
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	store := eventstore.New(pool)
+	l := testenv.Ledger(t, store)
+	for i := range 300 {
+		if _, err := l.EstablishPairing(ctx, ledger.Request{Principal: auth.System, IdempotencyKey: fmt.Sprintf("fill-%04d", i)}, ledger.EstablishPairing{
+			Donor:     ledger.UnitInput{Code: "320404", Name: "常州市钟楼区", ShortName: "钟楼"},
+			Partner:   ledger.UnitInput{Code: fmt.Sprintf("63%04d", i), Name: fmt.Sprintf("县%d", i), ShortName: fmt.Sprintf("县%d", i)},
+			Programme: events.ProgrammeCounterpartSupport, AgreementDocNo: fmt.Sprintf("协〔2021〕%d号", i), ValidFrom: "2021-01-01", ValidTo: "2030-12-31"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		code, status := readyz()
+		if code == http.StatusServiceUnavailable && strings.Contains(status, "insufficient resources") {
+			t.Logf("/readyz: %d %s", code, status)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz answers %d %q with the NATS store full\n%s", code, status, serveLog.String())
+		}
+	}
+}
