@@ -21,7 +21,10 @@ import (
 // also come from outside, at random times.
 func TestCrashAtRandomPoints(t *testing.T) {
 	t.Parallel()
-	const total = 10000
+	// At least 10,000 events are published, more (up to 30,000) while the
+	// faults have not yet struck at four different points: on a slow
+	// machine a life may end by an outside kill before its planned fault.
+	const least, most = 10000, 30000
 	e := newEnv(t)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
@@ -33,24 +36,33 @@ func TestCrashAtRandomPoints(t *testing.T) {
 		return rng.Float64()
 	}
 
-	published := make(chan error, 1)
-	go func() {
-		for range total / 100 {
-			if err := publishRecords(e.ctx, e.js, e.log.next(100)); err != nil {
-				published <- err
-				return
-			}
-			time.Sleep(time.Duration(50+random()*100) * time.Millisecond)
-		}
-		published <- nil
-	}()
-
 	// Each life of Run has a fault planned: a point, an occurrence of it,
 	// and a kind (pipeline crash or kill). After a pipeline crash the next
 	// fault of the same life is planned.
 	points := []string{"received", "apply.before_commit", "applied", "acked", "catchup.applied"}
 	crashes := map[string]int{}
 	kills := map[string]int{}
+	diverse := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(crashes)+len(kills) >= 4
+	}
+
+	var total int64 // once published
+	published := make(chan error, 1)
+	go func() {
+		n := 0
+		for ; n < least || (n < most && !diverse()); n += 100 {
+			if err := publishRecords(e.ctx, e.js, e.log.next(100)); err != nil {
+				published <- err
+				return
+			}
+			time.Sleep(time.Duration(50+random()*100) * time.Millisecond)
+		}
+		total = int64(n)
+		published <- nil
+	}()
+
 	var lives int
 	deadline := time.Now().Add(4 * time.Minute)
 	publishing := true
@@ -99,7 +111,9 @@ func TestCrashAtRandomPoints(t *testing.T) {
 		}()
 		select {
 		case <-time.After(time.Duration(200+random()*1300) * time.Millisecond):
+			mu.Lock()
 			kills["outside"]++
+			mu.Unlock()
 			cancel()
 		case <-ctx.Done():
 		}
@@ -125,7 +139,7 @@ func TestCrashAtRandomPoints(t *testing.T) {
 			t.Fatalf("not done after %d lives: position %d", lives, pos)
 		}
 	}
-	t.Logf("%d lives; pipeline crashes %v; kills %v", lives, crashes, kills)
+	t.Logf("%d events, %d lives; pipeline crashes %v; kills %v", total, lives, crashes, kills)
 
 	// One last, undisturbed run must find nothing left to do.
 	stop := e.runner(t, projections.RunnerConfig{})
