@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/aidledger/aidledger/events"
@@ -117,34 +118,51 @@ func (c *commander) step() {
 }
 
 // TestRandomCommandsProjectToTheLogsSums sends a randomized stream of 5,000
-// commands through HTTP; after the relay and the projector have caught up,
-// every pairing's balances equal sums computed directly from the event log.
+// commands through HTTP, from four clients at once (each with pairings of
+// its own); after the relay and the projector have caught up, every
+// pairing's balances equal sums computed directly from the event log.
 func TestRandomCommandsProjectToTheLogsSums(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
-	c := &commander{s: s, rng: rand.New(rand.NewPCG(7, 11))}
-	for i := range 3 {
-		var w map[string]any
-		if st := s.do(http.MethodPost, "/v1/pairings", obj{"donor": obj{"code": "D1", "name": "甲区", "short_name": "甲"},
-			"partner": obj{"code": fmt.Sprintf("63262%d", i), "name": "乙县", "short_name": "乙"}, "programme": "east_west",
-			"agreement_doc_no": "协议", "valid_from": "2020-01-01", "valid_to": "2030-12-31"}, &w); st != http.StatusCreated {
-			t.Fatalf("pairing: %d", st)
+	const clients, commands = 4, 5000
+	cs := make([]*commander, clients)
+	var pairings []string
+	for i := range cs {
+		c := &commander{s: s, rng: rand.New(rand.NewPCG(7, uint64(11+i)))}
+		for j := range 3 {
+			var w map[string]any
+			if st := s.do(http.MethodPost, "/v1/pairings", obj{"donor": obj{"code": "D1", "name": "甲区", "short_name": "甲"},
+				"partner": obj{"code": fmt.Sprintf("6326%d%d", i, j), "name": "乙县", "short_name": "乙"}, "programme": "east_west",
+				"agreement_doc_no": "协议", "valid_from": "2020-01-01", "valid_to": "2030-12-31"}, &w); st != http.StatusCreated {
+				t.Fatalf("pairing: %d", st)
+			}
+			c.pairings = append(c.pairings, w["pairing_id"].(string))
 		}
-		c.pairings = append(c.pairings, w["pairing_id"].(string))
+		pairings = append(pairings, c.pairings...)
+		cs[i] = c
 	}
-	const commands = 5000
-	for range commands {
-		c.step()
+	var wg sync.WaitGroup
+	for _, c := range cs {
+		wg.Go(func() {
+			for range commands / clients {
+				c.step()
+			}
+		})
+	}
+	wg.Wait()
+	accepted, rejected := 0, 0
+	for _, c := range cs {
+		accepted, rejected = accepted+c.accepted, rejected+c.rejected
 	}
 	head := s.waitProjected()
-	t.Logf("%d commands: %d accepted, %d rejected; ledger head %d", commands, c.accepted, c.rejected, head)
-	if c.accepted < commands/2 {
-		t.Fatalf("only %d of %d commands were accepted: the generator is off", c.accepted, commands)
+	t.Logf("%d commands: %d accepted, %d rejected; ledger head %d", commands, accepted, rejected, head)
+	if accepted < commands/2 {
+		t.Fatalf("only %d of %d commands were accepted: the generator is off", accepted, commands)
 	}
 
 	want := oracle(t, s)
 	checked := 0
-	for _, pid := range c.pairings {
+	for _, pid := range pairings {
 		for _, year := range []int{2024, 2025} {
 			var env struct {
 				Position int64             `json:"position"`
