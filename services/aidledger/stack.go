@@ -64,8 +64,8 @@ type stack struct {
 
 // openStackWaiting is openStack for the long-running commands (serve,
 // relay, project): while PostgreSQL cannot be reached it says so and
-// tries again, with backoff, until ctx ends. (NATS is waited for by the
-// relay and the projector themselves.)
+// tries again, with backoff (0.5 s doubling up to 4 s), until ctx ends.
+// (NATS is waited for by the relay and the projector themselves.)
 func openStackWaiting(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFlags) (*stack, error) {
 	wait := 500 * time.Millisecond
 	for attempt := 1; ; attempt++ {
@@ -79,7 +79,7 @@ func openStackWaiting(ctx context.Context, log *slog.Logger, d DatabaseFlags, n 
 			return nil, ctx.Err()
 		case <-time.After(wait):
 		}
-		wait = min(2*wait, 10*time.Second)
+		wait = min(2*wait, 4*time.Second)
 	}
 }
 
