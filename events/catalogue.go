@@ -63,10 +63,17 @@ func init() {
 		ProductPurchased{}, PurchaseReversed{}, SalesFacilitated{}, SaleReversed{},
 		SecondmentStarted{}, SecondmentEnded{}, SecondmentReversed{},
 		VisitConducted{}, VisitReversed{},
+		LabourTransferRecorded{}, LabourTransferReversed{},
+		EnterpriseInvestmentRecorded{}, InvestmentReversed{},
+		TrainingHeld{}, TrainingReversed{},
+		AgreementSigned{}, AgreementReversed{},
+		ParkEstablished{}, ParkReported{}, ParkReversed{},
+		WorkshopEstablished{}, WorkshopReported{}, WorkshopReversed{},
 		SummaryGenerated{},
 	} {
 		register(e)
 	}
+	addUpcaster("aid.secondment_started", withDefault("direction", `"outbound"`))
 }
 
 // Lookup returns the catalogue entry of a type string.

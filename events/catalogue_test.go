@@ -32,6 +32,12 @@ const (
 	saleID                  = "01JP7F4M805X8PKJ9F5X393YQ2"
 	secondmentID            = "01JPBE5JC0HM0FEKPAY96A870D"
 	visitID                 = "01JPFD6GG0AXT7FH5JC5D7P1YR"
+	labourTransferID        = "01M93476YAKH4SA1Z771RSRWWZ"
+	investmentID            = "01M93476YAKH4SA1Z774Z9N5NJ"
+	trainingID              = "01M93476YAKH4SA1Z776FHEMT5"
+	agreementID             = "01M93476YAKH4SA1Z776S68GG8"
+	parkID                  = "01M93476YAKH4SA1Z779Q1EPQ6"
+	workshopID              = "01M93476YAKH4SA1Z77D8EMAGW"
 )
 
 func d(y int, m time.Month, day int) events.Date { return events.DateOf(y, m, day) }
@@ -209,6 +215,7 @@ func samples() []events.Event {
 			PairingID:      pairingZhonglouBanma,
 			PersonRef:      "P-7F3K2Q",
 			Category:       events.StaffDoctor,
+			Direction:      events.SecondedOutbound,
 			SendingOrg:     "常州市钟楼区人民医院",
 			HostOrg:        "班玛县人民医院",
 			StartDate:      d(2025, time.July, 1),
@@ -238,6 +245,7 @@ func samples() []events.Event {
 			EndDate:        d(2025, time.May, 16),
 			DelegationSize: 9,
 			Purpose:        "考察班玛县、镇坪县援建项目,召开东西部协作联席会议",
+			LedByPrincipal: true,
 		},
 		events.VisitReversed{EntryReversal: events.EntryReversal{
 			OriginalID:    visitID,
@@ -247,6 +255,134 @@ func samples() []events.Event {
 			OriginalDate:  d(2025, time.May, 12),
 			DocNo:         "钟协办〔2025〕21号",
 			Note:          "同一次调研重复登记",
+		}},
+		events.LabourTransferRecorded{
+			LabourTransferID: labourTransferID,
+			PairingID:        pairingZhonglouBanma,
+			PeriodFrom:       d(2025, time.January, 1),
+			PeriodTo:         d(2025, time.June, 30),
+			Destination:      events.LabourDonorArea,
+			Persons:          136,
+			PovertyPersons:   58,
+			TrainingSessions: 4,
+			Trainees:         212,
+			DocNo:            "钟人社〔2025〕31号",
+		},
+		events.LabourTransferReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    labourTransferID,
+			PairingIDList: []string{pairingZhonglouBanma},
+			Reason:        events.ReasonEntryError,
+			BusinessDate:  d(2025, time.July, 10),
+			OriginalDate:  d(2025, time.June, 30),
+			DocNo:         "钟人社〔2025〕35号",
+			Note:          "与镇坪县数据重复统计",
+		}},
+		events.EnterpriseInvestmentRecorded{
+			InvestmentID:   investmentID,
+			PairingID:      pairingZhonglouBanma,
+			EnterpriseName: "常州牧原食品科技有限公司",
+			CreditCode:     "91320412MA1N7B2C3R",
+			ProjectName:    "班玛县牦牛肉精深加工生产线",
+			Sector:         "农产品加工",
+			AmountFen:      1_850_000_000, // 1850万元
+			InvestedDate:   d(2025, time.August, 18),
+			Jobs:           64,
+			PovertyJobs:    27,
+			ParkID:         parkID,
+		},
+		events.InvestmentReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    investmentID,
+			PairingIDList: []string{pairingZhonglouBanma},
+			Reason:        events.ReasonFundsReturned,
+			AmountFen:     150_000_000,
+			BusinessDate:  d(2025, time.December, 5),
+			OriginalDate:  d(2025, time.August, 18),
+			DocNo:         "班商〔2025〕44号",
+			Note:          "二期设备投资撤回",
+		}},
+		events.TrainingHeld{
+			TrainingID:   trainingID,
+			PairingID:    pairingZhonglouBanma,
+			Kind:         events.TrainingTechnical,
+			StartDate:    d(2025, time.September, 8),
+			EndDate:      d(2025, time.September, 12),
+			Participants: 48,
+			Organiser:    "常州市钟楼区卫生健康局",
+		},
+		events.TrainingReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    trainingID,
+			PairingIDList: []string{pairingZhonglouBanma},
+			Reason:        events.ReasonEntryError,
+			BusinessDate:  d(2025, time.September, 20),
+			OriginalDate:  d(2025, time.September, 12),
+			DocNo:         "钟卫健〔2025〕52号",
+			Note:          "培训延期,原登记作废",
+		}},
+		events.AgreementSigned{
+			AgreementID: agreementID,
+			PairingID:   pairingZhonglouBanma,
+			Title:       "钟楼区—班玛县2025年对口支援合作框架协议",
+			DocNo:       "钟班协〔2025〕1号",
+			SignedDate:  d(2025, time.March, 3),
+			Mechanism:   "联席会议、干部互派、季度调度",
+		},
+		events.AgreementReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    agreementID,
+			PairingIDList: []string{pairingZhonglouBanma},
+			Reason:        events.ReasonEntryError,
+			BusinessDate:  d(2025, time.March, 5),
+			OriginalDate:  d(2025, time.March, 3),
+			DocNo:         "钟协办〔2025〕6号",
+			Note:          "文号录入错误",
+		}},
+		events.ParkEstablished{
+			ParkID:          parkID,
+			PairingID:       pairingZhonglouBanma,
+			Name:            "钟楼—班玛飞地产业园",
+			Kind:            events.ParkEnclave,
+			LocationCode:    "320404",
+			EstablishedDate: d(2024, time.May, 20),
+		},
+		events.ParkReported{
+			ParkID:        parkID,
+			PairingID:     pairingZhonglouBanma,
+			AsOf:          d(2025, time.September, 30),
+			Enterprises:   7,
+			InvestmentFen: 4_620_000_000,
+			OutputFen:     3_100_000_000,
+			ReturnsFen:    180_000_000,
+		},
+		events.ParkReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    parkID,
+			PairingIDList: []string{pairingZhonglouBanma},
+			Reason:        events.ReasonEntryError,
+			BusinessDate:  d(2025, time.October, 8),
+			OriginalDate:  d(2024, time.May, 20),
+			DocNo:         "钟发改〔2025〕19号",
+			Note:          "园区由市级统一登记",
+		}},
+		events.WorkshopEstablished{
+			WorkshopID:      workshopID,
+			PairingID:       pairingZhonglouBanma,
+			Name:            "藏毯编织帮扶车间",
+			Village:         "江日堂乡东科村",
+			EstablishedDate: d(2025, time.April, 16),
+		},
+		events.WorkshopReported{
+			WorkshopID:      workshopID,
+			PairingID:       pairingZhonglouBanma,
+			AsOf:            d(2025, time.June, 30),
+			Employed:        38,
+			PovertyEmployed: 21,
+		},
+		events.WorkshopReversed{EntryReversal: events.EntryReversal{
+			OriginalID:    workshopID,
+			PairingIDList: []string{pairingZhonglouBanma},
+			Reason:        events.ReasonEntryError,
+			BusinessDate:  d(2025, time.July, 2),
+			OriginalDate:  d(2025, time.April, 16),
+			DocNo:         "班乡振〔2025〕9号",
+			Note:          "车间与另一结对重复登记",
 		}},
 		events.SummaryGenerated{
 			DonorCode:  "320404",
@@ -355,9 +491,15 @@ func TestGoldenNoStaleFiles(t *testing.T) {
 
 // Fields that are legitimately zero in their sample.
 var zeroAllowed = map[string][]string{
-	// Visits and secondments carry no money.
-	"aid.visit_reversed":      {"amount_fen"},
-	"aid.secondment_reversed": {"amount_fen"},
+	// Visits, secondments, labour transfers, trainings, agreements, parks
+	// and workshops carry no money.
+	"aid.visit_reversed":           {"amount_fen"},
+	"aid.secondment_reversed":      {"amount_fen"},
+	"aid.labour_transfer_reversed": {"amount_fen"},
+	"aid.training_reversed":        {"amount_fen"},
+	"aid.agreement_reversed":       {"amount_fen"},
+	"aid.park_reversed":            {"amount_fen"},
+	"aid.workshop_reversed":        {"amount_fen"},
 }
 
 // TestSamplesSetEveryField makes sure the golden files cover every field,
@@ -578,5 +720,24 @@ func TestDecodeEmptyOmittedListIsNil(t *testing.T) {
 	}
 	if a.(events.DonationReceived).Items != nil || !reflect.DeepEqual(a, b) {
 		t.Errorf("items:[] decodes to %#v, absent items to %#v", a, b)
+	}
+}
+
+// A secondment recorded before directions were (schema v1) was sent by the
+// donor: it decodes as outbound, and everything else as recorded.
+func TestSecondmentStartedV1IsOutbound(t *testing.T) {
+	v1 := `{"secondment_id":"01JPBE5JC0HM0FEKPAY96A870D","pairing_id":"01JN7PX380YFZMTH8Y8AF1G8GN","person_ref":"P-7F3K2Q",` +
+		`"category":"doctor","sending_org":"常州市钟楼区人民医院","host_org":"班玛县人民医院","start_date":"2025-07-01","planned_end_date":"2026-06-30"}`
+	e, err := events.Decode("aid.secondment_started", 1, []byte(v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := samplesByType(t)["aid.secondment_started"]; e != want {
+		t.Errorf("v1 decodes as %+v, want %+v", e, want)
+	}
+	for _, bad := range []string{`null`, `[]`, `"x"`} {
+		if _, err := events.Decode("aid.secondment_started", 1, []byte(bad)); err == nil {
+			t.Errorf("v1 payload %s decoded", bad)
+		}
 	}
 }

@@ -16,10 +16,13 @@ const (
 	ProgrammeMountainSea        Programme = "mountain_sea"        // 山海协作
 	ProgrammeThreeGorges        Programme = "three_gorges"        // 三峡库区
 	ProgrammeIntraProvince      Programme = "intra_province"      // 省内
+	ProgrammeGrain              Programme = "grain_cooperation"   // 粮食产销合作
+	ProgrammeFriendship         Programme = "friendship"          // 友好合作
 )
 
 // Programmes lists every valid Programme.
-var Programmes = []Programme{ProgrammeEastWest, ProgrammeCounterpartSupport, ProgrammeMountainSea, ProgrammeThreeGorges, ProgrammeIntraProvince}
+var Programmes = []Programme{ProgrammeEastWest, ProgrammeCounterpartSupport, ProgrammeMountainSea, ProgrammeThreeGorges, ProgrammeIntraProvince,
+	ProgrammeGrain, ProgrammeFriendship}
 
 // Valid reports whether p is a known programme.
 func (p Programme) Valid() bool { return slices.Contains(Programmes, p) }
@@ -218,3 +221,65 @@ func (s ProjectStatus) Valid() bool { return slices.Contains(ProjectStatuses, s)
 
 // Done reports whether the project counts as completed (完工 or 已验收).
 func (s ProjectStatus) Done() bool { return s == ProjectCompleted || s == ProjectAccepted }
+
+// LabourDestination is where transferred workers found work (劳务协作).
+type LabourDestination string
+
+// Labour destinations.
+const (
+	LabourDonorArea LabourDestination = "donor_area" // 到援助方就业
+	LabourOtherEast LabourDestination = "other_east" // 到其他东部地区就业
+	LabourNearHome  LabourDestination = "near_home"  // 就地就近就业
+)
+
+// LabourDestinations lists every valid LabourDestination.
+var LabourDestinations = []LabourDestination{LabourDonorArea, LabourOtherEast, LabourNearHome}
+
+// Valid reports whether d is a known destination.
+func (d LabourDestination) Valid() bool { return slices.Contains(LabourDestinations, d) }
+
+// TrainingKind is who a training is for (干部人才培训).
+type TrainingKind string
+
+// Training kinds.
+const (
+	TrainingCadre        TrainingKind = "cadre"         // 党政干部培训
+	TrainingTechnical    TrainingKind = "technical"     // 专业技术人才培训
+	TrainingLabourSkills TrainingKind = "labour_skills" // 劳动力技能培训
+)
+
+// TrainingKinds lists every valid TrainingKind.
+var TrainingKinds = []TrainingKind{TrainingCadre, TrainingTechnical, TrainingLabourSkills}
+
+// Valid reports whether k is a known kind.
+func (k TrainingKind) Valid() bool { return slices.Contains(TrainingKinds, k) }
+
+// ParkKind is how a co-built park is set up.
+type ParkKind string
+
+// Park kinds.
+const (
+	ParkCoBuilt ParkKind = "co_built_park" // 共建园区 (in the partner area)
+	ParkEnclave ParkKind = "enclave"       // 飞地园区 (in the donor's area, returns to the partner)
+)
+
+// ParkKinds lists every valid ParkKind.
+var ParkKinds = []ParkKind{ParkCoBuilt, ParkEnclave}
+
+// Valid reports whether k is a known kind.
+func (k ParkKind) Valid() bool { return slices.Contains(ParkKinds, k) }
+
+// SecondmentDirection says which way a person was seconded.
+type SecondmentDirection string
+
+// Secondment directions.
+const (
+	SecondedOutbound SecondmentDirection = "outbound" // 东部派出 to the partner side
+	SecondedInbound  SecondmentDirection = "inbound"  // 西部来挂职、跟岗 at the donor side
+)
+
+// SecondmentDirections lists every valid SecondmentDirection.
+var SecondmentDirections = []SecondmentDirection{SecondedOutbound, SecondedInbound}
+
+// Valid reports whether d is a known direction.
+func (d SecondmentDirection) Valid() bool { return slices.Contains(SecondmentDirections, d) }

@@ -33,7 +33,8 @@ func FuzzDecode(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, index uint, payload []byte) {
 		typ := types[index%uint(len(types))]
-		e, err := events.Decode(typ, 1, payload)
+		spec, _ := events.Lookup(typ)
+		e, err := events.Decode(typ, spec.Version, payload)
 		if err != nil {
 			return
 		}
@@ -44,8 +45,8 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Decode(%s) accepted %q but Encode fails: %v", typ, payload, err)
 		}
-		if version != 1 {
-			t.Fatalf("Encode version = %d", version)
+		if version != spec.Version {
+			t.Fatalf("Encode version = %d, want the current %d", version, spec.Version)
 		}
 		back, err := events.Decode(typ, version, enc)
 		if err != nil {

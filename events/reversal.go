@@ -1,9 +1,10 @@
 package events
 
 // EntryReversal is the body shared by the reversals of donations, purchases,
-// sales, visits and secondments (冲正). AmountFen is what is taken back: the
-// whole remaining amount when the client gives none; zero for visits and
-// secondments, which carry no money. OriginalDate is the original's business
+// sales, visits, secondments, labour transfers, investments, trainings,
+// agreements, parks and workshops (冲正). AmountFen is what is taken back: the
+// whole remaining amount when the client gives none; zero for entries that
+// carry no money. OriginalDate is the original's business
 // date, so an entry_error reversal can be counted in the original's year.
 type EntryReversal struct {
 	OriginalID    string         `json:"original_id"`
@@ -49,6 +50,46 @@ type SecondmentReversed struct{ EntryReversal }
 
 // EventType implements Event.
 func (SecondmentReversed) EventType() string { return "aid.secondment_reversed" }
+
+// LabourTransferReversed reverses a LabourTransferRecorded (entry_error
+// only).
+type LabourTransferReversed struct{ EntryReversal }
+
+// EventType implements Event.
+func (LabourTransferReversed) EventType() string { return "aid.labour_transfer_reversed" }
+
+// InvestmentReversed reverses an EnterpriseInvestmentRecorded, wholly or in
+// part: entry_error, or funds_returned for capital withdrawn.
+type InvestmentReversed struct{ EntryReversal }
+
+// EventType implements Event.
+func (InvestmentReversed) EventType() string { return "aid.investment_reversed" }
+
+// TrainingReversed reverses a TrainingHeld (entry_error only).
+type TrainingReversed struct{ EntryReversal }
+
+// EventType implements Event.
+func (TrainingReversed) EventType() string { return "aid.training_reversed" }
+
+// AgreementReversed reverses an AgreementSigned (entry_error only).
+type AgreementReversed struct{ EntryReversal }
+
+// EventType implements Event.
+func (AgreementReversed) EventType() string { return "aid.agreement_reversed" }
+
+// ParkReversed reverses a ParkEstablished and its reports (entry_error
+// only).
+type ParkReversed struct{ EntryReversal }
+
+// EventType implements Event.
+func (ParkReversed) EventType() string { return "aid.park_reversed" }
+
+// WorkshopReversed reverses a WorkshopEstablished and its reports
+// (entry_error only).
+type WorkshopReversed struct{ EntryReversal }
+
+// EventType implements Event.
+func (WorkshopReversed) EventType() string { return "aid.workshop_reversed" }
 
 // Reversal returns the shared reversal body.
 func (e EntryReversal) Reversal() EntryReversal { return e }

@@ -1,17 +1,21 @@
 package events
 
-// SecondmentStarted (人才选派): a person starts working at the partner side.
-// PersonRef is a pseudonym, never a name or ID-card number. The secondments
-// of one person never overlap.
+// SecondmentStarted (人才选派): a person starts working at the other side
+// of the pairing — sent by the donor (outbound, 东部派出) or received from
+// the partner (inbound, 西部来挂职、跟岗). PersonRef is a pseudonym, never a
+// name or ID-card number. The secondments of one person never overlap.
+//
+// Schema v2 added Direction; v1 payloads (all outbound) are upcast.
 type SecondmentStarted struct {
-	SecondmentID   string        `json:"secondment_id"`
-	PairingID      string        `json:"pairing_id"`
-	PersonRef      string        `json:"person_ref"`
-	Category       StaffCategory `json:"category"`
-	SendingOrg     string        `json:"sending_org"`
-	HostOrg        string        `json:"host_org"`
-	StartDate      Date          `json:"start_date"`
-	PlannedEndDate Date          `json:"planned_end_date"`
+	SecondmentID   string              `json:"secondment_id"`
+	PairingID      string              `json:"pairing_id"`
+	PersonRef      string              `json:"person_ref"`
+	Category       StaffCategory       `json:"category"`
+	Direction      SecondmentDirection `json:"direction"`
+	SendingOrg     string              `json:"sending_org"`
+	HostOrg        string              `json:"host_org"`
+	StartDate      Date                `json:"start_date"`
+	PlannedEndDate Date                `json:"planned_end_date"`
 }
 
 // EventType implements Event.
@@ -45,6 +49,9 @@ type VisitConducted struct {
 	EndDate        Date           `json:"end_date"`
 	DelegationSize int            `json:"delegation_size,omitempty"`
 	Purpose        string         `json:"purpose,omitempty"`
+	// LedByPrincipal: the delegation was led by the principal Party or
+	// government leader (党政主要负责同志带队).
+	LedByPrincipal bool `json:"led_by_principal,omitempty"`
 }
 
 // EventType implements Event.

@@ -173,6 +173,8 @@ type Generator struct {
 	visits      pool[*entry]
 	secondments pool[*secondment]
 	projects    pool[*project]
+	indicators  pool[*entry] // labour transfers, investments, trainings, agreements
+	sites       pool[*site]  // parks and workshops
 
 	seq      int // document numbers, person refs
 	corr     string
@@ -228,6 +230,17 @@ type entry struct {
 	date             events.Date
 	version          int64
 	done             bool // a visit reversed
+}
+
+// site is a park or workshop.
+type site struct {
+	entry
+	park            bool
+	enclave         bool
+	asOf            events.Date // of its last report (its establishment before any)
+	enterprises     int64       // a park's last cumulative figures
+	investment      int64
+	output, returns int64
 }
 
 type person struct {
@@ -572,6 +585,14 @@ var actions = []struct {
 	{15, (*Generator).register},
 	{25, (*Generator).progress},
 	{10, (*Generator).targets},
+	{12, func(g *Generator) bool { return g.indicator("labour_transfer") }},
+	{10, func(g *Generator) bool { return g.indicator("investment") }},
+	{10, func(g *Generator) bool { return g.indicator("training") }},
+	{4, func(g *Generator) bool { return g.indicator("agreement") }},
+	{6, (*Generator).reverseIndicator},
+	{4, (*Generator).establishSite},
+	{12, (*Generator).reportSite},
+	{2, (*Generator).reverseSite},
 	{1, (*Generator).newPairing},
 }
 
@@ -912,8 +933,9 @@ func (g *Generator) startSecondment() bool {
 		planned = start.AddDays(180 + g.r.IntN(540))
 	}
 	evs := []events.Event{events.SecondmentStarted{SecondmentID: s.id, PairingID: p.id, PersonRef: who.ref,
-		Category: events.StaffCategories[g.r.IntN(len(events.StaffCategories))], SendingOrg: p.donor.unit.ShortName + "人民医院",
-		HostOrg: p.partner.ShortName + "人民医院", StartDate: start, PlannedEndDate: planned}}
+		Category: events.StaffCategories[g.r.IntN(len(events.StaffCategories))], Direction: events.SecondmentDirections[g.r.IntN(4)/3],
+		SendingOrg: p.donor.unit.ShortName + "人民医院",
+		HostOrg:    p.partner.ShortName + "人民医院", StartDate: start, PlannedEndDate: planned}}
 	if withEnd {
 		end := start.AddDays(g.r.IntN(daysBetween(start, g.today) + 1))
 		evs = append(evs, events.SecondmentEnded{SecondmentID: s.id, PairingID: p.id, PersonRef: who.ref, EndDate: end})
@@ -987,7 +1009,7 @@ func (g *Generator) visit() bool {
 	}
 	g.command("visit-"+v.id, &v.version, v.donor, v.partner, g.recorder(p.donor), events.VisitConducted{VisitID: v.id,
 		PairingIDList: slices.Clone(ids), Direction: dir, LeadLevel: g.maybe(2, "区委书记"), StartDate: on, EndDate: end,
-		DelegationSize: g.r.IntN(12), Purpose: g.maybe(2, "考察调研")})
+		DelegationSize: g.r.IntN(12), Purpose: g.maybe(2, "考察调研"), LedByPrincipal: g.r.IntN(4) == 0})
 	return true
 }
 
@@ -1045,5 +1067,160 @@ func (g *Generator) targets() bool {
 		PairingID: p.id, Year: y, Targets: events.Targets{FiscalFen: g.amount(1, 500) * 1_000_000, SocialFen: g.amount(0, 100) * 1_000_000,
 			ConsumptionFen: g.amount(0, 200) * 1_000_000, StaffPersons: g.amount(0, 30), Visits: g.amount(1, 6), Projects: g.amount(0, 5)},
 		DocNo: g.maybe(2, fmt.Sprintf("%s协办〔%d〕%d号", p.donor.unit.ShortName, y, g.nextSeq()))})
+	return true
+}
+
+// indicator records a labour transfer, an investment (sometimes in a park
+// of its pairing), a training or an agreement.
+func (g *Generator) indicator(kind string) bool {
+	on := g.date()
+	p := g.pairingOn(on)
+	if p == nil {
+		return false
+	}
+	e := &entry{kind: kind, id: g.newID(), pairings: []string{p.id}, d: p.donor, donor: p.donor.unit.Code, partner: p.partner.Code, date: on}
+	n := g.nextSeq()
+	var ev events.Event
+	switch kind {
+	case "labour_transfer":
+		persons := g.amount(1, 500)
+		ev = events.LabourTransferRecorded{LabourTransferID: e.id, PairingID: p.id, PeriodFrom: later(on.AddDays(-g.r.IntN(180)), g.from),
+			PeriodTo: on, Destination: events.LabourDestinations[g.r.IntN(len(events.LabourDestinations))], Persons: persons,
+			PovertyPersons: g.amount(0, persons), TrainingSessions: g.amount(0, 3), Trainees: g.amount(0, 300),
+			DocNo: fmt.Sprintf("%s人社〔%d〕%d号", p.donor.unit.ShortName, on.Year(), n)}
+	case "investment":
+		e.amount = g.amount(1, 100_000) * 10_000
+		jobs := g.amount(0, 200)
+		inv := events.EnterpriseInvestmentRecorded{InvestmentID: e.id, PairingID: p.id, EnterpriseName: "某某实业有限公司",
+			CreditCode: creditCodes[g.r.IntN(len(creditCodes))], ProjectName: fmt.Sprintf("%s产业项目%d", p.partner.ShortName, n),
+			Sector: []string{"农产品加工", "文旅", "纺织"}[g.r.IntN(3)], AmountFen: e.amount, InvestedDate: on, Jobs: jobs,
+			PovertyJobs: g.amount(0, jobs)}
+		if _, st, ok := g.sites.pick(g.r); ok && st.park && st.pairings[0] == p.id && !st.done && !on.Before(st.date) {
+			inv.ParkID = st.id
+		}
+		ev = inv
+	case "training":
+		ev = events.TrainingHeld{TrainingID: e.id, PairingID: p.id, Kind: events.TrainingKinds[g.r.IntN(len(events.TrainingKinds))],
+			StartDate: later(on.AddDays(-g.r.IntN(10)), g.from), EndDate: on, Participants: g.amount(1, 200), Organiser: p.donor.unit.ShortName + "组织部"}
+	default:
+		ev = events.AgreementSigned{AgreementID: e.id, PairingID: p.id, Title: p.donor.unit.ShortName + "—" + p.partner.ShortName + "合作协议",
+			DocNo: fmt.Sprintf("%s协〔%d〕%d号", p.donor.unit.ShortName, on.Year(), n), SignedDate: on, Mechanism: g.maybe(2, "联席会议")}
+	}
+	g.indicators.add(g.r, e)
+	g.command(kind+"-"+e.id, &e.version, e.donor, e.partner, g.recorder(p.donor), ev)
+	return true
+}
+
+// creditCodes are unified social credit codes with valid check characters.
+var creditCodes = []string{"91320412MA1N7B2C3R", "91330110MA27XQ9T5W", "91510100MA61R3LQ8Y"}
+
+// reverseIndicator reverses an indicator entry: an investment as entries
+// with money are, the others wholly as entry errors.
+func (g *Generator) reverseIndicator() bool {
+	i, e, ok := g.indicators.pick(g.r)
+	if !ok {
+		return false
+	}
+	left := e.amount - e.reversed
+	if e.done || (e.kind == "investment" && left == 0) {
+		g.indicators.drop(i)
+		return false
+	}
+	r := events.EntryReversal{OriginalID: e.id, PairingIDList: slices.Clone(e.pairings), Reason: events.ReasonEntryError,
+		BusinessDate: later(g.date(), e.date), OriginalDate: e.date, Note: g.maybe(2, "重复统计")}
+	var ev events.Event
+	switch e.kind {
+	case "labour_transfer":
+		ev = events.LabourTransferReversed{EntryReversal: r}
+	case "investment":
+		r.Reason, r.AmountFen = g.reason(), left
+		if g.r.IntN(2) == 0 {
+			r.AmountFen = g.amount(1, left)
+		}
+		e.reversed += r.AmountFen
+		ev = events.InvestmentReversed{EntryReversal: r}
+	case "training":
+		ev = events.TrainingReversed{EntryReversal: r}
+	default:
+		ev = events.AgreementReversed{EntryReversal: r}
+	}
+	e.done = e.kind != "investment"
+	g.command(e.kind+"-"+e.id, &e.version, e.donor, e.partner, g.recorder(e.d), ev)
+	return true
+}
+
+// establishSite establishes a park (an enclave now and then) or a workshop.
+func (g *Generator) establishSite() bool {
+	on := g.date()
+	p := g.pairingOn(on)
+	if p == nil {
+		return false
+	}
+	st := &site{entry: entry{id: g.newID(), pairings: []string{p.id}, d: p.donor, donor: p.donor.unit.Code, partner: p.partner.Code, date: on},
+		park: g.r.IntN(2) == 0, asOf: on}
+	var ev events.Event
+	if st.park {
+		st.kind, st.enclave = "park", g.r.IntN(3) == 0
+		kind, where := events.ParkCoBuilt, p.partner.Code
+		if st.enclave {
+			kind, where = events.ParkEnclave, "320404"
+		}
+		ev = events.ParkEstablished{ParkID: st.id, PairingID: p.id, Name: fmt.Sprintf("%s产业园%d", p.partner.ShortName, g.nextSeq()),
+			Kind: kind, LocationCode: where, EstablishedDate: on}
+	} else {
+		st.kind = "workshop"
+		ev = events.WorkshopEstablished{WorkshopID: st.id, PairingID: p.id, Name: fmt.Sprintf("帮扶车间%d", g.nextSeq()),
+			Village: []string{"东科村", "江日堂村", "多贡麻村"}[g.r.IntN(3)], EstablishedDate: on}
+	}
+	g.sites.add(g.r, st)
+	g.command(st.kind+"-"+st.id, &st.version, st.donor, st.partner, g.recorder(p.donor), ev)
+	return true
+}
+
+// reportSite reports on a live park (cumulative figures that never go
+// back) or workshop (employment that goes up and down).
+func (g *Generator) reportSite() bool {
+	_, st, ok := g.sites.pick(g.r)
+	if !ok || st.done {
+		return false
+	}
+	st.asOf = later(g.date(), st.asOf)
+	var ev events.Event
+	if st.park {
+		st.enterprises += g.amount(0, 3)
+		st.investment += g.amount(0, 5_000) * 100_000
+		st.output += g.amount(0, 8_000) * 100_000
+		if st.enclave {
+			st.returns += g.amount(0, 100) * 100_000
+		}
+		ev = events.ParkReported{ParkID: st.id, PairingID: st.pairings[0], AsOf: st.asOf, Enterprises: st.enterprises,
+			InvestmentFen: st.investment, OutputFen: st.output, ReturnsFen: st.returns}
+	} else {
+		employed := g.amount(0, 120)
+		ev = events.WorkshopReported{WorkshopID: st.id, PairingID: st.pairings[0], AsOf: st.asOf, Employed: employed,
+			PovertyEmployed: g.amount(0, employed)}
+	}
+	g.command(st.kind+"-"+st.id, &st.version, st.donor, st.partner, g.recorder(st.d), ev)
+	return true
+}
+
+// reverseSite reverses a park or workshop (and so its reports).
+func (g *Generator) reverseSite() bool {
+	i, st, ok := g.sites.pick(g.r)
+	if !ok {
+		return false
+	}
+	if st.done {
+		g.sites.drop(i)
+		return false
+	}
+	st.done = true
+	r := events.EntryReversal{OriginalID: st.id, PairingIDList: slices.Clone(st.pairings), Reason: events.ReasonEntryError,
+		BusinessDate: later(g.date(), st.asOf), OriginalDate: st.date, Note: g.maybe(2, "重复登记")}
+	var ev events.Event = events.WorkshopReversed{EntryReversal: r}
+	if st.park {
+		ev = events.ParkReversed{EntryReversal: r}
+	}
+	g.command(st.kind+"-"+st.id, &st.version, st.donor, st.partner, g.recorder(st.d), ev)
 	return true
 }

@@ -67,6 +67,10 @@ type entryState struct {
 	amount, reversed int64
 	reversedOnce     bool
 	donor, partner   string
+	// parks and workshops: the last report, and a park's kind
+	lastPark *events.ParkReported
+	lastShop *events.WorkshopReported
+	enclave  bool
 }
 
 type secondmentState struct {
@@ -424,6 +428,9 @@ func (c *checker) check(ev eventtest.Event) {
 		if len(e.PairingIDList) > 20 || e.EndDate.Before(e.StartDate) || e.EndDate.After(events.Today(r.RecordedAt)) {
 			c.fail(r, "visit %+v", e)
 		}
+		if e.LedByPrincipal {
+			c.cover["visit led by the principal leader"]++
+		}
 		partners := map[string]bool{}
 		for i, id := range e.PairingIDList {
 			p := c.pairings[id]
@@ -464,6 +471,10 @@ func (c *checker) check(ev eventtest.Event) {
 		if e.PlannedEndDate.IsZero() {
 			c.cover["secondment without planned end"]++
 		}
+		if !e.Direction.Valid() {
+			c.fail(r, "secondment direction %q", e.Direction)
+		}
+		c.cover["secondment "+string(e.Direction)]++
 		s := &secondmentState{s: e}
 		c.secondments[e.SecondmentID] = s
 		c.persons[person] = append(c.persons[person], s)
@@ -506,6 +517,83 @@ func (c *checker) check(ev eventtest.Event) {
 			c.cover["ended secondment reversed"]++
 		}
 		s.reversed = true
+	case events.LabourTransferRecorded:
+		c.original(r, "labour_transfer", e.LabourTransferID, []string{e.PairingID}, e.PeriodTo, 0)
+		c.claim(r, "labour "+e.PairingID+" "+e.PeriodFrom.String()+" "+e.PeriodTo.String()+" "+string(e.Destination)+" "+e.DocNo)
+		if e.PeriodTo.Before(e.PeriodFrom) || e.Persons < 1 || e.PovertyPersons > e.Persons || e.PovertyPersons < 0 || !e.Destination.Valid() {
+			c.fail(r, "labour transfer %+v", e)
+		}
+	case events.EnterpriseInvestmentRecorded:
+		c.original(r, "investment", e.InvestmentID, []string{e.PairingID}, e.InvestedDate, e.AmountFen)
+		c.claim(r, "investment "+e.PairingID+" "+e.CreditCode+" "+e.ProjectName)
+		if e.PovertyJobs > e.Jobs || len(e.CreditCode) != 18 {
+			c.fail(r, "investment %+v", e)
+		}
+		if e.ParkID != "" {
+			park := c.entries[e.ParkID]
+			if park == nil || park.kind != "park" || park.reversedOnce || park.pairings[0] != e.PairingID || e.InvestedDate.Before(park.date) {
+				c.fail(r, "investment in park %s: %+v", e.ParkID, park)
+			}
+			c.cover["investment in a park"]++
+		}
+	case events.TrainingHeld:
+		c.original(r, "training", e.TrainingID, []string{e.PairingID}, e.EndDate, 0)
+		if e.EndDate.Before(e.StartDate) || e.Participants < 1 || !e.Kind.Valid() {
+			c.fail(r, "training %+v", e)
+		}
+	case events.AgreementSigned:
+		c.original(r, "agreement", e.AgreementID, []string{e.PairingID}, e.SignedDate, 0)
+		c.claim(r, "agreement "+e.PairingID+" "+e.DocNo)
+	case events.ParkEstablished:
+		c.original(r, "park", e.ParkID, []string{e.PairingID}, e.EstablishedDate, 0)
+		c.claim(r, "park "+e.PairingID+" "+e.Name)
+		c.entries[e.ParkID].enclave = e.Kind == events.ParkEnclave
+		if !e.Kind.Valid() || !countyCodeRe.MatchString(e.LocationCode) {
+			c.fail(r, "park %+v", e)
+		}
+	case events.WorkshopEstablished:
+		c.original(r, "workshop", e.WorkshopID, []string{e.PairingID}, e.EstablishedDate, 0)
+		c.claim(r, "workshop "+e.PairingID+" "+e.Village+" "+e.Name)
+	case events.ParkReported:
+		o := c.site(r, "park", e.ParkID, e.PairingID, e.AsOf)
+		if o == nil {
+			break
+		}
+		if last := o.lastPark; last != nil {
+			if e.AsOf.Before(last.AsOf) || e.Enterprises < last.Enterprises || e.InvestmentFen < last.InvestmentFen ||
+				e.OutputFen < last.OutputFen || e.ReturnsFen < last.ReturnsFen {
+				c.fail(r, "park report %+v after %+v", e, *last)
+			}
+			c.cover["park reported again"]++
+		}
+		if e.ReturnsFen > 0 && !o.enclave {
+			c.fail(r, "returns from a park that is not an enclave")
+		}
+		o.lastPark = &e
+	case events.WorkshopReported:
+		o := c.site(r, "workshop", e.WorkshopID, e.PairingID, e.AsOf)
+		if o == nil {
+			break
+		}
+		if e.PovertyEmployed > e.Employed || (o.lastShop != nil && e.AsOf.Before(o.lastShop.AsOf)) {
+			c.fail(r, "workshop report %+v", e)
+		}
+		if o.lastShop != nil && e.Employed < o.lastShop.Employed {
+			c.cover["workshop employing fewer"]++
+		}
+		o.lastShop = &e
+	case events.LabourTransferReversed:
+		c.reversal(r, "labour_transfer", e.EntryReversal)
+	case events.InvestmentReversed:
+		c.reversal(r, "investment", e.EntryReversal)
+	case events.TrainingReversed:
+		c.reversal(r, "training", e.EntryReversal)
+	case events.AgreementReversed:
+		c.reversal(r, "agreement", e.EntryReversal)
+	case events.ParkReversed:
+		c.reversal(r, "park", e.EntryReversal)
+	case events.WorkshopReversed:
+		c.reversal(r, "workshop", e.EntryReversal)
 	case events.SummaryGenerated:
 		if r.StreamID != "summaries-"+e.DonorCode || r.DonorCode != e.DonorCode || r.PartnerCode != "all" ||
 			e.Position != r.Position-1 || e.ChainHash != r.PrevHash.String() {
@@ -516,7 +604,27 @@ func (c *checker) check(ev eventtest.Event) {
 	}
 }
 
-// original checks a donation, purchase, sale or visit.
+// site checks a report on a live park or workshop (kind) of its pairing,
+// as of a day not before its establishment; it returns the site (nil when
+// unknown).
+func (c *checker) site(r *events.Record, kind, id, pairingID string, asOf events.Date) *entryState {
+	o := c.entries[id]
+	if o == nil || o.kind != kind || o.pairings[0] != pairingID {
+		c.fail(r, "report on unknown %s %s", kind, id)
+		return nil
+	}
+	c.dated(r, asOf)
+	if r.StreamID != kind+"-"+id || r.DonorCode != o.donor || r.PartnerCode != o.partner || o.reversedOnce || asOf.Before(o.date) {
+		c.fail(r, "report on %s %s (reversed %v, established %s) in %s", kind, id, o.reversedOnce, o.date, r.StreamID)
+	}
+	return o
+}
+
+// moneyless are the kinds of entry without an amount.
+var moneyless = []string{"visit", "labour_transfer", "training", "agreement", "park", "workshop"}
+
+// original checks an entry: a donation, purchase, sale, visit, labour
+// transfer, investment, training, agreement, park or workshop.
 func (c *checker) original(r *events.Record, kind, id string, pairings []string, on events.Date, amount int64) {
 	c.newID(r, id)
 	c.dated(r, on)
@@ -533,13 +641,13 @@ func (c *checker) original(r *events.Record, kind, id string, pairings []string,
 	if len(pairings) == 1 {
 		c.routed(r, kind+"-"+id, pairings[0])
 	}
-	if kind != "visit" && amount <= 0 {
+	if !slices.Contains(moneyless, kind) && amount <= 0 {
 		c.fail(r, "amount %d", amount)
 	}
 	c.entries[id] = &entryState{kind: kind, pairings: pairings, date: on, amount: amount, donor: r.DonorCode, partner: r.PartnerCode}
 }
 
-// reversal checks the reversal of a donation, purchase, sale or visit.
+// reversal checks the reversal of an entry.
 func (c *checker) reversal(r *events.Record, kind string, e events.EntryReversal) {
 	o := c.entries[e.OriginalID]
 	if o == nil || o.kind != kind {
@@ -553,10 +661,11 @@ func (c *checker) reversal(r *events.Record, kind string, e events.EntryReversal
 	if e.BusinessDate.Before(o.date) || e.OriginalDate != o.date || !slices.Equal(e.PairingIDList, o.pairings) || !e.Reason.Valid() {
 		c.fail(r, "reversal %+v of an original dated %s", e, o.date)
 	}
-	if kind == "visit" {
+	if slices.Contains(moneyless, kind) {
 		if o.reversedOnce || e.AmountFen != 0 || e.Reason != events.ReasonEntryError {
-			c.fail(r, "visit reversal %+v (reversed before: %v)", e, o.reversedOnce)
+			c.fail(r, "%s reversal %+v (reversed before: %v)", kind, e, o.reversedOnce)
 		}
+		c.cover[kind+" reversed"]++
 	} else {
 		left := o.amount - o.reversed
 		switch {
@@ -590,6 +699,9 @@ var mustCover = []string{
 	"secondment without planned end", "secondment recorded with its end", "ended secondment reversed",
 	"entry reversed partly entry_error", "entry reversed partly funds_returned", "entry reversed wholly entry_error",
 	"entry reversed wholly funds_returned",
+	"investment in a park", "park reported again", "workshop employing fewer", "labour_transfer reversed", "training reversed",
+	"agreement reversed", "park reversed", "workshop reversed", "secondment inbound", "secondment outbound",
+	"visit led by the principal leader",
 }
 
 func checkAll(after *events.Record, evs []eventtest.Event) *checker {

@@ -10,6 +10,7 @@ const (
 	RelationReceipt    = "receipt"    // FundsReceiptConfirmed: the disbursement arrived
 	RelationProgress   = "progress"   // ProjectProgressReported: the project's state
 	RelationEnd        = "end"        // SecondmentEnded: the secondment ended
+	RelationReport     = "report"     // ParkReported, WorkshopReported: the site's figures
 )
 
 // Entity kinds (Entry.EntityKind).
@@ -24,6 +25,12 @@ const (
 	KindSale                 = "sale"
 	KindSecondment           = "secondment"
 	KindVisit                = "visit"
+	KindLabourTransfer       = "labour_transfer"
+	KindInvestment           = "investment"
+	KindTraining             = "training"
+	KindAgreement            = "agreement"
+	KindPark                 = "park"
+	KindWorkshop             = "workshop"
 )
 
 // facts are the columns of a row that depend on the event's payload. Empty
@@ -57,10 +64,11 @@ func (f *facts) doc(kind, no string) {
 // flatten extracts the facts of one event payload. It is a pure function of
 // the payload. The business date is the event's own (business_date,
 // completed_date, period_to, start_date, as_of, received_date, valid_from,
-// end_date; none for annual targets). The amount is signed as the event
-// moves the ledger: commitments, disbursements, donations, purchases and
-// sales positive, adjustments signed, reversals negative; targets, planned
-// totals, progress and receipts move nothing and have none. A type it does
+// end_date, invested_date, signed_date, established_date; none for annual
+// targets). The amount is signed as the event moves the ledger:
+// commitments, disbursements, donations, purchases, sales and investments
+// positive, adjustments signed, reversals negative; targets, planned
+// totals, progress, site reports and receipts move nothing and have none. A type it does
 // not know gives empty facts (the generic columns are still recorded).
 func flatten(d events.Event) facts {
 	var f facts
@@ -149,6 +157,49 @@ func flatten(d events.Event) facts {
 		f.entryReversal(KindVisit, e.EntryReversal)
 	case events.SecondmentReversed:
 		f.entryReversal(KindSecondment, e.EntryReversal)
+	case events.LabourTransferRecorded:
+		f.entityKind, f.entityID = KindLabourTransfer, e.LabourTransferID
+		f.businessDate = e.PeriodTo
+		f.doc("doc_no", e.DocNo)
+	case events.EnterpriseInvestmentRecorded:
+		f.entityKind, f.entityID = KindInvestment, e.InvestmentID
+		f.parentID = e.ParkID
+		f.businessDate = e.InvestedDate
+		f.money(e.AmountFen)
+		f.doc("credit_code", e.CreditCode)
+	case events.TrainingHeld:
+		f.entityKind, f.entityID = KindTraining, e.TrainingID
+		f.businessDate = e.EndDate
+	case events.AgreementSigned:
+		f.entityKind, f.entityID = KindAgreement, e.AgreementID
+		f.businessDate = e.SignedDate
+		f.doc("doc_no", e.DocNo)
+	case events.ParkEstablished:
+		f.entityKind, f.entityID = KindPark, e.ParkID
+		f.businessDate = e.EstablishedDate
+	case events.ParkReported:
+		f.entityKind, f.entityID = KindPark, e.ParkID
+		f.relation, f.originalID = RelationReport, e.ParkID
+		f.businessDate = e.AsOf
+	case events.WorkshopEstablished:
+		f.entityKind, f.entityID = KindWorkshop, e.WorkshopID
+		f.businessDate = e.EstablishedDate
+	case events.WorkshopReported:
+		f.entityKind, f.entityID = KindWorkshop, e.WorkshopID
+		f.relation, f.originalID = RelationReport, e.WorkshopID
+		f.businessDate = e.AsOf
+	case events.LabourTransferReversed:
+		f.entryReversal(KindLabourTransfer, e.EntryReversal)
+	case events.InvestmentReversed:
+		f.entryReversal(KindInvestment, e.EntryReversal)
+	case events.TrainingReversed:
+		f.entryReversal(KindTraining, e.EntryReversal)
+	case events.AgreementReversed:
+		f.entryReversal(KindAgreement, e.EntryReversal)
+	case events.ParkReversed:
+		f.entryReversal(KindPark, e.EntryReversal)
+	case events.WorkshopReversed:
+		f.entryReversal(KindWorkshop, e.EntryReversal)
 	case events.SummaryGenerated:
 		f.businessDate = e.Cutoff
 		f.doc("text_sha256", e.TextSHA256)
@@ -156,15 +207,16 @@ func flatten(d events.Event) facts {
 	return f
 }
 
-// entryReversal fills the facts of the reversal of a donation, purchase,
-// sale, visit or secondment. Such a reversal has no id of its own: its
-// entity is the original. Visits and secondments carry no money, so their
-// reversals have no amount.
+// entryReversal fills the facts of the reversal of an entry (donation,
+// purchase, sale, visit, secondment, labour transfer, investment, training,
+// agreement, park or workshop). Such a reversal has no id of its own: its
+// entity is the original. Only donations, purchases, sales and investments
+// carry money, so only their reversals have an amount.
 func (f *facts) entryReversal(kind string, r events.EntryReversal) {
 	f.entityKind, f.entityID = kind, r.OriginalID
 	f.relation, f.originalID = RelationReversal, r.OriginalID
 	f.businessDate = r.BusinessDate
-	if kind == KindDonation || kind == KindPurchase || kind == KindSale {
+	if kind == KindDonation || kind == KindPurchase || kind == KindSale || kind == KindInvestment {
 		f.money(-r.AmountFen)
 	}
 	f.reversalReason = string(r.Reason)

@@ -11,13 +11,14 @@ import (
 	"github.com/aidledger/aidledger/projections"
 )
 
-// pointInTimeEvents is the scenario (positions 1–22) and, at 23, a
-// back-dated correction: a reversal of DN1 (dated 2025-05-05) dated
-// 2025-05-04, before its original.
+// pointInTimeEvents is the scenario's first 22 events (positions 1–22,
+// before the office indicators) and, at 23, a back-dated correction: a
+// reversal of DN1 (dated 2025-05-05) dated 2025-05-04, before its
+// original.
 func pointInTimeEvents() []projections.Event {
 	l := newLog()
 	var out []projections.Event
-	for _, s := range scenario() {
+	for _, s := range scenario()[:22] {
 		out = append(out, l.append(s.m, s.data))
 	}
 	out = append(out, l.append(meta{stream: "donation-DN1", donor: donor, partner: banma, actor: officer},

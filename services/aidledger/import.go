@@ -16,7 +16,7 @@ import (
 type ImportCmd struct {
 	DatabaseFlags
 	File    string `arg:"" type:"path" help:"The XLSX or CSV file, made from a template (aidledger import-template)."`
-	Type    string `required:"" enum:"disbursement,donation,purchase,sale,secondment,visit" help:"What the rows are: disbursement, donation, purchase, sale, secondment or visit."`
+	Type    string `required:"" enum:"disbursement,donation,purchase,sale,secondment,visit,labour_transfer,investment,training,agreement,park,workshop" help:"What the rows are: disbursement, donation, purchase, sale, secondment, visit, labour_transfer, investment, training, agreement, park or workshop."`
 	DryRun  bool   `name:"dry-run" help:"Check every row and write nothing."`
 	SkipBad bool   `name:"skip-bad" help:"Import the good rows when some are bad (by default nothing is written unless every row is good)."`
 	As      string `name:"as" default:"operator" help:"The name recorded as the actor of the entries."`
@@ -87,7 +87,7 @@ func printImport(res *importer.Result) {
 // ImportTemplateCmd writes an import template.
 type ImportTemplateCmd struct {
 	DatabaseFlags
-	Type   string `arg:"" enum:"disbursement,donation,purchase,sale,secondment,visit" help:"disbursement, donation, purchase, sale, secondment or visit."`
+	Type   string `arg:"" enum:"disbursement,donation,purchase,sale,secondment,visit,labour_transfer,investment,training,agreement,park,workshop" help:"disbursement, donation, purchase, sale, secondment, visit, labour_transfer, investment, training, agreement, park or workshop."`
 	Format string `default:"xlsx" enum:"xlsx,csv" help:"xlsx or csv."`
 	Out    string `required:"" help:"The file to write."`
 	Donor  string `help:"List the pairings and commitments of this donor in the reference sheets (default: every donor's)."`

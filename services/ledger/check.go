@@ -161,6 +161,52 @@ var (
 	idempotencyRe = regexp.MustCompile(`^[\x21-\x7e]{8,128}$`)
 )
 
+// creditCode requires a unified social credit code (统一社会信用代码): 18
+// characters whose last is the check character of GB 32100-2015.
+func (c *check) creditCode(field, v string) {
+	c.match(field, v, creditCodeRe, "an 18-character unified social credit code", "18 位统一社会信用代码")
+	if c.err == nil && !creditCodeChecks(v) {
+		c.fail(invalid(field, field+" "+v+" fails its check character: a typing error?", field+" "+v+" 校验位不符,请核对是否录入有误"))
+	}
+}
+
+// optionalCreditCode is creditCode for an optional field.
+func (c *check) optionalCreditCode(field, v string) {
+	if v != "" {
+		c.creditCode(field, v)
+	}
+}
+
+// creditCodeChars are the characters of a credit code, by value; the
+// weights of its first 17 positions are 3^i mod 31.
+const creditCodeChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+// creditCodeChecks reports whether the 18th character of credit code v
+// (of the right shape) is its check character.
+func creditCodeChecks(v string) bool {
+	sum, weight := 0, 1
+	for i := range 17 {
+		sum += strings.IndexByte(creditCodeChars, v[i]) * weight
+		weight = weight * 3 % 31
+	}
+	return creditCodeChars[(31-sum%31)%31] == v[17]
+}
+
+// count requires 1 ≤ v ≤ max (a number of people, sessions …).
+func (c *check) count(field string, v, max int64) {
+	if c.err == nil && (v < 1 || v > max) {
+		c.fail(invalid(field, fmt.Sprintf("%s must be between 1 and %d", field, max), fmt.Sprintf("%s 须在 1 到 %d 之间", field, max)))
+	}
+}
+
+// ofWhich requires part ≤ whole (脱贫人口 among persons employed …).
+func (c *check) ofWhich(field string, part int64, wholeField string, whole int64) {
+	if c.err == nil && part > whole {
+		c.fail(invalid(field, fmt.Sprintf("%s %d exceeds %s %d, of which it is a part", field, part, wholeField, whole),
+			fmt.Sprintf("%s %d 超过其所属总数 %d", field, part, whole)))
+	}
+}
+
 // match requires v to match re; what names the expected shape.
 func (c *check) match(field, v string, re *regexp.Regexp, what, whatZh string) {
 	if c.err == nil && !re.MatchString(v) {

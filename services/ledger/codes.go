@@ -44,6 +44,8 @@ const (
 	CodeSecondmentAlreadyEnded  = "secondment_already_ended"
 	CodeAsOfNotMonotonic        = "as_of_not_monotonic"
 	CodeStatusNotMonotonic      = "status_not_monotonic"
+	CodeDuplicateEntry          = "duplicate_entry"
+	CodeCumulativeDecreased     = "cumulative_decreased"
 
 	// Imports.
 	CodeDuplicateRow    = "duplicate_row"    // the same row twice in one file
@@ -70,7 +72,7 @@ var Codes = []string{
 	CodeReversalExceedsOriginal, CodeCannotReverseReversal, CodeAlreadyReversed, CodeDisbursementReversed,
 	CodeReceiptAlreadyConfirmed, CodeValuationBasisRequired, CodeDuplicateVoucher, CodeDuplicateReceipt,
 	CodeDuplicateOrder, CodeSecondmentOverlap, CodeSecondmentAlreadyEnded, CodeAsOfNotMonotonic,
-	CodeStatusNotMonotonic,
+	CodeStatusNotMonotonic, CodeDuplicateEntry, CodeCumulativeDecreased,
 	CodeDuplicateRow, CodeAlreadyImported,
 	CodeNotYetProjected, CodePointInTimeBusy, CodeAccessLogUnavailable, CodeUnavailable, CodeOutcomeUnknown, CodeConflict,
 	CodeInternalError,

@@ -116,11 +116,20 @@ func donation(kind events.DonationKind) events.DonationReceived {
 }
 
 func entryReversal(kind string, amount int64, reason events.ReversalReason) events.Event {
-	return reversalEvent(kind, events.EntryReversal{OriginalID: newID, PairingIDList: []string{pairing.PairingID}, Reason: reason,
+	return mustKind(kind).reversed(events.EntryReversal{OriginalID: newID, PairingIDList: []string{pairing.PairingID}, Reason: reason,
 		AmountFen: amount, BusinessDate: day("2025-03-01"), OriginalDate: day("2025-02-01")})
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// mustKind is the EntryKind named name.
+func mustKind(name string) EntryKind {
+	k, ok := entryKind(name)
+	if !ok {
+		panic("no entry kind " + name)
+	}
+	return k
+}
 
 // han finds Chinese in an English message; englishWord an English word in
 // a Chinese one (field names, codes, ids and "CNY" excepted: they hold
@@ -511,18 +520,18 @@ func TestDecideEntryReversals(t *testing.T) {
 			decide: func(t *testing.T) (*eventstore.AppendRequest, error) {
 				r := whole
 				r.AmountFen = ptr[int64](11 * wan)
-				return r.decide(today, "donation", newID, entry(t, newID, donation(events.DonationCash)))
+				return r.decide(today, mustKind("donation"), newID, entry(t, newID, donation(events.DonationCash)))
 			}},
 		{name: "I-31 entry-reversal-bounded: what is left after a partial return", code: CodeReversalExceedsOriginal,
 			decide: func(t *testing.T) (*eventstore.AppendRequest, error) {
 				r := whole
 				r.AmountFen = ptr[int64](7 * wan)
-				return r.decide(today, "donation", newID, entry(t, newID, donation(events.DonationCash),
+				return r.decide(today, mustKind("donation"), newID, entry(t, newID, donation(events.DonationCash),
 					entryReversal("donation", 4*wan, events.ReasonFundsReturned)))
 			}},
 		{name: "I-31: an omitted amount is the whole remainder, and keeps the returned receipt taken",
 			decide: func(t *testing.T) (*eventstore.AppendRequest, error) {
-				return whole.decide(today, "donation", newID, entry(t, newID, donation(events.DonationCash),
+				return whole.decide(today, mustKind("donation"), newID, entry(t, newID, donation(events.DonationCash),
 					entryReversal("donation", 4*wan, events.ReasonFundsReturned)))
 			},
 			check: func(t *testing.T, ar *eventstore.AppendRequest) {
@@ -533,7 +542,7 @@ func TestDecideEntryReversals(t *testing.T) {
 			}},
 		{name: "I-31: a whole entry error frees the receipt number",
 			decide: func(t *testing.T) (*eventstore.AppendRequest, error) {
-				return whole.decide(today, "donation", newID, entry(t, newID, donation(events.DonationCash)))
+				return whole.decide(today, mustKind("donation"), newID, entry(t, newID, donation(events.DonationCash)))
 			},
 			check: func(t *testing.T, ar *eventstore.AppendRequest) {
 				if len(ar.Release) != 1 || ar.Release[0].Scope != "receipt_no:zhonglou" || ar.Release[0].Key != "R-1" {
@@ -542,34 +551,34 @@ func TestDecideEntryReversals(t *testing.T) {
 			}},
 		{name: "I-32 not-already-reversed: a wholly reversed donation", code: CodeAlreadyReversed,
 			decide: func(t *testing.T) (*eventstore.AppendRequest, error) {
-				return whole.decide(today, "donation", newID, entry(t, newID, donation(events.DonationCash),
+				return whole.decide(today, mustKind("donation"), newID, entry(t, newID, donation(events.DonationCash),
 					entryReversal("donation", 10*wan, events.ReasonEntryError)))
 			}},
 		{name: "I-32 not-already-reversed: a visit reversed before", code: CodeAlreadyReversed,
 			decide: func(t *testing.T) (*eventstore.AppendRequest, error) {
 				visit := events.VisitConducted{VisitID: newID, PairingIDList: []string{pairing.PairingID}, Direction: events.VisitOutbound,
 					StartDate: day("2025-02-01")}
-				return whole.decide(today, "visit", newID, entry(t, newID, visit, entryReversal("visit", 0, events.ReasonEntryError)))
+				return whole.decide(today, mustKind("visit"), newID, entry(t, newID, visit, entryReversal("visit", 0, events.ReasonEntryError)))
 			}},
 		{name: "I-33 people-entry-error-only: a visit 'returned'", code: CodeValidationFailed,
 			decide: func(t *testing.T) (*eventstore.AppendRequest, error) {
-				return ReverseEntry{Reason: events.ReasonFundsReturned}.decide(today, "visit", newID, nil)
+				return ReverseEntry{Reason: events.ReasonFundsReturned}.decide(today, mustKind("visit"), newID, nil)
 			}},
 		{name: "I-33 people-entry-error-only: a secondment with an amount", code: CodeValidationFailed,
 			decide: func(t *testing.T) (*eventstore.AppendRequest, error) {
-				return ReverseEntry{Reason: events.ReasonEntryError, AmountFen: ptr[int64](1)}.decide(today, "secondment", newID, nil)
+				return ReverseEntry{Reason: events.ReasonEntryError, AmountFen: ptr[int64](1)}.decide(today, mustKind("secondment"), newID, nil)
 			}},
 		{name: "I-34 entry-reversal-after-original", code: CodeValidationFailed,
 			decide: func(t *testing.T) (*eventstore.AppendRequest, error) {
 				r := whole
 				r.BusinessDate = "2025-01-31"
-				return r.decide(today, "donation", newID, entry(t, newID, donation(events.DonationCash)))
+				return r.decide(today, mustKind("donation"), newID, entry(t, newID, donation(events.DonationCash)))
 			}},
 		{name: "I-5 no-future-date: a reversal dated tomorrow", code: CodeFutureDate,
 			decide: func(t *testing.T) (*eventstore.AppendRequest, error) {
 				r := whole
 				r.BusinessDate = "2025-07-01"
-				return r.decide(today, "donation", newID, nil)
+				return r.decide(today, mustKind("donation"), newID, nil)
 			}},
 	})
 }

@@ -14,21 +14,26 @@ import (
 func TestEnumTagsAreTheEnums(t *testing.T) {
 	t.Parallel()
 	enums := map[reflect.Type][]string{
-		reflect.TypeFor[events.Programme]():      strs(events.Programmes),
-		reflect.TypeFor[events.SourceLevel]():    strs(events.SourceLevels),
-		reflect.TypeFor[events.ReversalReason](): strs(events.ReversalReasons),
-		reflect.TypeFor[events.DonationKind]():   strs(events.DonationKinds),
-		reflect.TypeFor[events.DonorType]():      strs(events.DonorTypes),
-		reflect.TypeFor[events.Channel]():        strs(events.Channels),
-		reflect.TypeFor[events.StaffCategory]():  strs(events.StaffCategories),
-		reflect.TypeFor[events.VisitDirection](): strs(events.VisitDirections),
-		reflect.TypeFor[events.DeliveryMode]():   strs(events.DeliveryModes),
-		reflect.TypeFor[events.ProjectStatus]():  strs(events.ProjectStatuses),
+		reflect.TypeFor[events.Programme]():           strs(events.Programmes),
+		reflect.TypeFor[events.SourceLevel]():         strs(events.SourceLevels),
+		reflect.TypeFor[events.ReversalReason]():      strs(events.ReversalReasons),
+		reflect.TypeFor[events.DonationKind]():        strs(events.DonationKinds),
+		reflect.TypeFor[events.DonorType]():           strs(events.DonorTypes),
+		reflect.TypeFor[events.Channel]():             strs(events.Channels),
+		reflect.TypeFor[events.StaffCategory]():       strs(events.StaffCategories),
+		reflect.TypeFor[events.VisitDirection]():      strs(events.VisitDirections),
+		reflect.TypeFor[events.DeliveryMode]():        strs(events.DeliveryModes),
+		reflect.TypeFor[events.ProjectStatus]():       strs(events.ProjectStatuses),
+		reflect.TypeFor[events.LabourDestination]():   strs(events.LabourDestinations),
+		reflect.TypeFor[events.TrainingKind]():        strs(events.TrainingKinds),
+		reflect.TypeFor[events.ParkKind]():            strs(events.ParkKinds),
+		reflect.TypeFor[events.SecondmentDirection](): strs(events.SecondmentDirections),
 	}
 	seen := 0
 	for _, cmd := range []any{EstablishPairing{}, SetTargets{}, RegisterProject{}, ReportProgress{}, CommitFunds{}, AdjustCommitment{},
 		DisburseFunds{}, ReverseDisbursement{}, ConfirmReceipt{}, RecordDonation{}, RecordPurchase{}, RecordSale{},
-		StartSecondment{}, EndSecondment{}, RecordVisit{}, ReverseEntry{}} {
+		StartSecondment{}, EndSecondment{}, RecordVisit{}, ReverseEntry{}, RecordLabourTransfer{}, RecordInvestment{}, RecordTraining{},
+		SignAgreement{}, EstablishPark{}, ReportPark{}, EstablishWorkshop{}, ReportWorkshop{}} {
 		typ := reflect.TypeOf(cmd)
 		for i := range typ.NumField() {
 			f := typ.Field(i)
@@ -44,7 +49,7 @@ func TestEnumTagsAreTheEnums(t *testing.T) {
 			}
 		}
 	}
-	if seen < 10 {
+	if seen < 14 {
 		t.Errorf("only %d enum fields checked", seen)
 	}
 }

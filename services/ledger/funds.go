@@ -194,7 +194,7 @@ func (cmd DisburseFunds) event(today events.Date, pairingID string) (events.Fund
 	date := c.date("business_date", cmd.BusinessDate)
 	c.past("business_date", date)
 	c.text("payee_name", cmd.PayeeName, 200)
-	c.optionalMatch("payee_credit_code", cmd.PayeeCreditCode, creditCodeRe, "an 18-character unified social credit code", "18 位统一社会信用代码")
+	c.optionalCreditCode("payee_credit_code", cmd.PayeeCreditCode)
 	c.text("voucher_no", cmd.VoucherNo, 100)
 	var over *events.OverCommitment
 	if cmd.OverCommitment != nil {

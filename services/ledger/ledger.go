@@ -113,18 +113,26 @@ type Request struct {
 // Written is the answer to every successful command: the ids it created or
 // touched, the ids of its events and the ledger position of the last one.
 type Written struct {
-	PairingID      string   `json:"pairing_id,omitempty"`
-	ProjectID      string   `json:"project_id,omitempty"`
-	CommitmentID   string   `json:"commitment_id,omitempty"`
-	DisbursementID string   `json:"disbursement_id,omitempty"`
-	ReversalID     string   `json:"reversal_id,omitempty"`
-	DonationID     string   `json:"donation_id,omitempty"`
-	PurchaseID     string   `json:"purchase_id,omitempty"`
-	SaleID         string   `json:"sale_id,omitempty"`
-	SecondmentID   string   `json:"secondment_id,omitempty"`
-	VisitID        string   `json:"visit_id,omitempty"`
-	EventIDs       []string `json:"event_ids"`
-	Position       int64    `json:"position"`
+	PairingID      string `json:"pairing_id,omitempty"`
+	ProjectID      string `json:"project_id,omitempty"`
+	CommitmentID   string `json:"commitment_id,omitempty"`
+	DisbursementID string `json:"disbursement_id,omitempty"`
+	ReversalID     string `json:"reversal_id,omitempty"`
+	DonationID     string `json:"donation_id,omitempty"`
+	PurchaseID     string `json:"purchase_id,omitempty"`
+	SaleID         string `json:"sale_id,omitempty"`
+	SecondmentID   string `json:"secondment_id,omitempty"`
+	VisitID        string `json:"visit_id,omitempty"`
+	// LabourTransferID … WorkshopID name the entries of the office
+	// indicators.
+	LabourTransferID string   `json:"labour_transfer_id,omitempty"`
+	InvestmentID     string   `json:"investment_id,omitempty"`
+	TrainingID       string   `json:"training_id,omitempty"`
+	AgreementID      string   `json:"agreement_id,omitempty"`
+	ParkID           string   `json:"park_id,omitempty"`
+	WorkshopID       string   `json:"workshop_id,omitempty"`
+	EventIDs         []string `json:"event_ids"`
+	Position         int64    `json:"position"`
 	// Replayed is true when the answer is a repeat of an earlier request.
 	Replayed bool `json:"replayed"`
 }

@@ -20,7 +20,7 @@ type EstablishPairing struct {
 	PairingID      string           `json:"pairing_id,omitempty" doc:"ULID; assigned by the server when omitted"`
 	Donor          UnitInput        `json:"donor"`
 	Partner        UnitInput        `json:"partner"`
-	Programme      events.Programme `json:"programme" enum:"east_west,counterpart_support,mountain_sea,three_gorges,intra_province"`
+	Programme      events.Programme `json:"programme" enum:"east_west,counterpart_support,mountain_sea,three_gorges,intra_province,grain_cooperation,friendship"`
 	AgreementDocNo string           `json:"agreement_doc_no" maxLength:"100"`
 	ValidFrom      string           `json:"valid_from" format:"date"`
 	ValidTo        string           `json:"valid_to" format:"date"`

@@ -10,15 +10,16 @@ import (
 
 // StartSecondment records a SecondmentStarted (人才选派).
 type StartSecondment struct {
-	SecondmentID   string               `json:"secondment_id,omitempty" doc:"ULID; assigned by the server when omitted"`
-	PairingID      string               `json:"pairing_id"`
-	PersonRef      string               `json:"person_ref" maxLength:"64" doc:"a pseudonym for the person (never a name or ID number), unique within the donor"`
-	Category       events.StaffCategory `json:"category" enum:"cadre,teacher,doctor,agronomist,technician"`
-	SendingOrg     string               `json:"sending_org" maxLength:"200"`
-	HostOrg        string               `json:"host_org" maxLength:"200"`
-	StartDate      string               `json:"start_date" format:"date" doc:"到岗日期"`
-	PlannedEndDate string               `json:"planned_end_date,omitempty" format:"date"`
-	EndDate        string               `json:"end_date,omitempty" format:"date" doc:"for a secondment recorded after it ended: records its end at once"`
+	SecondmentID   string                     `json:"secondment_id,omitempty" doc:"ULID; assigned by the server when omitted"`
+	PairingID      string                     `json:"pairing_id"`
+	PersonRef      string                     `json:"person_ref" maxLength:"64" doc:"a pseudonym for the person (never a name or ID number), unique within the donor"`
+	Category       events.StaffCategory       `json:"category" enum:"cadre,teacher,doctor,agronomist,technician"`
+	Direction      events.SecondmentDirection `json:"direction,omitempty" enum:"outbound,inbound" doc:"outbound (default): sent by the donor to the partner side (东部派出); inbound: received from the partner side (西部来挂职、跟岗)"`
+	SendingOrg     string                     `json:"sending_org" maxLength:"200"`
+	HostOrg        string                     `json:"host_org" maxLength:"200"`
+	StartDate      string                     `json:"start_date" format:"date" doc:"到岗日期"`
+	PlannedEndDate string                     `json:"planned_end_date,omitempty" format:"date"`
+	EndDate        string                     `json:"end_date,omitempty" format:"date" doc:"for a secondment recorded after it ended: records its end at once"`
 }
 
 // personState is one person's stream folded: every secondment of theirs.
@@ -123,6 +124,11 @@ func (cmd StartSecondment) toEvents(today events.Date) ([]events.Event, error) {
 	c.id("secondment_id", cmd.SecondmentID)
 	c.match("person_ref", cmd.PersonRef, personRefRe, "a pseudonym of 1–64 letters, digits, _ . or -", "1–64 位字母、数字、_ . 或 - 组成的化名编号")
 	oneOf(c, "category", cmd.Category, events.StaffCategories)
+	direction := cmd.Direction
+	if direction == "" {
+		direction = events.SecondedOutbound
+	}
+	oneOf(c, "direction", direction, events.SecondmentDirections)
 	c.text("sending_org", cmd.SendingOrg, 200)
 	c.text("host_org", cmd.HostOrg, 200)
 	start := c.date("start_date", cmd.StartDate)
@@ -133,7 +139,7 @@ func (cmd StartSecondment) toEvents(today events.Date) ([]events.Event, error) {
 	c.notBefore("end_date", end, "start_date", start)
 	c.past("end_date", end)
 	evs := []events.Event{events.SecondmentStarted{SecondmentID: cmd.SecondmentID, PairingID: cmd.PairingID, PersonRef: cmd.PersonRef,
-		Category: cmd.Category, SendingOrg: cmd.SendingOrg, HostOrg: cmd.HostOrg, StartDate: start, PlannedEndDate: planned}}
+		Category: cmd.Category, Direction: direction, SendingOrg: cmd.SendingOrg, HostOrg: cmd.HostOrg, StartDate: start, PlannedEndDate: planned}}
 	if !end.IsZero() {
 		evs = append(evs, events.SecondmentEnded{SecondmentID: cmd.SecondmentID, PairingID: cmd.PairingID, PersonRef: cmd.PersonRef, EndDate: end})
 	}

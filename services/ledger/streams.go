@@ -150,6 +150,21 @@ func duplicate(d *eventstore.DuplicateKeyError) *Rejection {
 	case "receipt_no":
 		return conflict(CodeDuplicateReceipt, "receipt_no", fmt.Sprintf("receipt %s is already recorded (donation %s)", d.Key, d.EntityID),
 			fmt.Sprintf("收据号 %s 已被捐赠记录 %s 使用", d.Key, d.EntityID))
+	case "labour_transfer":
+		return conflict(CodeDuplicateEntry, "doc_no", fmt.Sprintf("this period, destination and document are already recorded (labour transfer %s)", d.EntityID),
+			fmt.Sprintf("该期间、去向和文号的劳务协作已登记(%s)", d.EntityID))
+	case "investment":
+		return conflict(CodeDuplicateEntry, "project_name", fmt.Sprintf("this enterprise's project is already recorded (investment %s)", d.EntityID),
+			fmt.Sprintf("该企业的该投资项目已登记(%s)", d.EntityID))
+	case "agreement":
+		return conflict(CodeDuplicateEntry, "doc_no", fmt.Sprintf("an agreement with this document number is already recorded (%s)", d.EntityID),
+			fmt.Sprintf("协议文号 %s 已登记(%s)", d.Key, d.EntityID))
+	case "park":
+		return conflict(CodeDuplicateEntry, "name", fmt.Sprintf("the pairing already has a park of this name (%s)", d.EntityID),
+			fmt.Sprintf("该结对关系已有名为 %s 的园区(%s)", d.Key, d.EntityID))
+	case "workshop":
+		return conflict(CodeDuplicateEntry, "name", fmt.Sprintf("the pairing already has a workshop of this name in this village (%s)", d.EntityID),
+			fmt.Sprintf("该结对关系在该村已有此帮扶车间:%s(%s)", d.Key, d.EntityID))
 	default:
 		return conflict(CodeDuplicateOrder, "order_no", fmt.Sprintf("order %s on this channel is already counted (%s)", d.Key, d.EntityID),
 			fmt.Sprintf("该渠道的订单号 %s 已被记录 %s 计入", d.Key, d.EntityID))
@@ -166,4 +181,28 @@ func receiptKey(donor, receipt, id string) eventstore.NaturalKey {
 
 func orderKey(channel events.Channel, order, id string) eventstore.NaturalKey {
 	return eventstore.NaturalKey{Scope: "order:" + string(channel), Key: order, EntityID: id}
+}
+
+// labourKey identifies a labour transfer within its pairing: its period,
+// destination and document.
+func labourKey(e events.LabourTransferRecorded) eventstore.NaturalKey {
+	return eventstore.NaturalKey{Scope: "labour_transfer:" + e.PairingID,
+		Key: e.PeriodFrom.String() + "/" + e.PeriodTo.String() + " " + string(e.Destination) + " " + e.DocNo, EntityID: e.LabourTransferID}
+}
+
+// investmentKey identifies an investment within its pairing: the
+// enterprise's credit code and the project.
+func investmentKey(e events.EnterpriseInvestmentRecorded) eventstore.NaturalKey {
+	return eventstore.NaturalKey{Scope: "investment:" + e.PairingID, Key: e.CreditCode + " " + e.ProjectName, EntityID: e.InvestmentID}
+}
+
+// agreementKey identifies an agreement within its pairing by its document
+// number.
+func agreementKey(e events.AgreementSigned) eventstore.NaturalKey {
+	return eventstore.NaturalKey{Scope: "agreement:" + e.PairingID, Key: e.DocNo, EntityID: e.AgreementID}
+}
+
+// siteKey identifies a park or workshop (kind) within its pairing by name.
+func siteKey(kind, pairingID, name, id string) eventstore.NaturalKey {
+	return eventstore.NaturalKey{Scope: kind + ":" + pairingID, Key: name, EntityID: id}
 }

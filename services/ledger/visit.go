@@ -18,6 +18,7 @@ type RecordVisit struct {
 	EndDate        string                `json:"end_date,omitempty" format:"date"`
 	DelegationSize int                   `json:"delegation_size,omitempty"`
 	Purpose        string                `json:"purpose,omitempty" maxLength:"1000"`
+	LedByPrincipal bool                  `json:"led_by_principal,omitempty" doc:"the delegation was led by the principal Party or government leader (党政主要负责同志带队)"`
 }
 
 // multiPartner is the partner code of events that concern several partners.
@@ -67,7 +68,8 @@ func (cmd RecordVisit) event(today events.Date) (events.VisitConducted, error) {
 		seen[pid] = true
 	}
 	return events.VisitConducted{VisitID: cmd.VisitID, PairingIDList: cmd.PairingIDs, Direction: cmd.Direction,
-		LeadLevel: cmd.LeadLevel, StartDate: start, EndDate: end, DelegationSize: cmd.DelegationSize, Purpose: cmd.Purpose}, c.result()
+		LeadLevel: cmd.LeadLevel, StartDate: start, EndDate: end, DelegationSize: cmd.DelegationSize, Purpose: cmd.Purpose,
+		LedByPrincipal: cmd.LedByPrincipal}, c.result()
 }
 
 // decide records the visit for pairings prs (those of PairingIDs, in that

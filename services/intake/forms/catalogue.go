@@ -15,7 +15,8 @@ import (
 var (
 	Programmes = []Option{{"east_west", "东西部协作", "East–West cooperation"}, {"counterpart_support", "对口支援", "Counterpart support"},
 		{"mountain_sea", "山海协作", "Mountain–sea cooperation"}, {"three_gorges", "三峡库区", "Three Gorges area"},
-		{"intra_province", "省内协作", "Intra-provincial"}}
+		{"intra_province", "省内协作", "Intra-provincial"}, {"grain_cooperation", "粮食产销合作", "Grain production and marketing cooperation"},
+		{"friendship", "友好合作", "Friendship cooperation"}}
 	SourceLevels  = []Option{{"district", "区级", "District"}, {"city", "市级", "City"}, {"province", "省级", "Province"}}
 	Reasons       = []Option{{"entry_error", "录入错误(冲正)", "Entry error"}, {"funds_returned", "资金退回", "Funds returned"}}
 	DonationKinds = []Option{{"cash", "捐款", "Cash"}, {"in_kind", "捐物", "In kind"}}
@@ -26,9 +27,17 @@ var (
 		{"other", "其他", "Other"}}
 	StaffCategories = []Option{{"cadre", "党政挂职", "Cadre"}, {"teacher", "支教", "Teacher"}, {"doctor", "支医", "Doctor"},
 		{"agronomist", "支农", "Agronomist"}, {"technician", "其他专技", "Other professional"}}
-	Directions    = []Option{{"outbound", "走出去(赴受援地)", "Outbound"}, {"inbound", "请进来(受援地来访)", "Inbound"}}
-	DeliveryModes = []Option{{"cheque", "交支票", "Cheque"}, {"turnkey", "交钥匙", "Turnkey"}}
-	Statuses      = []Option{{"not_started", "未开工", "Not started"}, {"in_progress", "在建", "In progress"},
+	Directions           = []Option{{"outbound", "走出去(赴受援地)", "Outbound"}, {"inbound", "请进来(受援地来访)", "Inbound"}}
+	DeliveryModes        = []Option{{"cheque", "交支票", "Cheque"}, {"turnkey", "交钥匙", "Turnkey"}}
+	SecondmentDirections = []Option{{"outbound", "东部派出", "Sent by the donor"}, {"inbound", "西部来挂职、跟岗", "Received from the partner"}}
+	LabourDestinations   = []Option{{"donor_area", "到援助方就业", "In the donor's area"}, {"other_east", "到其他东部地区就业", "Elsewhere in the east"},
+		{"near_home", "就地就近就业", "Near home"}}
+	TrainingKinds = []Option{{"cadre", "党政干部培训", "Cadres"}, {"technical", "专业技术人才培训", "Professionals"},
+		{"labour_skills", "劳动力技能培训", "Workers' skills"}}
+	ParkKinds = []Option{{"co_built_park", "共建园区", "Co-built park"}, {"enclave", "飞地园区", "Enclave"}}
+	// YesNoOptions are the values of a YesNo field.
+	YesNoOptions = []Option{{"true", "是", "Yes"}, {"false", "否", "No"}}
+	Statuses     = []Option{{"not_started", "未开工", "Not started"}, {"in_progress", "在建", "In progress"},
 		{"completed", "完工", "Completed"}, {"accepted", "已验收", "Accepted"}}
 )
 
@@ -157,6 +166,7 @@ var catalogue = []*Form{
 		pairingField,
 		{Key: "person_ref", ZH: "人员代号", EN: "Person reference", Kind: Text, Required: true, HelpZH: "化名或代号,不填姓名和身份证号", HelpEN: "A pseudonym, never a name or ID number"},
 		{Key: "category", ZH: "类别", EN: "Category", Kind: Choice, Required: true, Options: StaffCategories},
+		{Key: "direction", ZH: "选派方向", EN: "Direction", Kind: Choice, Options: SecondmentDirections, HelpZH: "不填则为东部派出", HelpEN: "Sent by the donor when blank"},
 		{Key: "sending_org", ZH: "派出单位", EN: "Sending organisation", Kind: Text, Required: true},
 		{Key: "host_org", ZH: "接收单位", EN: "Host organisation", Kind: Text, Required: true},
 		{Key: "start_date", ZH: "到岗日期", EN: "Start date", Kind: Date, Required: true},
@@ -174,7 +184,71 @@ var catalogue = []*Form{
 		{Key: "end_date", ZH: "结束日期", EN: "End date", Kind: Date},
 		{Key: "delegation_size", ZH: "人数", EN: "Delegation size", Kind: Int},
 		{Key: "purpose", ZH: "事由", EN: "Purpose", Kind: LongText},
+		{Key: "led_by_principal", ZH: "党政主要负责同志带队", EN: "Led by the principal leader", Kind: YesNo, Options: YesNoOptions},
 	}, submit: create((*ledger.Ledger).RecordVisit)},
+	{Name: "labour_transfer", TitleZH: "劳务协作", TitleEN: "Record a labour transfer", Fields: []Field{
+		pairingField,
+		{Key: "period_from", ZH: "统计期起", EN: "Period from", Kind: Date, Required: true},
+		{Key: "period_to", ZH: "统计期止", EN: "Period to", Kind: Date, Required: true, HelpZH: "计入统计期止所在年度", HelpEN: "Counts in the year the period ends"},
+		{Key: "destination", ZH: "就业去向", EN: "Destination", Kind: Choice, Required: true, Options: LabourDestinations},
+		{Key: "persons", ZH: "转移就业人数", EN: "Persons employed", Kind: Int, Required: true},
+		{Key: "poverty_persons", ZH: "其中脱贫人口", EN: "Of whom lifted out of poverty", Kind: Int, Required: true},
+		{Key: "training_sessions", ZH: "技能培训期数", EN: "Training sessions", Kind: Int},
+		{Key: "trainees", ZH: "培训人次", EN: "Trainees", Kind: Int},
+		{Key: "doc_no", ZH: "文号或台账编号", EN: "Document no.", Kind: Text, Required: true, HelpZH: "与统计期、去向一起在本结对内唯一", HelpEN: "Unique with the period and destination in the pairing"},
+	}, submit: create((*ledger.Ledger).RecordLabourTransfer)},
+	{Name: "investment", TitleZH: "产业合作—企业投资", TitleEN: "Record an enterprise investment", Fields: []Field{
+		pairingField,
+		{Key: "enterprise_name", ZH: "企业名称", EN: "Enterprise", Kind: Text, Required: true},
+		{Key: "credit_code", ZH: "统一社会信用代码", EN: "Unified social credit code", Kind: Text, Required: true, HelpZH: "18 位,核对校验位", HelpEN: "18 characters; the check character is verified"},
+		{Key: "project_name", ZH: "投资项目", EN: "Project", Kind: Text, Required: true},
+		{Key: "sector", ZH: "行业", EN: "Sector", Kind: Text, Required: true},
+		{Key: "amount_fen", ZH: "实际到位投资(元)", EN: "Investment made (yuan)", Kind: Money, Required: true},
+		{Key: "invested_date", ZH: "到位日期", EN: "Invested on", Kind: Date, Required: true},
+		{Key: "jobs", ZH: "带动就业人数", EN: "Jobs created", Kind: Int},
+		{Key: "poverty_jobs", ZH: "其中脱贫人口", EN: "Of which for people lifted out of poverty", Kind: Int},
+		{Key: "park_id", ZH: "入驻园区编号", EN: "Park id", Kind: Text, HelpZH: "入驻本结对共建园区时填写(见结对页园区列表)", HelpEN: "When in a co-built park of the pairing (see the pairing's parks)"},
+	}, submit: create((*ledger.Ledger).RecordInvestment)},
+	{Name: "training", TitleZH: "干部人才培训", TitleEN: "Record a training", Fields: []Field{
+		pairingField,
+		{Key: "kind", ZH: "培训类别", EN: "Kind", Kind: Choice, Required: true, Options: TrainingKinds},
+		{Key: "start_date", ZH: "开始日期", EN: "Start date", Kind: Date, Required: true},
+		{Key: "end_date", ZH: "结束日期", EN: "End date", Kind: Date, Required: true},
+		{Key: "participants", ZH: "培训人次", EN: "Participants", Kind: Int, Required: true},
+		{Key: "organiser", ZH: "主办单位", EN: "Organiser", Kind: Text, Required: true},
+	}, submit: create((*ledger.Ledger).RecordTraining)},
+	{Name: "agreement", TitleZH: "合作协议", TitleEN: "Record an agreement", Fields: []Field{
+		pairingField,
+		{Key: "title", ZH: "协议名称", EN: "Title", Kind: Text, Required: true},
+		{Key: "doc_no", ZH: "协议文号", EN: "Document no.", Kind: Text, Required: true, HelpZH: "本结对内唯一", HelpEN: "Unique in the pairing"},
+		{Key: "signed_date", ZH: "签订日期", EN: "Signed on", Kind: Date, Required: true},
+		{Key: "mechanism", ZH: "工作机制", EN: "Mechanism", Kind: Text, HelpZH: "如 联席会议", HelpEN: "e.g. joint meetings"},
+	}, submit: create((*ledger.Ledger).SignAgreement)},
+	{Name: "park", TitleZH: "共建产业园区", TitleEN: "Establish a co-built park", Fields: []Field{
+		pairingField,
+		{Key: "name", ZH: "园区名称", EN: "Name", Kind: Text, Required: true, HelpZH: "本结对内唯一", HelpEN: "Unique in the pairing"},
+		{Key: "kind", ZH: "园区类型", EN: "Kind", Kind: Choice, Required: true, Options: ParkKinds},
+		{Key: "location_code", ZH: "所在县区代码", EN: "Location code", Kind: Text, Required: true, HelpZH: "6 位行政区划代码", HelpEN: "6-digit division code"},
+		{Key: "established_date", ZH: "设立日期", EN: "Established on", Kind: Date, Required: true},
+	}, submit: create((*ledger.Ledger).EstablishPark)},
+	{Name: "park_report", Target: "park", TitleZH: "园区进展", TitleEN: "Report on a park", Fields: []Field{
+		{Key: "as_of", ZH: "截至日期", EN: "As of", Kind: Date, Required: true},
+		{Key: "enterprises", ZH: "累计入驻企业(家)", EN: "Enterprises settled (cumulative)", Kind: Int, Required: true},
+		{Key: "investment_fen", ZH: "累计投资(元)", EN: "Investment (yuan, cumulative)", Kind: Money, Required: true},
+		{Key: "output_fen", ZH: "累计产值(元)", EN: "Output (yuan, cumulative)", Kind: Money},
+		{Key: "returns_fen", ZH: "累计飞地返利(元)", EN: "Returns to the partner (yuan, cumulative)", Kind: Money, HelpZH: "仅飞地园区", HelpEN: "Enclaves only"},
+	}, submit: onTarget((*ledger.Ledger).ReportPark)},
+	{Name: "workshop", TitleZH: "帮扶车间", TitleEN: "Establish an assistance workshop", Fields: []Field{
+		pairingField,
+		{Key: "name", ZH: "车间名称", EN: "Name", Kind: Text, Required: true},
+		{Key: "village", ZH: "所在村", EN: "Village", Kind: Text, Required: true, HelpZH: "与名称一起在本结对内唯一", HelpEN: "Unique with the name in the pairing"},
+		{Key: "established_date", ZH: "设立日期", EN: "Established on", Kind: Date, Required: true},
+	}, submit: create((*ledger.Ledger).EstablishWorkshop)},
+	{Name: "workshop_report", Target: "workshop", TitleZH: "车间用工", TitleEN: "Report a workshop's employment", Fields: []Field{
+		{Key: "as_of", ZH: "截至日期", EN: "As of", Kind: Date, Required: true},
+		{Key: "employed", ZH: "吸纳就业人数", EN: "People employed", Kind: Int, Required: true},
+		{Key: "poverty_employed", ZH: "其中脱贫人口", EN: "Of whom lifted out of poverty", Kind: Int, Required: true},
+	}, submit: onTarget((*ledger.Ledger).ReportWorkshop)},
 	{Name: "project", TitleZH: "援建项目立项", TitleEN: "Register an aid project", Fields: []Field{
 		pairingField,
 		{Key: "name", ZH: "项目名称", EN: "Name", Kind: Text, Required: true},
@@ -196,10 +270,13 @@ func init() {
 	for _, k := range []struct{ kind, zh, en string }{
 		{"donation", "社会帮扶冲正", "Reverse a donation"}, {"purchase", "采购冲正", "Reverse a purchase"},
 		{"sale", "帮助销售冲正", "Reverse facilitated sales"}, {"visit", "互访调研冲正", "Reverse a visit"},
-		{"secondment", "人才选派冲正", "Reverse a secondment"},
+		{"secondment", "人才选派冲正", "Reverse a secondment"}, {"labour_transfer", "劳务协作冲正", "Reverse a labour transfer"},
+		{"investment", "企业投资冲正/撤资", "Reverse an investment"}, {"training", "培训冲正", "Reverse a training"},
+		{"agreement", "合作协议冲正", "Reverse an agreement"}, {"park", "园区冲正", "Reverse a park"},
+		{"workshop", "帮扶车间冲正", "Reverse a workshop"},
 	} {
 		fields := []Field{reasonField}
-		if k.kind == "donation" || k.kind == "purchase" || k.kind == "sale" {
+		if slices.ContainsFunc(ledger.EntryKinds, func(e ledger.EntryKind) bool { return e.Name == k.kind && e.Money }) {
 			fields = append(fields, Field{Key: "amount_fen", ZH: "冲正金额(元)", EN: "Amount (yuan)", Kind: Money,
 				HelpZH: "不填则冲正全部余额", HelpEN: "The whole remainder when left blank"})
 		} else {

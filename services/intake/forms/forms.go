@@ -35,6 +35,7 @@ const (
 	Pairings               // ids of pairings, separated by commas, 、 or spaces (sent as a list)
 	Commitment             // the id of a commitment
 	Project                // the id of a project
+	YesNo                  // 是 or 否 (sent as true or false)
 )
 
 // Option is one value of a Choice field.
@@ -205,6 +206,14 @@ func (f *Field) convert(raw string) (any, *FieldError) {
 			names[i], namesZH[i] = o.EN, o.ZH
 		}
 		return nil, bad("must be one of: "+strings.Join(names, ", "), "须为以下之一:"+strings.Join(namesZH, "、"))
+	case YesNo:
+		switch strings.ToLower(raw) {
+		case "true", "yes", "y", "1", "是", "on":
+			return true, nil
+		case "false", "no", "n", "0", "否":
+			return false, nil
+		}
+		return nil, bad("must be yes or no", "须为“是”或“否”")
 	case Pairings:
 		ids := strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '、' || r == '，' || r == ';' || r == ' ' })
 		if len(ids) == 0 {

@@ -73,6 +73,13 @@ func TestBody(t *testing.T) {
 	if string(body) != `{"direction":"outbound","pairing_ids":["P1","P2","P3"],"start_date":"2025-05-05"}` {
 		t.Errorf("visit body %s", body)
 	}
+	body, errs = v.Body(map[string]string{"pairing_ids": "P1", "direction": "outbound", "start_date": "2025-05-05", "led_by_principal": "是"})
+	if errs != nil || string(body) != `{"direction":"outbound","led_by_principal":true,"pairing_ids":["P1"],"start_date":"2025-05-05"}` {
+		t.Errorf("visit body %s (%v)", body, errs)
+	}
+	if _, errs = v.Body(map[string]string{"pairing_ids": "P1", "direction": "outbound", "start_date": "2025-05-05", "led_by_principal": "也许"}); len(errs) != 1 {
+		t.Errorf("a yes-or-no field took 也许: %v", errs)
+	}
 	if f.FieldOf("over_commitment") != "over_commitment.justification" || v.FieldOf("pairing_ids[2]") != "pairing_ids" || f.FieldOf("nope") != "" {
 		t.Error("FieldOf")
 	}
@@ -88,7 +95,7 @@ func TestCatalogue(t *testing.T) {
 		}
 		names[f.Name] = true
 		for _, fd := range f.Fields {
-			if fd.Key == "" || fd.ZH == "" || fd.EN == "" || (fd.Kind == Choice) != (len(fd.Options) > 0) {
+			if fd.Key == "" || fd.ZH == "" || fd.EN == "" || (fd.Kind == Choice || fd.Kind == YesNo) != (len(fd.Options) > 0) {
 				t.Errorf("form %s field %+v", f.Name, fd)
 			}
 		}
@@ -111,16 +118,20 @@ func TestOptionsAreTheEnums(t *testing.T) {
 		opts []Option
 		enum []string
 	}{
-		"programme":      {Programmes, strs(events.Programmes)},
-		"source level":   {SourceLevels, strs(events.SourceLevels)},
-		"reason":         {Reasons, strs(events.ReversalReasons)},
-		"donation kind":  {DonationKinds, strs(events.DonationKinds)},
-		"donor type":     {DonorTypes, strs(events.DonorTypes)},
-		"channel":        {Channels, strs(events.Channels)},
-		"staff category": {StaffCategories, strs(events.StaffCategories)},
-		"direction":      {Directions, strs(events.VisitDirections)},
-		"delivery mode":  {DeliveryModes, strs(events.DeliveryModes)},
-		"project status": {Statuses, strs(events.ProjectStatuses)},
+		"programme":            {Programmes, strs(events.Programmes)},
+		"source level":         {SourceLevels, strs(events.SourceLevels)},
+		"reason":               {Reasons, strs(events.ReversalReasons)},
+		"donation kind":        {DonationKinds, strs(events.DonationKinds)},
+		"donor type":           {DonorTypes, strs(events.DonorTypes)},
+		"channel":              {Channels, strs(events.Channels)},
+		"staff category":       {StaffCategories, strs(events.StaffCategories)},
+		"direction":            {Directions, strs(events.VisitDirections)},
+		"delivery mode":        {DeliveryModes, strs(events.DeliveryModes)},
+		"project status":       {Statuses, strs(events.ProjectStatuses)},
+		"secondment direction": {SecondmentDirections, strs(events.SecondmentDirections)},
+		"labour destination":   {LabourDestinations, strs(events.LabourDestinations)},
+		"training kind":        {TrainingKinds, strs(events.TrainingKinds)},
+		"park kind":            {ParkKinds, strs(events.ParkKinds)},
 	} {
 		if got := values(tc.opts); !slices.Equal(got, tc.enum) {
 			t.Errorf("%s: the form offers %v, events has %v", name, got, tc.enum)

@@ -33,7 +33,8 @@ import (
 )
 
 // Types are the kinds of entry a spreadsheet can hold (forms names).
-var Types = []string{"disbursement", "donation", "purchase", "sale", "secondment", "visit"}
+var Types = []string{"disbursement", "donation", "purchase", "sale", "secondment", "visit", "labour_transfer", "investment", "training",
+	"agreement", "park", "workshop"}
 
 // MaxRows bounds the data rows of one file.
 const MaxRows = 100_000

@@ -178,7 +178,7 @@ func templateXLSX(form *forms.Form, head []string, refs References) ([]byte, err
 		switch fd.Kind {
 		case forms.Text, forms.Pairing, forms.Pairings, forms.Commitment, forms.Project:
 			_ = f.SetColStyle(dataSheet, col, text)
-		case forms.Choice:
+		case forms.Choice, forms.YesNo:
 			dv := excelize.NewDataValidation(true)
 			dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, MaxRows+1)
 			var names []string
@@ -270,7 +270,7 @@ func kindText(fd *forms.Field) string {
 		return "日期,如 2025-03-01"
 	case forms.Int:
 		return "整数"
-	case forms.Choice:
+	case forms.Choice, forms.YesNo:
 		var names []string
 		for _, o := range fd.Options {
 			names = append(names, o.ZH)

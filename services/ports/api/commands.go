@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -97,11 +98,25 @@ func (s *Server) registerCommands() {
 		"The secondments of one person never overlap."), l.StartSecondment)
 	onEntity(s, writeOp("end-secondment", "/v1/secondments/{id}/end", "End a secondment", ""), l.EndSecondment)
 	create(s, writeOp("record-visit", "/v1/visits", "Record a visit (互访调研)", ""), l.RecordVisit)
+	create(s, writeOp("record-labour-transfer", "/v1/labour-transfers", "Record a labour transfer (劳务协作)",
+		"Persons employed over a period, by destination, of whom people lifted out of poverty. (period, destination, doc_no) is unique within the pairing."), l.RecordLabourTransfer)
+	create(s, writeOp("record-investment", "/v1/enterprise-investments", "Record an enterprise investment (产业合作)",
+		"Investment actually made (实际到位). The credit code's check character is verified; (credit_code, project_name) is unique within the pairing."), l.RecordInvestment)
+	create(s, writeOp("establish-park", "/v1/parks", "Establish a co-built park (共建产业园区)", "The name is unique within the pairing."), l.EstablishPark)
+	onEntity(s, writeOp("report-park", "/v1/parks/{id}/reports", "Report a park's cumulative figures (园区进展)",
+		"As-of dates never go back, nor does any cumulative figure. Returns (飞地返利) only for enclaves."), l.ReportPark)
+	create(s, writeOp("establish-workshop", "/v1/workshops", "Establish an assistance workshop (帮扶车间)",
+		"(village, name) is unique within the pairing."), l.EstablishWorkshop)
+	onEntity(s, writeOp("report-workshop", "/v1/workshops/{id}/reports", "Report a workshop's employment (车间用工)",
+		"As-of dates never go back."), l.ReportWorkshop)
+	create(s, writeOp("record-training", "/v1/trainings", "Record a training (干部人才培训)", ""), l.RecordTraining)
+	create(s, writeOp("sign-agreement", "/v1/agreements", "Record a cooperation agreement (合作协议)",
+		"The document number is unique within the pairing."), l.SignAgreement)
 	for _, kind := range ledger.EntryKinds {
-		onEntity(s, writeOp("reverse-"+kind, "/v1/"+kind+"s/{id}/reversals", "Reverse a "+kind+" (冲正)",
-			"Corrections are new events: the original stays in the log."),
+		onEntity(s, writeOp("reverse-"+strings.ReplaceAll(kind.Name, "_", "-"), "/v1/"+kind.Path+"/{id}/reversals",
+			"Reverse a "+strings.ReplaceAll(kind.Name, "_", " ")+" (冲正)", "Corrections are new events: the original stays in the log."),
 			func(ctx context.Context, r ledger.Request, id string, cmd ledger.ReverseEntry) (*ledger.Written, error) {
-				return l.ReverseEntry(ctx, r, kind, id, cmd)
+				return l.ReverseEntry(ctx, r, kind.Name, id, cmd)
 			})
 	}
 }

@@ -17,6 +17,7 @@ type entryKind struct {
 	Type    string // the event type that records one
 	Key     string // the heading's message key
 	Reverse string // the form that reverses one
+	Report  string // the form that reports on one ("" when none)
 }
 
 // entryKinds are the kinds listed, in the order of the pairing's page.
@@ -26,6 +27,12 @@ var entryKinds = []entryKind{
 	{Form: "sale", Type: "aid.sales_facilitated", Key: "pairing.sales", Reverse: "sale_reversal"},
 	{Form: "secondment", Type: "aid.secondment_started", Key: "pairing.secondments", Reverse: "secondment_reversal"},
 	{Form: "visit", Type: "aid.visit_conducted", Key: "pairing.visits", Reverse: "visit_reversal"},
+	{Form: "labour_transfer", Type: "aid.labour_transfer_recorded", Key: "pairing.labour", Reverse: "labour_transfer_reversal"},
+	{Form: "investment", Type: "aid.enterprise_investment_recorded", Key: "pairing.investments", Reverse: "investment_reversal"},
+	{Form: "park", Type: "aid.park_established", Key: "pairing.parks", Reverse: "park_reversal", Report: "park_report"},
+	{Form: "workshop", Type: "aid.workshop_established", Key: "pairing.workshops", Reverse: "workshop_reversal", Report: "workshop_report"},
+	{Form: "training", Type: "aid.training_held", Key: "pairing.trainings", Reverse: "training_reversal"},
+	{Form: "agreement", Type: "aid.agreement_signed", Key: "pairing.agreements", Reverse: "agreement_reversal"},
 }
 
 // entryList is entries of one kind of a pairing, from the audit trail, as

@@ -134,7 +134,7 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request, q *request, st
 		ff := formField{Key: fd.Key, Label: fd.Label(q.lang.code), Help: fd.Help(q.lang.code), Value: values[fd.Key],
 			Error: errs[fd.Key], Required: fd.Required, Input: inputOf(fd.Kind)}
 		switch fd.Kind {
-		case forms.Choice:
+		case forms.Choice, forms.YesNo:
 			for _, o := range fd.Options {
 				ff.Choices = append(ff.Choices, choice{Value: o.Value, Label: forms.OptionName(fd.Options, o.Value, q.lang.code), Selected: o.Value == ff.Value})
 			}
@@ -164,7 +164,7 @@ func inputOf(k forms.Kind) string {
 		return "number"
 	case forms.Money, forms.Signed:
 		return "money"
-	case forms.Choice, forms.Pairing, forms.Commitment, forms.Project:
+	case forms.Choice, forms.YesNo, forms.Pairing, forms.Commitment, forms.Project:
 		return "select"
 	case forms.Pairings:
 		return "checkboxes"

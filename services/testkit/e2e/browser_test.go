@@ -115,8 +115,10 @@ func verificationResult(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		// Read in one evaluation: the page may reload between two queries.
-		res, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('run-verify') && document.getElementById('verify-result') ? `+
-			`document.getElementById('verify-result').textContent : ''`))
+		// Only a page loaded whole: a refresh's load must not be taken for
+		// the next action's.
+		res, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === 'complete' && document.getElementById('run-verify') && `+
+			`document.getElementById('verify-result') ? document.getElementById('verify-result').textContent : ''`))
 		if err == nil && res != "" {
 			return res
 		}
@@ -316,7 +318,9 @@ func TestBrowserOfficerAndAuditor(t *testing.T) {
 	}
 
 	// The administrator issues a token from the users and tokens page: it
-	// is shown once.
+	// is shown once. (The dashboard first: no load of the verification
+	// page may still be under way when signing out.)
+	do(t, b, "open the dashboard", chromedp.Navigate(s.srv.URL+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("header .me button")))
 	submit(t, b, "sign out", "header .me button")
 	signIn(t, b, s.srv.URL, "admin", "a long enough password")
 	do(t, b, "open administration", chromedp.Navigate(s.srv.URL+"/admin"), chromedp.WaitVisible(chromedp.ID("token-create")))

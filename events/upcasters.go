@@ -1,0 +1,26 @@
+package events
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// withDefault is an upcaster that adds field, with the JSON value value,
+// to payloads that lack it: a field added to an event type, whose value
+// for events recorded before is known.
+func withDefault(field, value string) Upcaster {
+	return func(payload json.RawMessage) (json.RawMessage, error) {
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(payload, &fields); err != nil {
+			return nil, fmt.Errorf("add %s: %w", field, err)
+		}
+		if fields == nil {
+			return nil, fmt.Errorf("add %s: the payload is not an object", field)
+		}
+		if _, ok := fields[field]; ok {
+			return payload, nil
+		}
+		fields[field] = json.RawMessage(value)
+		return json.Marshal(fields)
+	}
+}
