@@ -17,9 +17,12 @@
 // Tables (schema proj_balances): pairings; pairing_years, additive counters
 // per pairing and fiscal year; commitments and disbursements (a
 // commitment's disbursement totals are summed from its disbursements when
-// read); projects with their latest progress; and two small lookup tables
-// for reversals and ends, donations and secondments. Purchases, sales and
-// visits need none: their reversals carry the original's date and pairings.
+// read); projects with their latest progress; two small lookup tables for
+// reversals and ends, donations and secondments; and indicators, one row per
+// office-indicator entry (labour transfer, investment, training, agreement,
+// park, workshop, principal-led visit) with what it counted, for its
+// reversal and a site's reports. Purchases, sales and other visits need
+// none: their reversals carry the original's date and pairings.
 //
 // Apply is the only writer. Queries (Pairings, PairingYear, Donor,
 // Commitment, Project) read schema-qualified tables and work on any Querier.
@@ -70,5 +73,6 @@ func (*Projection) Tables() []projections.Table {
 		{Name: "projects", OrderBy: "project_id"},
 		{Name: "donations", OrderBy: "donation_id"},
 		{Name: "secondments", OrderBy: "secondment_id"},
+		{Name: "indicators", OrderBy: "entity_id"},
 	}
 }

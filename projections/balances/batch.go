@@ -23,6 +23,7 @@ type batchState struct {
 	projects      map[string]*project
 	donations     map[string]*donation
 	secondments   map[string]*secondment
+	indicators    map[string]*indicator
 }
 
 func newBatchState() *batchState {
@@ -34,6 +35,7 @@ func newBatchState() *batchState {
 		projects:      map[string]*project{},
 		donations:     map[string]*donation{},
 		secondments:   map[string]*secondment{},
+		indicators:    map[string]*indicator{},
 	}
 }
 

@@ -35,6 +35,32 @@ const (
 	cProjectsPlannedFen
 	cProjectsCompleted
 	cProjectsCompletedInvestmentFen
+	cLabourPersons
+	cLabourPovertyPersons
+	cLabourDonorArea
+	cLabourOtherEast
+	cLabourNearHome
+	cLabourTrainees
+	cInvestments
+	cInvestmentFen
+	cInvestmentReversedFen
+	cInvestmentJobs
+	cInvestmentPovertyJobs
+	cTrainings
+	cTraineesCadre
+	cTraineesTechnical
+	cTraineesLabourSkills
+	cAgreements
+	cParks
+	cParkEnterprises
+	cParkInvestmentFen
+	cParkOutputFen
+	cParkReturnsFen
+	cWorkshops
+	cWorkshopEmployed
+	cWorkshopPovertyEmployed
+	cStaffInbound
+	cVisitsPrincipal
 	nCounters
 )
 
@@ -70,7 +96,42 @@ var counterColumns = [nCounters]string{
 	cProjectsPlannedFen:             "projects_planned_fen",
 	cProjectsCompleted:              "projects_completed",
 	cProjectsCompletedInvestmentFen: "projects_completed_investment_fen",
+	cLabourPersons:                  "labour_persons",
+	cLabourPovertyPersons:           "labour_poverty_persons",
+	cLabourDonorArea:                "labour_donor_area",
+	cLabourOtherEast:                "labour_other_east",
+	cLabourNearHome:                 "labour_near_home",
+	cLabourTrainees:                 "labour_trainees",
+	cInvestments:                    "investments",
+	cInvestmentFen:                  "investment_fen",
+	cInvestmentReversedFen:          "investment_reversed_fen",
+	cInvestmentJobs:                 "investment_jobs",
+	cInvestmentPovertyJobs:          "investment_poverty_jobs",
+	cTrainings:                      "trainings",
+	cTraineesCadre:                  "trainees_cadre",
+	cTraineesTechnical:              "trainees_technical",
+	cTraineesLabourSkills:           "trainees_labour_skills",
+	cAgreements:                     "agreements",
+	cParks:                          "parks",
+	cParkEnterprises:                "park_enterprises",
+	cParkInvestmentFen:              "park_investment_fen",
+	cParkOutputFen:                  "park_output_fen",
+	cParkReturnsFen:                 "park_returns_fen",
+	cWorkshops:                      "workshops",
+	cWorkshopEmployed:               "workshop_employed",
+	cWorkshopPovertyEmployed:        "workshop_poverty_employed",
+	cStaffInbound:                   "staff_inbound",
+	cVisitsPrincipal:                "visits_principal",
 }
+
+// counterNamed is the counter of a pairing_years column name.
+var counterNamed = func() map[string]counter {
+	m := make(map[string]counter, nCounters)
+	for c, name := range counterColumns {
+		m[name] = counter(c)
+	}
+	return m
+}()
 
 // counters holds one value per pairing_years column: deltas while a batch
 // is folded, totals when read back.

@@ -90,6 +90,7 @@ type secondment struct {
 	id             string
 	pairingID      string
 	category       string
+	inbound        bool // received from the partner side: counted apart, without person-days
 	startDate      time.Time
 	plannedEndDate time.Time // zero when none was given
 	endDate        time.Time // zero while running

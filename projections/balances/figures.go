@@ -11,8 +11,70 @@ type Figures struct {
 	Staff       Staff       `json:"staff"`
 	// Visits (互访调研, 次) by start date, once per pairing listed, net of
 	// reversed visits.
-	Visits   int64    `json:"visits"`
-	Projects Projects `json:"projects"`
+	Visits int64 `json:"visits"`
+	// VisitsLedByPrincipal are the visits led by the principal Party or
+	// government leader (党政主要负责同志带队), counted like Visits.
+	VisitsLedByPrincipal int64      `json:"visits_led_by_principal"`
+	Projects             Projects   `json:"projects"`
+	Labour               Labour     `json:"labour"`
+	Investment           Investment `json:"investment"`
+	Trainings            Trainings  `json:"trainings"`
+	// Agreements (合作协议) signed in the year, net of reversed ones.
+	Agreements int64     `json:"agreements"`
+	Parks      Parks     `json:"parks"`
+	Workshops  Workshops `json:"workshops"`
+}
+
+// Labour is labour cooperation (劳务协作): persons helped into work, by the
+// year their period ends, net of reversed records.
+type Labour struct {
+	Persons        int64 `json:"persons"`
+	PovertyPersons int64 `json:"poverty_persons"` // of whom people lifted out of poverty (脱贫人口)
+	DonorArea      int64 `json:"donor_area"`      // persons employed in the donor's area
+	OtherEast      int64 `json:"other_east"`      // … elsewhere in the east
+	NearHome       int64 `json:"near_home"`       // … near home
+	Trainees       int64 `json:"trainees"`        // skills-training trainees recorded with the transfers (人次)
+}
+
+// Investment is enterprise investment (产业合作): investment actually made,
+// by the date invested, net of reversals (entry_error in the original's
+// year, funds_returned — capital withdrawn — in its own). A record and its
+// jobs count until an entry error takes back all that is left of it.
+type Investment struct {
+	Records     int64 `json:"records"` // investment records (an enterprise's projects)
+	AmountFen   int64 `json:"amount_fen"`
+	ReversedFen int64 `json:"reversed_fen"`
+	NetFen      int64 `json:"net_fen"`
+	Jobs        int64 `json:"jobs"`
+	PovertyJobs int64 `json:"poverty_jobs"`
+}
+
+// Trainings (干部人才培训) by the year they ended, net of reversed ones.
+type Trainings struct {
+	Sessions     int64 `json:"sessions"`
+	Cadre        int64 `json:"cadre"`         // participants (人次), by kind
+	Technical    int64 `json:"technical"`     //
+	LabourSkills int64 `json:"labour_skills"` //
+	Participants int64 `json:"participants"`  // all kinds
+}
+
+// Parks are co-built parks (共建产业园区): those established in the year,
+// and the cumulative figures of each park as of its last report dated in
+// the year (a park not reported in a year adds nothing to that year).
+type Parks struct {
+	Established   int64 `json:"established"`
+	Enterprises   int64 `json:"enterprises"`
+	InvestmentFen int64 `json:"investment_fen"`
+	OutputFen     int64 `json:"output_fen"`
+	ReturnsFen    int64 `json:"returns_fen"`
+}
+
+// Workshops are assistance workshops (帮扶车间): those set up in the year,
+// and the people each employed as of its last report dated in the year.
+type Workshops struct {
+	Established     int64 `json:"established"`
+	Employed        int64 `json:"employed"`
+	PovertyEmployed int64 `json:"poverty_employed"`
 }
 
 // Fiscal is fiscal aid (财政帮扶). Commitments and adjustments count in the
@@ -82,9 +144,13 @@ type Staff struct {
 	Doctor       int64 `json:"doctor"`       // 支医
 	Agronomist   int64 `json:"agronomist"`   // 支农
 	Technician   int64 `json:"technician"`   // 其他专技
-	Persons      int64 `json:"persons"`      // all categories
+	Persons      int64 `json:"persons"`      // all categories (sent by the donor)
 	Professional int64 `json:"professional"` // 专业技术人才: all but cadres
 	PersonDays   int64 `json:"person_days"`
+	// Inbound are the persons received from the partner side (西部来挂职、
+	// 跟岗) whose secondment started in the year; they are in no category
+	// and add no person-days.
+	Inbound int64 `json:"inbound"`
 	// PersonMonths is PersonDays / DaysPerPersonMonth to one decimal place,
 	// rounded half up ("12.3").
 	PersonMonths string `json:"person_months"`
@@ -105,7 +171,7 @@ type Projects struct {
 
 // figuresOf derives Figures from a pairing_years row (or a sum of rows).
 func figuresOf(c *counters) Figures {
-	f := Figures{Visits: c[cVisits]}
+	f := Figures{Visits: c[cVisits], VisitsLedByPrincipal: c[cVisitsPrincipal], Agreements: c[cAgreements]}
 	committed := c[cCommittedFen] + c[cAdjustedFen]
 	reversed := c[cReversedEntryErrorFen] + c[cReversedFundsReturnedFen]
 	net := c[cDisbursedFen] - reversed
@@ -136,8 +202,17 @@ func figuresOf(c *counters) Figures {
 	f.Staff = Staff{
 		Cadre: c[cStaffCadre], Teacher: c[cStaffTeacher], Doctor: c[cStaffDoctor], Agronomist: c[cStaffAgronomist],
 		Technician: c[cStaffTechnician], Persons: c[cStaffCadre] + professional, Professional: professional,
-		PersonDays: c[cStaffPersonDays], PersonMonths: tenths(c[cStaffPersonDays], DaysPerPersonMonth),
+		PersonDays: c[cStaffPersonDays], PersonMonths: tenths(c[cStaffPersonDays], DaysPerPersonMonth), Inbound: c[cStaffInbound],
 	}
+	f.Labour = Labour{Persons: c[cLabourPersons], PovertyPersons: c[cLabourPovertyPersons], DonorArea: c[cLabourDonorArea],
+		OtherEast: c[cLabourOtherEast], NearHome: c[cLabourNearHome], Trainees: c[cLabourTrainees]}
+	f.Investment = Investment{Records: c[cInvestments], AmountFen: c[cInvestmentFen], ReversedFen: c[cInvestmentReversedFen],
+		NetFen: c[cInvestmentFen] - c[cInvestmentReversedFen], Jobs: c[cInvestmentJobs], PovertyJobs: c[cInvestmentPovertyJobs]}
+	f.Trainings = Trainings{Sessions: c[cTrainings], Cadre: c[cTraineesCadre], Technical: c[cTraineesTechnical],
+		LabourSkills: c[cTraineesLabourSkills], Participants: c[cTraineesCadre] + c[cTraineesTechnical] + c[cTraineesLabourSkills]}
+	f.Parks = Parks{Established: c[cParks], Enterprises: c[cParkEnterprises], InvestmentFen: c[cParkInvestmentFen],
+		OutputFen: c[cParkOutputFen], ReturnsFen: c[cParkReturnsFen]}
+	f.Workshops = Workshops{Established: c[cWorkshops], Employed: c[cWorkshopEmployed], PovertyEmployed: c[cWorkshopPovertyEmployed]}
 	f.Projects = Projects{
 		Registered: c[cProjectsRegistered], PlannedTotalFen: c[cProjectsPlannedFen], Completed: c[cProjectsCompleted],
 		CompletedInvestmentFen: c[cProjectsCompletedInvestmentFen],

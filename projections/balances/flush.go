@@ -3,6 +3,7 @@ package balances
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -14,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/internal/pgcopy"
 )
 
@@ -35,6 +37,7 @@ func (b *batchState) flush(ctx context.Context, tx pgx.Tx) error {
 		{"projects", b.writeProjects},
 		{"donations", b.writeDonations},
 		{"secondments", b.writeSecondments},
+		{"indicators", b.writeIndicators},
 		{"pairing_years", b.writeYears},
 	}
 	for _, s := range steps {
@@ -240,8 +243,12 @@ func (b *batchState) writeDonations(ctx context.Context, tx pgx.Tx) error {
 func (b *batchState) writeSecondments(ctx context.Context, tx pgx.Tx) error {
 	fresh, dirty := split(b.secondments, func(s *secondment) rowState { return s.rowState })
 	w := pgcopy.New("secondments", "secondment_id", "pairing_id", "category", "start_date", "planned_end_date", "end_date",
-		"reversed")
+		"reversed", "direction")
 	for _, sec := range fresh {
+		direction := events.SecondedOutbound
+		if sec.inbound {
+			direction = events.SecondedInbound
+		}
 		w.Row()
 		w.Text(sec.id)
 		w.Text(sec.pairingID)
@@ -250,6 +257,7 @@ func (b *batchState) writeSecondments(ctx context.Context, tx pgx.Tx) error {
 		w.DateOrNull(sec.plannedEndDate)
 		w.DateOrNull(sec.endDate)
 		w.Bool(sec.reversed)
+		w.Text(string(direction))
 	}
 	if err := copyIn(ctx, tx, w); err != nil {
 		return err
@@ -266,6 +274,61 @@ func (b *batchState) writeSecondments(ctx context.Context, tx pgx.Tx) error {
 		FROM unnest($1::text[], $2::date[], $3::boolean[]) AS u(id, end_date, reversed)
 		WHERE s.secondment_id = u.id`, planned, ids, ends, reversed)
 	return err
+}
+
+// writeIndicators copies the new indicator rows and updates the
+// reversals and reports of the earlier ones.
+func (b *batchState) writeIndicators(ctx context.Context, tx pgx.Tx) error {
+	fresh, dirty := split(b.indicators, func(ind *indicator) rowState { return ind.rowState })
+	w := pgcopy.New("indicators", "entity_id", "kind", "pairing_ids", "year", "amount_fen", "reversed_fen", "counts", "reports",
+		"reversed")
+	for _, ind := range fresh {
+		counts, reports, err := ind.json()
+		if err != nil {
+			return err
+		}
+		w.Row()
+		w.Text(ind.id)
+		w.Text(ind.kind)
+		w.TextArray(ind.pairingIDs)
+		w.Int4(int32(ind.year))
+		w.Int8(ind.amountFen)
+		w.Int8(ind.reversedFen)
+		w.Bytea(counts)
+		w.Bytea(reports)
+		w.Bool(ind.reversed)
+	}
+	if err := copyIn(ctx, tx, w); err != nil {
+		return err
+	}
+	if len(dirty) == 0 {
+		return nil
+	}
+	n := len(dirty)
+	ids, reversedFen, reports, reversed := make([]string, n), make([]int64, n), make([]string, n), make([]bool, n)
+	for i, ind := range dirty {
+		_, r, err := ind.json()
+		if err != nil {
+			return err
+		}
+		ids[i], reversedFen[i], reports[i], reversed[i] = ind.id, ind.reversedFen, string(r), ind.reversed
+	}
+	_, err := tx.Exec(ctx, `UPDATE indicators AS i SET reversed_fen = u.reversed_fen, reports = u.reports::json, reversed = u.reversed
+		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::boolean[]) AS u(id, reversed_fen, reports, reversed)
+		WHERE i.entity_id = u.id`, planned, ids, reversedFen, reports, reversed)
+	return err
+}
+
+// json is the row's counts and reports as JSON (maps marshal with sorted
+// keys: the same row, the same bytes).
+func (ind *indicator) json() (counts, reports []byte, err error) {
+	if counts, err = json.Marshal(ind.counts); err != nil {
+		return nil, nil, fmt.Errorf("indicator %s: %w", ind.id, err)
+	}
+	if reports, err = json.Marshal(ind.reports); err != nil {
+		return nil, nil, fmt.Errorf("indicator %s: %w", ind.id, err)
+	}
+	return counts, reports, nil
 }
 
 // upsertYearsSQL adds one row of deltas per (pairing, year) to pairing_years.

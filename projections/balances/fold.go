@@ -9,6 +9,9 @@ import (
 // fold applies one event to the batch state. Events the read model does
 // not use (AnnualTargetsSet, types added later) are ignored.
 func (b *batchState) fold(ev events.Event) error {
+	if handled, err := b.foldIndicator(ev); handled || err != nil {
+		return err
+	}
 	switch e := ev.(type) {
 	case events.PairingEstablished:
 		if _, dup := b.pairings[e.PairingID]; dup || e.PairingID == "" {

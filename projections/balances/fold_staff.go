@@ -23,25 +23,39 @@ func staffCounter(category string) (counter, error) {
 	return 0, fmt.Errorf("%w: unknown staff category %q", ErrInconsistent, category)
 }
 
-// countDays adds sign × the secondment's person-days to the years they fall in.
+// countDays adds sign × the secondment's person-days to the years they
+// fall in (none for a person received from the partner side).
 func (b *batchState) countDays(s *secondment, sign int64) {
+	if s.inbound {
+		return
+	}
 	splitDays(s.startDate, s.countedUntil(), func(year int, days int64) {
 		b.add(s.pairingID, year, cStaffPersonDays, sign*days)
 	})
 }
 
-// secondmentStarted counts a person in the start year under their category,
-// and their provisional person-days (see countedUntil).
-func (b *batchState) secondmentStarted(e events.SecondmentStarted) error {
-	c, err := staffCounter(string(e.Category))
-	if err != nil {
-		return err
+// personCounter is the counter of a secondment's person: staff_inbound for
+// one received from the partner side, their category's otherwise.
+func personCounter(s *secondment) (counter, error) {
+	if s.inbound {
+		return cStaffInbound, nil
 	}
+	return staffCounter(s.category)
+}
+
+// secondmentStarted counts a person in the start year under their category
+// (or as received from the partner side), and their provisional
+// person-days (see countedUntil).
+func (b *batchState) secondmentStarted(e events.SecondmentStarted) error {
 	if e.StartDate.IsZero() || (!e.PlannedEndDate.IsZero() && e.PlannedEndDate.Before(e.StartDate)) {
 		return fmt.Errorf("%w: secondment %s has no start date or ends before it starts", ErrInconsistent, e.SecondmentID)
 	}
 	s := &secondment{rowState: rowState{fresh: true}, id: e.SecondmentID, pairingID: e.PairingID, category: string(e.Category),
-		startDate: e.StartDate.Time(), plannedEndDate: e.PlannedEndDate.Time()}
+		inbound: e.Direction == events.SecondedInbound, startDate: e.StartDate.Time(), plannedEndDate: e.PlannedEndDate.Time()}
+	c, err := personCounter(s)
+	if err != nil {
+		return err
+	}
 	if err := create(b.secondments, "secondment", e.SecondmentID, s); err != nil {
 		return err
 	}
@@ -81,7 +95,7 @@ func (b *batchState) secondmentReversed(e events.SecondmentReversed) error {
 	if s.reversed {
 		return fmt.Errorf("%w: secondment %s reversed twice", ErrInconsistent, s.id)
 	}
-	c, err := staffCounter(s.category)
+	c, err := personCounter(s)
 	if err != nil {
 		return err
 	}

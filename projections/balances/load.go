@@ -2,6 +2,7 @@ package balances
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -17,15 +18,15 @@ import (
 // refSet is the ids of the rows, created before the batch, that its events
 // refer to. Disbursements map to their commitment (their key's first part).
 type refSet struct {
-	commitments, projects, donations, secondments map[string]struct{}
-	disbursements                                 map[string]string
+	commitments, projects, donations, secondments, indicators map[string]struct{}
+	disbursements                                             map[string]string
 }
 
 // references lists what batch refers to without creating it first (in
 // position order), i.e. what must be read from earlier batches.
 func references(batch []projections.Event) refSet {
 	r := refSet{commitments: map[string]struct{}{}, projects: map[string]struct{}{}, donations: map[string]struct{}{},
-		secondments: map[string]struct{}{}, disbursements: map[string]string{}}
+		secondments: map[string]struct{}{}, indicators: map[string]struct{}{}, disbursements: map[string]string{}}
 	type entity struct{ kind, id string }
 	created := map[entity]struct{}{}
 	create := func(kind, id string) { created[entity{kind, id}] = struct{}{} }
@@ -65,6 +66,16 @@ func references(batch []projections.Event) refSet {
 			need(r.secondments, "secondment", e.SecondmentID)
 		case events.SecondmentReversed:
 			need(r.secondments, "secondment", e.OriginalID)
+		case events.LabourTransferRecorded, events.EnterpriseInvestmentRecorded, events.TrainingHeld, events.AgreementSigned,
+			events.ParkEstablished, events.WorkshopEstablished, events.VisitConducted:
+			create("indicator", indicatorID(e))
+		case events.ParkReported:
+			need(r.indicators, "indicator", e.ParkID)
+		case events.WorkshopReported:
+			need(r.indicators, "indicator", e.WorkshopID)
+		case events.LabourTransferReversed, events.InvestmentReversed, events.TrainingReversed, events.AgreementReversed,
+			events.ParkReversed, events.WorkshopReversed, events.VisitReversed:
+			need(r.indicators, "indicator", e.(interface{ Reversal() events.EntryReversal }).Reversal().OriginalID)
 		}
 	}
 	return r
@@ -135,11 +146,11 @@ func (b *batchState) load(ctx context.Context, tx pgx.Tx, batch []projections.Ev
 	}); err != nil {
 		return fmt.Errorf("balances: load donations: %w", err)
 	}
-	if err := loadRows(ctx, tx, `SELECT secondment_id, pairing_id, category, start_date, planned_end_date, end_date, reversed
-		FROM secondments WHERE secondment_id = ANY($1)`, [][]string{keys(r.secondments)}, func(row pgx.Rows) error {
+	if err := loadRows(ctx, tx, `SELECT secondment_id, pairing_id, category, direction = 'inbound', start_date, planned_end_date, end_date,
+		reversed FROM secondments WHERE secondment_id = ANY($1)`, [][]string{keys(r.secondments)}, func(row pgx.Rows) error {
 		s := &secondment{}
 		var plannedEnd, ended pgtype.Date
-		if err := row.Scan(&s.id, &s.pairingID, &s.category, &s.startDate, &plannedEnd, &ended, &s.reversed); err != nil {
+		if err := row.Scan(&s.id, &s.pairingID, &s.category, &s.inbound, &s.startDate, &plannedEnd, &ended, &s.reversed); err != nil {
 			return err
 		}
 		s.plannedEndDate, s.endDate = dateOrZero(plannedEnd), dateOrZero(ended)
@@ -148,7 +159,48 @@ func (b *batchState) load(ctx context.Context, tx pgx.Tx, batch []projections.Ev
 	}); err != nil {
 		return fmt.Errorf("balances: load secondments: %w", err)
 	}
+	if err := loadRows(ctx, tx, `SELECT entity_id, kind, pairing_ids, year, amount_fen, reversed_fen, counts, reports, reversed
+		FROM indicators WHERE entity_id = ANY($1)`, [][]string{keys(r.indicators)}, func(row pgx.Rows) error {
+		ind := &indicator{}
+		var counts, reports []byte
+		if err := row.Scan(&ind.id, &ind.kind, &ind.pairingIDs, &ind.year, &ind.amountFen, &ind.reversedFen, &counts, &reports,
+			&ind.reversed); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(counts, &ind.counts); err != nil {
+			return fmt.Errorf("indicator %s: counts: %w", ind.id, err)
+		}
+		if err := json.Unmarshal(reports, &ind.reports); err != nil {
+			return fmt.Errorf("indicator %s: reports: %w", ind.id, err)
+		}
+		b.indicators[ind.id] = ind
+		return nil
+	}); err != nil {
+		return fmt.Errorf("balances: load indicators: %w", err)
+	}
 	return nil
+}
+
+// indicatorID is the id of the entity an office-indicator event (or a
+// visit) creates.
+func indicatorID(e events.Event) string {
+	switch e := e.(type) {
+	case events.LabourTransferRecorded:
+		return e.LabourTransferID
+	case events.EnterpriseInvestmentRecorded:
+		return e.InvestmentID
+	case events.TrainingHeld:
+		return e.TrainingID
+	case events.AgreementSigned:
+		return e.AgreementID
+	case events.ParkEstablished:
+		return e.ParkID
+	case events.WorkshopEstablished:
+		return e.WorkshopID
+	case events.VisitConducted:
+		return e.VisitID
+	}
+	return ""
 }
 
 // loadRows runs query with the id lists as $1, $2 … and calls scan per

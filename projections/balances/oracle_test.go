@@ -36,7 +36,12 @@ func rawFigures(f *balances.Figures) []int64 {
 		f.Social.CashFen, f.Social.CashReversedFen, f.Social.InKindFen, f.Social.InKindReversedFen,
 		f.Consumption.PurchasesFen, f.Consumption.PurchasesReversedFen, f.Consumption.SalesFen, f.Consumption.SalesReversedFen,
 		f.Staff.Cadre, f.Staff.Teacher, f.Staff.Doctor, f.Staff.Agronomist, f.Staff.Technician, f.Staff.PersonDays,
-		f.Visits, f.Projects.Registered, f.Projects.PlannedTotalFen, f.Projects.Completed, f.Projects.CompletedInvestmentFen}
+		f.Visits, f.Projects.Registered, f.Projects.PlannedTotalFen, f.Projects.Completed, f.Projects.CompletedInvestmentFen,
+		f.Labour.Persons, f.Labour.PovertyPersons, f.Labour.DonorArea, f.Labour.OtherEast, f.Labour.NearHome, f.Labour.Trainees,
+		f.Investment.Records, f.Investment.AmountFen, f.Investment.ReversedFen, f.Investment.Jobs, f.Investment.PovertyJobs,
+		f.Trainings.Sessions, f.Trainings.Cadre, f.Trainings.Technical, f.Trainings.LabourSkills, f.Agreements,
+		f.Parks.Established, f.Parks.Enterprises, f.Parks.InvestmentFen, f.Parks.OutputFen, f.Parks.ReturnsFen,
+		f.Workshops.Established, f.Workshops.Employed, f.Workshops.PovertyEmployed, f.Staff.Inbound, f.VisitsLedByPrincipal}
 }
 
 func newOracle(evs []projections.Event) *oracle {
@@ -56,6 +61,18 @@ func newOracle(evs []projections.Event) *oracle {
 	confirmed := map[string]bool{}
 	entryErrors := map[string]int64{} // disbursement → Σ entry_error reversals
 	var order []string                // secondments and projects in order
+	// The office indicators: the entries taken back wholly (no-money ones
+	// reversed; investments whose last reversal was an entry error that
+	// left nothing), what investments had reversed, and each site's last
+	// report of each year.
+	voided := map[string]bool{}
+	invested := map[string]int64{}
+	type siteYear struct {
+		id   string
+		year int
+	}
+	lastPark := map[siteYear]events.ParkReported{}
+	lastShop := map[siteYear]events.WorkshopReported{}
 	for _, ev := range evs {
 		switch e := ev.Data.(type) {
 		case events.FundsCommitted:
@@ -84,6 +101,18 @@ func newOracle(evs []projections.Event) *oracle {
 			order = append(order, e.ProjectID)
 		case events.ProjectProgressReported:
 			latest[e.ProjectID] = e
+		case events.LabourTransferReversed, events.TrainingReversed, events.AgreementReversed, events.ParkReversed,
+			events.WorkshopReversed:
+			voided[e.(interface{ Reversal() events.EntryReversal }).Reversal().OriginalID] = true
+		case events.EnterpriseInvestmentRecorded:
+			invested[e.InvestmentID] = e.AmountFen
+		case events.InvestmentReversed:
+			invested[e.OriginalID] -= e.AmountFen
+			voided[e.OriginalID] = invested[e.OriginalID] == 0 && e.Reason == events.ReasonEntryError
+		case events.ParkReported:
+			lastPark[siteYear{e.ParkID, e.AsOf.Year()}] = e
+		case events.WorkshopReported:
+			lastShop[siteYear{e.WorkshopID, e.AsOf.Year()}] = e
 		}
 	}
 	year := func(reason events.ReversalReason, own, original events.Date) int {
@@ -167,7 +196,74 @@ func newOracle(evs []projections.Event) *oracle {
 			if !reversedVisit[e.VisitID] {
 				for _, p := range e.PairingIDList {
 					o.at(p, e.StartDate.Year()).Visits++
+					if e.LedByPrincipal {
+						o.at(p, e.StartDate.Year()).VisitsLedByPrincipal++
+					}
 				}
+			}
+		case events.LabourTransferRecorded:
+			if !voided[e.LabourTransferID] {
+				l := &o.at(e.PairingID, e.PeriodTo.Year()).Labour
+				l.Persons += e.Persons
+				l.PovertyPersons += e.PovertyPersons
+				l.Trainees += e.Trainees
+				switch e.Destination {
+				case events.LabourDonorArea:
+					l.DonorArea += e.Persons
+				case events.LabourOtherEast:
+					l.OtherEast += e.Persons
+				default:
+					l.NearHome += e.Persons
+				}
+			}
+		case events.EnterpriseInvestmentRecorded:
+			inv := &o.at(e.PairingID, e.InvestedDate.Year()).Investment
+			inv.AmountFen += e.AmountFen
+			if !voided[e.InvestmentID] {
+				inv.Records++
+				inv.Jobs += e.Jobs
+				inv.PovertyJobs += e.PovertyJobs
+			}
+		case events.InvestmentReversed:
+			o.at(e.PairingIDList[0], year(e.Reason, e.BusinessDate, e.OriginalDate)).Investment.ReversedFen += e.AmountFen
+		case events.TrainingHeld:
+			if !voided[e.TrainingID] {
+				t := &o.at(e.PairingID, e.EndDate.Year()).Trainings
+				t.Sessions++
+				switch e.Kind {
+				case events.TrainingCadre:
+					t.Cadre += e.Participants
+				case events.TrainingTechnical:
+					t.Technical += e.Participants
+				default:
+					t.LabourSkills += e.Participants
+				}
+			}
+		case events.AgreementSigned:
+			if !voided[e.AgreementID] {
+				o.at(e.PairingID, e.SignedDate.Year()).Agreements++
+			}
+		case events.ParkEstablished:
+			if !voided[e.ParkID] {
+				o.at(e.PairingID, e.EstablishedDate.Year()).Parks.Established++
+			}
+		case events.ParkReported:
+			if !voided[e.ParkID] && lastPark[siteYear{e.ParkID, e.AsOf.Year()}] == e {
+				p := &o.at(e.PairingID, e.AsOf.Year()).Parks
+				p.Enterprises += e.Enterprises
+				p.InvestmentFen += e.InvestmentFen
+				p.OutputFen += e.OutputFen
+				p.ReturnsFen += e.ReturnsFen
+			}
+		case events.WorkshopEstablished:
+			if !voided[e.WorkshopID] {
+				o.at(e.PairingID, e.EstablishedDate.Year()).Workshops.Established++
+			}
+		case events.WorkshopReported:
+			if !voided[e.WorkshopID] && lastShop[siteYear{e.WorkshopID, e.AsOf.Year()}] == e {
+				w := &o.at(e.PairingID, e.AsOf.Year()).Workshops
+				w.Employed += e.Employed
+				w.PovertyEmployed += e.PovertyEmployed
 			}
 		}
 	}
@@ -178,6 +274,10 @@ func newOracle(evs []projections.Event) *oracle {
 				continue
 			}
 			f := o.at(s.PairingID, s.StartDate.Year())
+			if s.Direction == events.SecondedInbound {
+				f.Staff.Inbound++
+				continue
+			}
 			switch s.Category {
 			case events.StaffCadre:
 				f.Staff.Cadre++
