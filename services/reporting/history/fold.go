@@ -20,8 +20,12 @@ func folder(kind, id string) (step, error) {
 		return commitmentFold(), nil
 	case "disbursement", "disbursement_reversal":
 		return disbursementFold(kind, id), nil
-	case "donation", "purchase", "sale":
+	case "donation", "purchase", "sale", "investment":
 		return entryFold(id), nil
+	case "labour_transfer", "training", "agreement":
+		return countedFold(id), nil
+	case "park", "workshop":
+		return siteFold(id), nil
 	case "project":
 		return projectFold(id), nil
 	case "secondment":
@@ -96,7 +100,8 @@ func disbursementFold(kind, id string) step {
 	}
 }
 
-// entryFold is a donation, purchase or sale and its (partial) reversals.
+// entryFold is a donation, purchase, sale or investment and its (partial)
+// reversals.
 func entryFold(id string) step {
 	var f EntryFigure
 	figure := func() Figure {
@@ -121,7 +126,12 @@ func entryFold(id string) step {
 				return Figure{}, false
 			}
 			f.AmountFen = e.AmountFen
-		case events.DonationReversed, events.PurchaseReversed, events.SaleReversed:
+		case events.EnterpriseInvestmentRecorded:
+			if e.InvestmentID != id {
+				return Figure{}, false
+			}
+			f.AmountFen = e.AmountFen
+		case events.DonationReversed, events.PurchaseReversed, events.SaleReversed, events.InvestmentReversed:
 			rv, _ := reversalOf(e)
 			if rv.OriginalID != id {
 				return Figure{}, false
@@ -183,6 +193,46 @@ func secondmentFold(id string) step {
 		}
 		fig := f
 		return Figure{Secondment: &fig}, true
+	}
+}
+
+// countedFold is a labour transfer, training or agreement and its
+// reversal: counted until reversed.
+func countedFold(id string) step {
+	return func(ev events.Event) (Figure, bool) {
+		switch e := ev.(type) {
+		case events.LabourTransferRecorded, events.TrainingHeld, events.AgreementSigned:
+			return Figure{Counted: &CountedFigure{Counted: true}}, true
+		case events.LabourTransferReversed, events.TrainingReversed, events.AgreementReversed:
+			if rv, _ := reversalOf(e); rv.OriginalID == id {
+				return Figure{Counted: &CountedFigure{Counted: false}}, true
+			}
+		}
+		return Figure{}, false
+	}
+}
+
+// siteFold is a park or workshop, its reports and its reversal.
+func siteFold(id string) step {
+	f := SiteFigure{Counted: true}
+	return func(ev events.Event) (Figure, bool) {
+		switch e := ev.(type) {
+		case events.ParkEstablished:
+			f.Kind = "park"
+		case events.WorkshopEstablished:
+			f.Kind = "workshop"
+		case events.ParkReported:
+			f.AsOf, f.Enterprises, f.InvestmentFen, f.OutputFen, f.ReturnsFen = e.AsOf.String(), e.Enterprises, e.InvestmentFen,
+				e.OutputFen, e.ReturnsFen
+		case events.WorkshopReported:
+			f.AsOf, f.Employed, f.PovertyEmployed = e.AsOf.String(), e.Employed, e.PovertyEmployed
+		case events.ParkReversed, events.WorkshopReversed:
+			f.Counted = false
+		default:
+			return Figure{}, false
+		}
+		fig := f
+		return Figure{Site: &fig}, true
 	}
 }
 

@@ -105,6 +105,8 @@ type Figure struct {
 	Secondment   *SecondmentFigure   `json:"secondment,omitempty"`
 	Visit        *VisitFigure        `json:"visit,omitempty"`
 	Pairing      *PairingFigure      `json:"pairing,omitempty"`
+	Counted      *CountedFigure      `json:"counted,omitempty" doc:"labour transfer, training or agreement"`
+	Site         *SiteFigure         `json:"site,omitempty" doc:"park or workshop"`
 }
 
 // CommitmentFigure is a commitment after a step. NetDisbursedFen =
@@ -164,6 +166,26 @@ type SecondmentFigure struct {
 // VisitFigure is a visit after a step: counted until reversed.
 type VisitFigure struct {
 	Counted bool `json:"counted"`
+}
+
+// CountedFigure is a labour transfer, training or agreement after a step:
+// counted, or reversed.
+type CountedFigure struct {
+	Counted bool `json:"counted"`
+}
+
+// SiteFigure is a park or workshop after a step: counted or reversed, and
+// its last report (a park's cumulative figures, a workshop's employment).
+type SiteFigure struct {
+	Kind            string `json:"kind" enum:"park,workshop"`
+	Counted         bool   `json:"counted"`
+	AsOf            string `json:"as_of,omitempty" doc:"the last report's day"`
+	Enterprises     int64  `json:"enterprises,omitempty"`
+	InvestmentFen   int64  `json:"investment_fen,omitempty"`
+	OutputFen       int64  `json:"output_fen,omitempty"`
+	ReturnsFen      int64  `json:"returns_fen,omitempty"`
+	Employed        int64  `json:"employed,omitempty"`
+	PovertyEmployed int64  `json:"poverty_employed,omitempty"`
 }
 
 // PairingFigure is a pairing after a step: its validity and the years it
@@ -228,6 +250,25 @@ func (f Figure) Text(lang string) string {
 			return pick("计入", "counted")
 		}
 		return pick("已冲正", "reversed")
+	case f.Counted != nil:
+		if f.Counted.Counted {
+			return pick("计入", "counted")
+		}
+		return pick("已冲正", "reversed")
+	case f.Site != nil:
+		s := f.Site
+		switch {
+		case !s.Counted:
+			return pick("已冲正", "reversed")
+		case s.AsOf == "":
+			return pick("已设立,尚无进展报告", "established, not yet reported on")
+		case s.Kind == "workshop":
+			return fmt.Sprintf(pick("截至 %s 吸纳就业 %d 人,其中脱贫人口 %d 人", "as of %s employs %d, of whom %d lifted out of poverty"),
+				s.AsOf, s.Employed, s.PovertyEmployed)
+		}
+		return fmt.Sprintf(pick("截至 %s 累计入驻企业 %d 家,累计投资 %s 元,产值 %s 元,返利 %s 元",
+			"as of %s: %d enterprises, investment %s, output %s, returns %s"), s.AsOf, s.Enterprises, events.Yuan(s.InvestmentFen),
+			events.Yuan(s.OutputFen), events.Yuan(s.ReturnsFen))
 	case f.Pairing != nil:
 		years := make([]string, len(f.Pairing.TargetYears))
 		for i, y := range f.Pairing.TargetYears {
