@@ -1,6 +1,6 @@
 package api_test
 
-// Invariant tests: each invariant of docs/domain.md §6 (I-1 … I-42) is attacked through the HTTP API
+// Invariant tests: each invariant of docs/domain.md §6 (I-1 … I-42 here, I-43 … I-51 in indicators_test.go) is attacked through the HTTP API
 // and must be refused with its documented status and code while the log
 // stays where it was (expectRejected checks both); where it matters the
 // positive counterpart shows the rule is not stricter than documented.
