@@ -1112,7 +1112,7 @@ func (g *Generator) indicator(kind string) bool {
 }
 
 // creditCodes are unified social credit codes with valid check characters.
-var creditCodes = []string{"91320412MA1N7B2C3R", "91330110MA27XQ9T5W", "91510100MA61R3LQ8Y"}
+var creditCodes = []string{"91320412MA1N7B2C3R", "91330110MA27XQ9T5M", "91510100MA61R3LQ8K"}
 
 // reverseIndicator reverses an indicator entry: an investment as entries
 // with money are, the others wholly as entry errors.

@@ -45,7 +45,9 @@ func TestLoadIsRealisticAndIdempotent(t *testing.T) {
 		types[r.Type]++
 	}
 	for _, want := range []string{"aid.disbursement_reversed", "aid.commitment_adjusted", "aid.donation_reversed", "aid.visit_reversed",
-		"aid.funds_receipt_confirmed", "aid.secondment_ended", "aid.project_progress_reported", "aid.sales_facilitated"} {
+		"aid.funds_receipt_confirmed", "aid.secondment_ended", "aid.project_progress_reported", "aid.sales_facilitated",
+		"aid.labour_transfer_recorded", "aid.labour_transfer_reversed", "aid.enterprise_investment_recorded", "aid.park_established",
+		"aid.park_reported", "aid.workshop_established", "aid.workshop_reported", "aid.training_held", "aid.agreement_signed"} {
 		if types[want] == 0 {
 			t.Errorf("the demo has no %s", want)
 		}
@@ -71,12 +73,17 @@ func recordedAsKept(t *testing.T, recs []events.Record) {
 			StartDate     events.Date `json:"start_date"`
 			EndDate       events.Date `json:"end_date"`
 			PeriodTo      events.Date `json:"period_to"`
+			AsOf          events.Date `json:"as_of"`
+			Invested      events.Date `json:"invested_date"`
+			Signed        events.Date `json:"signed_date"`
+			Established   events.Date `json:"established_date"`
 		}
 		if err := json.Unmarshal(r.Payload, &p); err != nil {
 			t.Fatal(err)
 		}
 		var date events.Date
-		for _, d := range []events.Date{p.BusinessDate, p.CompletedDate, p.ReceivedDate, p.EndDate, p.StartDate, p.PeriodTo} {
+		for _, d := range []events.Date{p.BusinessDate, p.CompletedDate, p.ReceivedDate, p.EndDate, p.StartDate, p.PeriodTo, p.AsOf,
+			p.Invested, p.Signed, p.Established} {
 			if !d.IsZero() {
 				date = d
 				break

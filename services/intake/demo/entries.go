@@ -21,10 +21,12 @@ func (ld *loader) pairing(p pairingSpec) {
 			Programme: events.Programme(p.programme), AgreementDocNo: p.donor.ShortName + "协〔2021〕" + p.partner.Code[4:] + "号",
 			ValidFrom: p.from, ValidTo: p.to})
 	})
+	site := &sites{}
 	for _, y := range years {
 		ld.fiscal(p, pw, y)
 		ld.social(p, pw, y)
 		ld.people(p, pw, y)
+		ld.indicators(p, pw, y, site)
 	}
 }
 

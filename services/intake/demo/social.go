@@ -68,9 +68,15 @@ func (ld *loader) people(p pairingSpec, pw *ledger.Written, y int) {
 	for i := range 4 {
 		person := fmt.Sprintf("%s-%d-%02d", p.partner.Code, y, i)
 		started := ld.day(y, 2+i)
+		cmd := ledger.StartSecondment{PersonRef: person, Category: staff[i%len(staff)], SendingOrg: p.donor.Name + "教育局",
+			HostOrg: p.partner.Name + "中学", StartDate: started.String(), PlannedEndDate: fmt.Sprintf("%d-12-31", y+1)}
+		if i == 3 {
+			// a teacher of the partner county placed at a donor school (跟岗)
+			cmd.Direction, cmd.SendingOrg, cmd.HostOrg = events.SecondedInbound, p.partner.Name+"中学", p.donor.Name+"实验学校"
+		}
 		w := ld.at(started, "secondment", func(r ledger.Request) (*ledger.Written, error) {
-			return ld.l.StartSecondment(ld.ctx, r, ledger.StartSecondment{PairingID: pw.PairingID, PersonRef: person, Category: staff[i%len(staff)],
-				SendingOrg: p.donor.Name + "教育局", HostOrg: p.partner.Name + "中学", StartDate: started.String(), PlannedEndDate: fmt.Sprintf("%d-12-31", y+1)})
+			cmd.PairingID = pw.PairingID
+			return ld.l.StartSecondment(ld.ctx, r, cmd)
 		})
 		if y == 2025 && i < 2 {
 			ended := ld.day(2026, 7)
@@ -85,7 +91,7 @@ func (ld *loader) people(p pairingSpec, pw *ledger.Written, y int) {
 		size := 5 + ld.rng.IntN(20)
 		w := ld.at(started, "visit", func(r ledger.Request) (*ledger.Written, error) {
 			return ld.l.RecordVisit(ld.ctx, r, ledger.RecordVisit{PairingIDs: []string{pw.PairingID}, Direction: direction,
-				LeadLevel: "县处级", StartDate: started.String(), DelegationSize: size, Purpose: "考察对接帮扶项目"})
+				LeadLevel: "县处级", StartDate: started.String(), DelegationSize: size, Purpose: "考察对接帮扶项目", LedByPrincipal: i == 0})
 		})
 		if i == 2 && y == 2026 {
 			// found a week later never to have taken place
