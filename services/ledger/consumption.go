@@ -67,10 +67,7 @@ func (cmd RecordPurchase) decide(today events.Date, pr events.PairingEstablished
 	if err := inForce(pr, ev.CompletedDate, "completed_date"); err != nil {
 		return nil, err
 	}
-	return &eventstore.AppendRequest{StreamID: entryStream("purchase", ev.PurchaseID), Events: []events.Event{ev},
-		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-		NewEntities: []eventstore.Entity{{ID: ev.PurchaseID, Kind: "purchase"}},
-		Claim:       []eventstore.NaturalKey{orderKey(cmd.Channel, cmd.OrderNo, ev.PurchaseID)}}, nil
+	return entryAppend(pr, "purchase", ev.PurchaseID, ev, orderKey(cmd.Channel, cmd.OrderNo, ev.PurchaseID)), nil
 }
 
 // RecordSale records a SalesFacilitated (消费帮扶-帮助销售).
@@ -127,11 +124,8 @@ func (cmd RecordSale) decide(today events.Date, pr events.PairingEstablished) (*
 	if err := inForce(pr, ev.PeriodTo, "period_to"); err != nil {
 		return nil, err
 	}
-	ar := &eventstore.AppendRequest{StreamID: entryStream("sale", ev.SaleID), Events: []events.Event{ev},
-		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-		NewEntities: []eventstore.Entity{{ID: ev.SaleID, Kind: "sale"}}}
-	if cmd.OrderNo != "" {
-		ar.Claim = []eventstore.NaturalKey{orderKey(cmd.Channel, cmd.OrderNo, ev.SaleID)}
+	if cmd.OrderNo == "" {
+		return entryAppend(pr, "sale", ev.SaleID, ev), nil
 	}
-	return ar, nil
+	return entryAppend(pr, "sale", ev.SaleID, ev, orderKey(cmd.Channel, cmd.OrderNo, ev.SaleID)), nil
 }

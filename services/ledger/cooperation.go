@@ -69,10 +69,7 @@ func (cmd RecordLabourTransfer) decide(today events.Date, pr events.PairingEstab
 	if err := inForce(pr, ev.PeriodTo, "period_to"); err != nil {
 		return nil, err
 	}
-	return &eventstore.AppendRequest{StreamID: entryStream("labour_transfer", ev.LabourTransferID), Events: []events.Event{ev},
-		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-		NewEntities: []eventstore.Entity{{ID: ev.LabourTransferID, Kind: "labour_transfer"}},
-		Claim:       []eventstore.NaturalKey{labourKey(ev)}}, nil
+	return entryAppend(pr, "labour_transfer", ev.LabourTransferID, ev, labourKey(ev)), nil
 }
 
 // RecordInvestment records an EnterpriseInvestmentRecorded (产业合作).
@@ -148,10 +145,7 @@ func (cmd RecordInvestment) decide(today events.Date, pr events.PairingEstablish
 			return nil, err
 		}
 	}
-	return &eventstore.AppendRequest{StreamID: entryStream("investment", ev.InvestmentID), Events: []events.Event{ev},
-		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-		NewEntities: []eventstore.Entity{{ID: ev.InvestmentID, Kind: "investment"}},
-		Claim:       []eventstore.NaturalKey{investmentKey(ev)}}, nil
+	return entryAppend(pr, "investment", ev.InvestmentID, ev, investmentKey(ev)), nil
 }
 
 // RecordTraining records a TrainingHeld (干部人才培训).
@@ -202,9 +196,7 @@ func (cmd RecordTraining) decide(today events.Date, pr events.PairingEstablished
 	if err := inForce(pr, ev.EndDate, "end_date"); err != nil {
 		return nil, err
 	}
-	return &eventstore.AppendRequest{StreamID: entryStream("training", ev.TrainingID), Events: []events.Event{ev},
-		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-		NewEntities: []eventstore.Entity{{ID: ev.TrainingID, Kind: "training"}}}, nil
+	return entryAppend(pr, "training", ev.TrainingID, ev), nil
 }
 
 // SignAgreement records an AgreementSigned (合作协议).
@@ -253,8 +245,5 @@ func (cmd SignAgreement) decide(today events.Date, pr events.PairingEstablished)
 	if err := inForce(pr, ev.SignedDate, "signed_date"); err != nil {
 		return nil, err
 	}
-	return &eventstore.AppendRequest{StreamID: entryStream("agreement", ev.AgreementID), Events: []events.Event{ev},
-		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-		NewEntities: []eventstore.Entity{{ID: ev.AgreementID, Kind: "agreement"}},
-		Claim:       []eventstore.NaturalKey{agreementKey(ev)}}, nil
+	return entryAppend(pr, "agreement", ev.AgreementID, ev, agreementKey(ev)), nil
 }

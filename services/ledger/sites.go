@@ -57,10 +57,7 @@ func (cmd EstablishPark) decide(today events.Date, pr events.PairingEstablished)
 	if err := inForce(pr, ev.EstablishedDate, "established_date"); err != nil {
 		return nil, err
 	}
-	return &eventstore.AppendRequest{StreamID: entryStream("park", ev.ParkID), Events: []events.Event{ev},
-		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-		NewEntities: []eventstore.Entity{{ID: ev.ParkID, Kind: "park"}},
-		Claim:       []eventstore.NaturalKey{siteKey("park", ev.PairingID, ev.Name, ev.ParkID)}}, nil
+	return entryAppend(pr, "park", ev.ParkID, ev, siteKey("park", ev.PairingID, ev.Name, ev.ParkID)), nil
 }
 
 // EstablishWorkshop records a WorkshopEstablished.
@@ -107,10 +104,7 @@ func (cmd EstablishWorkshop) decide(today events.Date, pr events.PairingEstablis
 	if err := inForce(pr, ev.EstablishedDate, "established_date"); err != nil {
 		return nil, err
 	}
-	return &eventstore.AppendRequest{StreamID: entryStream("workshop", ev.WorkshopID), Events: []events.Event{ev},
-		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-		NewEntities: []eventstore.Entity{{ID: ev.WorkshopID, Kind: "workshop"}},
-		Claim:       []eventstore.NaturalKey{siteKey("workshop", ev.PairingID, ev.Village+" "+ev.Name, ev.WorkshopID)}}, nil
+	return entryAppend(pr, "workshop", ev.WorkshopID, ev, siteKey("workshop", ev.PairingID, ev.Village+" "+ev.Name, ev.WorkshopID)), nil
 }
 
 // siteState is a park's or workshop's stream folded.
@@ -199,19 +193,34 @@ type ReportPark struct {
 // never go back, nor does any cumulative figure.
 func (l *Ledger) ReportPark(ctx context.Context, req Request, parkID string, cmd ReportPark) (*Written, error) {
 	today := l.today()
-	if _, err := cmd.event(today, parkID, ""); err != nil {
-		return nil, err
-	}
-	return l.run(ctx, req, "ReportPark/"+parkID, cmd, Written{ParkID: parkID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
-		s, err := l.loadSite(ctx, "park", parkID)
-		if err != nil {
-			return nil, err
-		}
-		pr, err := l.writablePairing(ctx, req.Principal, "park_id", s.pairingID)
-		if err != nil {
-			return nil, err
-		}
+	_, err := cmd.event(today, parkID, "")
+	return l.reportOn(ctx, req, "park", parkID, "ReportPark", cmd, err, func(s *siteState, pr events.PairingEstablished) (*eventstore.AppendRequest, error) {
 		return cmd.decide(today, s, pr)
+	})
+}
+
+// reportOn runs a report on site id of kind (op names the command, cmd is
+// its body; checked is what its field checks found): decided on the
+// site's stream, for a pairing the user may write for.
+func (l *Ledger) reportOn(ctx context.Context, req Request, kind, id, op string, cmd any, checked error,
+	decide func(*siteState, events.PairingEstablished) (*eventstore.AppendRequest, error)) (*Written, error) {
+	if checked != nil {
+		return nil, checked
+	}
+	var ids Written
+	if k, ok := entryKind(kind); ok {
+		k.written(&ids, id)
+	}
+	return l.run(ctx, req, op+"/"+id, cmd, ids, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		s, err := l.loadSite(ctx, kind, id)
+		if err != nil {
+			return nil, err
+		}
+		pr, err := l.writablePairing(ctx, req.Principal, kind+"_id", s.pairingID)
+		if err != nil {
+			return nil, err
+		}
+		return decide(s, pr)
 	})
 }
 
@@ -271,20 +280,11 @@ type ReportWorkshop struct {
 // as-of dates never go back.
 func (l *Ledger) ReportWorkshop(ctx context.Context, req Request, workshopID string, cmd ReportWorkshop) (*Written, error) {
 	today := l.today()
-	if _, err := cmd.event(today, workshopID, ""); err != nil {
-		return nil, err
-	}
-	return l.run(ctx, req, "ReportWorkshop/"+workshopID, cmd, Written{WorkshopID: workshopID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
-		s, err := l.loadSite(ctx, "workshop", workshopID)
-		if err != nil {
-			return nil, err
-		}
-		pr, err := l.writablePairing(ctx, req.Principal, "workshop_id", s.pairingID)
-		if err != nil {
-			return nil, err
-		}
-		return cmd.decide(today, s, pr)
-	})
+	_, err := cmd.event(today, workshopID, "")
+	return l.reportOn(ctx, req, "workshop", workshopID, "ReportWorkshop", cmd, err,
+		func(s *siteState, pr events.PairingEstablished) (*eventstore.AppendRequest, error) {
+			return cmd.decide(today, s, pr)
+		})
 }
 
 func (cmd ReportWorkshop) event(today events.Date, workshopID, pairingID string) (events.WorkshopReported, error) {

@@ -84,8 +84,5 @@ func (cmd RecordDonation) decide(today events.Date, pr events.PairingEstablished
 	if err := inForce(pr, ev.BusinessDate, "business_date"); err != nil {
 		return nil, err
 	}
-	return &eventstore.AppendRequest{StreamID: entryStream("donation", ev.DonationID), Events: []events.Event{ev},
-		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code,
-		NewEntities: []eventstore.Entity{{ID: ev.DonationID, Kind: "donation"}},
-		Claim:       []eventstore.NaturalKey{receiptKey(pr.Donor.Code, cmd.ReceiptNo, ev.DonationID)}}, nil
+	return entryAppend(pr, "donation", ev.DonationID, ev, receiptKey(pr.Donor.Code, cmd.ReceiptNo, ev.DonationID)), nil
 }

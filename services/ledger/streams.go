@@ -129,6 +129,14 @@ func (l *Ledger) recordEntry(ctx context.Context, req Request, op string, cmd an
 	})
 }
 
+// entryAppend is the append recording ev, which creates entry id of kind
+// (on its own stream, entryStream(kind, id)) for pairing pr, claiming
+// keys.
+func entryAppend(pr events.PairingEstablished, kind, id string, ev events.Event, keys ...eventstore.NaturalKey) *eventstore.AppendRequest {
+	return &eventstore.AppendRequest{StreamID: entryStream(kind, id), Events: []events.Event{ev},
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code, NewEntities: []eventstore.Entity{{ID: id, Kind: kind}}, Claim: keys}
+}
+
 // inForce requires pairing pr to be in force on the business date on
 // (named onField): every entry is dated within its pairing's validity.
 func inForce(pr events.PairingEstablished, on events.Date, onField string) error {
