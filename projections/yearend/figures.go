@@ -29,6 +29,27 @@ const (
 	FigPurchasesFen           = "purchases_fen"
 	FigSalesFen               = "sales_fen"
 
+	// The office indicators (docs/domain.md §5.4a), and staff and visits
+	// counted apart.
+	FigStaffInbound            = "staff_inbound"
+	FigVisitsLedByPrincipal    = "visits_led_by_principal"
+	FigLabourPersons           = "labour_persons"
+	FigLabourPovertyPersons    = "labour_poverty_persons"
+	FigInvestmentRecords       = "investment_records"
+	FigInvestmentFen           = "investment_fen"
+	FigInvestmentJobs          = "investment_jobs"
+	FigInvestmentPovertyJobs   = "investment_poverty_jobs"
+	FigTrainings               = "trainings"
+	FigTrainingParticipants    = "training_participants"
+	FigAgreements              = "agreements"
+	FigParks                   = "parks"
+	FigParkEnterprises         = "park_enterprises"
+	FigParkInvestmentFen       = "park_investment_fen"
+	FigParkReturnsFen          = "park_returns_fen"
+	FigWorkshops               = "workshops"
+	FigWorkshopEmployed        = "workshop_employed"
+	FigWorkshopPovertyEmployed = "workshop_poverty_employed"
+
 	// Derived: 专业技术人才 (teacher + doctor + agronomist + technician),
 	// social aid (cash + in-kind) and consumption aid (purchases + sales).
 	FigStaffProfessional = "staff_professional"
@@ -43,6 +64,9 @@ var baseFigures = [...]string{
 	FigFiscalDisbursedFen, FigFiscalCommittedFen, FigReceiptsConfirmedFen,
 	FigProjectsRegistered, FigProjectsCompleted, FigPlannedInvestmentFen, FigCompletedInvestmentFen,
 	FigSocialCashFen, FigSocialInKindFen, FigPurchasesFen, FigSalesFen,
+	FigStaffInbound, FigVisitsLedByPrincipal, FigLabourPersons, FigLabourPovertyPersons, FigInvestmentRecords, FigInvestmentFen,
+	FigInvestmentJobs, FigInvestmentPovertyJobs, FigTrainings, FigTrainingParticipants, FigAgreements, FigParks, FigParkEnterprises,
+	FigParkInvestmentFen, FigParkReturnsFen, FigWorkshops, FigWorkshopEmployed, FigWorkshopPovertyEmployed,
 }
 
 // BaseFigures lists the figures contributions are stored under (the
@@ -100,6 +124,50 @@ func figureField(f *Figures, name string) *Figure {
 		return &f.SalesFen
 	case FigConsumptionFen:
 		return &f.ConsumptionFen
+	}
+	return indicatorField(f, name)
+}
+
+// indicatorField returns the field of f for an office-indicator figure
+// (or staff or visits counted apart), or nil.
+func indicatorField(f *Figures, name string) *Figure {
+	switch name {
+	case FigStaffInbound:
+		return &f.StaffInbound
+	case FigVisitsLedByPrincipal:
+		return &f.VisitsLedByPrincipal
+	case FigLabourPersons:
+		return &f.LabourPersons
+	case FigLabourPovertyPersons:
+		return &f.LabourPovertyPersons
+	case FigInvestmentRecords:
+		return &f.InvestmentRecords
+	case FigInvestmentFen:
+		return &f.InvestmentFen
+	case FigInvestmentJobs:
+		return &f.InvestmentJobs
+	case FigInvestmentPovertyJobs:
+		return &f.InvestmentPovertyJobs
+	case FigTrainings:
+		return &f.Trainings
+	case FigTrainingParticipants:
+		return &f.TrainingParticipants
+	case FigAgreements:
+		return &f.Agreements
+	case FigParks:
+		return &f.Parks
+	case FigParkEnterprises:
+		return &f.ParkEnterprises
+	case FigParkInvestmentFen:
+		return &f.ParkInvestmentFen
+	case FigParkReturnsFen:
+		return &f.ParkReturnsFen
+	case FigWorkshops:
+		return &f.Workshops
+	case FigWorkshopEmployed:
+		return &f.WorkshopEmployed
+	case FigWorkshopPovertyEmployed:
+		return &f.WorkshopPovertyEmployed
 	}
 	return nil
 }

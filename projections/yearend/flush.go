@@ -2,6 +2,7 @@ package yearend
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -19,6 +20,7 @@ func (b *batchState) flush(ctx context.Context, tx pgx.Tx) error {
 		func(ctx context.Context, tx pgx.Tx) error { return send(ctx, tx, b.contributions) },
 		func(ctx context.Context, tx pgx.Tx) error { return send(ctx, tx, b.chain) },
 		b.writePairings, b.writeCommitments, b.writeDisbursements, b.writeDonations, b.writeSecondments, b.writeProjects,
+		b.writeIndicators,
 	} {
 		if err := write(ctx, tx); err != nil {
 			return err
@@ -126,7 +128,7 @@ func (b *batchState) writeDonations(ctx context.Context, tx pgx.Tx) error {
 
 func (b *batchState) writeSecondments(ctx context.Context, tx pgx.Tx) error {
 	fresh, dirty := split(b.secondments, func(s *secondment) rowState { return s.rowState })
-	w := newRows("secondments", "secondment_id", "pairing_id", "category", "start_date", "reversed")
+	w := newRows("secondments", "secondment_id", "pairing_id", "category", "start_date", "reversed", "inbound")
 	for _, s := range fresh {
 		w.Row()
 		w.Text(s.id)
@@ -134,6 +136,7 @@ func (b *batchState) writeSecondments(ctx context.Context, tx pgx.Tx) error {
 		w.Text(string(s.category))
 		w.EventDateOrNull(s.start)
 		w.Bool(s.reversed)
+		w.Bool(s.inbound)
 	}
 	if err := send(ctx, tx, w); err != nil || len(dirty) == 0 {
 		return err
@@ -143,6 +146,60 @@ func (b *batchState) writeSecondments(ctx context.Context, tx pgx.Tx) error {
 		ids[i] = s.id // the only change a later batch makes is the reversal
 	}
 	return update(ctx, tx, "secondments", `UPDATE secondments SET reversed = true WHERE secondment_id = ANY($1)`, ids)
+}
+
+func (b *batchState) writeIndicators(ctx context.Context, tx pgx.Tx) error {
+	fresh, dirty := split(b.indicators, func(ind *indicator) rowState { return ind.rowState })
+	w := newRows("indicators", "entity_id", "kind", "pairing_ids", "decided_on", "document_no", "amount_fen", "reversed_fen",
+		"counts", "reports", "reversed")
+	for _, ind := range fresh {
+		counts, reports, err := ind.json()
+		if err != nil {
+			return err
+		}
+		w.Row()
+		w.Text(ind.id)
+		w.Text(ind.kind)
+		w.TextArray(ind.pairingIDs)
+		w.EventDateOrNull(ind.on)
+		w.Text(ind.documentNo)
+		w.Int8(ind.amountFen)
+		w.Int8(ind.reversedFen)
+		w.Bytea(counts)
+		w.Bytea(reports)
+		w.Bool(ind.reversed)
+	}
+	if err := send(ctx, tx, w); err != nil || len(dirty) == 0 {
+		return err
+	}
+	n := len(dirty)
+	ids, reversedFen, reports, reversed := make([]string, n), make([]int64, n), make([]string, n), make([]bool, n)
+	for i, ind := range dirty {
+		_, r, err := ind.json()
+		if err != nil {
+			return err
+		}
+		ids[i], reversedFen[i], reports[i], reversed[i] = ind.id, ind.reversedFen, string(r), ind.reversed
+	}
+	return update(ctx, tx, "indicators", `UPDATE indicators AS i SET reversed_fen = u.reversed_fen, reports = u.reports::json,
+		reversed = u.reversed FROM unnest($1::text[], $2::bigint[], $3::text[], $4::boolean[]) AS u(id, reversed_fen, reports, reversed)
+		WHERE i.entity_id = u.id`, ids, reversedFen, reports, reversed)
+}
+
+// json is the row's counts and reports as JSON (map keys sorted: the same
+// row, the same bytes).
+func (ind *indicator) json() (counts, reports []byte, err error) {
+	if counts, err = json.Marshal(ind.counts); err != nil {
+		return nil, nil, fmt.Errorf("yearend: indicator %s: %w", ind.id, err)
+	}
+	rs := ind.reports
+	if rs == nil {
+		rs = []siteReport{}
+	}
+	if reports, err = json.Marshal(rs); err != nil {
+		return nil, nil, fmt.Errorf("yearend: indicator %s: %w", ind.id, err)
+	}
+	return counts, reports, nil
 }
 
 func (b *batchState) writeProjects(ctx context.Context, tx pgx.Tx) error {

@@ -11,6 +11,9 @@ import (
 // targets never count as achievement; SecondmentEnded: staff count when
 // they start) and types added later are ignored.
 func (b *batchState) fold(ev events.Event) error {
+	if handled, err := b.foldIndicator(ev); handled || err != nil {
+		return err
+	}
 	switch e := ev.(type) {
 	case events.PairingEstablished:
 		return b.pairingEstablished(e)

@@ -6,18 +6,27 @@ import (
 	"github.com/aidledger/aidledger/events"
 )
 
-// secondmentStarted counts one person under their category on the start
-// date (staff sent in the year).
-func (b *batchState) secondmentStarted(e events.SecondmentStarted) error {
-	fig, err := staffFigure(e.Category)
-	if err != nil {
-		return err
+// personFigure is the figure a secondment's person counts in: their
+// category's, or staff_inbound for one received from the partner side.
+func personFigure(s *secondment) (string, error) {
+	if s.inbound {
+		return FigStaffInbound, nil
 	}
+	return staffFigure(s.category)
+}
+
+// secondmentStarted counts one person under their category (or as received
+// from the partner side) on the start date.
+func (b *batchState) secondmentStarted(e events.SecondmentStarted) error {
 	if e.StartDate.IsZero() {
 		return fmt.Errorf("%w: secondment %s without a start date", ErrInconsistent, e.SecondmentID)
 	}
 	s := &secondment{rowState: rowState{fresh: true}, id: e.SecondmentID, pairingID: e.PairingID, category: e.Category,
-		start: e.StartDate}
+		inbound: e.Direction == events.SecondedInbound, start: e.StartDate}
+	fig, err := personFigure(s)
+	if err != nil {
+		return err
+	}
 	if err := create(b.secondments, "secondment", e.SecondmentID, s); err != nil {
 		return err
 	}
@@ -36,7 +45,7 @@ func (b *batchState) secondmentReversed(e events.SecondmentReversed) error {
 	if s.reversed {
 		return fmt.Errorf("%w: secondment %s reversed twice", ErrInconsistent, s.id)
 	}
-	fig, err := staffFigure(s.category)
+	fig, err := personFigure(s)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package yearend
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -16,13 +17,14 @@ import (
 // refSet is the ids, per lookup table, that the batch refers to but does
 // not create itself: what must be read from earlier batches.
 type refSet struct {
-	pairings, commitments, disbursements, donations, secondments, projects map[string]struct{}
+	pairings, commitments, disbursements, donations, secondments, projects, indicators map[string]struct{}
 }
 
 // references lists what batch refers to without creating it.
 func references(batch []projections.Event) refSet {
 	r := refSet{pairings: map[string]struct{}{}, commitments: map[string]struct{}{}, disbursements: map[string]struct{}{},
-		donations: map[string]struct{}{}, secondments: map[string]struct{}{}, projects: map[string]struct{}{}}
+		donations: map[string]struct{}{}, secondments: map[string]struct{}{}, projects: map[string]struct{}{},
+		indicators: map[string]struct{}{}}
 	type entity struct{ kind, id string }
 	created := map[entity]struct{}{}
 	for i := range batch {
@@ -39,6 +41,9 @@ func references(batch []projections.Event) refSet {
 			created[entity{"secondment", e.SecondmentID}] = struct{}{}
 		case events.AidProjectRegistered:
 			created[entity{"project", e.ProjectID}] = struct{}{}
+		case events.LabourTransferRecorded, events.EnterpriseInvestmentRecorded, events.TrainingHeld, events.AgreementSigned,
+			events.ParkEstablished, events.WorkshopEstablished, events.VisitConducted:
+			created[entity{"indicator", indicatorID(e)}] = struct{}{}
 		}
 	}
 	need := func(m map[string]struct{}, kind, id string) {
@@ -67,6 +72,13 @@ func references(batch []projections.Event) refSet {
 			need(r.secondments, "secondment", e.OriginalID)
 		case events.ProjectProgressReported:
 			need(r.projects, "project", e.ProjectID)
+		case events.ParkReported:
+			need(r.indicators, "indicator", e.ParkID)
+		case events.WorkshopReported:
+			need(r.indicators, "indicator", e.WorkshopID)
+		case events.LabourTransferReversed, events.InvestmentReversed, events.TrainingReversed, events.AgreementReversed,
+			events.ParkReversed, events.WorkshopReversed, events.VisitReversed:
+			need(r.indicators, "indicator", e.(interface{ Reversal() events.EntryReversal }).Reversal().OriginalID)
 		}
 	}
 	return r
@@ -127,11 +139,32 @@ func (b *batchState) load(ctx context.Context, tx pgx.Tx, batch []projections.Ev
 	}); err != nil {
 		return err
 	}
-	if err := loadRows(ctx, tx, "secondments", `SELECT secondment_id, pairing_id, category, start_date, reversed
+	if err := loadRows(ctx, tx, "indicators", `SELECT entity_id, kind, pairing_ids, decided_on, document_no, amount_fen, reversed_fen,
+		counts, reports, reversed FROM indicators WHERE entity_id = ANY($1)`, r.indicators, func(row pgx.Rows) error {
+		ind := &indicator{}
+		var on pgtype.Date
+		var counts, reports []byte
+		if err := row.Scan(&ind.id, &ind.kind, &ind.pairingIDs, &on, &ind.documentNo, &ind.amountFen, &ind.reversedFen, &counts,
+			&reports, &ind.reversed); err != nil {
+			return err
+		}
+		ind.on = dateOf(on)
+		if err := json.Unmarshal(counts, &ind.counts); err != nil {
+			return fmt.Errorf("indicator %s: counts: %w", ind.id, err)
+		}
+		if err := json.Unmarshal(reports, &ind.reports); err != nil {
+			return fmt.Errorf("indicator %s: reports: %w", ind.id, err)
+		}
+		b.indicators[ind.id] = ind
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := loadRows(ctx, tx, "secondments", `SELECT secondment_id, pairing_id, category, inbound, start_date, reversed
 		FROM secondments WHERE secondment_id = ANY($1)`, r.secondments, func(row pgx.Rows) error {
 		s := &secondment{}
 		var start pgtype.Date
-		if err := row.Scan(&s.id, &s.pairingID, &s.category, &start, &s.reversed); err != nil {
+		if err := row.Scan(&s.id, &s.pairingID, &s.category, &s.inbound, &start, &s.reversed); err != nil {
 			return err
 		}
 		s.start = dateOf(start)
@@ -173,6 +206,28 @@ func loadRows(ctx context.Context, tx pgx.Tx, table, query string, ids map[strin
 		return fmt.Errorf("yearend: load %s: %w", table, err)
 	}
 	return nil
+}
+
+// indicatorID is the id of the entity an office-indicator event (or a
+// visit) creates.
+func indicatorID(e events.Event) string {
+	switch e := e.(type) {
+	case events.LabourTransferRecorded:
+		return e.LabourTransferID
+	case events.EnterpriseInvestmentRecorded:
+		return e.InvestmentID
+	case events.TrainingHeld:
+		return e.TrainingID
+	case events.AgreementSigned:
+		return e.AgreementID
+	case events.ParkEstablished:
+		return e.ParkID
+	case events.WorkshopEstablished:
+		return e.WorkshopID
+	case events.VisitConducted:
+		return e.VisitID
+	}
+	return ""
 }
 
 // dateOf is the events.Date of a SQL date (midnight UTC); NULL is the zero

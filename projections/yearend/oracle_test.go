@@ -2,6 +2,7 @@ package yearend_test
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -67,6 +68,43 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 	donations := map[string]events.DonationReceived{}
 	secondments := map[string]events.SecondmentStarted{}
 	projects := map[string]events.AidProjectRegistered{}
+	// The office indicators: each entry's pairings, date, counts and amount;
+	// a site's reports (as of, figures) in order; investments' reversals.
+	type entry struct {
+		pairings []string
+		on       events.Date
+		counts   map[string]int64
+		amount   int64
+	}
+	entries := map[string]*entry{}
+	siteReports := map[string][]events.Event{}
+	for _, ev := range upTo {
+		switch e := ev.Data.(type) {
+		case events.LabourTransferRecorded:
+			entries[e.LabourTransferID] = &entry{[]string{e.PairingID}, e.PeriodTo,
+				map[string]int64{"labour_persons": e.Persons, "labour_poverty_persons": e.PovertyPersons}, 0}
+		case events.EnterpriseInvestmentRecorded:
+			entries[e.InvestmentID] = &entry{[]string{e.PairingID}, e.InvestedDate,
+				map[string]int64{"investment_records": 1, "investment_jobs": e.Jobs, "investment_poverty_jobs": e.PovertyJobs}, e.AmountFen}
+		case events.TrainingHeld:
+			entries[e.TrainingID] = &entry{[]string{e.PairingID}, e.EndDate,
+				map[string]int64{"trainings": 1, "training_participants": e.Participants}, 0}
+		case events.AgreementSigned:
+			entries[e.AgreementID] = &entry{[]string{e.PairingID}, e.SignedDate, map[string]int64{"agreements": 1}, 0}
+		case events.ParkEstablished:
+			entries[e.ParkID] = &entry{[]string{e.PairingID}, e.EstablishedDate, map[string]int64{"parks": 1}, 0}
+		case events.WorkshopEstablished:
+			entries[e.WorkshopID] = &entry{[]string{e.PairingID}, e.EstablishedDate, map[string]int64{"workshops": 1}, 0}
+		case events.VisitConducted:
+			if e.LedByPrincipal {
+				entries[e.VisitID] = &entry{e.PairingIDList, e.StartDate, map[string]int64{"visits_led_by_principal": 1}, 0}
+			}
+		case events.ParkReported:
+			siteReports[e.ParkID] = append(siteReports[e.ParkID], e)
+		case events.WorkshopReported:
+			siteReports[e.WorkshopID] = append(siteReports[e.WorkshopID], e)
+		}
+	}
 	for _, ev := range upTo {
 		switch e := ev.Data.(type) {
 		case events.PairingEstablished:
@@ -116,8 +154,6 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 			note(yearend.FootCrossYear, ev, pairing, -r.AmountFen, r.BusinessDate, detail)
 		}
 	}
-	staff := map[events.StaffCategory]string{events.StaffCadre: "staff_cadre", events.StaffTeacher: "staff_teacher",
-		events.StaffDoctor: "staff_doctor", events.StaffAgronomist: "staff_agronomist", events.StaffTechnician: "staff_technician"}
 	eeReversed := map[string]int64{} // disbursement → entry-error reversals so far
 	confirmedAt := map[string]bool{} // disbursement confirmed (so far)
 	latest := map[string]struct {    // project → last progress
@@ -202,13 +238,13 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 			}
 		case events.SecondmentStarted:
 			if ours(e.PairingID) && in(e.StartDate) {
-				o.add(e.PairingID, staff[e.Category], 1, ev.ID)
+				o.add(e.PairingID, personFigure(e), 1, ev.ID)
 				counted(ev, e.PairingID, e.StartDate, 1)
 			}
 		case events.SecondmentReversed:
 			s := secondments[e.OriginalID]
 			if on := attributed(e.Reason, e.BusinessDate, s.StartDate); ours(s.PairingID) && in(on) {
-				o.add(s.PairingID, staff[s.Category], -1, ev.ID)
+				o.add(s.PairingID, personFigure(s), -1, ev.ID)
 				counted(ev, s.PairingID, on, -1)
 			}
 		case events.VisitConducted:
@@ -247,8 +283,169 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 			}
 		}
 	}
+	// The office indicators: an entry counts its figures on its date,
+	// taken back on the reversal's attributed date; a site counts, each
+	// year, its last report dated by the cut-off (each report the change
+	// from the year's one before), until reversed; an investment's amount
+	// and reversals count as money. rows lists what an event contributes to
+	// a pairing, in the read model's order (figures by name; for a site
+	// reversal its reports after), so that a late entry's note names the
+	// first of them that counts.
+	type contrib struct {
+		figure string
+		amount int64
+		on     events.Date
+	}
+	rowsOf := func(counts map[string]int64, sign int64, on events.Date) []contrib {
+		var out []contrib
+		for _, fig := range slices.Sorted(maps.Keys(counts)) {
+			out = append(out, contrib{fig, sign * counts[fig], on})
+		}
+		return out
+	}
+	countRows := func(ev projections.Event, pairing string, rows []contrib) {
+		first := true
+		for _, r := range rows {
+			if r.amount == 0 || !in(r.on) {
+				continue
+			}
+			o.add(pairing, r.figure, r.amount, ev.ID)
+			if first {
+				counted(ev, pairing, r.on, r.amount)
+				first = false
+			}
+		}
+	}
+	left := map[string]int64{}
+	for _, ev := range upTo {
+		switch e := ev.Data.(type) {
+		case events.LabourTransferRecorded, events.EnterpriseInvestmentRecorded, events.TrainingHeld, events.AgreementSigned,
+			events.ParkEstablished, events.WorkshopEstablished, events.VisitConducted:
+			id := indicatorOf(e)
+			en := entries[id]
+			if en == nil { // a visit not led by the principal leader
+				continue
+			}
+			left[id] = en.amount
+			rows := rowsOf(en.counts, 1, en.on)
+			if en.amount > 0 {
+				rows = append(rows, contrib{"investment_fen", en.amount, en.on})
+			}
+			for _, p := range en.pairings {
+				if ours(p) {
+					countRows(ev, p, rows)
+				}
+			}
+		case events.LabourTransferReversed, events.TrainingReversed, events.AgreementReversed, events.ParkReversed,
+			events.WorkshopReversed, events.VisitReversed, events.InvestmentReversed:
+			r := e.(interface{ Reversal() events.EntryReversal }).Reversal()
+			en := entries[r.OriginalID]
+			if en == nil {
+				continue
+			}
+			if _, inv := e.(events.InvestmentReversed); inv {
+				if p := en.pairings[0]; ours(p) {
+					moneyReversal(ev, r, p, "investment_fen", en.on)
+				}
+				if left[r.OriginalID] -= r.AmountFen; left[r.OriginalID] > 0 || r.Reason != events.ReasonEntryError {
+					continue
+				}
+			}
+			rows := rowsOf(en.counts, -1, attributed(r.Reason, r.BusinessDate, en.on))
+			for _, d := range reportDeltas(siteReports[r.OriginalID]) {
+				rows = append(rows, rowsOf(d.figures, -1, d.asOf)...)
+			}
+			for _, p := range en.pairings {
+				if ours(p) {
+					countRows(ev, p, rows)
+				}
+			}
+		case events.ParkReported, events.WorkshopReported:
+			id, pairing, asOf := siteOf(e)
+			if ours(pairing) {
+				deltas := reportDeltas(reportsBefore(siteReports[id], e, e))
+				countRows(ev, pairing, rowsOf(deltas[len(deltas)-1].figures, 1, asOf))
+			}
+		}
+	}
 	slices.SortStableFunc(o.notes, compareNotes)
 	return o
+}
+
+// personFigure is the figure a secondment's person counts in.
+func personFigure(s events.SecondmentStarted) string {
+	if s.Direction == events.SecondedInbound {
+		return "staff_inbound"
+	}
+	return map[events.StaffCategory]string{events.StaffCadre: "staff_cadre", events.StaffTeacher: "staff_teacher",
+		events.StaffDoctor: "staff_doctor", events.StaffAgronomist: "staff_agronomist", events.StaffTechnician: "staff_technician"}[s.Category]
+}
+
+// indicatorOf is the id of the entry an office-indicator event creates.
+func indicatorOf(e events.Event) string {
+	switch e := e.(type) {
+	case events.LabourTransferRecorded:
+		return e.LabourTransferID
+	case events.EnterpriseInvestmentRecorded:
+		return e.InvestmentID
+	case events.TrainingHeld:
+		return e.TrainingID
+	case events.AgreementSigned:
+		return e.AgreementID
+	case events.ParkEstablished:
+		return e.ParkID
+	case events.WorkshopEstablished:
+		return e.WorkshopID
+	case events.VisitConducted:
+		return e.VisitID
+	}
+	return ""
+}
+
+// siteOf is a site report's site, pairing and as-of date.
+func siteOf(e events.Event) (id, pairing string, asOf events.Date) {
+	if r, ok := e.(events.ParkReported); ok {
+		return r.ParkID, r.PairingID, r.AsOf
+	}
+	r := e.(events.WorkshopReported)
+	return r.WorkshopID, r.PairingID, r.AsOf
+}
+
+// reportsBefore is reps up to (excluding) report at, and then extra.
+func reportsBefore(reps []events.Event, at events.Event, extra ...events.Event) []events.Event {
+	i := slices.IndexFunc(reps, func(r events.Event) bool { return r == at })
+	return append(slices.Clone(reps[:i]), extra...)
+}
+
+// siteDelta is what one report of a site changes: each figure's change
+// from the site's last report of the same year (its whole value for the
+// year's first).
+type siteDelta struct {
+	asOf    events.Date
+	figures map[string]int64
+}
+
+// reportDeltas is the change each of a site's reports (in order) makes.
+func reportDeltas(reps []events.Event) []siteDelta {
+	var out []siteDelta
+	last := map[int]map[string]int64{}
+	for _, r := range reps {
+		var now map[string]int64
+		_, _, asOf := siteOf(r)
+		switch r := r.(type) {
+		case events.ParkReported:
+			now = map[string]int64{"park_enterprises": r.Enterprises, "park_investment_fen": r.InvestmentFen, "park_returns_fen": r.ReturnsFen}
+		case events.WorkshopReported:
+			now = map[string]int64{"workshop_employed": r.Employed, "workshop_poverty_employed": r.PovertyEmployed}
+		}
+		d := map[string]int64{}
+		for fig, v := range now {
+			d[fig] = v - last[asOf.Year()][fig]
+		}
+		last[asOf.Year()] = now
+		out = append(out, siteDelta{asOf, d})
+	}
+	return out
 }
 
 // compareNotes orders footnotes as a multiset (kind, event, pairing).

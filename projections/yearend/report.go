@@ -30,6 +30,11 @@ type Figure struct {
 	EventIDs []string `json:"event_ids"`
 }
 
+// IsZero reports whether no event counts in f (0, with no event behind
+// it). The office indicators' figures are left out of JSON when zero, so
+// a ledger without them renders as before they existed.
+func (f Figure) IsZero() bool { return f.Value == 0 && len(f.EventIDs) == 0 }
+
 // Figures are one pairing's (or a donor's total) year-end figures for
 // events with business date in [1 Jan, cutoff], net of reversals (an
 // entry_error reversal counts in the original's year, funds_returned in
@@ -67,6 +72,38 @@ type Figures struct {
 	PurchasesFen   Figure `json:"purchases_fen"`
 	SalesFen       Figure `json:"sales_fen"`
 	ConsumptionFen Figure `json:"consumption_fen"`
+
+	// Persons received from the partner side (西部来挂职、跟岗, 名) and visits
+	// led by the principal leader (党政主要负责同志带队, 次).
+	StaffInbound         Figure `json:"staff_inbound,omitzero"`
+	VisitsLedByPrincipal Figure `json:"visits_led_by_principal,omitzero"`
+	// Labour cooperation (劳务协作): persons employed by the end of their
+	// period, of whom people lifted out of poverty (脱贫人口).
+	LabourPersons        Figure `json:"labour_persons,omitzero"`
+	LabourPovertyPersons Figure `json:"labour_poverty_persons,omitzero"`
+	// Enterprise investment (产业合作) by the date invested, net of
+	// reversals; records and jobs drop out when an entry error takes back
+	// all that is left of one.
+	InvestmentRecords     Figure `json:"investment_records,omitzero"`
+	InvestmentFen         Figure `json:"investment_fen,omitzero"`
+	InvestmentJobs        Figure `json:"investment_jobs,omitzero"`
+	InvestmentPovertyJobs Figure `json:"investment_poverty_jobs,omitzero"`
+	// Trainings (干部人才培训) by their last day: sessions and participants
+	// (人次).
+	Trainings            Figure `json:"trainings,omitzero"`
+	TrainingParticipants Figure `json:"training_participants,omitzero"`
+	Agreements           Figure `json:"agreements,omitzero"`
+	// Co-built parks (共建产业园区) established in the year, and each park's
+	// cumulative figures as of its last report dated on or before the
+	// cut-off in the year; assistance workshops (帮扶车间) likewise, with the
+	// people each employed.
+	Parks                   Figure `json:"parks,omitzero"`
+	ParkEnterprises         Figure `json:"park_enterprises,omitzero"`
+	ParkInvestmentFen       Figure `json:"park_investment_fen,omitzero"`
+	ParkReturnsFen          Figure `json:"park_returns_fen,omitzero"`
+	Workshops               Figure `json:"workshops,omitzero"`
+	WorkshopEmployed        Figure `json:"workshop_employed,omitzero"`
+	WorkshopPovertyEmployed Figure `json:"workshop_poverty_employed,omitzero"`
 }
 
 // PairingFigures are the figures of one pairing.

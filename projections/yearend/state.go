@@ -64,6 +64,7 @@ type secondment struct {
 	rowState
 	id, pairingID string
 	category      events.StaffCategory
+	inbound       bool // received from the partner side: counted as staff_inbound
 	start         events.Date
 	reversed      bool
 }
@@ -95,6 +96,7 @@ type batchState struct {
 	donations     map[string]*donation
 	secondments   map[string]*secondment
 	projects      map[string]*project
+	indicators    map[string]*indicator
 
 	// contributions are the rows emitted, encoded for COPY; in a Memory
 	// (contributions nil) they are collected in rows instead.
@@ -116,6 +118,7 @@ func newBatchState() *batchState {
 		donations:     map[string]*donation{},
 		secondments:   map[string]*secondment{},
 		projects:      map[string]*project{},
+		indicators:    map[string]*indicator{},
 		contributions: newContributionRows(),
 		chain:         newRows("chain", "position", "hash", "prev_hash"),
 	}

@@ -33,7 +33,9 @@
 // event applied (for the report's provenance); pairings; and the lookups
 // that events referring to earlier ones need — commitments (budget year),
 // disbursements (date, amount, reversals, receipt), donations (kind),
-// secondments (category, start) and projects (plan year, latest progress).
+// secondments (category, direction, start), projects (plan year, latest
+// progress) and indicators (what an office-indicator entry contributed, for
+// its reversal and a site's next report).
 //
 // Apply is the only writer. Compute reads schema-qualified tables and works
 // on any projections.Querier.
@@ -86,5 +88,6 @@ func (*Projection) Tables() []projections.Table {
 		{Name: "donations", OrderBy: "donation_id"},
 		{Name: "secondments", OrderBy: "secondment_id"},
 		{Name: "projects", OrderBy: "project_id"},
+		{Name: "indicators", OrderBy: "entity_id"},
 	}
 }
