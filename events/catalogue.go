@@ -74,6 +74,7 @@ func init() {
 		register(e)
 	}
 	addUpcaster("aid.secondment_started", withDefault("direction", `"outbound"`))
+	addUpcaster("aid.annual_targets_set", renamedTarget("staff_persons", "staff"))
 }
 
 // Lookup returns the catalogue entry of a type string.

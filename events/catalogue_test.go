@@ -62,12 +62,17 @@ func samples() []events.Event {
 			PairingID: pairingZhonglouBanma,
 			Year:      2025,
 			Targets: events.Targets{
-				FiscalFen:      260_000_000, // 260万元
-				SocialFen:      40_000_000,  // 40万元
-				ConsumptionFen: 90_000_000,  // 90万元
-				StaffPersons:   12,
-				Visits:         3,
-				Projects:       4,
+				FiscalFen:              260_000_000, // 260万元
+				SocialFen:              40_000_000,  // 40万元
+				ConsumptionFen:         90_000_000,  // 90万元
+				PersonsEmployed:        300,
+				PovertyPersonsEmployed: 120,
+				Enterprises:            3,
+				InvestmentFen:          2_000_000_000, // 2000万元
+				Staff:                  12,
+				Visits:                 3,
+				Trainees:               400,
+				Projects:               4,
 			},
 			DocNo: "常钟协办〔2025〕3号",
 		},
@@ -739,5 +744,24 @@ func TestSecondmentStartedV1IsOutbound(t *testing.T) {
 		if _, err := events.Decode("aid.secondment_started", 1, []byte(bad)); err == nil {
 			t.Errorf("v1 payload %s decoded", bad)
 		}
+	}
+}
+
+// Targets set before the office indicators (schema v1) keep their figures;
+// staff_persons is now staff, and the new indicators have no target.
+func TestAnnualTargetsV1(t *testing.T) {
+	v1 := `{"pairing_id":"01JN7PX380YFZMTH8Y8AF1G8GN","year":2025,"targets":{"fiscal_fen":260000000,"social_fen":40000000,` +
+		`"consumption_fen":90000000,"staff_persons":12,"visits":3,"projects":4},"doc_no":"常钟协办〔2025〕3号"}`
+	e, err := events.Decode("aid.annual_targets_set", 1, []byte(v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := events.AnnualTargetsSet{PairingID: "01JN7PX380YFZMTH8Y8AF1G8GN", Year: 2025, DocNo: "常钟协办〔2025〕3号",
+		Targets: events.Targets{FiscalFen: 260000000, SocialFen: 40000000, ConsumptionFen: 90000000, Staff: 12, Visits: 3, Projects: 4}}
+	if e != want {
+		t.Errorf("v1 decodes as %+v, want %+v", e, want)
+	}
+	if _, err := events.Decode("aid.annual_targets_set", 1, []byte(`{"pairing_id":"P","year":2025,"targets":null}`)); err == nil {
+		t.Error("a v1 payload without targets decoded")
 	}
 }

@@ -32,15 +32,57 @@ func (e PairingEstablished) ValidOn(d Date) bool {
 	return !d.Before(e.ValidFrom) && !d.After(e.ValidTo)
 }
 
-// Targets are the goals of one pairing for one year. They are plans, never
-// achievements: no report counts them as done.
+// Targets are the goals of one pairing for one year (0: none set). They
+// are plans, never achievements: no report counts them as done.
+//
+// Schema v2 of AnnualTargetsSet added the office indicators and named
+// staff_persons staff; v1 payloads are upcast.
 type Targets struct {
-	FiscalFen      int64 `json:"fiscal_fen"`
-	SocialFen      int64 `json:"social_fen"`
-	ConsumptionFen int64 `json:"consumption_fen"`
-	StaffPersons   int64 `json:"staff_persons"`
-	Visits         int64 `json:"visits"`
-	Projects       int64 `json:"projects"`
+	FiscalFen              int64 `json:"fiscal_fen"`               // 财政援助资金
+	SocialFen              int64 `json:"social_fen"`               // 社会帮扶
+	ConsumptionFen         int64 `json:"consumption_fen"`          // 消费帮扶
+	PersonsEmployed        int64 `json:"persons_employed"`         // 劳务协作转移就业
+	PovertyPersonsEmployed int64 `json:"poverty_persons_employed"` // 其中脱贫人口
+	Enterprises            int64 `json:"enterprises"`              // 引导企业投资(家)
+	InvestmentFen          int64 `json:"investment_fen"`           // 实际到位投资
+	Staff                  int64 `json:"staff"`                    // 选派人才
+	Visits                 int64 `json:"visits"`                   // 互访调研
+	Trainees               int64 `json:"trainees"`                 // 培训(人次)
+	Projects               int64 `json:"projects"`                 // 援建项目
+}
+
+// TargetKeys names the indicators of Targets (their json names), in the
+// order reports list them.
+var TargetKeys = []string{"fiscal_fen", "social_fen", "consumption_fen", "persons_employed", "poverty_persons_employed",
+	"enterprises", "investment_fen", "staff", "visits", "trainees", "projects"}
+
+// Target is the target for indicator key (one of TargetKeys; 0 for another).
+func (t Targets) Target(key string) int64 {
+	switch key {
+	case "fiscal_fen":
+		return t.FiscalFen
+	case "social_fen":
+		return t.SocialFen
+	case "consumption_fen":
+		return t.ConsumptionFen
+	case "persons_employed":
+		return t.PersonsEmployed
+	case "poverty_persons_employed":
+		return t.PovertyPersonsEmployed
+	case "enterprises":
+		return t.Enterprises
+	case "investment_fen":
+		return t.InvestmentFen
+	case "staff":
+		return t.Staff
+	case "visits":
+		return t.Visits
+	case "trainees":
+		return t.Trainees
+	case "projects":
+		return t.Projects
+	}
+	return 0
 }
 
 // AnnualTargetsSet (年度目标任务): the targets of a pairing for a year. A later

@@ -1063,9 +1063,12 @@ func (g *Generator) targets() bool {
 	if y < p.validFrom.Year() || y > p.validTo.Year() {
 		return false
 	}
+	persons := g.amount(0, 1000)
 	g.command("targets-"+p.id, &p.targetsVersion, p.donor.unit.Code, p.partner.Code, g.recorder(p.donor), events.AnnualTargetsSet{
 		PairingID: p.id, Year: y, Targets: events.Targets{FiscalFen: g.amount(1, 500) * 1_000_000, SocialFen: g.amount(0, 100) * 1_000_000,
-			ConsumptionFen: g.amount(0, 200) * 1_000_000, StaffPersons: g.amount(0, 30), Visits: g.amount(1, 6), Projects: g.amount(0, 5)},
+			ConsumptionFen: g.amount(0, 200) * 1_000_000, PersonsEmployed: persons, PovertyPersonsEmployed: g.amount(0, persons),
+			Enterprises: g.amount(0, 5), InvestmentFen: g.amount(0, 500) * 1_000_000, Staff: g.amount(0, 30), Visits: g.amount(1, 6),
+			Trainees: g.amount(0, 500), Projects: g.amount(0, 5)},
 		DocNo: g.maybe(2, fmt.Sprintf("%s协办〔%d〕%d号", p.donor.unit.ShortName, y, g.nextSeq()))})
 	return true
 }

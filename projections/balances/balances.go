@@ -74,5 +74,6 @@ func (*Projection) Tables() []projections.Table {
 		{Name: "donations", OrderBy: "donation_id"},
 		{Name: "secondments", OrderBy: "secondment_id"},
 		{Name: "indicators", OrderBy: "entity_id"},
+		{Name: "targets", OrderBy: "pairing_id, year"},
 	}
 }

@@ -24,6 +24,7 @@ type batchState struct {
 	donations     map[string]*donation
 	secondments   map[string]*secondment
 	indicators    map[string]*indicator
+	targets       map[yearKey]events.Targets // set by this batch
 }
 
 func newBatchState() *batchState {
@@ -36,6 +37,7 @@ func newBatchState() *batchState {
 		donations:     map[string]*donation{},
 		secondments:   map[string]*secondment{},
 		indicators:    map[string]*indicator{},
+		targets:       map[yearKey]events.Targets{},
 	}
 }
 

@@ -1,5 +1,10 @@
 package balances
 
+import (
+	"cmp"
+	"strings"
+)
+
 // counter indexes one additive column of pairing_years. The order of the
 // constants is the order of counterColumns and of the table's columns.
 type counter int
@@ -132,6 +137,11 @@ var counterNamed = func() map[string]counter {
 	}
 	return m
 }()
+
+// compareYearKeys orders keys by pairing, then year.
+func compareYearKeys(x, y yearKey) int {
+	return cmp.Or(strings.Compare(x.pairingID, y.pairingID), cmp.Compare(x.year, y.year))
+}
 
 // counters holds one value per pairing_years column: deltas while a batch
 // is folded, totals when read back.

@@ -1,7 +1,6 @@
 package balances
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -38,6 +37,7 @@ func (b *batchState) flush(ctx context.Context, tx pgx.Tx) error {
 		{"donations", b.writeDonations},
 		{"secondments", b.writeSecondments},
 		{"indicators", b.writeIndicators},
+		{"targets", b.writeTargets},
 		{"pairing_years", b.writeYears},
 	}
 	for _, s := range steps {
@@ -350,9 +350,7 @@ func (b *batchState) writeYears(ctx context.Context, tx pgx.Tx) error {
 	if len(b.years) == 0 {
 		return nil
 	}
-	ks := slices.SortedFunc(maps.Keys(b.years), func(x, y yearKey) int {
-		return cmp.Or(strings.Compare(x.pairingID, y.pairingID), cmp.Compare(x.year, y.year))
-	})
+	ks := slices.SortedFunc(maps.Keys(b.years), compareYearKeys)
 	n := len(ks)
 	ids, years := make([]string, n), make([]int32, n)
 	args := make([]any, 0, 3+nCounters)

@@ -7,7 +7,7 @@ import (
 )
 
 // fold applies one event to the batch state. Events the read model does
-// not use (AnnualTargetsSet, types added later) are ignored.
+// not use (types added later) are ignored.
 func (b *batchState) fold(ev events.Event) error {
 	if handled, err := b.foldIndicator(ev); handled || err != nil {
 		return err
@@ -61,6 +61,8 @@ func (b *batchState) fold(ev events.Event) error {
 		for _, p := range e.PairingIDList {
 			b.add(p, y, cVisits, -1)
 		}
+	case events.AnnualTargetsSet:
+		b.targetsSet(e)
 	case events.AidProjectRegistered:
 		return b.projectRegistered(e)
 	case events.ProjectProgressReported:

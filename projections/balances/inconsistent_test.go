@@ -83,17 +83,26 @@ func TestInconsistentEvents(t *testing.T) {
 	}
 }
 
-// TestIgnoredEvents checks that targets and events of unknown types (Data
-// nil, as the runner passes them) change nothing.
+// TestIgnoredEvents checks that events of unknown types (Data nil, as the
+// runner passes them) change nothing, and that targets change no figure:
+// they are kept beside them.
 func TestIgnoredEvents(t *testing.T) {
 	t.Parallel()
 	pool := newModel(t)
-	evs := []projections.Event{
-		{Record: events.Record{Position: 1, Type: "aid.something_new"}},
-		{Record: events.Record{Position: 2, Type: "aid.annual_targets_set"}, Data: events.AnnualTargetsSet{PairingID: "P1", Year: 2024}},
-	}
-	applyAll(t, pool, evs, 0)
+	applyAll(t, pool, []projections.Event{{Record: events.Record{Position: 1, Type: "aid.something_new"}}}, 0)
 	if got, want := dump(t, pool), dump(t, newModel(t)); got != want {
-		t.Fatalf("ignored events left rows:\n%s", got)
+		t.Fatalf("an unknown event left rows:\n%s", got)
+	}
+	applyAll(t, pool, []projections.Event{{Record: events.Record{Position: 2, Type: "aid.annual_targets_set"},
+		Data: events.AnnualTargetsSet{PairingID: "P1", Year: 2024, Targets: events.Targets{FiscalFen: 100, Staff: 3}}}}, 0)
+	var zero, targets int
+	if err := pool.QueryRow(context.Background(), `SELECT
+		(SELECT count(*) FROM proj_balances.pairing_years WHERE pairing_id = 'P1' AND year = 2024 AND visits = 0 AND committed_fen = 0),
+		(SELECT count(*) FROM proj_balances.targets WHERE pairing_id = 'P1' AND year = 2024 AND (targets->>'staff')::int = 3)`).
+		Scan(&zero, &targets); err != nil {
+		t.Fatal(err)
+	}
+	if zero != 1 || targets != 1 {
+		t.Fatalf("targets: %d zero pairing_years rows, %d targets rows; want 1 and 1", zero, targets)
 	}
 }

@@ -14,12 +14,16 @@ type YearFigures struct {
 	PairingID string `json:"pairing_id"`
 	Year      int    `json:"year"`
 	Figures
+	// Targets are the pairing's targets for the year (nil: none set).
+	Targets *events.Targets `json:"targets,omitempty"`
 }
 
-// DonorPairing is one pairing of a donor with its figures.
+// DonorPairing is one pairing of a donor with its figures (and, for a
+// year, its targets: nil when none are set).
 type DonorPairing struct {
 	Pairing
 	Figures
+	Targets *events.Targets `json:"targets,omitempty"`
 }
 
 // DonorReport is a donor's figures for a year (or all years): one entry
@@ -64,7 +68,8 @@ func PairingYear(ctx context.Context, q Querier, pairingID string, year int) ([]
 	if !ok {
 		return nil, fmt.Errorf("pairing %s: %w", pairingID, ErrNotFound)
 	}
-	rows, err := q.Query(ctx, `SELECT y.year, `+yearColumns+` FROM proj_balances.pairing_years y
+	rows, err := q.Query(ctx, `SELECT y.year, t.targets::text, `+yearColumns+` FROM proj_balances.pairing_years y
+		LEFT JOIN proj_balances.targets t ON t.pairing_id = y.pairing_id AND t.year = y.year
 		WHERE y.pairing_id = $1 AND ($2::int = 0 OR y.year = $2) ORDER BY y.year`, pairingID, year)
 	if err != nil {
 		return nil, fmt.Errorf("balances: pairing %s year %d: %w", pairingID, year, err)
@@ -72,12 +77,17 @@ func PairingYear(ctx context.Context, q Querier, pairingID string, year int) ([]
 	out := []YearFigures{}
 	for rows.Next() {
 		var c counters
+		var targets []byte
 		py := YearFigures{PairingID: pairingID}
-		if err := rows.Scan(append([]any{&py.Year}, counterDest(&c)...)...); err != nil {
+		if err := rows.Scan(append([]any{&py.Year, &targets}, counterDest(&c)...)...); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("balances: pairing %s year %d: %w", pairingID, year, err)
 		}
-		if year == 0 && c == (counters{}) {
+		if py.Targets, err = scanTargets(targets); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("balances: pairing %s year %d: %w", pairingID, py.Year, err)
+		}
+		if year == 0 && c == (counters{}) && py.Targets == nil {
 			continue // touched, but everything netted out: nothing to show
 		}
 		py.Figures = figuresOf(&c)
@@ -98,7 +108,8 @@ func PairingYear(ctx context.Context, q Querier, pairingID string, year int) ([]
 // partner code, programme and validity, and the donor's totals.
 // ErrNotFound: the donor has no pairing at all.
 func Donor(ctx context.Context, q Querier, donorCode string, year int) (*DonorReport, error) {
-	rows, err := q.Query(ctx, `SELECT `+pairingColumns+`, `+yearSums+`
+	rows, err := q.Query(ctx, `SELECT `+pairingColumns+`, (SELECT t.targets::text FROM proj_balances.targets t
+			WHERE t.pairing_id = p.pairing_id AND t.year = $2), `+yearSums+`
 		FROM proj_balances.pairings p
 		LEFT JOIN proj_balances.pairing_years y ON y.pairing_id = p.pairing_id AND ($2::int = 0 OR y.year = $2)
 		WHERE p.donor_code = $1
@@ -114,12 +125,17 @@ func Donor(ctx context.Context, q Querier, donorCode string, year int) (*DonorRe
 	for rows.Next() {
 		var dp DonorPairing
 		var c counters
+		var targets []byte
 		dest, done := pairingDest(&dp.Pairing)
-		if err := rows.Scan(append(dest, counterDest(&c)...)...); err != nil {
+		if err := rows.Scan(append(append(dest, &targets), counterDest(&c)...)...); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("balances: donor %s year %d: %w", donorCode, year, err)
 		}
 		done()
+		if dp.Targets, err = scanTargets(targets); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("balances: donor %s year %d: %w", donorCode, year, err)
+		}
 		if err := addCounters(&total, &c); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("balances: donor %s year %d: %w", donorCode, year, err)

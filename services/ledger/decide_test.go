@@ -236,15 +236,32 @@ func TestDecidePairings(t *testing.T) {
 			}},
 		{name: "I-14 targets-in-validity: a year the pairing is not in force", code: CodePairingNotValid,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
-				return SetTargets{Year: 2024, Targets: events.Targets{FiscalFen: 100 * wan}}.decide(today, expired, 0)
+				return SetTargets{Year: 2024, Targets: TargetsInput{FiscalFen: 100 * wan}}.decide(today, expired, 0)
 			}},
 		{name: "I-14 targets-in-validity: the pairing's last year",
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
-				return SetTargets{Year: 2023, Targets: events.Targets{FiscalFen: 100 * wan}}.decide(today, expired, 2)
+				return SetTargets{Year: 2023, Targets: TargetsInput{FiscalFen: 100 * wan}}.decide(today, expired, 2)
 			}},
 		{name: "I-4 field-shape: negative targets", code: CodeValidationFailed,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
-				return SetTargets{Year: 2025, Targets: events.Targets{Visits: -1}}.decide(today, pairing, 0)
+				return SetTargets{Year: 2025, Targets: TargetsInput{Visits: -1}}.decide(today, pairing, 0)
+			}},
+		{name: "I-43 of-which: more poverty-relief jobs targeted than jobs", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				return SetTargets{Year: 2025, Targets: TargetsInput{PersonsEmployed: 10, PovertyPersonsEmployed: 11}}.decide(today, pairing, 0)
+			}},
+		{name: "I-4 field-shape: staff_persons, the former name of staff, still read",
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				return SetTargets{Year: 2025, Targets: TargetsInput{StaffPersons: 12}}.decide(today, pairing, 0)
+			},
+			check: func(t *testing.T, ar *eventstore.AppendRequest) {
+				if got := ar.Events[0].(events.AnnualTargetsSet).Targets.Staff; got != 12 {
+					t.Errorf("staff %d, want 12", got)
+				}
+			}},
+		{name: "I-4 field-shape: staff and staff_persons that differ", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				return SetTargets{Year: 2025, Targets: TargetsInput{Staff: 10, StaffPersons: 12}}.decide(today, pairing, 0)
 			}},
 	})
 }

@@ -96,9 +96,26 @@ func (cmd EstablishPairing) decide(today events.Date, existing []events.PairingE
 
 // SetTargets records an AnnualTargetsSet.
 type SetTargets struct {
-	Year    int            `json:"year"`
-	Targets events.Targets `json:"targets"`
-	DocNo   string         `json:"doc_no,omitempty" maxLength:"100"`
+	Year    int          `json:"year"`
+	Targets TargetsInput `json:"targets"`
+	DocNo   string       `json:"doc_no,omitempty" maxLength:"100"`
+}
+
+// TargetsInput are the targets of a year, one per indicator (0 or
+// omitted: none).
+type TargetsInput struct {
+	FiscalFen              int64 `json:"fiscal_fen,omitempty" doc:"财政援助资金, 分"`
+	SocialFen              int64 `json:"social_fen,omitempty" doc:"社会帮扶, 分"`
+	ConsumptionFen         int64 `json:"consumption_fen,omitempty" doc:"消费帮扶, 分"`
+	PersonsEmployed        int64 `json:"persons_employed,omitempty" doc:"劳务协作转移就业, persons"`
+	PovertyPersonsEmployed int64 `json:"poverty_persons_employed,omitempty" doc:"of whom people lifted out of poverty"`
+	Enterprises            int64 `json:"enterprises,omitempty" doc:"enterprises investing (investment records)"`
+	InvestmentFen          int64 `json:"investment_fen,omitempty" doc:"investment actually made, 分"`
+	Staff                  int64 `json:"staff,omitempty" doc:"persons seconded by the donor"`
+	StaffPersons           int64 `json:"staff_persons,omitempty" doc:"deprecated: the former name of staff"`
+	Visits                 int64 `json:"visits,omitempty"`
+	Trainees               int64 `json:"trainees,omitempty" doc:"training participants (人次)"`
+	Projects               int64 `json:"projects,omitempty" doc:"aid projects"`
 }
 
 // SetTargets sets a pairing's targets for a year (replacing earlier ones).
@@ -125,19 +142,34 @@ func (l *Ledger) SetTargets(ctx context.Context, req Request, pairingID string, 
 func (cmd SetTargets) event(today events.Date, pairingID string) (events.AnnualTargetsSet, error) {
 	c := &check{today: today}
 	c.year("year", cmd.Year)
-	t := cmd.Targets
+	in := cmd.Targets
+	staff := in.Staff
+	if in.StaffPersons != 0 {
+		if staff != 0 && staff != in.StaffPersons {
+			c.fail(invalid("targets.staff_persons", "targets.staff_persons is the former name of targets.staff: give one of them",
+				"targets.staff_persons 与 targets.staff 只填其一(前者为旧名)"))
+		}
+		staff = in.StaffPersons
+	}
+	t := events.Targets{FiscalFen: in.FiscalFen, SocialFen: in.SocialFen, ConsumptionFen: in.ConsumptionFen,
+		PersonsEmployed: in.PersonsEmployed, PovertyPersonsEmployed: in.PovertyPersonsEmployed, Enterprises: in.Enterprises,
+		InvestmentFen: in.InvestmentFen, Staff: staff, Visits: in.Visits, Trainees: in.Trainees, Projects: in.Projects}
 	for _, f := range []struct {
 		name string
 		v    int64
-	}{{"targets.fiscal_fen", t.FiscalFen}, {"targets.social_fen", t.SocialFen}, {"targets.consumption_fen", t.ConsumptionFen}} {
+	}{{"targets.fiscal_fen", t.FiscalFen}, {"targets.social_fen", t.SocialFen}, {"targets.consumption_fen", t.ConsumptionFen},
+		{"targets.investment_fen", t.InvestmentFen}} {
 		c.nonNegative(f.name, f.v, MaxAmountFen)
 	}
 	for _, f := range []struct {
 		name string
 		v    int64
-	}{{"targets.staff_persons", t.StaffPersons}, {"targets.visits", t.Visits}, {"targets.projects", t.Projects}} {
-		c.nonNegative(f.name, f.v, 100000)
+	}{{"targets.persons_employed", t.PersonsEmployed}, {"targets.poverty_persons_employed", t.PovertyPersonsEmployed},
+		{"targets.enterprises", t.Enterprises}, {"targets.staff", t.Staff}, {"targets.visits", t.Visits}, {"targets.trainees", t.Trainees},
+		{"targets.projects", t.Projects}} {
+		c.nonNegative(f.name, f.v, maxPersons)
 	}
+	c.ofWhich("targets.poverty_persons_employed", t.PovertyPersonsEmployed, "targets.persons_employed", t.PersonsEmployed)
 	c.optionalText("doc_no", cmd.DocNo, 100)
 	return events.AnnualTargetsSet{PairingID: pairingID, Year: cmd.Year, Targets: t, DocNo: cmd.DocNo}, c.result()
 }

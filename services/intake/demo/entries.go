@@ -27,6 +27,7 @@ func (ld *loader) pairing(p pairingSpec) {
 		ld.social(p, pw, y)
 		ld.people(p, pw, y)
 		ld.indicators(p, pw, y, site)
+		ld.targets(p, pw, y)
 	}
 }
 

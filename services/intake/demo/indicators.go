@@ -100,6 +100,18 @@ func (ld *loader) indicators(p pairingSpec, pw *ledger.Written, y int, site *sit
 	}
 }
 
+// targets plans the pairing's targets for year y, set in January: the
+// office's plan, some of which it meets and some not.
+func (ld *loader) targets(p pairingSpec, pw *ledger.Written, y int) {
+	set := events.DateOf(y, 1, 10)
+	t := ledger.TargetsInput{FiscalFen: p.scale * 6, SocialFen: 60_000_000, ConsumptionFen: 150_000_000, PersonsEmployed: 200,
+		PovertyPersonsEmployed: 80, Enterprises: 1, InvestmentFen: p.scale * 10, Staff: 4, Visits: 3, Trainees: 200, Projects: 1}
+	doc := fmt.Sprintf("%s协办〔%d〕%d号", p.donor.ShortName, y, 1)
+	ld.at(set, "targets", func(r ledger.Request) (*ledger.Written, error) {
+		return ld.l.SetTargets(ld.ctx, r, pw.PairingID, ledger.SetTargets{Year: y, Targets: t, DocNo: doc})
+	})
+}
+
 // sites are a pairing's park and workshop, and the park's cumulative
 // figures so far.
 type sites struct {

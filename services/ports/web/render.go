@@ -146,6 +146,28 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
+	// progress compares a year's targets with its figures, at today's share
+	// of the year (nil when no targets are set).
+	"progress": func(t *events.Targets, f balances.Figures, year int) []balances.Progress {
+		if t == nil {
+			return nil
+		}
+		return balances.ProgressOf(*t, f, balances.ExpectedBP(year, events.Today(time.Now())))
+	},
+	// behindCount is how many of the indicators are behind schedule.
+	"behindCount": func(ps []balances.Progress) int {
+		n := 0
+		for _, p := range ps {
+			if p.Behind {
+				n++
+			}
+		}
+		return n
+	},
+	// hasSuffix is strings.HasSuffix (money indicators end in _fen).
+	"hasSuffix": strings.HasSuffix,
+	// bp renders basis points as a percentage with two decimals.
+	"bp": func(v int64) string { return fmt.Sprintf("%d.%02d%%", v/100, v%100) },
 	// dict2 passes the language and a value to a sub-template.
 	"dict2": func(l lang, v any) map[string]any { return map[string]any{"L": l, "F": v} },
 	// barWidth is a rate as a bar's width in percent, at most 100.

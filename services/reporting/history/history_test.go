@@ -264,7 +264,7 @@ func TestPairingAndProjectHistories(t *testing.T) {
 	rec := recorder.Actor()
 	targets := func(id string, year int, doc string) {
 		e.do(recorder, func(ctx context.Context, r ledger.Request) (*ledger.Written, error) {
-			return e.l.SetTargets(ctx, r, id, ledger.SetTargets{Year: year, Targets: events.Targets{FiscalFen: 100_000_000}, DocNo: doc})
+			return e.l.SetTargets(ctx, r, id, ledger.SetTargets{Year: year, Targets: ledger.TargetsInput{FiscalFen: 100_000_000}, DocNo: doc})
 		})
 	}
 	targets(pairing, 2026, "目标〔2026〕1号")
