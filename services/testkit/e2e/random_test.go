@@ -22,6 +22,8 @@ type commander struct {
 	commitments, disbursements          []string
 	donations, purchases, sales, visits []string
 	secondments                         []string
+	labour, investments, trainings      []string
+	parks                               []string
 	accepted, rejected                  int
 }
 
@@ -45,7 +47,7 @@ func (c *commander) post(path string, body obj) map[string]any {
 }
 
 func (c *commander) step() {
-	switch n := c.rng.IntN(100); {
+	switch n := c.rng.IntN(114); {
 	case n < 8 || len(c.commitments) == 0:
 		if w := c.post("/v1/commitments", obj{"pairing_id": c.pick(c.pairings), "amount_fen": c.amount() * 10, "budget_year": 2024 + c.rng.IntN(2),
 			"source_level": "district", "doc_no": fmt.Sprintf("文号-%d", c.rng.Int()), "business_date": c.date()}); w != nil {
@@ -98,14 +100,45 @@ func (c *commander) step() {
 			"sending_org": "区教育局", "host_org": "县中学", "start_date": c.date(), "end_date": "2025-12-31"}); w != nil {
 			c.secondments = append(c.secondments, w["secondment_id"].(string))
 		}
+	case n >= 100 && n < 104:
+		persons := 1 + c.rng.IntN(300)
+		if w := c.post("/v1/labour-transfers", obj{"pairing_id": c.pick(c.pairings), "period_from": "2024-01-01", "period_to": c.date(),
+			"destination": []string{"donor_area", "other_east", "near_home"}[c.rng.IntN(3)], "persons": persons,
+			"poverty_persons": c.rng.IntN(persons + 1), "doc_no": fmt.Sprintf("人社-%d", c.rng.Int())}); w != nil {
+			c.labour = append(c.labour, w["labour_transfer_id"].(string))
+		}
+	case n >= 104 && n < 107:
+		if w := c.post("/v1/enterprise-investments", obj{"pairing_id": c.pick(c.pairings), "enterprise_name": "某企业",
+			"credit_code": "91320412MA1N7B2C3R", "project_name": fmt.Sprintf("项目-%d", c.rng.Int()), "sector": "加工",
+			"amount_fen": c.amount() * 10, "invested_date": c.date(), "jobs": c.rng.IntN(100)}); w != nil {
+			c.investments = append(c.investments, w["investment_id"].(string))
+		}
+	case n >= 107 && n < 110:
+		end := c.date()
+		if w := c.post("/v1/trainings", obj{"pairing_id": c.pick(c.pairings), "kind": []string{"cadre", "technical", "labour_skills"}[c.rng.IntN(3)],
+			"start_date": end[:8] + "01", "end_date": end, "participants": 1 + c.rng.IntN(200), "organiser": "组织部"}); w != nil {
+			c.trainings = append(c.trainings, w["training_id"].(string))
+		}
+	case n >= 110 && n < 112:
+		if w := c.post("/v1/parks", obj{"pairing_id": c.pick(c.pairings), "name": fmt.Sprintf("园区-%d", c.rng.Int()), "kind": "co_built_park",
+			"location_code": "632624", "established_date": "2024-01-01"}); w != nil {
+			c.parks = append(c.parks, w["park_id"].(string))
+		}
+	case n >= 112 && len(c.parks) > 0:
+		// cumulative: a later report may be refused (as_of or a figure
+		// going back); that is a rejection like any other
+		c.post("/v1/parks/"+c.pick(c.parks)+"/reports", obj{"as_of": c.date(), "enterprises": c.rng.IntN(20), "investment_fen": c.amount()})
 	default:
-		kinds := map[string][]string{"donations": c.donations, "purchases": c.purchases, "sales": c.sales, "visits": c.visits, "secondments": c.secondments}
-		kind := []string{"donations", "purchases", "sales", "visits", "secondments"}[c.rng.IntN(5)]
+		kinds := map[string][]string{"donations": c.donations, "purchases": c.purchases, "sales": c.sales, "visits": c.visits,
+			"secondments": c.secondments, "labour-transfers": c.labour, "enterprise-investments": c.investments, "trainings": c.trainings,
+			"parks": c.parks}
+		kind := []string{"donations", "purchases", "sales", "visits", "secondments", "labour-transfers", "enterprise-investments",
+			"trainings", "parks"}[c.rng.IntN(9)]
 		if len(kinds[kind]) == 0 {
 			return
 		}
 		body := obj{"reason": "entry_error", "business_date": "2025-12-31"}
-		if kind == "donations" || kind == "purchases" || kind == "sales" {
+		if kind == "donations" || kind == "purchases" || kind == "sales" || kind == "enterprise-investments" {
 			if c.rng.IntN(2) == 0 {
 				body["reason"] = "funds_returned"
 			}
@@ -215,6 +248,19 @@ type figures struct {
 		Persons int64 `json:"persons"`
 	} `json:"staff"`
 	Visits int64 `json:"visits"`
+	Labour struct {
+		Persons int64 `json:"persons"`
+	} `json:"labour"`
+	Investment struct {
+		Net int64 `json:"net_fen"`
+	} `json:"investment"`
+	Trainings struct {
+		Participants int64 `json:"participants"`
+	} `json:"trainings"`
+	Parks struct {
+		Established int64 `json:"established"`
+		Enterprises int64 `json:"enterprises"`
+	} `json:"parks"`
 }
 
 // oracle computes the figures straight from the event log (GET /v1/events),
@@ -228,6 +274,17 @@ func oracle(t *testing.T, s *stack) map[key]figures {
 	put := func(pid string, year int, f *figures) { out[key{pid, year}] = *f }
 	budgetYear := map[string]int{}
 	donationKind := map[string]string{}
+	counted := map[string]struct { // labour transfers, trainings, parks: what each counts, in which year
+		pairing string
+		year    int
+		count   int64
+	}{}
+	type parkYear struct {
+		park string
+		year int
+	}
+	parkEnterprises := map[parkYear]int64{} // each park's last report of each year
+	reversedPark := map[string]bool{}
 	var after int64
 	for {
 		var page struct {
@@ -256,7 +313,17 @@ func oracle(t *testing.T, s *stack) map[key]figures {
 				Completed    string    `json:"completed_date"`
 				PeriodTo     string    `json:"period_to"`
 				Start        string    `json:"start_date"`
+				End          string    `json:"end_date"`
 				Over         *struct{} `json:"over_commitment"`
+				LabourID     string    `json:"labour_transfer_id"`
+				TrainingID   string    `json:"training_id"`
+				ParkID       string    `json:"park_id"`
+				Persons      int64     `json:"persons"`
+				Participants int64     `json:"participants"`
+				Invested     string    `json:"invested_date"`
+				Established  string    `json:"established_date"`
+				AsOf         string    `json:"as_of"`
+				Enterprises  int64     `json:"enterprises"`
 			}
 			if err := json.Unmarshal(ev.Payload, &p); err != nil {
 				t.Fatal(err)
@@ -357,12 +424,72 @@ func oracle(t *testing.T, s *stack) map[key]figures {
 				f := at(p.PairingIDs[0], year(p.Original))
 				f.Staff.Persons--
 				put(p.PairingIDs[0], year(p.Original), f)
+			case "aid.labour_transfer_recorded":
+				counted[p.LabourID] = struct {
+					pairing string
+					year    int
+					count   int64
+				}{p.PairingID, year(p.PeriodTo), p.Persons}
+				f := at(p.PairingID, year(p.PeriodTo))
+				f.Labour.Persons += p.Persons
+				put(p.PairingID, year(p.PeriodTo), f)
+			case "aid.training_held":
+				counted[p.TrainingID] = struct {
+					pairing string
+					year    int
+					count   int64
+				}{p.PairingID, year(p.End), p.Participants}
+				f := at(p.PairingID, year(p.End))
+				f.Trainings.Participants += p.Participants
+				put(p.PairingID, year(p.End), f)
+			case "aid.labour_transfer_reversed", "aid.training_reversed":
+				o := counted[p.OriginalID]
+				f := at(o.pairing, o.year)
+				if ev.Type == "aid.training_reversed" {
+					f.Trainings.Participants -= o.count
+				} else {
+					f.Labour.Persons -= o.count
+				}
+				put(o.pairing, o.year, f)
+			case "aid.enterprise_investment_recorded":
+				f := at(p.PairingID, year(p.Invested))
+				f.Investment.Net += p.Amount
+				put(p.PairingID, year(p.Invested), f)
+			case "aid.investment_reversed":
+				f := at(p.PairingIDs[0], reversalYear())
+				f.Investment.Net -= p.Amount
+				put(p.PairingIDs[0], reversalYear(), f)
+			case "aid.park_established":
+				counted[p.ParkID] = struct {
+					pairing string
+					year    int
+					count   int64
+				}{p.PairingID, year(p.Established), 1}
+				f := at(p.PairingID, year(p.Established))
+				f.Parks.Established++
+				put(p.PairingID, year(p.Established), f)
+			case "aid.park_reported":
+				parkEnterprises[parkYear{p.ParkID, year(p.AsOf)}] = p.Enterprises
+			case "aid.park_reversed":
+				reversedPark[p.OriginalID] = true
+				o := counted[p.OriginalID]
+				f := at(o.pairing, o.year)
+				f.Parks.Established--
+				put(o.pairing, o.year, f)
 			}
 		}
 		if len(page.Events) == 0 {
 			break
 		}
 		after = page.Next
+	}
+	for py, n := range parkEnterprises {
+		if !reversedPark[py.park] {
+			o := counted[py.park]
+			f := at(o.pairing, py.year)
+			f.Parks.Enterprises += n
+			put(o.pairing, py.year, f)
+		}
 	}
 	return out
 }
