@@ -94,3 +94,25 @@ func (AgreementSigned) EventType() string { return "aid.agreement_signed" }
 
 // PairingIDs implements PairingScoped.
 func (e AgreementSigned) PairingIDs() []string { return []string{e.PairingID} }
+
+// CreatedID is the id of the entry an office-indicator event — or a visit —
+// creates ("" for any other event): what its reversals name as original_id.
+func CreatedID(e Event) string {
+	switch e := e.(type) {
+	case LabourTransferRecorded:
+		return e.LabourTransferID
+	case EnterpriseInvestmentRecorded:
+		return e.InvestmentID
+	case TrainingHeld:
+		return e.TrainingID
+	case AgreementSigned:
+		return e.AgreementID
+	case ParkEstablished:
+		return e.ParkID
+	case WorkshopEstablished:
+		return e.WorkshopID
+	case VisitConducted:
+		return e.VisitID
+	}
+	return ""
+}

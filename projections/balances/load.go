@@ -68,7 +68,7 @@ func references(batch []projections.Event) refSet {
 			need(r.secondments, "secondment", e.OriginalID)
 		case events.LabourTransferRecorded, events.EnterpriseInvestmentRecorded, events.TrainingHeld, events.AgreementSigned,
 			events.ParkEstablished, events.WorkshopEstablished, events.VisitConducted:
-			create("indicator", indicatorID(e))
+			create("indicator", events.CreatedID(e))
 		case events.ParkReported:
 			need(r.indicators, "indicator", e.ParkID)
 		case events.WorkshopReported:
@@ -181,27 +181,6 @@ func (b *batchState) load(ctx context.Context, tx pgx.Tx, batch []projections.Ev
 	return nil
 }
 
-// indicatorID is the id of the entity an office-indicator event (or a
-// visit) creates.
-func indicatorID(e events.Event) string {
-	switch e := e.(type) {
-	case events.LabourTransferRecorded:
-		return e.LabourTransferID
-	case events.EnterpriseInvestmentRecorded:
-		return e.InvestmentID
-	case events.TrainingHeld:
-		return e.TrainingID
-	case events.AgreementSigned:
-		return e.AgreementID
-	case events.ParkEstablished:
-		return e.ParkID
-	case events.WorkshopEstablished:
-		return e.WorkshopID
-	case events.VisitConducted:
-		return e.VisitID
-	}
-	return ""
-}
 
 // loadRows runs query with the id lists as $1, $2 … and calls scan per
 // row; it does nothing when there are no ids.

@@ -43,7 +43,7 @@ func references(batch []projections.Event) refSet {
 			created[entity{"project", e.ProjectID}] = struct{}{}
 		case events.LabourTransferRecorded, events.EnterpriseInvestmentRecorded, events.TrainingHeld, events.AgreementSigned,
 			events.ParkEstablished, events.WorkshopEstablished, events.VisitConducted:
-			created[entity{"indicator", indicatorID(e)}] = struct{}{}
+			created[entity{"indicator", events.CreatedID(e)}] = struct{}{}
 		}
 	}
 	need := func(m map[string]struct{}, kind, id string) {
@@ -208,27 +208,6 @@ func loadRows(ctx context.Context, tx pgx.Tx, table, query string, ids map[strin
 	return nil
 }
 
-// indicatorID is the id of the entity an office-indicator event (or a
-// visit) creates.
-func indicatorID(e events.Event) string {
-	switch e := e.(type) {
-	case events.LabourTransferRecorded:
-		return e.LabourTransferID
-	case events.EnterpriseInvestmentRecorded:
-		return e.InvestmentID
-	case events.TrainingHeld:
-		return e.TrainingID
-	case events.AgreementSigned:
-		return e.AgreementID
-	case events.ParkEstablished:
-		return e.ParkID
-	case events.WorkshopEstablished:
-		return e.WorkshopID
-	case events.VisitConducted:
-		return e.VisitID
-	}
-	return ""
-}
 
 // dateOf is the events.Date of a SQL date (midnight UTC); NULL is the zero
 // Date.

@@ -321,7 +321,7 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 		switch e := ev.Data.(type) {
 		case events.LabourTransferRecorded, events.EnterpriseInvestmentRecorded, events.TrainingHeld, events.AgreementSigned,
 			events.ParkEstablished, events.WorkshopEstablished, events.VisitConducted:
-			id := indicatorOf(e)
+			id := events.CreatedID(e)
 			en := entries[id]
 			if en == nil { // a visit not led by the principal leader
 				continue
@@ -381,26 +381,6 @@ func personFigure(s events.SecondmentStarted) string {
 		events.StaffDoctor: "staff_doctor", events.StaffAgronomist: "staff_agronomist", events.StaffTechnician: "staff_technician"}[s.Category]
 }
 
-// indicatorOf is the id of the entry an office-indicator event creates.
-func indicatorOf(e events.Event) string {
-	switch e := e.(type) {
-	case events.LabourTransferRecorded:
-		return e.LabourTransferID
-	case events.EnterpriseInvestmentRecorded:
-		return e.InvestmentID
-	case events.TrainingHeld:
-		return e.TrainingID
-	case events.AgreementSigned:
-		return e.AgreementID
-	case events.ParkEstablished:
-		return e.ParkID
-	case events.WorkshopEstablished:
-		return e.WorkshopID
-	case events.VisitConducted:
-		return e.VisitID
-	}
-	return ""
-}
 
 // siteOf is a site report's site, pairing and as-of date.
 func siteOf(e events.Event) (id, pairing string, asOf events.Date) {
