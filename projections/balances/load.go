@@ -181,7 +181,6 @@ func (b *batchState) load(ctx context.Context, tx pgx.Tx, batch []projections.Ev
 	return nil
 }
 
-
 // loadRows runs query with the id lists as $1, $2 … and calls scan per
 // row; it does nothing when there are no ids.
 func loadRows(ctx context.Context, tx pgx.Tx, query string, ids [][]string, scan func(pgx.Rows) error) error {

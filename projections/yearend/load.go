@@ -208,7 +208,6 @@ func loadRows(ctx context.Context, tx pgx.Tx, table, query string, ids map[strin
 	return nil
 }
 
-
 // dateOf is the events.Date of a SQL date (midnight UTC); NULL is the zero
 // Date.
 func dateOf(d pgtype.Date) events.Date {

@@ -381,7 +381,6 @@ func personFigure(s events.SecondmentStarted) string {
 		events.StaffDoctor: "staff_doctor", events.StaffAgronomist: "staff_agronomist", events.StaffTechnician: "staff_technician"}[s.Category]
 }
 
-
 // siteOf is a site report's site, pairing and as-of date.
 func siteOf(e events.Event) (id, pairing string, asOf events.Date) {
 	if r, ok := e.(events.ParkReported); ok {
