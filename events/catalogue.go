@@ -57,7 +57,7 @@ func addUpcaster(typ string, up Upcaster) {
 func init() {
 	for _, e := range []Event{
 		PairingEstablished{}, AnnualTargetsSet{},
-		AidProjectRegistered{}, ProjectProgressReported{},
+		AidProjectRegistered{}, ProjectProgressReported{}, ProjectYearPlanned{},
 		FundsCommitted{}, CommitmentAdjusted{}, FundsDisbursed{}, DisbursementReversed{}, FundsReceiptConfirmed{},
 		DonationReceived{}, DonationReversed{},
 		ProductPurchased{}, PurchaseReversed{}, SalesFacilitated{}, SaleReversed{},

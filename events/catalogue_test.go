@@ -85,13 +85,23 @@ func samples() []events.Event {
 			PlannedTotalFen: 120_000_000, // 120万元
 			PlanYear:        2025,
 			BusinessDate:    d(2025, time.March, 18),
+			Tier:            events.TierCounty,
 		},
 		events.ProjectProgressReported{
 			ProjectID:              projectID,
 			PairingID:              pairingZhonglouBanma,
-			AsOf:                   d(2025, time.September, 30),
-			Status:                 events.ProjectInProgress,
-			CompletedInvestmentFen: 78_000_000,
+			AsOf:                   d(2025, time.December, 31),
+			Status:                 events.ProjectCompleted,
+			CompletedInvestmentFen: 118_000_000,
+			StartedOn:              d(2025, time.April, 8),
+			CompletedOn:            d(2025, time.December, 20),
+		},
+		events.ProjectYearPlanned{
+			ProjectID:    projectID,
+			PairingID:    pairingZhonglouBanma,
+			Year:         2025,
+			PlannedFen:   100_000_000, // 100万元
+			BusinessDate: d(2025, time.March, 20),
 		},
 		events.FundsCommitted{
 			CommitmentID: commitmentID,

@@ -222,6 +222,24 @@ func (s ProjectStatus) Valid() bool { return slices.Contains(ProjectStatuses, s)
 // Done reports whether the project counts as completed (完工 or 已验收).
 func (s ProjectStatus) Done() bool { return s == ProjectCompleted || s == ProjectAccepted }
 
+// ProjectTier is the level of government that approved an aid project
+// (项目层级).
+type ProjectTier string
+
+// Project tiers.
+const (
+	TierNational   ProjectTier = "national"   // 国家级
+	TierProvincial ProjectTier = "provincial" // 省级
+	TierMunicipal  ProjectTier = "municipal"  // 市级
+	TierCounty     ProjectTier = "county"     // 县级
+)
+
+// ProjectTiers lists every valid ProjectTier.
+var ProjectTiers = []ProjectTier{TierNational, TierProvincial, TierMunicipal, TierCounty}
+
+// Valid reports whether t is a known tier.
+func (t ProjectTier) Valid() bool { return slices.Contains(ProjectTiers, t) }
+
 // LabourDestination is where transferred workers found work (劳务协作).
 type LabourDestination string
 

@@ -75,7 +75,10 @@
 //     never overlap; planned ends are not before starts;
 //   - a project's progress is dated on or after its registration and
 //     the previous report; its status and completed investment never go
-//     back;
+//     back; a stated start or completion date lies between the previous
+//     report and this one, the completion not before the start; a year's
+//     plan is for a year of the pairing's validity, from the plan year on,
+//     dated on or after the registration;
 //   - a visit covers 1 to 20 distinct pairings of one donor, and ends
 //     on or after its start and not after the day it is recorded;
 //   - voucher numbers (per donor), receipt numbers (per donor) and order
@@ -260,13 +263,15 @@ type secondment struct {
 }
 
 type project struct {
-	id         string
-	p          *pairing
-	date, asOf events.Date
-	status     int // index in events.ProjectStatuses; -1 before any report
-	invested   int64
-	planned    int64
-	version    int64
+	id                 string
+	p                  *pairing
+	date, asOf         events.Date
+	status             int // index in events.ProjectStatuses; -1 before any report
+	invested           int64
+	planned            int64
+	planYear           int
+	started, completed events.Date // events.ProjectDates after the last report
+	version            int64
 }
 
 // poolSize bounds the entities of each kind a Generator remembers.
@@ -476,6 +481,14 @@ func later(a, b events.Date) events.Date {
 	return b
 }
 
+// between is a random day in [a, b] (a when b is before it).
+func between(r *rand.Rand, a, b events.Date) events.Date {
+	if n := daysBetween(a, b); n > 0 {
+		return a.AddDays(r.IntN(n + 1))
+	}
+	return a
+}
+
 func daysBetween(a, b events.Date) int { return int(b.Time().Sub(a.Time()).Hours() / 24) }
 
 func (g *Generator) reason() events.ReversalReason {
@@ -584,6 +597,7 @@ var actions = []struct {
 	{8, (*Generator).reverseVisit},
 	{15, (*Generator).register},
 	{25, (*Generator).progress},
+	{8, (*Generator).yearPlan},
 	{10, (*Generator).targets},
 	{12, func(g *Generator) bool { return g.indicator("labour_transfer") }},
 	{10, func(g *Generator) bool { return g.indicator("investment") }},
@@ -1035,12 +1049,37 @@ func (g *Generator) register() bool {
 	if p == nil {
 		return false
 	}
-	pr := &project{id: g.newID(), p: p, date: on, asOf: on, status: -1, planned: g.amount(100, 10000) * 100_000}
+	pr := &project{id: g.newID(), p: p, date: on, asOf: on, status: -1, planned: g.amount(100, 10000) * 100_000,
+		planYear: on.Year() + g.r.IntN(2)}
 	g.projects.add(g.r, pr)
+	var tier events.ProjectTier
+	if g.r.IntN(2) == 0 {
+		tier = events.ProjectTiers[g.r.IntN(len(events.ProjectTiers))]
+	}
 	g.command("project-"+pr.id, &pr.version, p.donor.unit.Code, p.partner.Code, g.recorder(p.donor), events.AidProjectRegistered{
 		ProjectID: pr.id, PairingID: p.id, Name: p.partner.ShortName + []string{"中心小学教学楼", "卫生院改造", "易地搬迁安置点"}[g.r.IntN(3)],
 		Sector: []string{"教育", "医疗", "基础设施", "产业"}[g.r.IntN(4)], DeliveryMode: events.DeliveryModes[g.r.IntN(len(events.DeliveryModes))],
-		PlannedTotalFen: pr.planned, PlanYear: on.Year() + g.r.IntN(2), BusinessDate: on})
+		PlannedTotalFen: pr.planned, PlanYear: pr.planYear, BusinessDate: on, Tier: tier})
+	return true
+}
+
+// yearPlan plans (or, rarely, withdraws) a project's investment for a year
+// from its plan year on, in which its pairing is in force.
+func (g *Generator) yearPlan() bool {
+	_, pr, ok := g.projects.pick(g.r)
+	if !ok {
+		return false
+	}
+	y := pr.planYear + g.r.IntN(3)
+	if y < pr.p.validFrom.Year() || y > pr.p.validTo.Year() || y > g.today.Year()+1 {
+		return false
+	}
+	var fen int64
+	if g.r.IntN(8) > 0 {
+		fen = g.amount(1, pr.planned/100_000) * 100_000
+	}
+	g.command("project-"+pr.id, &pr.version, pr.p.donor.unit.Code, pr.p.partner.Code, g.recorder(pr.p.donor), events.ProjectYearPlanned{
+		ProjectID: pr.id, PairingID: pr.p.id, Year: y, PlannedFen: fen, BusinessDate: later(g.date(), pr.date)})
 	return true
 }
 
@@ -1050,10 +1089,21 @@ func (g *Generator) progress() bool {
 		return false
 	}
 	pr.status = min(len(events.ProjectStatuses)-1, max(pr.status, 0)+g.r.IntN(2))
+	last := pr.asOf
 	pr.asOf = later(g.date(), pr.asOf)
 	pr.invested += g.amount(0, pr.planned/4)
-	g.command("project-"+pr.id, &pr.version, pr.p.donor.unit.Code, pr.p.partner.Code, g.recorder(pr.p.donor), events.ProjectProgressReported{
-		ProjectID: pr.id, PairingID: pr.p.id, AsOf: pr.asOf, Status: events.ProjectStatuses[pr.status], CompletedInvestmentFen: pr.invested})
+	e := events.ProjectProgressReported{ProjectID: pr.id, PairingID: pr.p.id, AsOf: pr.asOf, Status: events.ProjectStatuses[pr.status],
+		CompletedInvestmentFen: pr.invested}
+	// Half the reports that first show the project under way or done
+	// state the day it happened, between the last report and this one.
+	if pr.status > 0 && pr.started.IsZero() && g.r.IntN(2) == 0 {
+		e.StartedOn = between(g.r, last, pr.asOf)
+	}
+	if events.ProjectStatuses[pr.status].Done() && pr.completed.IsZero() && g.r.IntN(2) == 0 {
+		e.CompletedOn = between(g.r, later(e.StartedOn, later(pr.started, last)), pr.asOf)
+	}
+	pr.started, pr.completed = events.ProjectDates(pr.started, pr.completed, e)
+	g.command("project-"+pr.id, &pr.version, pr.p.donor.unit.Code, pr.p.partner.Code, g.recorder(pr.p.donor), e)
 	return true
 }
 

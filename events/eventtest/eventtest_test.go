@@ -45,8 +45,9 @@ type checker struct {
 }
 
 type projectState struct {
-	reg  events.AidProjectRegistered
-	last *events.ProjectProgressReported
+	reg                events.AidProjectRegistered
+	last               *events.ProjectProgressReported
+	started, completed events.Date
 }
 
 type commitmentState struct {
@@ -270,7 +271,31 @@ func (c *checker) check(ev eventtest.Event) {
 		if e.Status.Done() {
 			c.cover["project completed"]++
 		}
-		pr.last = &e
+		started, completed := events.ProjectDates(pr.started, pr.completed, e)
+		if e.StartedOn.After(e.AsOf) || e.CompletedOn.After(e.AsOf) || (!completed.IsZero() && completed.Before(started)) {
+			c.fail(r, "progress %+v: started %s, completed %s", e, started, completed)
+		}
+		if !e.StartedOn.IsZero() {
+			c.cover["project start date stated"]++
+		}
+		if !e.CompletedOn.IsZero() {
+			c.cover["project completion date stated"]++
+		}
+		pr.last, pr.started, pr.completed = &e, started, completed
+	case events.ProjectYearPlanned:
+		pr := c.projects[e.ProjectID]
+		if pr == nil || pr.reg.PairingID != e.PairingID {
+			c.fail(r, "plan of unknown project %s", e.ProjectID)
+			break
+		}
+		c.dated(r, e.BusinessDate)
+		c.routed(r, "project-"+e.ProjectID, e.PairingID)
+		p := c.pairings[e.PairingID]
+		if e.Year < pr.reg.PlanYear || e.Year < p.ValidFrom.Year() || e.Year > p.ValidTo.Year() || e.PlannedFen < 0 ||
+			e.BusinessDate.Before(pr.reg.BusinessDate) {
+			c.fail(r, "plan %+v of project %+v", e, pr.reg)
+		}
+		c.cover[map[bool]string{true: "year plan withdrawn", false: "year plan"}[e.PlannedFen == 0]]++
 	case events.FundsCommitted:
 		c.newID(r, e.CommitmentID)
 		c.dated(r, e.BusinessDate)
@@ -689,6 +714,7 @@ func (c *checker) reversal(r *events.Record, kind string, e events.EntryReversal
 var mustCover = []string{
 	"late entry", "correlation id", "command of several events", "pairing renewed", "pairing established late",
 	"pairing not in force when established", "progress reported again", "project completed", "commitment of a project",
+	"project start date stated", "project completion date stated", "year plan", "year plan withdrawn",
 	"commitment for next year", "adjustment down", "adjustment up", "over-commitment", "approval not needed",
 	"disbursed before the commitment's date", "disbursement reversed wholly entry_error", "disbursement reversed wholly funds_returned",
 	"disbursement reversed partly entry_error", "disbursement reversed partly funds_returned", "reversal across a year end",

@@ -65,6 +65,7 @@ var labels = map[string]label{
 	"aid.annual_targets_set":             {"年度目标任务", "Annual targets set"},
 	"aid.project_registered":             {"援建项目立项", "Aid project registered"},
 	"aid.project_progress_reported":      {"项目进度", "Project progress reported"},
+	"aid.project_year_planned":           {"年度投资计划", "Project year planned"},
 	"aid.funds_committed":                {"资金计划下达", "Funds committed"},
 	"aid.commitment_adjusted":            {"计划调整", "Commitment adjusted"},
 	"aid.funds_disbursed":                {"资金拨付", "Funds disbursed"},

@@ -309,6 +309,9 @@ func scenario() []scenarioEvent {
 		{m("agreement-A1", banma), events.AgreementReversed{EntryReversal: er("A1", []string{"P1"}, events.ReasonEntryError, 0, "2025-03-05", "钟协办〔2025〕6号")},
 			want{kind: "agreement", entity: "A1", relation: "reversal", original: "A1", date: "2025-03-05", reason: "entry_error",
 				docKind: "doc_no", docNo: "钟协办〔2025〕6号", pairings: []string{"P1"}, partner: banma}},
+		{m("project-PR1", banma), events.ProjectYearPlanned{ProjectID: "PR1", PairingID: "P1", Year: 2025, PlannedFen: 300000000,
+			BusinessDate: day("2025-03-01")},
+			want{kind: "project", entity: "PR1", relation: "year_plan", original: "PR1", date: "2025-03-01", amount: fen(300000000), pairings: []string{"P1"}, partner: banma}},
 	}
 }
 
@@ -464,7 +467,7 @@ func TestLinks(t *testing.T) {
 		{"S1", []string{"16:reversal:-300000"}, []int64{15, 16}, fen(5000000)},
 		{"SM1", []string{"18:end:-", "19:reversal:-"}, []int64{17, 18, 19}, nil},
 		{"V1", []string{"21:reversal:-"}, []int64{20, 21}, nil},
-		{"PR1", []string{"5:progress:-"}, []int64{4, 5, 6}, nil},
+		{"PR1", []string{"5:progress:-", "37:year_plan:300000000"}, []int64{4, 5, 6, 37}, nil},
 		{"P1", nil, []int64{1, 3}, nil},
 		{"R1", nil, []int64{9}, nil},
 		{"nothing", nil, nil, nil},

@@ -11,6 +11,7 @@ const (
 	RelationProgress   = "progress"   // ProjectProgressReported: the project's state
 	RelationEnd        = "end"        // SecondmentEnded: the secondment ended
 	RelationReport     = "report"     // ParkReported, WorkshopReported: the site's figures
+	RelationYearPlan   = "year_plan"  // ProjectYearPlanned: the project's plan for a year
 )
 
 // Entity kinds (Entry.EntityKind).
@@ -90,6 +91,11 @@ func flatten(d events.Event) facts {
 		f.entityKind, f.entityID = KindProject, e.ProjectID
 		f.relation, f.originalID = RelationProgress, e.ProjectID
 		f.businessDate = e.AsOf
+	case events.ProjectYearPlanned:
+		f.entityKind, f.entityID = KindProject, e.ProjectID
+		f.relation, f.originalID = RelationYearPlan, e.ProjectID
+		f.businessDate = e.BusinessDate
+		f.money(e.PlannedFen)
 	case events.FundsCommitted:
 		f.entityKind, f.entityID = KindCommitment, e.CommitmentID
 		f.parentID = e.ProjectID

@@ -68,7 +68,11 @@ func Compute(ctx context.Context, q projections.Querier, donorCode string, year 
 	if err != nil {
 		return nil, fmt.Errorf("yearend: reversals of %s dated in %d: %w", donorCode, year, err)
 	}
-	return assemble(donorCode, per, pos, hash, pairings, counted, movedOut)
+	earlier, err := readRows(ctx, q, earlierSQL, donorCode, year, pos)
+	if err != nil {
+		return nil, fmt.Errorf("yearend: projects of %s before %d: %w", donorCode, year, err)
+	}
+	return assemble(donorCode, per, pos, hash, pairings, rowSets{counted: counted, movedOut: movedOut, earlier: earlier})
 }
 
 // period is the span of business dates a report counts: 1 January to the
@@ -92,33 +96,50 @@ func newPeriod(year int, cutoff events.Date) (period, error) {
 	return period{year: year, first: events.DateOf(year, time.January, 1), cutoff: cutoff}, nil
 }
 
+// rowSets are the rows a report is assembled from, each in ledger order:
+// those it counts (countedRowsSQL), the cross-year reversals dated in
+// its period but counted elsewhere (movedOutSQL) and the project starts
+// and completions of earlier years (earlierSQL).
+type rowSets struct {
+	counted, movedOut, earlier []row
+}
+
 // assemble builds the report of donorCode for per at position pos (whose
 // hash is hash) from the donor's pairings established by pos (in the
-// order they were established), the rows it counts and the cross-year
-// reversals dated in the period but counted elsewhere (both in ledger
-// order): see Compute for what the report holds.
-func assemble(donorCode string, per period, pos int64, hash events.Hash, pairings []donorPairing, counted, movedOut []row) (*Report, error) {
+// order they were established) and its rows: see Compute for what the
+// report holds.
+func assemble(donorCode string, per period, pos int64, hash events.Hash, pairings []donorPairing, rows rowSets) (*Report, error) {
+	counted := rows.counted
 	r := &Report{Donor: pairings[0].donor, Year: per.year, Cutoff: per.cutoff, Position: pos, ChainHash: hash.String(),
 		Pairings: []PairingFigures{}, LineItems: make([]LineItem, 0, len(counted))}
 	tallies := map[string]*tally{}
+	tallyOf := func(pairingID string) *tally {
+		t := tallies[pairingID]
+		if t == nil {
+			t = new(tally)
+			tallies[pairingID] = t
+		}
+		return t
+	}
 	var notes footnotes
 	for i := range counted {
 		row := &counted[i]
-		t := tallies[row.pairingID]
-		if t == nil {
-			t = new(tally)
-			tallies[row.pairingID] = t
-		}
-		if err := t.add(row.figure, row.amount, row.eventID); err != nil {
+		if err := tallyOf(row.pairingID).add(row.figure, row.amount, row.eventID); err != nil {
 			return nil, err
 		}
 		notes.counted(row, per.cutoff)
 		r.LineItems = append(r.LineItems, row.lineItem())
 	}
 	noted := map[string]bool{}
-	for i := range movedOut {
-		notes.add(&movedOut[i])
-		noted[movedOut[i].pairingID] = true
+	for i := range rows.earlier {
+		row := &rows.earlier[i]
+		if err := tallyOf(row.pairingID).addEarlier(row); err != nil {
+			return nil, err
+		}
+	}
+	for i := range rows.movedOut {
+		notes.add(&rows.movedOut[i])
+		noted[rows.movedOut[i].pairingID] = true
 	}
 	r.Footnotes = notes.sorted()
 
@@ -126,7 +147,7 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 	var listed []donorPairing
 	for _, p := range pairings {
 		known[p.id] = true
-		if _, ok := tallies[p.id]; ok || noted[p.id] || p.validIn(per.year) {
+		if t, ok := tallies[p.id]; (ok && !t.isZero()) || noted[p.id] || p.validIn(per.year) {
 			listed = append(listed, p)
 			if tallies[p.id] == nil {
 				tallies[p.id] = new(tally)

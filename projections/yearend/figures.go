@@ -50,11 +50,28 @@ const (
 	FigWorkshopEmployed        = "workshop_employed"
 	FigWorkshopPovertyEmployed = "workshop_poverty_employed"
 
+	// Projects by calendar year (援建项目), whatever their plan year:
+	// started (新开工) and completed (竣工) in the year, the investment
+	// planned for it and completed in it, and, of the projects with a plan
+	// for the year, how many had started by the cut-off (开工率).
+	FigProjectsStarted     = "projects_started"
+	FigProjectsFinished    = "projects_finished"
+	FigYearPlannedFen      = "year_planned_fen"
+	FigYearInvestedFen     = "year_invested_fen"
+	FigYearPlannedProjects = "year_planned_projects"
+	FigYearPlannedStarted  = "year_planned_started"
+
 	// Derived: 专业技术人才 (teacher + doctor + agronomist + technician),
 	// social aid (cash + in-kind) and consumption aid (purchases + sales).
 	FigStaffProfessional = "staff_professional"
 	FigSocialFen         = "social_fen"
 	FigConsumptionFen    = "consumption_fen"
+
+	// Counted on read from the rows of earlier years: projects started
+	// before the year and not completed before it (续建); and those under
+	// way in the year (实施 = 续建 + 新开工).
+	FigProjectsContinuing = "projects_continuing"
+	FigProjectsUnderWay   = "projects_under_way"
 )
 
 // baseFigures lists the figures contributions are stored under, in the
@@ -67,6 +84,7 @@ var baseFigures = [...]string{
 	FigStaffInbound, FigVisitsLedByPrincipal, FigLabourPersons, FigLabourPovertyPersons, FigInvestmentRecords, FigInvestmentFen,
 	FigInvestmentJobs, FigInvestmentPovertyJobs, FigTrainings, FigTrainingParticipants, FigAgreements, FigParks, FigParkEnterprises,
 	FigParkInvestmentFen, FigParkReturnsFen, FigWorkshops, FigWorkshopEmployed, FigWorkshopPovertyEmployed,
+	FigProjectsStarted, FigProjectsFinished, FigYearPlannedFen, FigYearInvestedFen, FigYearPlannedProjects, FigYearPlannedStarted,
 }
 
 // BaseFigures lists the figures contributions are stored under (the
@@ -78,6 +96,7 @@ var derivedFigures = map[string][]string{
 	FigStaffProfessional: {FigStaffTeacher, FigStaffDoctor, FigStaffAgronomist, FigStaffTechnician},
 	FigSocialFen:         {FigSocialCashFen, FigSocialInKindFen},
 	FigConsumptionFen:    {FigPurchasesFen, FigSalesFen},
+	FigProjectsUnderWay:  {FigProjectsContinuing, FigProjectsStarted},
 }
 
 // figureField returns the field of f named by a figure's json name, or nil
@@ -168,6 +187,40 @@ func indicatorField(f *Figures, name string) *Figure {
 		return &f.WorkshopEmployed
 	case FigWorkshopPovertyEmployed:
 		return &f.WorkshopPovertyEmployed
+	}
+	return projectYearField(f, name)
+}
+
+// byCalendarYear reports whether figure is a base figure of projects by
+// calendar year.
+func byCalendarYear(figure string) bool {
+	switch figure {
+	case FigProjectsStarted, FigProjectsFinished, FigYearPlannedFen, FigYearInvestedFen, FigYearPlannedProjects, FigYearPlannedStarted:
+		return true
+	}
+	return false
+}
+
+// projectYearField returns the field of f for a figure of projects by
+// calendar year, or nil.
+func projectYearField(f *Figures, name string) *Figure {
+	switch name {
+	case FigProjectsStarted:
+		return &f.ProjectsStarted
+	case FigProjectsFinished:
+		return &f.ProjectsFinished
+	case FigProjectsContinuing:
+		return &f.ProjectsContinuing
+	case FigProjectsUnderWay:
+		return &f.ProjectsUnderWay
+	case FigYearPlannedFen:
+		return &f.YearPlannedFen
+	case FigYearInvestedFen:
+		return &f.YearInvestedFen
+	case FigYearPlannedProjects:
+		return &f.YearPlannedProjects
+	case FigYearPlannedStarted:
+		return &f.YearPlannedStarted
 	}
 	return nil
 }

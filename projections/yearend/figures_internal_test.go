@@ -10,7 +10,9 @@ import (
 
 // TestFiguresCoverReport ties the figure names to Figures: every
 // Figure field is a base or a derived figure under its json name, and
-// figureField finds exactly that field, so a field added to the contract
+// figureField finds exactly that field (the projects continuing from
+// earlier years, counted on read, are the one exception), so a field
+// added to the contract
 // without a rule here fails.
 func TestFiguresCoverReport(t *testing.T) {
 	t.Parallel()
@@ -25,7 +27,7 @@ func TestFiguresCoverReport(t *testing.T) {
 		name, _, _ := strings.Cut(field.Tag.Get("json"), ",")
 		seen[name] = true
 		_, derived := derivedFigures[name]
-		if !slices.Contains(baseFigures[:], name) && !derived {
+		if !slices.Contains(baseFigures[:], name) && !derived && name != FigProjectsContinuing {
 			t.Errorf("Figures.%s (%q) is neither a base nor a derived figure", field.Name, name)
 		}
 		if p := figureField(&f, name); p != v.Field(i).Addr().Interface().(*Figure) {
@@ -39,7 +41,7 @@ func TestFiguresCoverReport(t *testing.T) {
 	}
 	for name, parts := range derivedFigures {
 		for _, p := range parts {
-			if _, ok := baseIndex[p]; !ok {
+			if _, ok := baseIndex[p]; !ok && p != FigProjectsContinuing {
 				t.Errorf("derived %s sums %s, not a base figure", name, p)
 			}
 		}

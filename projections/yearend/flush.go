@@ -204,8 +204,13 @@ func (ind *indicator) json() (counts, reports []byte, err error) {
 
 func (b *batchState) writeProjects(ctx context.Context, tx pgx.Tx) error {
 	fresh, dirty := split(b.projects, func(p *project) rowState { return p.rowState })
-	w := newRows("projects", "project_id", "pairing_id", "plan_year", "done", "as_of", "completed_investment_fen")
+	w := newRows("projects", "project_id", "pairing_id", "plan_year", "done", "as_of", "completed_investment_fen",
+		"started_on", "completed_on", "plans")
 	for _, p := range fresh {
+		plans, err := planJSON(p)
+		if err != nil {
+			return err
+		}
 		w.Row()
 		w.Text(p.id)
 		w.Text(p.pairingID)
@@ -213,18 +218,43 @@ func (b *batchState) writeProjects(ctx context.Context, tx pgx.Tx) error {
 		w.Bool(p.done)
 		w.EventDateOrNull(p.asOf)
 		w.Int8(p.investmentFen)
+		w.EventDateOrNull(p.started)
+		w.EventDateOrNull(p.completed)
+		w.Bytea(plans)
 	}
 	if err := send(ctx, tx, w); err != nil || len(dirty) == 0 {
 		return err
 	}
 	n := len(dirty)
 	ids, done, asOf, inv := make([]string, n), make([]bool, n), make([]pgtype.Date, n), make([]int64, n)
+	started, completed, plans := make([]pgtype.Date, n), make([]pgtype.Date, n), make([]string, n)
 	for i, p := range dirty {
 		ids[i], done[i], asOf[i], inv[i] = p.id, p.done, sqlDate(p.asOf), p.investmentFen
+		started[i], completed[i] = sqlDate(p.started), sqlDate(p.completed)
+		b, err := planJSON(p)
+		if err != nil {
+			return err
+		}
+		plans[i] = string(b)
 	}
-	return update(ctx, tx, "projects", `UPDATE projects AS p SET done = u.done, as_of = u.as_of, completed_investment_fen = u.inv
-		FROM unnest($1::text[], $2::boolean[], $3::date[], $4::bigint[]) AS u(id, done, as_of, inv)
-		WHERE p.project_id = u.id`, ids, done, asOf, inv)
+	return update(ctx, tx, "projects", `UPDATE projects AS p SET done = u.done, as_of = u.as_of, completed_investment_fen = u.inv,
+		started_on = u.started, completed_on = u.completed, plans = u.plans::json
+		FROM unnest($1::text[], $2::boolean[], $3::date[], $4::bigint[], $5::date[], $6::date[], $7::text[])
+		AS u(id, done, as_of, inv, started, completed, plans)
+		WHERE p.project_id = u.id`, ids, done, asOf, inv, started, completed, plans)
+}
+
+// planJSON is a project's year plans as the projects table holds them.
+func planJSON(p *project) ([]byte, error) {
+	plans := p.plans
+	if plans == nil {
+		plans = map[int]int64{}
+	}
+	b, err := json.Marshal(plans)
+	if err != nil {
+		return nil, fmt.Errorf("yearend: project %s: %w", p.id, err)
+	}
+	return b, nil
 }
 
 // sqlDate is d as a SQL date (NULL for the zero Date).

@@ -72,6 +72,8 @@ func references(batch []projections.Event) refSet {
 			need(r.secondments, "secondment", e.OriginalID)
 		case events.ProjectProgressReported:
 			need(r.projects, "project", e.ProjectID)
+		case events.ProjectYearPlanned:
+			need(r.projects, "project", e.ProjectID)
 		case events.ParkReported:
 			need(r.indicators, "indicator", e.ParkID)
 		case events.WorkshopReported:
@@ -173,14 +175,19 @@ func (b *batchState) load(ctx context.Context, tx pgx.Tx, batch []projections.Ev
 	}); err != nil {
 		return err
 	}
-	return loadRows(ctx, tx, "projects", `SELECT project_id, pairing_id, plan_year, done, as_of, completed_investment_fen
+	return loadRows(ctx, tx, "projects", `SELECT project_id, pairing_id, plan_year, done, as_of, completed_investment_fen,
+		started_on, completed_on, plans
 		FROM projects WHERE project_id = ANY($1)`, r.projects, func(row pgx.Rows) error {
 		p := &project{}
-		var asOf pgtype.Date
-		if err := row.Scan(&p.id, &p.pairingID, &p.planYear, &p.done, &asOf, &p.investmentFen); err != nil {
+		var asOf, started, completed pgtype.Date
+		var plans []byte
+		if err := row.Scan(&p.id, &p.pairingID, &p.planYear, &p.done, &asOf, &p.investmentFen, &started, &completed, &plans); err != nil {
 			return err
 		}
-		p.asOf = dateOf(asOf)
+		p.asOf, p.started, p.completed = dateOf(asOf), dateOf(started), dateOf(completed)
+		if err := json.Unmarshal(plans, &p.plans); err != nil {
+			return fmt.Errorf("project %s: plans: %w", p.id, err)
+		}
 		b.projects[p.id] = p
 		return nil
 	})

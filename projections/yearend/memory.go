@@ -83,15 +83,18 @@ func (m *Memory) Compute(year int, cutoff events.Date) (*Report, error) {
 	if len(m.pairings) == 0 {
 		return nil, fmt.Errorf("donor %s at position %d: %w", m.donorCode, m.position, ErrNotFound)
 	}
-	var counted, movedOut []row
+	var rows rowSets
 	for i := range m.rows {
 		r := &m.rows[i]
 		if r.counts(per, m.position) {
-			counted = append(counted, *r)
+			rows.counted = append(rows.counted, *r)
 		}
 		if r.movesOut(per, m.position) {
-			movedOut = append(movedOut, *r)
+			rows.movedOut = append(rows.movedOut, *r)
+		}
+		if r.earlier(per, m.position) {
+			rows.earlier = append(rows.earlier, *r)
 		}
 	}
-	return assemble(m.donorCode, per, m.position, m.hash, m.pairings, counted, movedOut)
+	return assemble(m.donorCode, per, m.position, m.hash, m.pairings, rows)
 }

@@ -12,19 +12,29 @@ import (
 	"github.com/aidledger/aidledger/projections/yearend"
 )
 
-// oracleFigure is a base figure as the oracle adds it up.
+// oracleFigure is a base figure as the oracle adds it up. The events of
+// a loose figure (looseFigures) are only known to be among the progress
+// reports and plans of the donor's projects (oracle.projectEvents): the
+// oracle counts projects by their state, not by the changes each event
+// made.
 type oracleFigure struct {
 	value int64
 	ids   map[string]bool
 }
+
+// looseFigures are the figures of projects by calendar year.
+var looseFigures = map[string]bool{"projects_started": true, "projects_finished": true, "projects_continuing": true,
+	"projects_under_way": true, "year_planned_fen": true, "year_invested_fen": true, "year_planned_projects": true,
+	"year_planned_started": true}
 
 // oracle is an independent, in-memory statement of the year rules: for
 // each base figure, which events count and by how much, computed from the
 // event list directly (figure by figure, not event by event as Apply
 // does) for the events up to a position.
 type oracle struct {
-	figs  map[string]map[string]*oracleFigure // pairing → figure
-	notes []yearend.Footnote
+	figs          map[string]map[string]*oracleFigure // pairing → figure
+	notes         []yearend.Footnote
+	projectEvents map[string]bool
 }
 
 func (o *oracle) add(pairing, figure string, amount int64, id string) {
@@ -368,8 +378,91 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 			}
 		}
 	}
+	o.projectsByYear(upTo, ours, year, first, cutoff)
 	slices.SortStableFunc(o.notes, compareNotes)
 	return o
+}
+
+// projectsByYear counts the projects of the donor (ours) by calendar year
+// from each one's state after the events upTo: its start and completion
+// dates (events.ProjectDates over all its reports), its plans, and its
+// cumulative investment as of the cut-off and as of the year before.
+func (o *oracle) projectsByYear(upTo []projections.Event, ours func(string) bool, year int, first, cutoff events.Date) {
+	type state struct {
+		pairing            string
+		started, completed events.Date
+		plans              map[int]int64
+		reports            []events.ProjectProgressReported
+	}
+	o.projectEvents = map[string]bool{}
+	var order []string
+	projects := map[string]*state{}
+	for _, ev := range upTo {
+		switch e := ev.Data.(type) {
+		case events.AidProjectRegistered:
+			projects[e.ProjectID] = &state{pairing: e.PairingID, plans: map[int]int64{}}
+			order = append(order, e.ProjectID)
+		case events.ProjectProgressReported:
+			s := projects[e.ProjectID]
+			s.started, s.completed = events.ProjectDates(s.started, s.completed, e)
+			s.reports = append(s.reports, e)
+			o.projectEvents[ev.ID] = true
+		case events.ProjectYearPlanned:
+			projects[e.ProjectID].plans[e.Year] = e.PlannedFen
+			o.projectEvents[ev.ID] = true
+		}
+	}
+	in := func(d events.Date) bool { return !d.IsZero() && !d.Before(first) && !d.After(cutoff) }
+	cumulative := func(s *state, on events.Date) int64 {
+		var v int64
+		for _, r := range s.reports {
+			if !r.AsOf.After(on) {
+				v = r.CompletedInvestmentFen
+			}
+		}
+		return v
+	}
+	for _, id := range order {
+		s := projects[id]
+		if !ours(s.pairing) {
+			continue
+		}
+		add := func(figure string, amount int64) {
+			if amount == 0 {
+				return
+			}
+			m := o.figs[s.pairing]
+			if m == nil {
+				m = map[string]*oracleFigure{}
+				o.figs[s.pairing] = m
+			}
+			f := m[figure]
+			if f == nil {
+				f = &oracleFigure{}
+				m[figure] = f
+			}
+			f.value += amount
+		}
+		if in(s.started) {
+			add("projects_started", 1)
+			add("projects_under_way", 1)
+		}
+		if in(s.completed) {
+			add("projects_finished", 1)
+		}
+		if !s.started.IsZero() && s.started.Before(first) && (s.completed.IsZero() || !s.completed.Before(first)) {
+			add("projects_continuing", 1)
+			add("projects_under_way", 1)
+		}
+		if fen := s.plans[year]; fen > 0 {
+			add("year_planned_fen", fen)
+			add("year_planned_projects", 1)
+			if !s.started.IsZero() && !s.started.After(cutoff) {
+				add("year_planned_started", 1)
+			}
+		}
+		add("year_invested_fen", cumulative(s, cutoff)-cumulative(s, first.AddDays(-1)))
+	}
 }
 
 // personFigure is the figure a secondment's person counts in.

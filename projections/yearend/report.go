@@ -104,6 +104,27 @@ type Figures struct {
 	Workshops               Figure `json:"workshops,omitzero"`
 	WorkshopEmployed        Figure `json:"workshop_employed,omitzero"`
 	WorkshopPovertyEmployed Figure `json:"workshop_poverty_employed,omitzero"`
+
+	// Projects by calendar year (援建项目), whatever their plan year, by
+	// their start (开工) and completion (竣工) dates as their latest reports
+	// state them: under way in the year (实施 = 续建 + 新开工), started in
+	// it up to the cut-off, continuing from earlier years (started before
+	// the year, not completed before it), completed in it. Investment
+	// planned for the year (年度计划投资) and completed in it up to the
+	// cut-off (the change of the cumulative figure over the year's
+	// reports: a report dated after the cut-off is not used), and the
+	// ratio (年度完成率, basis points); of the projects with a plan for
+	// the year, how many had started by the cut-off, and the ratio (开工率).
+	ProjectsUnderWay     Figure `json:"projects_under_way,omitzero"`
+	ProjectsStarted      Figure `json:"projects_started,omitzero"`
+	ProjectsContinuing   Figure `json:"projects_continuing,omitzero"`
+	ProjectsFinished     Figure `json:"projects_finished,omitzero"`
+	YearPlannedFen       Figure `json:"year_planned_fen,omitzero"`
+	YearInvestedFen      Figure `json:"year_invested_fen,omitzero"`
+	YearCompletionRateBP int64  `json:"year_completion_rate_bp,omitzero"`
+	YearPlannedProjects  Figure `json:"year_planned_projects,omitzero"`
+	YearPlannedStarted   Figure `json:"year_planned_started,omitzero"`
+	StartRateBP          int64  `json:"start_rate_bp,omitzero"`
 }
 
 // PairingFigures are the figures of one pairing.

@@ -78,6 +78,11 @@ type project struct {
 	done          bool
 	asOf          events.Date
 	investmentFen int64
+	// started and completed are the project's 开工 and 竣工 dates
+	// (events.ProjectDates; zero: not known); plans maps a calendar year
+	// to the investment planned in it (never 0).
+	started, completed events.Date
+	plans              map[int]int64
 }
 
 // batchState is one Apply call's working set: the lookup rows the batch

@@ -151,6 +151,12 @@ func (w *worked) expectedYi() yearend.Figures {
 	f.PlannedInvestmentFen = fig(200*wan, w.ids("PR1")...)
 	f.ProjectsCompleted = fig(1, w.ids("PG2")...)
 	f.CompletedInvestmentFen = fig(180*wan, w.ids("PG1", "PG2")...)
+	// By calendar year: started as of the first report in progress,
+	// completed as of the first report completed (neither states a date).
+	f.ProjectsStarted = fig(1, w.ids("PG1")...)
+	f.ProjectsUnderWay = fig(1, w.ids("PG1")...)
+	f.ProjectsFinished = fig(1, w.ids("PG2")...)
+	f.YearInvestedFen = fig(180*wan, w.ids("PG1", "PG2")...)
 	f.SocialCashFen = fig(30*wan, w.ids("DN1")...)
 	f.SocialInKindFen = fig(136_000*yuan, w.ids("DN2")...)
 	f.SocialFen = fig(436_000*yuan, w.ids("DN1", "DN2")...)
@@ -223,8 +229,8 @@ func TestWorkedExample(t *testing.T) {
 		}
 		sums[li.PairingID+" "+li.Figure] += li.AmountFen
 	}
-	if len(r.LineItems) != 36 {
-		t.Errorf("%d line items, want 36", len(r.LineItems))
+	if len(r.LineItems) != 40 {
+		t.Errorf("%d line items, want 40", len(r.LineItems))
 	}
 	for key, want := range map[string]int64{
 		pYi + " fiscal_disbursed_fen": 260 * wan, pYi + " visits": 3, pBing + " visits": 1, pYi + " staff_teacher": 7,

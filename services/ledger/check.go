@@ -139,6 +139,14 @@ func (c *check) notBefore(field string, d events.Date, fromField string, from ev
 	}
 }
 
+// notAfter requires d ≤ until (a zero d passes).
+func (c *check) notAfter(field string, d events.Date, untilField string, until events.Date) {
+	if c.err == nil && !d.IsZero() && d.After(until) {
+		c.fail(invalid(field, fmt.Sprintf("%s %s is after %s %s", field, d, untilField, until),
+			fmt.Sprintf("%s %s 晚于 %s %s", field, d, untilField, until)))
+	}
+}
+
 // oneOf requires v to be one of an enum's values (all, as events lists
 // them: the same list the API schema and the forms offer).
 func oneOf[T ~string](c *check, field string, v T, all []T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
@@ -19,6 +20,7 @@ type RegisterProject struct {
 	PlannedTotalFen int64               `json:"planned_total_fen" doc:"planned investment in 分 (fen)"`
 	PlanYear        int                 `json:"plan_year"`
 	BusinessDate    string              `json:"business_date,omitempty" format:"date" doc:"立项日期; today when omitted"`
+	Tier            events.ProjectTier  `json:"tier,omitempty" enum:"national,provincial,municipal,county" doc:"项目层级: the level that approved it (optional)"`
 }
 
 // RegisterProject approves an aid project for a pairing in force on its
@@ -45,8 +47,12 @@ func (cmd RegisterProject) event(today events.Date) (events.AidProjectRegistered
 	c.amount("planned_total_fen", cmd.PlannedTotalFen)
 	c.year("plan_year", cmd.PlanYear)
 	date := c.pastOrToday("business_date", cmd.BusinessDate)
+	if cmd.Tier != "" {
+		oneOf(c, "tier", cmd.Tier, events.ProjectTiers)
+	}
 	return events.AidProjectRegistered{ProjectID: cmd.ProjectID, PairingID: cmd.PairingID, Name: cmd.Name, Sector: cmd.Sector,
-		DeliveryMode: cmd.DeliveryMode, PlannedTotalFen: cmd.PlannedTotalFen, PlanYear: cmd.PlanYear, BusinessDate: date}, c.result()
+		DeliveryMode: cmd.DeliveryMode, PlannedTotalFen: cmd.PlannedTotalFen, PlanYear: cmd.PlanYear, BusinessDate: date,
+		Tier: cmd.Tier}, c.result()
 }
 
 // decide registers the project of pairing pr, in force on its date.
@@ -72,6 +78,9 @@ type projectState struct {
 	version    int64
 	registered events.AidProjectRegistered
 	last       *events.ProjectProgressReported
+	// started and completed are its dates as events.ProjectDates gives
+	// them after the last report (zero: not known).
+	started, completed events.Date
 }
 
 // foldProject folds the events of a project stream at version.
@@ -83,6 +92,7 @@ func foldProject(evs []events.Event, version int64) *projectState {
 			s.registered = e
 		case events.ProjectProgressReported:
 			s.last = &e
+			s.started, s.completed = events.ProjectDates(s.started, s.completed, e)
 		}
 	}
 	return s
@@ -104,6 +114,8 @@ type ReportProgress struct {
 	AsOf                   string               `json:"as_of" format:"date"`
 	Status                 events.ProjectStatus `json:"status" enum:"not_started,in_progress,completed,accepted"`
 	CompletedInvestmentFen int64                `json:"completed_investment_fen" doc:"investment completed so far, in 分 (fen)"`
+	StartedOn              string               `json:"started_on,omitempty" format:"date" doc:"开工日期; when omitted, a project first reported in progress (or beyond) started on as_of"`
+	CompletedOn            string               `json:"completed_on,omitempty" format:"date" doc:"竣工日期; when omitted, a project first reported completed or accepted was completed on as_of"`
 }
 
 // ReportProgress reports a project's state as of a day. As-of dates of a
@@ -132,8 +144,18 @@ func (cmd ReportProgress) event(today events.Date, projectID, pairingID string) 
 	c.past("as_of", asOf)
 	oneOf(c, "status", cmd.Status, events.ProjectStatuses)
 	c.nonNegative("completed_investment_fen", cmd.CompletedInvestmentFen, MaxAmountFen)
+	started := c.optionalDate("started_on", cmd.StartedOn)
+	completed := c.optionalDate("completed_on", cmd.CompletedOn)
+	if c.err == nil && !started.IsZero() && cmd.Status == events.ProjectNotStarted {
+		c.fail(invalid("started_on", "a project not started has no start date", "未开工项目不能填写开工日期"))
+	}
+	if c.err == nil && !completed.IsZero() && !cmd.Status.Done() {
+		c.fail(invalid("completed_on", "only a completed or accepted project has a completion date", "只有完工或已验收的项目才能填写竣工日期"))
+	}
+	c.notAfter("started_on", started, "as_of", asOf)
+	c.notAfter("completed_on", completed, "as_of", asOf)
 	return events.ProjectProgressReported{ProjectID: projectID, PairingID: pairingID, AsOf: asOf,
-		Status: cmd.Status, CompletedInvestmentFen: cmd.CompletedInvestmentFen}, c.result()
+		Status: cmd.Status, CompletedInvestmentFen: cmd.CompletedInvestmentFen, StartedOn: started, CompletedOn: completed}, c.result()
 }
 
 // decide reports progress of project s as of a day not before its
@@ -157,6 +179,73 @@ func (cmd ReportProgress) decide(today events.Date, s *projectState, pr events.P
 			return nil, rule(CodeStatusNotMonotonic, "status", fmt.Sprintf("the project is already %s; its status cannot go back to %s", s.last.Status, cmd.Status),
 				fmt.Sprintf("项目状态已为“%s”,不能退回“%s”", projectStatusZh[s.last.Status], projectStatusZh[cmd.Status]))
 		}
+	}
+	started, completed := events.ProjectDates(s.started, s.completed, ev)
+	if !completed.IsZero() && completed.Before(started) {
+		return nil, invalid("completed_on", fmt.Sprintf("completion %s is before the start %s", completed, started),
+			fmt.Sprintf("竣工日期 %s 早于开工日期 %s", completed, started))
+	}
+	return &eventstore.AppendRequest{StreamID: projectStream(ev.ProjectID), ExpectedVersion: s.version, Events: []events.Event{ev},
+		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil
+}
+
+// PlanProjectYear records a ProjectYearPlanned (年度投资计划).
+type PlanProjectYear struct {
+	Year         int    `json:"year"`
+	PlannedFen   int64  `json:"planned_fen" doc:"investment planned for the year, in 分 (fen); 0 withdraws the year's plan"`
+	BusinessDate string `json:"business_date,omitempty" format:"date" doc:"the day the plan was approved; today when omitted"`
+}
+
+// PlanProjectYear sets a project's planned investment for one calendar
+// year, replacing an earlier plan for that year. The year must be one in
+// which the project's pairing is in force, not before the project's plan
+// year; the plan is dated on or after the project's registration.
+func (l *Ledger) PlanProjectYear(ctx context.Context, req Request, projectID string, cmd PlanProjectYear) (*Written, error) {
+	today := l.today()
+	if _, err := cmd.event(today, projectID, ""); err != nil {
+		return nil, err
+	}
+	return l.run(ctx, req, "PlanProjectYear/"+projectID, cmd, Written{ProjectID: projectID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+		s, err := l.loadProject(ctx, projectID)
+		if err != nil {
+			return nil, err
+		}
+		pr, err := l.writablePairing(ctx, req.Principal, "project_id", s.registered.PairingID)
+		if err != nil {
+			return nil, err
+		}
+		return cmd.decide(today, s, pr)
+	})
+}
+
+func (cmd PlanProjectYear) event(today events.Date, projectID, pairingID string) (events.ProjectYearPlanned, error) {
+	c := &check{today: today}
+	c.year("year", cmd.Year)
+	c.nonNegative("planned_fen", cmd.PlannedFen, MaxAmountFen)
+	date := c.pastOrToday("business_date", cmd.BusinessDate)
+	return events.ProjectYearPlanned{ProjectID: projectID, PairingID: pairingID, Year: cmd.Year, PlannedFen: cmd.PlannedFen,
+		BusinessDate: date}, c.result()
+}
+
+// decide plans a year of project s, of pairing pr.
+func (cmd PlanProjectYear) decide(today events.Date, s *projectState, pr events.PairingEstablished) (*eventstore.AppendRequest, error) {
+	ev, err := cmd.event(today, s.registered.ProjectID, s.registered.PairingID)
+	if err != nil {
+		return nil, err
+	}
+	c := &check{today: today}
+	c.notBefore("business_date", ev.BusinessDate, "the registration date", s.registered.BusinessDate)
+	if err := c.result(); err != nil {
+		return nil, err
+	}
+	if ev.Year < s.registered.PlanYear {
+		return nil, invalid("year", fmt.Sprintf("year %d is before the project's plan year %d", ev.Year, s.registered.PlanYear),
+			fmt.Sprintf("年度 %d 早于项目计划年度 %d", ev.Year, s.registered.PlanYear))
+	}
+	first, last := events.DateOf(ev.Year, time.January, 1), events.DateOf(ev.Year, time.December, 31)
+	if pr.ValidTo.Before(first) || pr.ValidFrom.After(last) {
+		return nil, rule(CodePairingNotValid, "year", fmt.Sprintf("pairing %s (%s–%s) is not in force in %d", pr.PairingID, pr.ValidFrom, pr.ValidTo, ev.Year),
+			fmt.Sprintf("结对关系 %s 的有效期为 %s 至 %s,%d 年不在有效期内", pr.PairingID, pr.ValidFrom, pr.ValidTo, ev.Year))
 	}
 	return &eventstore.AppendRequest{StreamID: projectStream(ev.ProjectID), ExpectedVersion: s.version, Events: []events.Event{ev},
 		DonorCode: pr.Donor.Code, PartnerCode: pr.Partner.Code}, nil

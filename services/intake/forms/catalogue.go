@@ -29,6 +29,7 @@ var (
 		{"agronomist", "支农", "Agronomist"}, {"technician", "其他专技", "Other professional"}}
 	Directions           = []Option{{"outbound", "走出去(赴受援地)", "Outbound"}, {"inbound", "请进来(受援地来访)", "Inbound"}}
 	DeliveryModes        = []Option{{"cheque", "交支票", "Cheque"}, {"turnkey", "交钥匙", "Turnkey"}}
+	ProjectTiers         = []Option{{"national", "国家级", "National"}, {"provincial", "省级", "Provincial"}, {"municipal", "市级", "Municipal"}, {"county", "县级", "County"}}
 	SecondmentDirections = []Option{{"outbound", "东部派出", "Sent by the donor"}, {"inbound", "西部来挂职、跟岗", "Received from the partner"}}
 	LabourDestinations   = []Option{{"donor_area", "到援助方就业", "In the donor's area"}, {"other_east", "到其他东部地区就业", "Elsewhere in the east"},
 		{"near_home", "就地就近就业", "Near home"}}
@@ -262,12 +263,20 @@ var catalogue = []*Form{
 		{Key: "planned_total_fen", ZH: "计划投资(元)", EN: "Planned investment (yuan)", Kind: Money, Required: true},
 		{Key: "plan_year", ZH: "计划年度", EN: "Plan year", Kind: Int, Required: true},
 		{Key: "business_date", ZH: "立项日期", EN: "Registered on", Kind: Date},
+		{Key: "tier", ZH: "项目层级", EN: "Tier", Kind: Choice, Options: ProjectTiers},
 	}, submit: create((*ledger.Ledger).RegisterProject)},
 	{Name: "progress", Target: "project", TitleZH: "项目进度", TitleEN: "Report progress", Fields: []Field{
 		{Key: "as_of", ZH: "截至日期", EN: "As of", Kind: Date, Required: true},
 		{Key: "status", ZH: "状态", EN: "Status", Kind: Choice, Required: true, Options: Statuses},
 		{Key: "completed_investment_fen", ZH: "已完成投资(元)", EN: "Investment completed (yuan)", Kind: Money, Required: true},
+		{Key: "started_on", ZH: "开工日期", EN: "Started on", Kind: Date, HelpZH: "不填则以首次报告在建的截至日期为开工日期", HelpEN: "when empty, the as-of date of the first report showing it under way"},
+		{Key: "completed_on", ZH: "竣工日期", EN: "Completed on", Kind: Date, HelpZH: "不填则以首次报告完工的截至日期为竣工日期", HelpEN: "when empty, the as-of date of the first report showing it completed"},
 	}, submit: onTarget((*ledger.Ledger).ReportProgress)},
+	{Name: "year_plan", Target: "project", TitleZH: "年度投资计划", TitleEN: "Plan a year's investment", Fields: []Field{
+		{Key: "year", ZH: "年度", EN: "Year", Kind: Int, Required: true},
+		{Key: "planned_fen", ZH: "年度计划投资(元)", EN: "Planned that year (yuan)", Kind: Money, Required: true, HelpZH: "填 0 撤销该年度计划", HelpEN: "0 withdraws the year's plan"},
+		{Key: "business_date", ZH: "下达日期", EN: "Approved on", Kind: Date},
+	}, submit: onTarget((*ledger.Ledger).PlanProjectYear)},
 }
 
 // Entry reversals: one form per kind of entry.

@@ -79,7 +79,9 @@ func (s *Server) registerCommands() {
 		"Targets are plans and never count as achievements. A later call for the same year replaces them."), l.SetTargets)
 	create(s, writeOp("register-project", "/v1/projects", "Register an aid project (援建项目立项)", ""), l.RegisterProject)
 	onEntity(s, writeOp("report-progress", "/v1/projects/{id}/progress", "Report project progress (项目进度)",
-		"As-of dates and statuses of a project never go back."), l.ReportProgress)
+		"As-of dates and statuses of a project never go back. Start (开工) and completion (竣工) dates, when omitted, are the as-of date of the first report showing the project under way or done."), l.ReportProgress)
+	onEntity(s, writeOp("plan-project-year", "/v1/projects/{id}/year-plans", "Plan a project's investment for a year (年度投资计划)",
+		"A later plan for the same year replaces the earlier one; 0 withdraws it. The year is one in which the pairing is in force, not before the project's plan year."), l.PlanProjectYear)
 	create(s, writeOp("commit-funds", "/v1/commitments", "Commit funds (资金计划下达)", ""), l.CommitFunds)
 	onEntity(s, writeOp("adjust-commitment", "/v1/commitments/{id}/adjustments", "Adjust a commitment (计划调整)",
 		"The committed amount never falls below what has been disbursed."), l.AdjustCommitment)

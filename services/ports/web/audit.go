@@ -116,7 +116,7 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, q *request) {
 				label = e.LabelEN
 			}
 			_ = cw.Write([]string{strconv.FormatInt(e.Position, 10), e.RecordedAt.UTC().Format("2006-01-02T15:04:05.000000Z"), e.Actor, e.Type,
-				label, dateText(e.BusinessDate), fenText(e.AmountFen), fenText(e.NetAmountFen), e.DocumentKind, e.DocumentNo, e.EntityKind,
+				label, e.BusinessDate.String(), fenText(e.AmountFen), fenText(e.NetAmountFen), e.DocumentKind, e.DocumentNo, e.EntityKind,
 				e.EntityID, e.OriginalID, strings.Join(e.PairingIDs, " "), e.ReversalReason, e.EventID, e.Hash})
 		}
 		if page.NextAfter == 0 {
@@ -125,13 +125,6 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, q *request) {
 		f.AfterPosition = page.NextAfter
 	}
 	cw.Flush()
-}
-
-func dateText(d events.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
 }
 
 func fenText(v *int64) string {

@@ -135,6 +135,7 @@ var messages = map[string][2]string{
 	"act.disburse":                    {"拨付", "Disburse"},
 	"act.confirm":                     {"确认到位", "Confirm receipt"},
 	"act.progress":                    {"报进度", "Report progress"},
+	"act.year_plan":                   {"年度计划", "Year plan"},
 	"act.end":                         {"结束", "End"},
 	"act.report":                      {"报进展", "Report"},
 	"act.history":                     {"历史", "History"},

@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/aidledger/aidledger/events"
@@ -147,6 +148,7 @@ func entryFold(id string) step {
 // projectFold is a project's registration and progress reports.
 func projectFold(id string) step {
 	f := ProjectFigure{Status: "registered"}
+	var started, completed events.Date
 	return func(ev events.Event) (Figure, bool) {
 		switch e := ev.(type) {
 		case events.AidProjectRegistered:
@@ -159,6 +161,21 @@ func projectFold(id string) step {
 				return Figure{}, false
 			}
 			f.Status, f.AsOf, f.CompletedInvestmentFen = string(e.Status), e.AsOf.String(), e.CompletedInvestmentFen
+			started, completed = events.ProjectDates(started, completed, e)
+			f.StartedOn, f.CompletedOn = started.String(), completed.String()
+		case events.ProjectYearPlanned:
+			if e.ProjectID != id {
+				return Figure{}, false
+			}
+			plans := maps.Clone(f.YearPlans)
+			if plans == nil {
+				plans = map[int]int64{}
+			}
+			plans[e.Year] = e.PlannedFen
+			if e.PlannedFen == 0 {
+				delete(plans, e.Year)
+			}
+			f.YearPlans = plans
 		default:
 			return Figure{}, false
 		}

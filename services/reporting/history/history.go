@@ -146,6 +146,10 @@ type ProjectFigure struct {
 	Status                 string `json:"status"`
 	AsOf                   string `json:"as_of,omitempty"`
 	CompletedInvestmentFen int64  `json:"completed_investment_fen"`
+	StartedOn              string `json:"started_on,omitempty"`   // 开工 (events.ProjectDates)
+	CompletedOn            string `json:"completed_on,omitempty"` // 竣工
+	// YearPlans maps a calendar year to the investment planned in it.
+	YearPlans map[int]int64 `json:"year_plans,omitempty"`
 }
 
 // Secondment statuses.
@@ -366,6 +370,8 @@ func describe(ev events.Event) (events.Date, Documents, int64) {
 		return e.BusinessDate, Documents{}, 0
 	case events.ProjectProgressReported:
 		return e.AsOf, Documents{}, 0
+	case events.ProjectYearPlanned:
+		return e.BusinessDate, Documents{}, e.PlannedFen
 	case events.FundsCommitted:
 		return e.BusinessDate, Documents{DocNo: e.DocNo}, e.AmountFen
 	case events.CommitmentAdjusted:

@@ -294,14 +294,27 @@ func TestPairingAndProjectHistories(t *testing.T) {
 		})
 	}
 	progress("2025-06-30", events.ProjectInProgress, 300_000_000)
-	progress("2025-12-31", events.ProjectCompleted, 800_000_000)
-	proj := func(status, asOf string, done int64) history.Figure {
-		return history.Figure{Project: &history.ProjectFigure{PlannedTotalFen: 800_000_000, Status: status, AsOf: asOf, CompletedInvestmentFen: done}}
+	e.do(recorder, func(ctx context.Context, r ledger.Request) (*ledger.Written, error) {
+		return e.l.PlanProjectYear(ctx, r, project, ledger.PlanProjectYear{Year: 2025, PlannedFen: 600_000_000, BusinessDate: "2025-07-01"})
+	})
+	e.do(recorder, func(ctx context.Context, r ledger.Request) (*ledger.Written, error) {
+		return e.l.ReportProgress(ctx, r, project, ledger.ReportProgress{AsOf: "2025-12-31", Status: events.ProjectCompleted,
+			CompletedInvestmentFen: 800_000_000, CompletedOn: "2025-12-20"})
+	})
+	proj := func(status, asOf string, done int64, started, completed string, plans map[int]int64) history.Figure {
+		return history.Figure{Project: &history.ProjectFigure{PlannedTotalFen: 800_000_000, Status: status, AsOf: asOf,
+			CompletedInvestmentFen: done, StartedOn: started, CompletedOn: completed, YearPlans: plans}}
 	}
+	plans := map[int]int64{2025: 600_000_000}
 	e.check(e.history(project),
-		want{"aid.project_registered", "2025-02-01", history.Documents{}, 0, rec, proj("registered", "", 0)},
-		want{"aid.project_progress_reported", "2025-06-30", history.Documents{}, 0, rec, proj("in_progress", "2025-06-30", 300_000_000)},
-		want{"aid.project_progress_reported", "2025-12-31", history.Documents{}, 0, rec, proj("completed", "2025-12-31", 800_000_000)},
+		want{"aid.project_registered", "2025-02-01", history.Documents{}, 0, rec, proj("registered", "", 0, "", "", nil)},
+		// No start date stated: started as of the first report in progress.
+		want{"aid.project_progress_reported", "2025-06-30", history.Documents{}, 0, rec,
+			proj("in_progress", "2025-06-30", 300_000_000, "2025-06-30", "", nil)},
+		want{"aid.project_year_planned", "2025-07-01", history.Documents{}, 600_000_000, rec,
+			proj("in_progress", "2025-06-30", 300_000_000, "2025-06-30", "", plans)},
+		want{"aid.project_progress_reported", "2025-12-31", history.Documents{}, 0, rec,
+			proj("completed", "2025-12-31", 800_000_000, "2025-06-30", "2025-12-20", plans)},
 	)
 }
 

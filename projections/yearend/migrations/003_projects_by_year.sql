@@ -1,0 +1,24 @@
+-- Projects by year (docs/domain.md §9.1): a project's start and completion
+-- dates and its annual investment plans, from which the rows of the
+-- calendar-year figures are counted.
+ALTER TABLE projects ADD COLUMN started_on date;
+ALTER TABLE projects ADD COLUMN completed_on date;
+ALTER TABLE projects ADD COLUMN plans json NOT NULL DEFAULT '{}';  -- year → planned fen (never 0)
+
+ALTER TABLE contributions DROP CONSTRAINT contributions_figure_check;
+ALTER TABLE contributions ADD CONSTRAINT contributions_figure_check CHECK (figure IN (
+    'visits', 'staff_cadre', 'staff_teacher', 'staff_doctor', 'staff_agronomist', 'staff_technician',
+    'fiscal_disbursed_fen', 'fiscal_committed_fen', 'receipts_confirmed_fen',
+    'projects_registered', 'projects_completed', 'planned_investment_fen', 'completed_investment_fen',
+    'social_cash_fen', 'social_in_kind_fen', 'purchases_fen', 'sales_fen',
+    'staff_inbound', 'visits_led_by_principal', 'labour_persons', 'labour_poverty_persons',
+    'investment_records', 'investment_fen', 'investment_jobs', 'investment_poverty_jobs',
+    'trainings', 'training_participants', 'agreements', 'parks', 'park_enterprises', 'park_investment_fen',
+    'park_returns_fen', 'workshops', 'workshop_employed', 'workshop_poverty_employed',
+    'projects_started', 'projects_finished', 'year_planned_fen', 'year_invested_fen',
+    'year_planned_projects', 'year_planned_started'));
+
+-- The prior years' starts and completions of a donor's projects, which a
+-- report reads to count the projects continuing into its year (续建).
+CREATE INDEX contributions_project_years ON contributions (donor_code, year)
+    WHERE figure IN ('projects_started', 'projects_finished');
