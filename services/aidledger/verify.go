@@ -196,6 +196,9 @@ func printBundleResult(path string, res *evidence.Result) {
 		}
 		fmt.Printf("PROBLEM (%s): %s\n", where, p.Reason)
 	}
+	for _, n := range res.Notes {
+		fmt.Printf("NOTE: %s\n", n)
+	}
 	if res.OK {
 		fmt.Println("OK: seal, manifest, hash chain and the summary recomputed from the events all hold")
 		fmt.Println("compare the head hash with the one the ledger published for this summary")

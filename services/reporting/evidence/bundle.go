@@ -43,9 +43,11 @@ import (
 )
 
 // FormatName and FormatVersion identify the bundle layout in the manifest.
+// Version 2 renders the summary with the projects counted by calendar
+// year; Verify still reads version 1 bundles (see checkReport).
 const (
 	FormatName    = "aidledger-evidence-bundle"
-	FormatVersion = 1
+	FormatVersion = 2
 )
 
 // Member names.

@@ -387,3 +387,60 @@ func TestTamperedBundles(t *testing.T) {
 		wantProblem(t, res, CheckArchive, 0, "not a readable ZIP")
 	})
 }
+
+// TestEarlierFormatVersion: a version 1 bundle (made before the projects
+// were counted by calendar year: its report.json lacks those figures and
+// its renderings differ) still verifies, value by value, with a note; one
+// value changed in its report.json is found.
+func TestEarlierFormatVersion(t *testing.T) {
+	t.Parallel()
+	pool := demoLedger(t)
+	b, _ := export(t, pool, summary.Request{DonorCode: linan, Year: 2025})
+	asVersion1 := func(alter func(rep map[string]any)) []byte {
+		return rewrite(t, b, func(names []string, bodies map[string][]byte) []string {
+			var whole map[string]any
+			if err := json.Unmarshal(bodies[MemberReport], &whole); err != nil {
+				t.Fatal(err)
+			}
+			rep := whole["report"].(map[string]any)
+			whole["rendered"].(map[string]any)["paragraph_zh"] = "(旧版渲染)"
+			removed := 0
+			for _, figs := range append([]any{rep["totals"]}, rep["pairings"].([]any)...) {
+				for _, k := range []string{"projects_under_way", "projects_started", "projects_continuing", "projects_finished",
+					"year_planned_fen", "year_invested_fen", "year_completion_rate_bp", "year_planned_projects",
+					"year_planned_started", "start_rate_bp"} {
+					if _, ok := figs.(map[string]any)[k]; ok {
+						delete(figs.(map[string]any), k)
+						removed++
+					}
+				}
+			}
+			if removed == 0 {
+				t.Fatal("the demo's report has no figure of projects by year")
+			}
+			alter(rep)
+			body, err := json.MarshalIndent(whole, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			bodies[MemberReport] = body
+			bodies[MemberReportZh] = append(bodies[MemberReportZh], "(旧版渲染)"...)
+			var m Manifest
+			if err := json.Unmarshal(bodies[MemberManifest], &m); err != nil {
+				t.Fatal(err)
+			}
+			m.Version = 1
+			relistInto(t, bodies, &m)
+			return names
+		})
+	}
+	res := check(t, asVersion1(func(map[string]any) {}))
+	if !res.OK || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "version 1") {
+		t.Fatalf("a version 1 bundle: ok %v, problems %+v, notes %q", res.OK, res.Problems, res.Notes)
+	}
+	res = check(t, asVersion1(func(rep map[string]any) {
+		fig := rep["totals"].(map[string]any)["fiscal_disbursed_fen"].(map[string]any)
+		fig["value"] = fig["value"].(float64) + 1
+	}))
+	wantProblem(t, res, CheckReport, 0, "$.report.totals.fiscal_disbursed_fen.value")
+}

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 
 	"github.com/aidledger/aidledger/events"
@@ -52,6 +54,9 @@ type Result struct {
 	// cannot proceed adds its reason and the checks that depend on it
 	// do not run.
 	Problems []Problem `json:"problems"`
+	// Notes say what was checked less strictly than usual, and why
+	// (a bundle of an earlier format version).
+	Notes []string `json:"notes,omitempty"`
 }
 
 func (r *Result) problem(check, member string, position int64, format string, a ...any) {
@@ -146,8 +151,8 @@ func readManifest(files map[string]*zip.File, res *Result) *Manifest {
 	}
 	c := m.Chain
 	switch {
-	case m.Format != FormatName || m.Version != FormatVersion:
-		res.problem(CheckManifest, MemberManifest, 0, "format %q version %d, want %q version %d", m.Format, m.Version, FormatName, FormatVersion)
+	case m.Format != FormatName || m.Version < 1 || m.Version > FormatVersion:
+		res.problem(CheckManifest, MemberManifest, 0, "format %q version %d, want %q version 1 to %d", m.Format, m.Version, FormatName, FormatVersion)
 	case c.FirstPosition < 1 || c.AnchorPosition != c.FirstPosition-1 || c.HeadPosition < c.FirstPosition:
 		res.problem(CheckManifest, MemberManifest, 0, "the chain segment %d..%d anchored at %d does not hold together",
 			c.FirstPosition, c.HeadPosition, c.AnchorPosition)
@@ -348,6 +353,10 @@ func checkReport(files map[string]*zip.File, m *Manifest, memory *yearend.Memory
 		res.problem(CheckReport, "", 0, "%v", err)
 		return
 	}
+	if m.Version < FormatVersion {
+		checkEarlierReport(files, m, renders[0], res)
+		return
+	}
 	for _, r := range renders {
 		body, err := readMember(files[r.name], int64(len(r.body))+1)
 		switch {
@@ -357,6 +366,77 @@ func checkReport(files map[string]*zip.File, m *Manifest, memory *yearend.Memory
 			res.problem(CheckReport, r.name, 0, "differs from the summary recomputed from the bundled events (%s)", firstDifference(body, r.body))
 		}
 	}
+}
+
+// checkEarlierReport checks the summary of a bundle of an earlier format
+// version, whose renderings this release no longer makes: every value of
+// the report in its report.json must be in the recomputed one
+// (recomputed, the first rendering) at the same place, which may hold
+// more (figures added since). The texts (in report.json too) and the XLSX
+// are not compared, and a note says so.
+func checkEarlierReport(files map[string]*zip.File, m *Manifest, recomputed rendered, res *Result) {
+	res.Notes = append(res.Notes, fmt.Sprintf("bundle format version %d: the figures of %s were compared value by value with "+
+		"the summary recomputed from the bundled events (which may hold figures added since); its texts, %s, %s and %s, "+
+		"rendered by an earlier release, were checked against the manifest only", m.Version, MemberReport, MemberReportZh,
+		MemberReportEn, MemberXLSX))
+	body, err := readMember(files[MemberReport], maxManifest*64)
+	if err != nil {
+		res.problem(CheckReport, MemberReport, 0, "cannot read it: %v", err)
+		return
+	}
+	var had, now map[string]any
+	if err := unmarshalNumbers(body, &had); err != nil {
+		res.problem(CheckReport, MemberReport, 0, "not JSON: %v", err)
+		return
+	}
+	if err := unmarshalNumbers(recomputed.body, &now); err != nil {
+		res.problem(CheckReport, "", 0, "the recomputed summary is not JSON: %v", err)
+		return
+	}
+	if path, ok := within(had["report"], now["report"], "$.report"); !ok {
+		res.problem(CheckReport, MemberReport, 0, "differs from the summary recomputed from the bundled events at %s", path)
+	}
+}
+
+// unmarshalNumbers decodes JSON keeping numbers exact.
+func unmarshalNumbers(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+// within reports whether every value of had is in now at the same place
+// (objects may have more keys; arrays have the same length), or the path
+// of the first that is not.
+func within(had, now any, path string) (string, bool) {
+	switch h := had.(type) {
+	case map[string]any:
+		n, ok := now.(map[string]any)
+		if !ok {
+			return path, false
+		}
+		for _, k := range slices.Sorted(maps.Keys(h)) {
+			if p, ok := within(h[k], n[k], path+"."+k); !ok {
+				return p, false
+			}
+		}
+		return "", true
+	case []any:
+		n, ok := now.([]any)
+		if !ok || len(n) != len(h) {
+			return path, false
+		}
+		for i := range h {
+			if p, ok := within(h[i], n[i], fmt.Sprintf("%s[%d]", path, i)); !ok {
+				return p, false
+			}
+		}
+		return "", true
+	}
+	if had != now {
+		return path, false
+	}
+	return "", true
 }
 
 // firstDifference says where got first departs from want.
