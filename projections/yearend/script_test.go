@@ -88,6 +88,8 @@ func ownDate(e events.Event) events.Date {
 		return e.BusinessDate
 	case events.ProjectProgressReported:
 		return e.AsOf
+	case events.ProjectYearPlanned:
+		return e.BusinessDate
 	case events.FundsCommitted:
 		return e.BusinessDate
 	case events.CommitmentAdjusted:

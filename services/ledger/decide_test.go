@@ -750,5 +750,100 @@ func TestDecideProjects(t *testing.T) {
 				r.AsOf = "2025-07-01"
 				return r.decide(today, project(), pairing)
 			}},
+		{name: "I-4 field-shape: an unknown tier", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				r := register
+				r.Tier = "village"
+				return r.decide(today, pairing)
+			}},
+		{name: "I-52 project-dates: started and completed on stated days",
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				r := report
+				r.Status, r.StartedOn, r.CompletedOn = events.ProjectCompleted, "2024-06-01", "2025-05-20"
+				return r.decide(today, project(), pairing)
+			},
+			check: func(t *testing.T, ar *eventstore.AppendRequest) {
+				e := ar.Events[0].(events.ProjectProgressReported)
+				if e.StartedOn != day("2024-06-01") || e.CompletedOn != day("2025-05-20") {
+					t.Errorf("dates %s %s", e.StartedOn, e.CompletedOn)
+				}
+			}},
+		{name: "I-52 project-dates: a start after the as-of date", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				r := report
+				r.StartedOn = "2025-06-02"
+				return r.decide(today, project(), pairing)
+			}},
+		{name: "I-52 project-dates: a start date for a project not started", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				r := report
+				r.Status, r.StartedOn = events.ProjectNotStarted, "2025-01-02"
+				return r.decide(today, project(), pairing)
+			}},
+		{name: "I-52 project-dates: a completion date for a project in progress", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				r := report
+				r.CompletedOn = "2025-05-01"
+				return r.decide(today, project(), pairing)
+			}},
+		{name: "I-52 project-dates: completed before the start an earlier report stated", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				r := report
+				r.Status, r.CompletedOn = events.ProjectCompleted, "2025-01-31"
+				earlier := progress("2025-03-01", events.ProjectInProgress)
+				earlier.StartedOn = day("2025-02-01")
+				return r.decide(today, project(earlier), pairing)
+			}},
+		{name: "I-52 project-dates: completed before the start defaulted to an earlier report's as-of date", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				r := report
+				r.Status, r.CompletedOn = events.ProjectCompleted, "2025-02-28"
+				return r.decide(today, project(progress("2025-03-01", events.ProjectInProgress)), pairing)
+			}},
+	})
+}
+
+func TestDecideYearPlans(t *testing.T) {
+	t.Parallel()
+	plan := PlanProjectYear{Year: 2025, PlannedFen: 200 * wan, BusinessDate: "2025-01-10"}
+	runCases(t, []decisionCase{
+		{name: "I-53 year-plan: a year of the pairing, from the plan year on",
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) { return plan.decide(today, project(), pairing) },
+			check: func(t *testing.T, ar *eventstore.AppendRequest) {
+				e := ar.Events[0].(events.ProjectYearPlanned)
+				if e.Year != 2025 || e.PlannedFen != 200*wan || e.ProjectID != projectID || ar.ExpectedVersion != 1 {
+					t.Errorf("%+v at version %d", e, ar.ExpectedVersion)
+				}
+			}},
+		{name: "I-53 year-plan: 0 withdraws the year's plan",
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				p := plan
+				p.PlannedFen = 0
+				return p.decide(today, project(), pairing)
+			}},
+		{name: "I-53 year-plan: a year before the project's plan year", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				p := plan
+				p.Year = 2023
+				return p.decide(today, project(), pairing)
+			}},
+		{name: "I-53 year-plan: dated before the registration", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				p := plan
+				p.BusinessDate = "2024-04-30"
+				return p.decide(today, project(), pairing)
+			}},
+		{name: "I-13 pairing-in-force: a year the pairing does not cover", code: CodePairingNotValid,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				p := plan
+				p.Year = 2025
+				return p.decide(today, project(), expired)
+			}},
+		{name: "I-4 field-shape: a negative plan", code: CodeValidationFailed,
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
+				p := plan
+				p.PlannedFen = -1
+				return p.decide(today, project(), pairing)
+			}},
 	})
 }

@@ -233,10 +233,9 @@ func (cmd PlanProjectYear) decide(today events.Date, s *projectState, pr events.
 	if err != nil {
 		return nil, err
 	}
-	c := &check{today: today}
-	c.notBefore("business_date", ev.BusinessDate, "the registration date", s.registered.BusinessDate)
-	if err := c.result(); err != nil {
-		return nil, err
+	if reg := s.registered.BusinessDate; ev.BusinessDate.Before(reg) {
+		return nil, invalid("business_date", fmt.Sprintf("business_date %s is before the project was registered (%s)", ev.BusinessDate, reg),
+			fmt.Sprintf("下达日期 %s 早于立项日期 %s", ev.BusinessDate, reg))
 	}
 	if ev.Year < s.registered.PlanYear {
 		return nil, invalid("year", fmt.Sprintf("year %d is before the project's plan year %d", ev.Year, s.registered.PlanYear),

@@ -1,9 +1,10 @@
 package report
 
 import (
-	"github.com/aidledger/aidledger/projections/yearend"
 	"strconv"
 	"strings"
+
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // EnglishText states in English the facts of ChineseParagraph, with every
@@ -15,7 +16,7 @@ import (
 // Contract: a heading line naming the donor, year and period; then one
 // line per pairing that has a non-zero fact, in r.Pairings order (visits,
 // cadres, professional staff, fiscal aid disbursed, social aid,
-// consumption aid; zero facts omitted, as in Chinese); then one line with
+// consumption aid, projects under way; zero facts omitted, as in Chinese); then one line with
 // the donor totals (r.Totals). Lines end with "\n". The output is a pure
 // function of r.
 func EnglishText(r *yearend.Report) string {
@@ -91,6 +92,20 @@ func englishFacts(f *yearend.Figures) []string {
 	}
 	if v := f.ConsumptionFen.Value; v != 0 {
 		facts = append(facts, "purchases and facilitated sales of local farm products "+EnglishAmount(v))
+	}
+	if n := f.ProjectsUnderWay.Value; n != 0 {
+		fact := count(n, "aid project", "aid projects") + " under way"
+		var of []string
+		if v := f.ProjectsStarted.Value; v != 0 {
+			of = append(of, strconv.FormatInt(v, 10)+" started")
+		}
+		if v := f.ProjectsFinished.Value; v != 0 {
+			of = append(of, strconv.FormatInt(v, 10)+" completed")
+		}
+		if len(of) > 0 {
+			fact += " (" + strings.Join(of, ", ") + " in the year)"
+		}
+		facts = append(facts, fact)
 	}
 	return facts
 }

@@ -21,7 +21,11 @@ import (
 //     not zero and prints with its minus sign); a pairing with no non-zero
 //     figure contributes no group; a report with no group at all renders
 //     as "" (callers print their own "nothing recorded" line);
-//   - order: visits → staff → fiscal → social → consumption;
+//   - order: visits → staff → fiscal → social → consumption → projects;
+//   - projects: "实施援建项目N个(其中新开工M个、竣工K个)" from the projects
+//     under way in the year (Figures.ProjectsUnderWay), started and
+//     completed in it, the bracket listing the non-zero ones; alone in a
+//     group it names the partner ("在乙县实施援建项目1个");
 //   - the visits clause names the pairing ("开展甲-乙区县互访调研3次"); when
 //     visits are zero the group must still say which partner it is about,
 //     so the staff clause then names it: "向乙县选派专业技术人才12名";
@@ -89,7 +93,36 @@ func chineseGroup(donor events.Unit, pf *yearend.PairingFigures, p yearend.Profi
 	if len(money) > 0 {
 		clauses = append(clauses, "完成对"+fullName(pf.Partner)+strings.Join(money, "、"))
 	}
+	if c := projectClause(f); c != "" {
+		if len(clauses) == 0 {
+			c = "在" + fullName(pf.Partner) + c
+		}
+		clauses = append(clauses, c)
+	}
 	return strings.Join(clauses, ",")
+}
+
+// projectClause is "实施援建项目N个" with, in brackets, the non-zero counts
+// of projects started and completed in the year
+// ("实施援建项目4个(其中新开工2个、竣工1个)"), or "" when no project was
+// under way in the year.
+func projectClause(f *yearend.Figures) string {
+	n := f.ProjectsUnderWay.Value
+	if n == 0 {
+		return ""
+	}
+	var of []string
+	if v := f.ProjectsStarted.Value; v != 0 {
+		of = append(of, "新开工"+strconv.FormatInt(v, 10)+"个")
+	}
+	if v := f.ProjectsFinished.Value; v != 0 {
+		of = append(of, "竣工"+strconv.FormatInt(v, 10)+"个")
+	}
+	c := "实施援建项目" + strconv.FormatInt(n, 10) + "个"
+	if len(of) > 0 {
+		c += "(其中" + strings.Join(of, "、") + ")"
+	}
+	return c
 }
 
 // shortName is u's short name, or its name when it has none.

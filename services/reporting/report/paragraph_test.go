@@ -50,6 +50,13 @@ func TestChineseParagraphClauses(t *testing.T) {
 			"完成对乙县财政帮扶1.05亿元、社会帮扶-5万余元。"},
 		{"counts not in the paragraph do not make a group", one(yearend.Figures{FiscalCommittedFen: fig(1), ProjectsRegistered: fig(2)}), ""},
 		{"no pairings", &yearend.Report{Donor: donor, Year: 2025}, ""},
+		{"projects after the money", one(yearend.Figures{FiscalDisbursedFen: fig(260000000), ProjectsUnderWay: fig(4),
+			ProjectsStarted: fig(2), ProjectsContinuing: fig(2), ProjectsFinished: fig(1)}),
+			"完成对乙县财政帮扶260万元,实施援建项目4个(其中新开工2个、竣工1个)。"},
+		{"projects only continuing", one(yearend.Figures{Visits: fig(1), ProjectsUnderWay: fig(3), ProjectsContinuing: fig(3)}),
+			"开展甲-乙区县互访调研1次,实施援建项目3个。"},
+		{"projects alone name the partner", one(yearend.Figures{ProjectsUnderWay: fig(1), ProjectsFinished: fig(1)}),
+			"在乙县实施援建项目1个(其中竣工1个)。"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,9 +1,11 @@
 package report
 
 import (
-	"github.com/aidledger/aidledger/projections/yearend"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // The summary table: one row per pairing (in r.Pairings order) and a
@@ -52,6 +54,31 @@ var columns = []column{
 	{"consumption_fen", "消费帮扶(万元)", "Consumption aid (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.ConsumptionFen.Value }},
 	{"purchases_fen", "其中采购(万元)", "of which purchases (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.PurchasesFen.Value }},
 	{"sales_fen", "其中帮助销售(万元)", "of which facilitated sales (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.SalesFen.Value }},
+}
+
+// yearColumns are the columns of projects by calendar year, shown after
+// columns when any row has one of them non-zero.
+var yearColumns = []column{
+	{"projects_under_way", "年内实施项目(个)", "Projects under way (count)", kindCount, func(f *yearend.Figures) int64 { return f.ProjectsUnderWay.Value }},
+	{"projects_started", "其中新开工(个)", "of which started (count)", kindCount, func(f *yearend.Figures) int64 { return f.ProjectsStarted.Value }},
+	{"projects_continuing", "其中续建(个)", "of which continuing (count)", kindCount, func(f *yearend.Figures) int64 { return f.ProjectsContinuing.Value }},
+	{"projects_finished", "年内竣工(个)", "Completed in the year (count)", kindCount, func(f *yearend.Figures) int64 { return f.ProjectsFinished.Value }},
+	{"year_planned_fen", "年度计划投资(万元)", "Planned for the year (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.YearPlannedFen.Value }},
+	{"year_invested_fen", "年度完成投资(万元)", "Invested in the year (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.YearInvestedFen.Value }},
+	{"year_completion_rate_bp", "年度完成率(%)", "Annual completion rate (%)", kindRate, func(f *yearend.Figures) int64 { return f.YearCompletionRateBP }},
+	{"start_rate_bp", "开工率(%)", "Start rate (%)", kindRate, func(f *yearend.Figures) int64 { return f.StartRateBP }},
+}
+
+// reportColumns are the figure columns of r's table: columns, then
+// yearColumns when the totals have any of them non-zero (a ledger without
+// projects by year renders as before).
+func reportColumns(r *yearend.Report) []column {
+	for _, c := range yearColumns {
+		if c.value(&r.Totals) != 0 {
+			return append(slices.Clip(columns), yearColumns...)
+		}
+	}
+	return columns
 }
 
 // header is the column's header in lang.
@@ -117,12 +144,13 @@ func tableRows(r *yearend.Report, lang string) []tableRow {
 // and the rows, the last being the totals.
 func Table(r *yearend.Report, lang string) (header []string, rows [][]string) {
 	header = labelHeaders(lang)
-	for _, c := range columns {
+	cols := reportColumns(r)
+	for _, c := range cols {
 		header = append(header, c.header(lang))
 	}
 	for _, tr := range tableRows(r, lang) {
 		row := append([]string(nil), tr.labels[:]...)
-		for _, c := range columns {
+		for _, c := range cols {
 			row = append(row, c.text(tr.figures))
 		}
 		rows = append(rows, row)
@@ -134,7 +162,7 @@ func Table(r *yearend.Report, lang string) (header []string, rows [][]string) {
 // without the column's unit ("财政帮扶拨付"), or is key itself when it is
 // not a table column.
 func figureLabel(key, lang string) string {
-	for _, c := range columns {
+	for _, c := range append(slices.Clip(columns), yearColumns...) {
 		if c.key == key {
 			name, _, _ := strings.Cut(c.header(lang), "(")
 			return strings.TrimSpace(name)

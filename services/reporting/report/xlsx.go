@@ -206,7 +206,8 @@ func renderXLSX(r *yearend.Report, lang string) ([]byte, error) {
 // xlsxSummary writes sheet 1.
 func xlsxSummary(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	headers := labelHeaders(lang)
-	for _, c := range columns {
+	cols := reportColumns(r)
+	for _, c := range cols {
 		headers = append(headers, c.header(lang))
 	}
 	b.headerRow(sheet, headers)
@@ -215,7 +216,7 @@ func xlsxSummary(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		for i, l := range tr.labels {
 			b.str(sheet, i+1, row, l)
 		}
-		for j, c := range columns {
+		for j, c := range cols {
 			col := len(tr.labels) + j + 1
 			v := c.value(tr.figures)
 			switch c.kind {
@@ -235,7 +236,7 @@ func xlsxSummary(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		row++
 	}
 	ws := []float64{16, 14, 14}
-	for range columns {
+	for range cols {
 		ws = append(ws, 14)
 	}
 	b.widths(sheet, ws...)
