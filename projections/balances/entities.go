@@ -1,6 +1,10 @@
 package balances
 
-import "time"
+import (
+	"time"
+
+	"github.com/aidledger/aidledger/events"
+)
 
 // rowState says how an entity row reaches the database at the end of a
 // batch: a fresh row (created by an event of the batch) is copied in whole;
@@ -72,6 +76,9 @@ type project struct {
 	status                 string    // "" until the first report
 	asOf                   time.Time // zero until the first report
 	completedInvestmentFen int64
+	tier                   string
+	started, completed     events.Date   // events.ProjectDates after the latest report
+	yearPlans              map[int]int64 // year → planned fen (never 0)
 }
 
 // donation is a donations row (never updated).

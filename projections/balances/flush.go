@@ -191,8 +191,12 @@ func (b *batchState) writeDisbursements(ctx context.Context, tx pgx.Tx) error {
 func (b *batchState) writeProjects(ctx context.Context, tx pgx.Tx) error {
 	fresh, dirty := split(b.projects, func(p *project) rowState { return p.rowState })
 	w := pgcopy.New("projects", "project_id", "pairing_id", "name", "sector", "delivery_mode", "planned_total_fen",
-		"plan_year", "business_date", "status", "as_of", "completed_investment_fen")
+		"plan_year", "business_date", "status", "as_of", "completed_investment_fen", "tier", "started_on", "completed_on", "year_plans")
 	for _, p := range fresh {
+		plans, err := yearPlansJSON(p)
+		if err != nil {
+			return err
+		}
 		w.Row()
 		w.Text(p.id)
 		w.Text(p.pairingID)
@@ -205,6 +209,10 @@ func (b *batchState) writeProjects(ctx context.Context, tx pgx.Tx) error {
 		w.Text(p.status)
 		w.DateOrNull(p.asOf)
 		w.Int8(p.completedInvestmentFen)
+		w.Text(p.tier)
+		w.EventDateOrNull(p.started)
+		w.EventDateOrNull(p.completed)
+		w.Bytea(plans)
 	}
 	if err := copyIn(ctx, tx, w); err != nil {
 		return err
@@ -214,13 +222,36 @@ func (b *batchState) writeProjects(ctx context.Context, tx pgx.Tx) error {
 	}
 	n := len(dirty)
 	ids, status, asOf, inv := make([]string, n), make([]string, n), make([]pgtype.Date, n), make([]int64, n)
+	started, completed, plans := make([]pgtype.Date, n), make([]pgtype.Date, n), make([]string, n)
 	for i, p := range dirty {
 		ids[i], status[i], asOf[i], inv[i] = p.id, p.status, nullDate(p.asOf), p.completedInvestmentFen
+		started[i], completed[i] = nullDate(p.started.Time()), nullDate(p.completed.Time())
+		b, err := yearPlansJSON(p)
+		if err != nil {
+			return err
+		}
+		plans[i] = string(b)
 	}
-	_, err := tx.Exec(ctx, `UPDATE projects AS p SET status = u.status, as_of = u.as_of, completed_investment_fen = u.inv
-		FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[]) AS u(id, status, as_of, inv)
-		WHERE p.project_id = u.id`, planned, ids, status, asOf, inv)
+	_, err := tx.Exec(ctx, `UPDATE projects AS p SET status = u.status, as_of = u.as_of, completed_investment_fen = u.inv,
+		started_on = u.started, completed_on = u.completed, year_plans = u.plans::json
+		FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::date[], $6::date[], $7::text[])
+		AS u(id, status, as_of, inv, started, completed, plans)
+		WHERE p.project_id = u.id`, planned, ids, status, asOf, inv, started, completed, plans)
 	return err
+}
+
+// yearPlansJSON is a project's year plans as the projects table holds
+// them.
+func yearPlansJSON(p *project) ([]byte, error) {
+	plans := p.yearPlans
+	if plans == nil {
+		plans = map[int]int64{}
+	}
+	b, err := json.Marshal(plans)
+	if err != nil {
+		return nil, fmt.Errorf("balances: project %s: %w", p.id, err)
+	}
+	return b, nil
 }
 
 // writeDonations copies the new donations (never updated).

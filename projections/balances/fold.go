@@ -67,6 +67,8 @@ func (b *batchState) fold(ev events.Event) error {
 		return b.projectRegistered(e)
 	case events.ProjectProgressReported:
 		return b.progressReported(e)
+	case events.ProjectYearPlanned:
+		return b.yearPlanned(e)
 	}
 	return nil
 }

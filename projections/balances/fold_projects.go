@@ -2,6 +2,7 @@ package balances
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/aidledger/aidledger/events"
 )
@@ -10,7 +11,7 @@ import (
 func (b *batchState) projectRegistered(e events.AidProjectRegistered) error {
 	p := &project{rowState: rowState{fresh: true}, id: e.ProjectID, pairingID: e.PairingID, name: e.Name, sector: e.Sector,
 		deliveryMode: string(e.DeliveryMode), plannedTotalFen: e.PlannedTotalFen, planYear: e.PlanYear,
-		businessDate: e.BusinessDate.Time()}
+		businessDate: e.BusinessDate.Time(), tier: string(e.Tier)}
 	if err := create(b.projects, "project", e.ProjectID, p); err != nil {
 		return err
 	}
@@ -34,6 +35,26 @@ func (b *batchState) progressReported(e events.ProjectProgressReported) error {
 	b.add(p.pairingID, p.planYear, cProjectsCompleted, b2i(e.Status.Done())-b2i(was))
 	b.add(p.pairingID, p.planYear, cProjectsCompletedInvestmentFen, e.CompletedInvestmentFen-p.completedInvestmentFen)
 	p.status, p.asOf, p.completedInvestmentFen = string(e.Status), e.AsOf.Time(), e.CompletedInvestmentFen
+	p.started, p.completed = events.ProjectDates(p.started, p.completed, e)
+	p.touch()
+	return nil
+}
+
+// yearPlanned sets (at 0, withdraws) the project's plan for a year.
+func (b *batchState) yearPlanned(e events.ProjectYearPlanned) error {
+	p, err := lookup(b.projects, "project", e.ProjectID)
+	if err != nil {
+		return err
+	}
+	plans := maps.Clone(p.yearPlans)
+	if plans == nil {
+		plans = map[int]int64{}
+	}
+	plans[e.Year] = e.PlannedFen
+	if e.PlannedFen == 0 {
+		delete(plans, e.Year)
+	}
+	p.yearPlans = plans
 	p.touch()
 	return nil
 }

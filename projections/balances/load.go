@@ -56,6 +56,8 @@ func references(batch []projections.Event) refSet {
 			create("project", e.ProjectID)
 		case events.ProjectProgressReported:
 			need(r.projects, "project", e.ProjectID)
+		case events.ProjectYearPlanned:
+			need(r.projects, "project", e.ProjectID)
 		case events.DonationReceived:
 			create("donation", e.DonationID)
 		case events.DonationReversed:
@@ -122,14 +124,20 @@ func (b *batchState) load(ctx context.Context, tx pgx.Tx, batch []projections.Ev
 		}); err != nil {
 		return fmt.Errorf("balances: load disbursements: %w", err)
 	}
-	if err := loadRows(ctx, tx, `SELECT project_id, pairing_id, plan_year, status, as_of, completed_investment_fen
+	if err := loadRows(ctx, tx, `SELECT project_id, pairing_id, plan_year, status, as_of, completed_investment_fen,
+		started_on, completed_on, year_plans
 		FROM projects WHERE project_id = ANY($1)`, [][]string{keys(r.projects)}, func(row pgx.Rows) error {
 		p := &project{}
-		var asOf pgtype.Date
-		if err := row.Scan(&p.id, &p.pairingID, &p.planYear, &p.status, &asOf, &p.completedInvestmentFen); err != nil {
+		var asOf, started, completed pgtype.Date
+		var plans []byte
+		if err := row.Scan(&p.id, &p.pairingID, &p.planYear, &p.status, &asOf, &p.completedInvestmentFen,
+			&started, &completed, &plans); err != nil {
 			return err
 		}
-		p.asOf = dateOrZero(asOf)
+		p.asOf, p.started, p.completed = dateOrZero(asOf), dateOf(started), dateOf(completed)
+		if err := json.Unmarshal(plans, &p.yearPlans); err != nil {
+			return fmt.Errorf("project %s: year plans: %w", p.id, err)
+		}
 		b.projects[p.id] = p
 		return nil
 	}); err != nil {

@@ -56,29 +56,10 @@ func CommitmentList(ctx context.Context, q Querier, pairingIDs []string) ([]Comm
 // ProjectList lists the projects of the pairings (without their
 // commitments: see Project), newest plan year first, then by name.
 func ProjectList(ctx context.Context, q Querier, pairingIDs []string) ([]ProjectDetail, error) {
-	rows, err := q.Query(ctx, `SELECT project_id, pairing_id, name, sector, delivery_mode, planned_total_fen, plan_year,
-		business_date, status, as_of, completed_investment_fen
+	rows, err := q.Query(ctx, `SELECT `+projectColumns+`
 		FROM proj_balances.projects WHERE pairing_id = ANY($1) ORDER BY plan_year DESC, name, project_id`, pairingIDs)
 	if err != nil {
 		return nil, fmt.Errorf("balances: projects: %w", err)
 	}
-	defer rows.Close()
-	out := []ProjectDetail{}
-	for rows.Next() {
-		var p ProjectDetail
-		var date, asOf pgtype.Date
-		if err := rows.Scan(&p.ProjectID, &p.PairingID, &p.Name, &p.Sector, &p.DeliveryMode, &p.PlannedTotalFen, &p.PlanYear, &date,
-			&p.Status, &asOf, &p.CompletedInvestmentFen); err != nil {
-			return nil, fmt.Errorf("balances: projects: %w", err)
-		}
-		p.BusinessDate, p.AsOf = dateOf(date), dateOf(asOf)
-		p.Completed = events.ProjectStatus(p.Status).Done()
-		p.CompletionRate = NewRate(p.CompletedInvestmentFen, p.PlannedTotalFen)
-		p.Commitments = []ProjectCommitment{}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("balances: projects: %w", err)
-	}
-	return out, nil
+	return scanProjects(rows)
 }

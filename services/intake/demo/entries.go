@@ -40,7 +40,12 @@ func (ld *loader) fiscal(p pairingSpec, pw *ledger.Written, y int) {
 	sector := sectors[ld.rng.IntN(len(sectors))]
 	proj := ld.at(registered, "project", func(r ledger.Request) (*ledger.Written, error) {
 		return ld.l.RegisterProject(ld.ctx, r, ledger.RegisterProject{PairingID: pw.PairingID, Name: name, Sector: sector,
-			DeliveryMode: events.DeliveryCheque, PlannedTotalFen: p.scale * 4, PlanYear: y, BusinessDate: registered.String()})
+			DeliveryMode: events.DeliveryCheque, PlannedTotalFen: p.scale * 4, PlanYear: y, BusinessDate: registered.String(),
+			Tier: events.TierCounty})
+	})
+	ld.at(registered, "year plan", func(r ledger.Request) (*ledger.Written, error) {
+		return ld.l.PlanProjectYear(ld.ctx, r, proj.ProjectID, ledger.PlanProjectYear{Year: y, PlannedFen: p.scale * 3,
+			BusinessDate: registered.String()})
 	})
 	for c := range 2 {
 		amount := p.scale * 3
@@ -63,13 +68,19 @@ func (ld *loader) fiscal(p pairingSpec, pw *ledger.Written, y int) {
 			})
 		}
 	}
-	status := events.ProjectCompleted
-	if y == 2026 {
-		status = events.ProjectInProgress
+	started, midyear := ld.day(y, 4), ld.day(y, 6)
+	ld.at(midyear, "progress", func(r ledger.Request) (*ledger.Written, error) {
+		return ld.l.ReportProgress(ld.ctx, r, proj.ProjectID, ledger.ReportProgress{AsOf: midyear.String(), Status: events.ProjectInProgress,
+			CompletedInvestmentFen: p.scale, StartedOn: started.String()})
+	})
+	report := ledger.ReportProgress{Status: events.ProjectInProgress, CompletedInvestmentFen: p.scale * 3}
+	if y < 2026 {
+		report.Status, report.CompletedOn = events.ProjectCompleted, ld.day(y, 9).String()
 	}
 	asOf := ld.day(y, 10)
 	ld.at(asOf, "progress", func(r ledger.Request) (*ledger.Written, error) {
-		return ld.l.ReportProgress(ld.ctx, r, proj.ProjectID, ledger.ReportProgress{AsOf: asOf.String(), Status: status, CompletedInvestmentFen: p.scale * 3})
+		report.AsOf = asOf.String()
+		return ld.l.ReportProgress(ld.ctx, r, proj.ProjectID, report)
 	})
 }
 

@@ -118,6 +118,8 @@ var messages = map[string][2]string{
 	"col.amount":                      {"金额(元)", "Amount (CNY)"},
 	"col.net":                         {"净额(元)", "Net (CNY)"},
 	"col.status":                      {"状态", "Status"},
+	"col.project_dates":               {"开工 / 竣工", "Started / completed"},
+	"col.year_plans":                  {"年度投资计划(元)", "Year plans (CNY)"},
 	"col.actions":                     {"操作", "Actions"},
 	"col.type":                        {"类型", "Type"},
 	"col.actor":                       {"登记人", "Recorded by"},
