@@ -45,7 +45,10 @@ func runnerEvents(evs []eventtest.Event) []projections.Event {
 
 // newModel returns a pool on a new database holding an empty proj_yearend
 // schema, migrated as the runner migrates it.
-func newModel(tb testing.TB) *pgxpool.Pool {
+func newModel(tb testing.TB) *pgxpool.Pool { return newModelOf(tb, yearend.New()) }
+
+// newModelOf is newModel with the migrations of p.
+func newModelOf(tb testing.TB, p projections.Projection) *pgxpool.Pool {
 	tb.Helper()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, testenv.Postgres(tb))
@@ -53,7 +56,7 @@ func newModel(tb testing.TB) *pgxpool.Pool {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(pool.Close)
-	if err := projections.Migrate(ctx, pool, yearend.New()); err != nil {
+	if err := projections.Migrate(ctx, pool, p); err != nil {
 		tb.Fatal(err)
 	}
 	return pool

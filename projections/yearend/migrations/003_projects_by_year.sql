@@ -22,3 +22,15 @@ ALTER TABLE contributions ADD CONSTRAINT contributions_figure_check CHECK (figur
 -- report reads to count the projects continuing into its year (续建).
 CREATE INDEX contributions_project_years ON contributions (donor_code, year)
     WHERE figure IN ('projects_started', 'projects_finished');
+
+-- Events recorded before this release now count in the new columns and
+-- figures: empty the read model and move its checkpoint back to 0, so that
+-- the projector rebuilds it from the stream (as `aidledger replay` would).
+DO $$
+BEGIN
+    EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('%I', tablename), ', ')
+             FROM pg_tables
+             WHERE schemaname = current_schema() AND tablename NOT IN ('checkpoint', 'schema_version'));
+END $$;
+UPDATE checkpoint SET position = 0,
+    hash = '\x0000000000000000000000000000000000000000000000000000000000000000';
