@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/tern/v2/migrate"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventtest"
@@ -53,31 +52,13 @@ func newModel(tb testing.TB) *pgxpool.Pool {
 	return pool
 }
 
-// resetSchema drops proj_balances if it exists and creates it afresh with
-// the projection's migrations, run by tern on a connection whose
-// search_path is the schema (as the runner does).
+// resetSchema drops proj_balances if it exists and migrates it afresh,
+// as the runner does.
 func resetSchema(ctx context.Context, pool *pgxpool.Pool) error {
-	if _, err := pool.Exec(ctx, `DROP SCHEMA IF EXISTS proj_balances CASCADE; CREATE SCHEMA proj_balances`); err != nil {
-		return fmt.Errorf("create schema: %w", err)
+	if _, err := pool.Exec(ctx, `DROP SCHEMA IF EXISTS proj_balances CASCADE`); err != nil {
+		return fmt.Errorf("drop schema: %w", err)
 	}
-	cfg := pool.Config().ConnConfig.Copy()
-	cfg.RuntimeParams["search_path"] = balances.Schema
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("connect: %w", err)
-	}
-	defer conn.Close(ctx)
-	m, err := migrate.NewMigrator(ctx, conn, "schema_version")
-	if err != nil {
-		return fmt.Errorf("migrator: %w", err)
-	}
-	if err := m.LoadMigrations(balances.New().Migrations()); err != nil {
-		return fmt.Errorf("load migrations: %w", err)
-	}
-	if err := m.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
+	return projections.Migrate(ctx, pool, balances.New())
 }
 
 // applyBatch applies one batch in its own transaction, set up as the
