@@ -61,6 +61,13 @@ const (
 	FigYearPlannedProjects = "year_planned_projects"
 	FigYearPlannedStarted  = "year_planned_started"
 
+	// Staff in post (在岗): an outbound secondment's end, its first
+	// anniversary unless it ended before, and an end after the
+	// anniversary; summed over earlier years on read.
+	FigStaffLeft          = "staff_left"
+	FigStaffAnniversary   = "staff_anniversary"
+	FigStaffLeftAfterYear = "staff_left_after_year"
+
 	// Derived: 专业技术人才 (teacher + doctor + agronomist + technician),
 	// social aid (cash + in-kind) and consumption aid (purchases + sales).
 	FigStaffProfessional = "staff_professional"
@@ -72,6 +79,12 @@ const (
 	// way in the year (实施 = 续建 + 新开工).
 	FigProjectsContinuing = "projects_continuing"
 	FigProjectsUnderWay   = "projects_under_way"
+	// Outbound staff in post at some time in the year up to the cut-off
+	// (在岗: sent in the year, or before and not returned before it), and
+	// those of them who by the cut-off (or their return) had served one
+	// year (一年以上).
+	FigStaffInPost     = "staff_in_post"
+	FigStaffYearOrMore = "staff_year_or_more"
 )
 
 // baseFigures lists the figures contributions are stored under, in the
@@ -85,6 +98,7 @@ var baseFigures = [...]string{
 	FigInvestmentJobs, FigInvestmentPovertyJobs, FigTrainings, FigTrainingParticipants, FigAgreements, FigParks, FigParkEnterprises,
 	FigParkInvestmentFen, FigParkReturnsFen, FigWorkshops, FigWorkshopEmployed, FigWorkshopPovertyEmployed,
 	FigProjectsStarted, FigProjectsFinished, FigYearPlannedFen, FigYearInvestedFen, FigYearPlannedProjects, FigYearPlannedStarted,
+	FigStaffLeft, FigStaffAnniversary, FigStaffLeftAfterYear,
 }
 
 // BaseFigures lists the figures contributions are stored under (the
@@ -97,6 +111,9 @@ var derivedFigures = map[string][]string{
 	FigSocialFen:         {FigSocialCashFen, FigSocialInKindFen},
 	FigConsumptionFen:    {FigPurchasesFen, FigSalesFen},
 	FigProjectsUnderWay:  {FigProjectsContinuing, FigProjectsStarted},
+	FigStaffInPost: {earlierStaff, FigStaffCadre, FigStaffTeacher, FigStaffDoctor, FigStaffAgronomist,
+		FigStaffTechnician},
+	FigStaffYearOrMore: {earlierYearOrMore, FigStaffAnniversary},
 }
 
 // figureField returns the field of f named by a figure's json name, or nil
@@ -191,11 +208,13 @@ func indicatorField(f *Figures, name string) *Figure {
 	return projectYearField(f, name)
 }
 
-// byCalendarYear reports whether figure is a base figure of projects by
-// calendar year.
-func byCalendarYear(figure string) bool {
+// restates reports whether rows of figure restate the state of a project
+// or a secondment rather than enter anything (projects by calendar year,
+// the service of staff): they are never noted as late entries.
+func restates(figure string) bool {
 	switch figure {
-	case FigProjectsStarted, FigProjectsFinished, FigYearPlannedFen, FigYearInvestedFen, FigYearPlannedProjects, FigYearPlannedStarted:
+	case FigProjectsStarted, FigProjectsFinished, FigYearPlannedFen, FigYearInvestedFen, FigYearPlannedProjects, FigYearPlannedStarted,
+		FigStaffLeft, FigStaffAnniversary, FigStaffLeftAfterYear:
 		return true
 	}
 	return false
@@ -221,6 +240,16 @@ func projectYearField(f *Figures, name string) *Figure {
 		return &f.YearPlannedProjects
 	case FigYearPlannedStarted:
 		return &f.YearPlannedStarted
+	case FigStaffLeft:
+		return &f.StaffLeft
+	case FigStaffAnniversary:
+		return &f.StaffAnniversary
+	case FigStaffLeftAfterYear:
+		return &f.StaffLeftAfterYear
+	case FigStaffInPost:
+		return &f.StaffInPost
+	case FigStaffYearOrMore:
+		return &f.StaffYearOrMore
 	}
 	return nil
 }

@@ -128,7 +128,7 @@ func (b *batchState) writeDonations(ctx context.Context, tx pgx.Tx) error {
 
 func (b *batchState) writeSecondments(ctx context.Context, tx pgx.Tx) error {
 	fresh, dirty := split(b.secondments, func(s *secondment) rowState { return s.rowState })
-	w := newRows("secondments", "secondment_id", "pairing_id", "category", "start_date", "reversed", "inbound")
+	w := newRows("secondments", "secondment_id", "pairing_id", "category", "start_date", "reversed", "inbound", "ended_on")
 	for _, s := range fresh {
 		w.Row()
 		w.Text(s.id)
@@ -137,15 +137,18 @@ func (b *batchState) writeSecondments(ctx context.Context, tx pgx.Tx) error {
 		w.EventDateOrNull(s.start)
 		w.Bool(s.reversed)
 		w.Bool(s.inbound)
+		w.EventDateOrNull(s.end)
 	}
 	if err := send(ctx, tx, w); err != nil || len(dirty) == 0 {
 		return err
 	}
-	ids := make([]string, len(dirty))
+	ids, reversed, ends := make([]string, len(dirty)), make([]bool, len(dirty)), make([]pgtype.Date, len(dirty))
 	for i, s := range dirty {
-		ids[i] = s.id // the only change a later batch makes is the reversal
+		ids[i], reversed[i], ends[i] = s.id, s.reversed, sqlDate(s.end)
 	}
-	return update(ctx, tx, "secondments", `UPDATE secondments SET reversed = true WHERE secondment_id = ANY($1)`, ids)
+	return update(ctx, tx, "secondments", `UPDATE secondments AS s SET reversed = u.reversed, ended_on = u.ended_on
+		FROM unnest($1::text[], $2::boolean[], $3::date[]) AS u(id, reversed, ended_on)
+		WHERE s.secondment_id = u.id`, ids, reversed, ends)
 }
 
 func (b *batchState) writeIndicators(ctx context.Context, tx pgx.Tx) error {

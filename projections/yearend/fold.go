@@ -8,8 +8,7 @@ import (
 
 // fold applies one event (b.cur) to the batch state, emitting its
 // contributions. Events that contribute to no figure (AnnualTargetsSet:
-// targets never count as achievement; SecondmentEnded: staff count when
-// they start) and types added later are ignored.
+// targets never count as achievement) and types added later are ignored.
 func (b *batchState) fold(ev events.Event) error {
 	if handled, err := b.foldIndicator(ev); handled || err != nil {
 		return err
@@ -41,6 +40,8 @@ func (b *batchState) fold(ev events.Event) error {
 		return b.entryReversed(e.EntryReversal, FigSalesFen)
 	case events.SecondmentStarted:
 		return b.secondmentStarted(e)
+	case events.SecondmentEnded:
+		return b.secondmentEnded(e)
 	case events.SecondmentReversed:
 		return b.secondmentReversed(e)
 	case events.VisitConducted:

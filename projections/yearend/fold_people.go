@@ -30,7 +30,57 @@ func (b *batchState) secondmentStarted(e events.SecondmentStarted) error {
 	if err := create(b.secondments, "secondment", e.SecondmentID, s); err != nil {
 		return err
 	}
-	return b.emit(contribution{pairingID: s.pairingID, figure: fig, attributed: s.start, own: s.start, amount: 1})
+	if err := b.emit(contribution{pairingID: s.pairingID, figure: fig, attributed: s.start, own: s.start, amount: 1}); err != nil {
+		return err
+	}
+	return b.emitService(s, 1, s.start)
+}
+
+// emitService contributes (sign +1) or takes back (−1) the rows by which
+// an outbound secondment s counts in post in later years (see
+// docs/domain.md §9.1): its end (staff_left) and, unless it ended before,
+// its first anniversary (staff_anniversary) and an end after it
+// (staff_left_after_year). own is the date of the event being folded.
+func (b *batchState) emitService(s *secondment, sign int64, own events.Date) error {
+	if s.inbound {
+		return nil
+	}
+	a := s.anniversary()
+	rows := []contribution{{figure: FigStaffLeft, attributed: s.end}}
+	if s.end.IsZero() || !s.end.Before(a) {
+		rows = append(rows, contribution{figure: FigStaffAnniversary, attributed: a},
+			contribution{figure: FigStaffLeftAfterYear, attributed: s.end})
+	}
+	for _, c := range rows {
+		if c.attributed.IsZero() {
+			continue
+		}
+		c.pairingID, c.own, c.amount = s.pairingID, own, sign
+		if err := b.emit(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// secondmentEnded records the end and replaces the rows it changes: the
+// service rows of the secondment before its end are taken back and those
+// after it added.
+func (b *batchState) secondmentEnded(e events.SecondmentEnded) error {
+	s, err := lookup(b.secondments, "secondment", e.SecondmentID)
+	if err != nil {
+		return err
+	}
+	if s.reversed || !s.end.IsZero() || e.EndDate.IsZero() || e.EndDate.Before(s.start) {
+		return fmt.Errorf("%w: secondment %s (from %s, reversed %v, ended %s) ended on %s", ErrInconsistent,
+			s.id, s.start, s.reversed, s.end, e.EndDate)
+	}
+	if err := b.emitService(s, -1, e.EndDate); err != nil {
+		return err
+	}
+	s.end = e.EndDate
+	s.touch()
+	return b.emitService(s, 1, e.EndDate)
 }
 
 // secondmentReversed takes the person out of the count, in the start's
@@ -55,8 +105,11 @@ func (b *batchState) secondmentReversed(e events.SecondmentReversed) error {
 	}
 	s.reversed = true
 	s.touch()
-	return b.emit(contribution{pairingID: s.pairingID, figure: fig, attributed: on, own: e.BusinessDate, amount: -1,
-		documentNo: e.DocNo})
+	if err := b.emit(contribution{pairingID: s.pairingID, figure: fig, attributed: on, own: e.BusinessDate, amount: -1,
+		documentNo: e.DocNo}); err != nil {
+		return err
+	}
+	return b.emitService(s, -1, e.BusinessDate)
 }
 
 // visitConducted counts the visit once per pairing it lists, on its start

@@ -49,12 +49,12 @@ func (f *footnotes) add(r *row) {
 // counted notes what a counted row needs: its flag, and a late entry when
 // it was recorded (China time) after the cut-off day though attributed on
 // or before it. Rows counted by a budget or plan year have no cut-off and
-// are never late; nor are a project's rows by calendar year: its progress
-// reports and plans restate its state rather than enter anything, and a
-// report's own as-of date already decides which cut-offs use it.
+// are never late; nor are the rows that restate a project's or a
+// secondment's state (see restates): a report's own as-of date decides
+// which cut-offs use it, and a secondment's start is noted itself.
 func (f *footnotes) counted(r *row, cutoff events.Date) {
 	f.add(r)
-	if r.attributed.IsZero() || byCalendarYear(r.figure) || !events.Today(r.recordedAt).After(cutoff) {
+	if r.attributed.IsZero() || restates(r.figure) || !events.Today(r.recordedAt).After(cutoff) {
 		return
 	}
 	k := lateKey{r.position, r.pairingID}

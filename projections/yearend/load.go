@@ -70,6 +70,8 @@ func references(batch []projections.Event) refSet {
 			need(r.donations, "donation", e.OriginalID)
 		case events.SecondmentReversed:
 			need(r.secondments, "secondment", e.OriginalID)
+		case events.SecondmentEnded:
+			need(r.secondments, "secondment", e.SecondmentID)
 		case events.ProjectProgressReported:
 			need(r.projects, "project", e.ProjectID)
 		case events.ProjectYearPlanned:
@@ -162,14 +164,14 @@ func (b *batchState) load(ctx context.Context, tx pgx.Tx, batch []projections.Ev
 	}); err != nil {
 		return err
 	}
-	if err := loadRows(ctx, tx, "secondments", `SELECT secondment_id, pairing_id, category, inbound, start_date, reversed
+	if err := loadRows(ctx, tx, "secondments", `SELECT secondment_id, pairing_id, category, inbound, start_date, reversed, ended_on
 		FROM secondments WHERE secondment_id = ANY($1)`, r.secondments, func(row pgx.Rows) error {
 		s := &secondment{}
-		var start pgtype.Date
-		if err := row.Scan(&s.id, &s.pairingID, &s.category, &s.inbound, &start, &s.reversed); err != nil {
+		var start, end pgtype.Date
+		if err := row.Scan(&s.id, &s.pairingID, &s.category, &s.inbound, &start, &s.reversed, &end); err != nil {
 			return err
 		}
-		s.start = dateOf(start)
+		s.start, s.end = dateOf(start), dateOf(end)
 		b.secondments[s.id] = s
 		return nil
 	}); err != nil {

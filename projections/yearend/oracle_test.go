@@ -14,27 +14,29 @@ import (
 
 // oracleFigure is a base figure as the oracle adds it up. The events of
 // a loose figure (looseFigures) are only known to be among the progress
-// reports and plans of the donor's projects (oracle.projectEvents): the
-// oracle counts projects by their state, not by the changes each event
-// made.
+// reports and plans of the donor's projects and the events of its
+// secondments (oracle.stateEvents): the oracle counts projects and staff
+// by their state, not by the changes each event made.
 type oracleFigure struct {
 	value int64
 	ids   map[string]bool
 }
 
-// looseFigures are the figures of projects by calendar year.
+// looseFigures are the figures of projects by calendar year and of staff
+// in post.
 var looseFigures = map[string]bool{"projects_started": true, "projects_finished": true, "projects_continuing": true,
 	"projects_under_way": true, "year_planned_fen": true, "year_invested_fen": true, "year_planned_projects": true,
-	"year_planned_started": true}
+	"year_planned_started": true, "staff_left": true, "staff_anniversary": true, "staff_left_after_year": true,
+	"staff_in_post": true, "staff_year_or_more": true}
 
 // oracle is an independent, in-memory statement of the year rules: for
 // each base figure, which events count and by how much, computed from the
 // event list directly (figure by figure, not event by event as Apply
 // does) for the events up to a position.
 type oracle struct {
-	figs          map[string]map[string]*oracleFigure // pairing → figure
-	notes         []yearend.Footnote
-	projectEvents map[string]bool
+	figs        map[string]map[string]*oracleFigure // pairing → figure
+	notes       []yearend.Footnote
+	stateEvents map[string]bool
 }
 
 func (o *oracle) add(pairing, figure string, amount int64, id string) {
@@ -379,6 +381,7 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 		}
 	}
 	o.projectsByYear(upTo, ours, year, first, cutoff)
+	o.staffInPost(upTo, ours, first, cutoff)
 	slices.SortStableFunc(o.notes, compareNotes)
 	return o
 }
@@ -394,7 +397,7 @@ func (o *oracle) projectsByYear(upTo []projections.Event, ours func(string) bool
 		plans              map[int]int64
 		reports            []events.ProjectProgressReported
 	}
-	o.projectEvents = map[string]bool{}
+	o.stateEvents = map[string]bool{}
 	var order []string
 	projects := map[string]*state{}
 	for _, ev := range upTo {
@@ -406,10 +409,10 @@ func (o *oracle) projectsByYear(upTo []projections.Event, ours func(string) bool
 			s := projects[e.ProjectID]
 			s.started, s.completed = events.ProjectDates(s.started, s.completed, e)
 			s.reports = append(s.reports, e)
-			o.projectEvents[ev.ID] = true
+			o.stateEvents[ev.ID] = true
 		case events.ProjectYearPlanned:
 			projects[e.ProjectID].plans[e.Year] = e.PlannedFen
-			o.projectEvents[ev.ID] = true
+			o.stateEvents[ev.ID] = true
 		}
 	}
 	in := func(d events.Date) bool { return !d.IsZero() && !d.Before(first) && !d.After(cutoff) }
@@ -524,4 +527,74 @@ func reportDeltas(reps []events.Event) []siteDelta {
 func compareNotes(a, b yearend.Footnote) int {
 	return cmp.Or(strings.Compare(string(a.Kind), string(b.Kind)), strings.Compare(a.EventID, b.EventID),
 		strings.Compare(a.PairingID, b.PairingID))
+}
+
+// staffInPost counts the donor's outbound secondments (not reversed) in
+// post in the year up to the cut-off, and those with a year of service by
+// then, from each one's start and end.
+func (o *oracle) staffInPost(upTo []projections.Event, ours func(string) bool, first, cutoff events.Date) {
+	type state struct {
+		pairing    string
+		start, end events.Date
+		reversed   bool
+	}
+	var order []string
+	secondments := map[string]*state{}
+	for _, ev := range upTo {
+		switch e := ev.Data.(type) {
+		case events.SecondmentStarted:
+			if e.Direction != events.SecondedInbound {
+				secondments[e.SecondmentID] = &state{pairing: e.PairingID, start: e.StartDate}
+				order = append(order, e.SecondmentID)
+			}
+		case events.SecondmentEnded:
+			if s := secondments[e.SecondmentID]; s != nil {
+				s.end = e.EndDate
+			}
+		case events.SecondmentReversed:
+			if s := secondments[e.OriginalID]; s != nil {
+				s.reversed = true
+			}
+		default:
+			continue
+		}
+		o.stateEvents[ev.ID] = true
+	}
+	in := func(d events.Date) bool { return !d.IsZero() && !d.Before(first) && !d.After(cutoff) }
+	for _, id := range order {
+		s := secondments[id]
+		if s.reversed || !ours(s.pairing) {
+			continue
+		}
+		t := s.start.Time()
+		a := events.DateOf(t.Year()+1, t.Month(), t.Day())
+		served := s.end.IsZero() || !s.end.Before(a) // served a year, or still serving
+		add := func(figure string) {
+			m := o.figs[s.pairing]
+			if m == nil {
+				m = map[string]*oracleFigure{}
+				o.figs[s.pairing] = m
+			}
+			if m[figure] == nil {
+				m[figure] = &oracleFigure{}
+			}
+			m[figure].value++
+		}
+		stillIn := s.end.IsZero() || !s.end.Before(first)
+		if !s.start.After(cutoff) && stillIn {
+			add("staff_in_post")
+		}
+		if !a.After(cutoff) && served && stillIn {
+			add("staff_year_or_more")
+		}
+		if in(s.end) {
+			add("staff_left")
+			if served {
+				add("staff_left_after_year")
+			}
+		}
+		if in(a) && served {
+			add("staff_anniversary")
+		}
+	}
 }

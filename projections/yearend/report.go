@@ -125,6 +125,19 @@ type Figures struct {
 	YearPlannedProjects  Figure `json:"year_planned_projects,omitzero"`
 	YearPlannedStarted   Figure `json:"year_planned_started,omitzero"`
 	StartRateBP          int64  `json:"start_rate_bp,omitzero"`
+
+	// Outbound staff in post (在岗) at some time in the year up to the
+	// cut-off — sent in it, or before it and not returned before it — and
+	// those of them who by the cut-off (or their return) had served one
+	// year (一年以上); sent in the year (新选派) are the staff figures above.
+	// StaffLeft, StaffAnniversary and StaffLeftAfterYear are the rows
+	// these are counted from: returns, first anniversaries, and returns
+	// after one.
+	StaffInPost        Figure `json:"staff_in_post,omitzero"`
+	StaffYearOrMore    Figure `json:"staff_year_or_more,omitzero"`
+	StaffLeft          Figure `json:"staff_left,omitzero"`
+	StaffAnniversary   Figure `json:"staff_anniversary,omitzero"`
+	StaffLeftAfterYear Figure `json:"staff_left_after_year,omitzero"`
 }
 
 // PairingFigures are the figures of one pairing.

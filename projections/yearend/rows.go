@@ -3,6 +3,9 @@ package yearend
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -49,18 +52,18 @@ func (r *row) counts(per period, pos int64) bool {
 	return r.year == per.year && r.position <= pos && (r.attributed.IsZero() || !r.attributed.After(per.cutoff))
 }
 
-// earlierSQL selects the donor's project starts and completions of years
-// before the report's, applied up to the position: the projects
-// continuing into the year (续建) are those started minus those completed.
-const earlierSQL = `SELECT ` + rowColumns + ` FROM ` + Schema + `.contributions c
+// earlierSQL selects the donor's rows of years before the report's that
+// it carries over (earlierRows), applied up to the position.
+var earlierSQL = `SELECT ` + rowColumns + ` FROM ` + Schema + `.contributions c
 	WHERE c.donor_code = $1 AND c.year < $2 AND c.position <= $3
-	  AND c.figure IN ('` + FigProjectsStarted + `', '` + FigProjectsFinished + `')
+	  AND c.figure IN ('` + strings.Join(slices.Sorted(maps.Keys(earlierRows)), "', '") + `')
 	ORDER BY c.position, c.ordinal`
 
 // earlier reports whether r (the donor's) is a row earlierSQL selects for
 // per at position pos: earlierSQL, in Go, for Memory.
 func (r *row) earlier(per period, pos int64) bool {
-	return r.year < per.year && r.position <= pos && (r.figure == FigProjectsStarted || r.figure == FigProjectsFinished)
+	_, carried := earlierRows[r.figure]
+	return r.year < per.year && r.position <= pos && carried
 }
 
 // movedOutSQL selects the donor's reversals dated in the year up to the

@@ -174,6 +174,7 @@ func TestCutoff(t *testing.T) {
 	want.ProjectsCompleted = fig(1, pg)
 	want.CompletedInvestmentFen = fig(80*wan, pg)
 	want.StaffCadre = fig(1, cadre) // a cadre is not a professional
+	want.StaffInPost = fig(1, cadre)
 	sameJSON(t, "cut at 30 November", cut.Pairings[0].Figures, want)
 	if len(cut.Footnotes) != 0 {
 		t.Errorf("footnotes %+v", cut.Footnotes)

@@ -66,7 +66,15 @@ type secondment struct {
 	category      events.StaffCategory
 	inbound       bool // received from the partner side: counted as staff_inbound
 	start         events.Date
+	end           events.Date // zero until it ends
 	reversed      bool
+}
+
+// anniversary is the day s has served one year (a start on 29 February:
+// 1 March).
+func (s *secondment) anniversary() events.Date {
+	t := s.start.Time()
+	return events.DateOf(t.Year()+1, t.Month(), t.Day())
 }
 
 // project is what a progress report needs: the plan year and the latest

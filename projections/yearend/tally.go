@@ -23,11 +23,38 @@ type sum struct {
 }
 
 // tally adds up the base figures of one pairing (or of a donor's totals),
-// in the order of baseFigures, and the projects continuing from earlier
-// years (FigProjectsContinuing).
+// in the order of baseFigures, and the sums of earlier years' rows
+// (earlierFigures, in that order).
 type tally struct {
-	base       [len(baseFigures)]sum
-	continuing sum
+	base    [len(baseFigures)]sum
+	earlier [len(earlierFigures)]sum
+}
+
+// earlierFigures are the sums a report takes of the rows of years before
+// its own (earlierSQL): the projects continuing into the year (started
+// minus completed), the outbound staff still in post at its start (sent
+// minus returned) and those of them who had served a year by then
+// (anniversaries minus returns after one). Only the first is a Figures
+// field; the others are parts of staff_in_post and staff_year_or_more.
+var earlierFigures = [...]string{FigProjectsContinuing, earlierStaff, earlierYearOrMore}
+
+// The sums of earlier years that are not report figures.
+const (
+	earlierStaff      = "staff_staying"
+	earlierYearOrMore = "staff_year_or_more_before"
+)
+
+// earlierRows says where a row of an earlier year counts, by its figure:
+// the index in earlierFigures and the sign. earlierSQL selects the rows of
+// these figures.
+var earlierRows = map[string]struct {
+	i    int
+	sign int64
+}{
+	FigProjectsStarted: {0, 1}, FigProjectsFinished: {0, -1},
+	FigStaffCadre: {1, 1}, FigStaffTeacher: {1, 1}, FigStaffDoctor: {1, 1}, FigStaffAgronomist: {1, 1}, FigStaffTechnician: {1, 1},
+	FigStaffLeft:        {1, -1},
+	FigStaffAnniversary: {2, 1}, FigStaffLeftAfterYear: {2, -1},
 }
 
 // add adds amount of event id to the base figure named figure.
@@ -39,17 +66,13 @@ func (t *tally) add(figure string, amount int64, id string) error {
 	return t.base[i].add(figure, amount, id)
 }
 
-// addEarlier counts a row of an earlier year towards the projects
-// continuing into the report's year: a start adds, a completion takes
-// away.
+// addEarlier counts a row of an earlier year (see earlierRows).
 func (t *tally) addEarlier(r *row) error {
-	switch r.figure {
-	case FigProjectsStarted:
-		return t.continuing.add(FigProjectsContinuing, r.amount, r.eventID)
-	case FigProjectsFinished:
-		return t.continuing.add(FigProjectsContinuing, -r.amount, r.eventID)
+	e, ok := earlierRows[r.figure]
+	if !ok {
+		return fmt.Errorf("yearend: %s is not a figure of earlier years", r.figure)
 	}
-	return fmt.Errorf("yearend: %s is not a figure of earlier years", r.figure)
+	return t.earlier[e.i].add(earlierFigures[e.i], e.sign*r.amount, r.eventID)
 }
 
 // add adds amount of event id to s, figure naming it in errors.
@@ -65,16 +88,20 @@ func (s *sum) add(figure string, amount int64, id string) error {
 	return nil
 }
 
-// isZero reports whether nothing counts in t: no row of the year, no
-// project continuing into it (the starts and completions of earlier
-// years may cancel out).
+// isZero reports whether nothing counts in t: no row of the year, nothing
+// carried over from earlier ones (their rows may cancel out).
 func (t *tally) isZero() bool {
 	for i := range t.base {
 		if len(t.base[i].ids) > 0 {
 			return false
 		}
 	}
-	return t.continuing.value == 0
+	for i := range t.earlier {
+		if t.earlier[i].value != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // merge adds o into t (a donor's totals from its pairings).
@@ -84,7 +111,12 @@ func (t *tally) merge(o *tally) error {
 			return err
 		}
 	}
-	return t.continuing.merge(FigProjectsContinuing, &o.continuing)
+	for i := range t.earlier {
+		if err := t.earlier[i].merge(earlierFigures[i], &o.earlier[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // merge adds o into s.
@@ -99,25 +131,30 @@ func (s *sum) merge(figure string, o *sum) error {
 }
 
 // figures makes the report's Figures: every base figure, the derived sums
-// and the disbursal rate, each with its event ids sorted and unique.
+// and the rates, each with its event ids sorted and unique.
 func (t *tally) figures() (Figures, error) {
 	var f Figures
 	for i, name := range baseFigures {
 		*figureField(&f, name) = Figure{Value: t.base[i].value, EventIDs: sortedIDs(t.base[i].ids)}
 	}
-	// The starts and completions of all earlier years are behind the
-	// projects continuing; when none continues, none is listed.
-	continuing := t.continuing
-	if continuing.value == 0 {
-		continuing.ids = nil
+	// The rows of all earlier years are behind a sum carried over; when it
+	// is zero, none is listed.
+	earlier := t.earlier
+	for i := range earlier {
+		if earlier[i].value == 0 {
+			earlier[i].ids = nil
+		}
 	}
-	f.ProjectsContinuing = Figure{Value: continuing.value, EventIDs: sortedIDs(continuing.ids)}
-	for _, name := range []string{FigStaffProfessional, FigSocialFen, FigConsumptionFen, FigProjectsUnderWay} {
+	f.ProjectsContinuing = Figure{Value: earlier[0].value, EventIDs: sortedIDs(earlier[0].ids)}
+	for _, name := range []string{FigStaffProfessional, FigSocialFen, FigConsumptionFen, FigProjectsUnderWay, FigStaffInPost,
+		FigStaffYearOrMore} {
 		var value int64
 		var ids []string
 		for _, part := range derivedFigures[name] {
-			s := &continuing
-			if part != FigProjectsContinuing {
+			var s *sum
+			if i := slices.Index(earlierFigures[:], part); i >= 0 {
+				s = &earlier[i]
+			} else {
 				s = &t.base[baseIndex[part]]
 			}
 			v, err := addChecked(value, s.value)

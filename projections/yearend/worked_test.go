@@ -157,6 +157,12 @@ func (w *worked) expectedYi() yearend.Figures {
 	f.ProjectsUnderWay = fig(1, w.ids("PG1")...)
 	f.ProjectsFinished = fig(1, w.ids("PG2")...)
 	f.YearInvestedFen = fig(180*wan, w.ids("PG1", "PG2")...)
+	// In post: the 12 sent in 2025 and the 2024 teacher, who has served a
+	// year since 1 September; one of the 12 returned.
+	f.StaffInPost = fig(13, append(append(teachers, doctors...), w.ids("S0")...)...)
+	f.StaffYearOrMore = fig(1, w.ids("S0")...)
+	f.StaffAnniversary = fig(1, w.ids("S0")...)
+	f.StaffLeft = fig(1, w.ids("E12")...)
 	f.SocialCashFen = fig(30*wan, w.ids("DN1")...)
 	f.SocialInKindFen = fig(136_000*yuan, w.ids("DN2")...)
 	f.SocialFen = fig(436_000*yuan, w.ids("DN1", "DN2")...)
@@ -229,8 +235,8 @@ func TestWorkedExample(t *testing.T) {
 		}
 		sums[li.PairingID+" "+li.Figure] += li.AmountFen
 	}
-	if len(r.LineItems) != 40 {
-		t.Errorf("%d line items, want 40", len(r.LineItems))
+	if len(r.LineItems) != 42 {
+		t.Errorf("%d line items, want 42", len(r.LineItems))
 	}
 	for key, want := range map[string]int64{
 		pYi + " fiscal_disbursed_fen": 260 * wan, pYi + " visits": 3, pBing + " visits": 1, pYi + " staff_teacher": 7,
@@ -258,8 +264,13 @@ func TestWorkedExample(t *testing.T) {
 		t.Errorf("2024: %d pairings, teachers %d, disbursed %d", len(r24.Pairings), r24.Totals.StaffTeacher.Value,
 			r24.Totals.FiscalDisbursedFen.Value)
 	}
-	// 2026: the pairings have expired and nothing happened: no pairing.
-	if r26 := compute(t, pool, jia.Code, 2026, events.Date{}, 0); len(r26.Pairings) != 0 || len(r26.LineItems) != 0 {
-		t.Errorf("2026: %d pairings, %d line items", len(r26.Pairings), len(r26.LineItems))
+	// 2026: the pairings have expired and nothing was recorded, but 12 of
+	// 乙's staff are still in post (none has returned since E12), each
+	// with a year of service by the end of 2026: 乙 is listed, 丙 is not.
+	r26 := compute(t, pool, jia.Code, 2026, events.Date{}, 0)
+	if len(r26.Pairings) != 1 || r26.Pairings[0].PairingID != pYi || r26.Totals.StaffInPost.Value != 12 ||
+		r26.Totals.StaffYearOrMore.Value != 12 || r26.Totals.FiscalDisbursedFen.Value != 0 || r26.Totals.StaffTeacher.Value != 0 {
+		t.Errorf("2026: %d pairings, in post %d, a year or more %d", len(r26.Pairings), r26.Totals.StaffInPost.Value,
+			r26.Totals.StaffYearOrMore.Value)
 	}
 }

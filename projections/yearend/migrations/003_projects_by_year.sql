@@ -1,9 +1,11 @@
 -- Projects by year (docs/domain.md §9.1): a project's start and completion
 -- dates and its annual investment plans, from which the rows of the
--- calendar-year figures are counted.
+-- calendar-year figures are counted; and staff in post: a secondment's
+-- end, which a reversal of it takes back.
 ALTER TABLE projects ADD COLUMN started_on date;
 ALTER TABLE projects ADD COLUMN completed_on date;
 ALTER TABLE projects ADD COLUMN plans json NOT NULL DEFAULT '{}';  -- year → planned fen (never 0)
+ALTER TABLE secondments ADD COLUMN ended_on date;
 
 ALTER TABLE contributions DROP CONSTRAINT contributions_figure_check;
 ALTER TABLE contributions ADD CONSTRAINT contributions_figure_check CHECK (figure IN (
@@ -16,12 +18,14 @@ ALTER TABLE contributions ADD CONSTRAINT contributions_figure_check CHECK (figur
     'trainings', 'training_participants', 'agreements', 'parks', 'park_enterprises', 'park_investment_fen',
     'park_returns_fen', 'workshops', 'workshop_employed', 'workshop_poverty_employed',
     'projects_started', 'projects_finished', 'year_planned_fen', 'year_invested_fen',
-    'year_planned_projects', 'year_planned_started'));
+    'year_planned_projects', 'year_planned_started',
+    'staff_left', 'staff_anniversary', 'staff_left_after_year'));
 
--- The prior years' starts and completions of a donor's projects, which a
--- report reads to count the projects continuing into its year (续建).
-CREATE INDEX contributions_project_years ON contributions (donor_code, year)
-    WHERE figure IN ('projects_started', 'projects_finished');
+-- The rows of earlier years a report reads to count the projects
+-- continuing into its year (续建) and the staff in post in it (在岗, 一年以上).
+CREATE INDEX contributions_earlier ON contributions (donor_code, year)
+    WHERE figure IN ('projects_started', 'projects_finished', 'staff_cadre', 'staff_teacher', 'staff_doctor',
+                     'staff_agronomist', 'staff_technician', 'staff_left', 'staff_anniversary', 'staff_left_after_year');
 
 -- Events recorded before this release now count in the new columns and
 -- figures: empty the read model and move its checkpoint back to 0, so that

@@ -408,7 +408,8 @@ func TestEarlierFormatVersion(t *testing.T) {
 			for _, figs := range append([]any{rep["totals"]}, rep["pairings"].([]any)...) {
 				for _, k := range []string{"projects_under_way", "projects_started", "projects_continuing", "projects_finished",
 					"year_planned_fen", "year_invested_fen", "year_completion_rate_bp", "year_planned_projects",
-					"year_planned_started", "start_rate_bp"} {
+					"year_planned_started", "start_rate_bp", "staff_in_post", "staff_year_or_more", "staff_left",
+					"staff_anniversary", "staff_left_after_year"} {
 					if _, ok := figs.(map[string]any)[k]; ok {
 						delete(figs.(map[string]any), k)
 						removed++

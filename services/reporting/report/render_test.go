@@ -265,3 +265,27 @@ func TestRenderJSON(t *testing.T) {
 		t.Errorf("empty report json: %v\n%s", err, empty)
 	}
 }
+
+// TestOptionalColumns: a group of optional columns is in the table only
+// when the totals have one of its figures non-zero.
+func TestOptionalColumns(t *testing.T) {
+	t.Parallel()
+	keys := func(f yearend.Figures) []string {
+		var out []string
+		for _, c := range reportColumns(&yearend.Report{Totals: f}) {
+			out = append(out, c.key)
+		}
+		return out
+	}
+	if got := keys(yearend.Figures{}); len(got) != len(columns) {
+		t.Errorf("no optional figure: %d columns, want %d", len(got), len(columns))
+	}
+	got := keys(yearend.Figures{StaffYearOrMore: yearend.Figure{Value: 1}})
+	if len(got) != len(columns)+len(staffColumns) || got[len(columns)] != "staff_in_post" {
+		t.Errorf("staff in post: columns %v", got)
+	}
+	got = keys(yearend.Figures{StartRateBP: 5000, StaffInPost: yearend.Figure{Value: 2}})
+	if len(got) != len(columns)+len(staffColumns)+len(yearColumns) || got[len(got)-1] != "start_rate_bp" {
+		t.Errorf("both groups: columns %v", got)
+	}
+}

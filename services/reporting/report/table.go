@@ -56,8 +56,18 @@ var columns = []column{
 	{"sales_fen", "其中帮助销售(万元)", "of which facilitated sales (10k CNY)", kindWan, func(f *yearend.Figures) int64 { return f.SalesFen.Value }},
 }
 
-// yearColumns are the columns of projects by calendar year, shown after
-// columns when any row has one of them non-zero.
+// optionalColumns are groups of columns shown after columns when the
+// totals have one of them non-zero: staff in post, projects by calendar
+// year.
+var optionalColumns = [][]column{staffColumns, yearColumns}
+
+// staffColumns are the outbound staff in post.
+var staffColumns = []column{
+	{"staff_in_post", "在岗人才(名)", "Staff in post (persons)", kindCount, func(f *yearend.Figures) int64 { return f.StaffInPost.Value }},
+	{"staff_year_or_more", "其中一年以上(名)", "of which a year or more (persons)", kindCount, func(f *yearend.Figures) int64 { return f.StaffYearOrMore.Value }},
+}
+
+// yearColumns are the columns of projects by calendar year.
 var yearColumns = []column{
 	{"projects_under_way", "年内实施项目(个)", "Projects under way (count)", kindCount, func(f *yearend.Figures) int64 { return f.ProjectsUnderWay.Value }},
 	{"projects_started", "其中新开工(个)", "of which started (count)", kindCount, func(f *yearend.Figures) int64 { return f.ProjectsStarted.Value }},
@@ -69,16 +79,17 @@ var yearColumns = []column{
 	{"start_rate_bp", "开工率(%)", "Start rate (%)", kindRate, func(f *yearend.Figures) int64 { return f.StartRateBP }},
 }
 
-// reportColumns are the figure columns of r's table: columns, then
-// yearColumns when the totals have any of them non-zero (a ledger without
-// projects by year renders as before).
+// reportColumns are the figure columns of r's table: columns, then each
+// group of optionalColumns the totals have a non-zero figure of (a ledger
+// without them renders as before).
 func reportColumns(r *yearend.Report) []column {
-	for _, c := range yearColumns {
-		if c.value(&r.Totals) != 0 {
-			return append(slices.Clip(columns), yearColumns...)
+	out := slices.Clip(columns)
+	for _, group := range optionalColumns {
+		if slices.ContainsFunc(group, func(c column) bool { return c.value(&r.Totals) != 0 }) {
+			out = append(out, group...)
 		}
 	}
-	return columns
+	return out
 }
 
 // header is the column's header in lang.
@@ -162,7 +173,7 @@ func Table(r *yearend.Report, lang string) (header []string, rows [][]string) {
 // without the column's unit ("财政帮扶拨付"), or is key itself when it is
 // not a table column.
 func figureLabel(key, lang string) string {
-	for _, c := range append(slices.Clip(columns), yearColumns...) {
+	for _, c := range slices.Concat(append([][]column{columns}, optionalColumns...)...) {
 		if c.key == key {
 			name, _, _ := strings.Cut(c.header(lang), "(")
 			return strings.TrimSpace(name)
