@@ -107,3 +107,18 @@ func ParseInstant(s string) (time.Time, error) {
 	day := d.Time()
 	return time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, ChinaTime).Add(-time.Microsecond), nil
 }
+
+// YearElapsedBP is the share of year elapsed at the end of day on (序时进度),
+// in basis points rounded down: 0 before the year, 10000 after it.
+func YearElapsedBP(year int, on Date) int64 {
+	first, last := DateOf(year, 1, 1), DateOf(year, 12, 31)
+	switch {
+	case on.Before(first):
+		return 0
+	case on.After(last):
+		return 10000
+	}
+	days := int64(last.t.Sub(first.t).Hours()/24) + 1
+	elapsed := int64(on.t.Sub(first.t).Hours()/24) + 1
+	return elapsed * 10000 / days
+}

@@ -123,3 +123,24 @@ func TestTodayIsChinaTime(t *testing.T) {
 		t.Errorf("fiscal year of 2025-12-31T16:30Z = %d, want 2026", got)
 	}
 }
+
+// 序时进度: the share of the year elapsed at the end of a day.
+func TestYearElapsedBP(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		year int
+		on   events.Date
+		want int64
+	}{
+		{2025, events.DateOf(2024, 12, 31), 0},
+		{2025, events.DateOf(2025, 1, 1), 27}, // 1/365
+		{2025, events.DateOf(2025, 7, 2), 5013},
+		{2024, events.DateOf(2024, 7, 2), 5027}, // 184/366
+		{2025, events.DateOf(2025, 12, 31), 10000},
+		{2025, events.DateOf(2026, 3, 1), 10000},
+	} {
+		if got := events.YearElapsedBP(c.year, c.on); got != c.want {
+			t.Errorf("YearElapsedBP(%d, %s) = %d, want %d", c.year, c.on, got, c.want)
+		}
+	}
+}

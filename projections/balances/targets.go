@@ -29,7 +29,7 @@ type Progress struct {
 
 // ProgressOf compares the targets set with f's results, for the indicators
 // that have a target, at a point of the year where expectedBP of it has
-// elapsed (see ExpectedBP).
+// elapsed (see events.YearElapsedBP).
 func ProgressOf(t events.Targets, f Figures, expectedBP int64) []Progress {
 	var out []Progress
 	for _, key := range events.TargetKeys {
@@ -75,21 +75,6 @@ func (f *Figures) Result(key string) int64 {
 		return f.Projects.Registered
 	}
 	return 0
-}
-
-// ExpectedBP is the share of year elapsed at the end of day on (序时进度),
-// in basis points rounded down: 0 before the year, 10000 after it.
-func ExpectedBP(year int, on events.Date) int64 {
-	first, last := events.DateOf(year, 1, 1), events.DateOf(year, 12, 31)
-	switch {
-	case on.Before(first):
-		return 0
-	case on.After(last):
-		return 10000
-	}
-	days := int64(last.Time().Sub(first.Time()).Hours()/24) + 1
-	elapsed := int64(on.Time().Sub(first.Time()).Hours()/24) + 1
-	return elapsed * 10000 / days
 }
 
 // targetsSet records the targets of a pairing for a year (the latest set

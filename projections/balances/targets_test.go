@@ -6,27 +6,6 @@ import (
 	"github.com/aidledger/aidledger/events"
 )
 
-// 序时进度: the share of the year elapsed at the end of a day.
-func TestExpectedBP(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		year int
-		on   events.Date
-		want int64
-	}{
-		{2025, events.DateOf(2024, 12, 31), 0},
-		{2025, events.DateOf(2025, 1, 1), 27}, // 1/365
-		{2025, events.DateOf(2025, 7, 2), 5013},
-		{2024, events.DateOf(2024, 7, 2), 5027}, // 184/366
-		{2025, events.DateOf(2025, 12, 31), 10000},
-		{2025, events.DateOf(2026, 3, 1), 10000},
-	} {
-		if got := ExpectedBP(c.year, c.on); got != c.want {
-			t.Errorf("ExpectedBP(%d, %s) = %d, want %d", c.year, c.on, got, c.want)
-		}
-	}
-}
-
 // Only indicators with a target are compared; a result behind the share of
 // the year elapsed is flagged, one ahead of it is not.
 func TestProgressOf(t *testing.T) {

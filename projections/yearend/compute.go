@@ -72,7 +72,11 @@ func Compute(ctx context.Context, q projections.Querier, donorCode string, year 
 	if err != nil {
 		return nil, fmt.Errorf("yearend: projects of %s before %d: %w", donorCode, year, err)
 	}
-	return assemble(donorCode, per, pos, hash, pairings, rowSets{counted: counted, movedOut: movedOut, earlier: earlier})
+	targets, err := readTargets(ctx, q, donorCode, year, pos)
+	if err != nil {
+		return nil, err
+	}
+	return assemble(donorCode, per, pos, hash, pairings, rowSets{counted: counted, movedOut: movedOut, earlier: earlier}, targets)
 }
 
 // period is the span of business dates a report counts: 1 January to the
@@ -106,9 +110,10 @@ type rowSets struct {
 
 // assemble builds the report of donorCode for per at position pos (whose
 // hash is hash) from the donor's pairings established by pos (in the
-// order they were established) and its rows: see Compute for what the
-// report holds.
-func assemble(donorCode string, per period, pos int64, hash events.Hash, pairings []donorPairing, rows rowSets) (*Report, error) {
+// order they were established), its rows and the targets of its pairings
+// for the year: see Compute for what the report holds.
+func assemble(donorCode string, per period, pos int64, hash events.Hash, pairings []donorPairing, rows rowSets,
+	targets map[string]events.Targets) (*Report, error) {
 	counted := rows.counted
 	r := &Report{Donor: pairings[0].donor, Year: per.year, Cutoff: per.cutoff, Position: pos, ChainHash: hash.String(),
 		Pairings: []PairingFigures{}, LineItems: make([]LineItem, 0, len(counted))}
@@ -173,7 +178,12 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 		if err := total.merge(t); err != nil {
 			return nil, err
 		}
-		r.Pairings = append(r.Pairings, PairingFigures{PairingID: p.id, Partner: p.partner, Programme: p.programme, Figures: f})
+		pf := PairingFigures{PairingID: p.id, Partner: p.partner, Programme: p.programme, Figures: f}
+		if t, ok := targets[p.id]; ok {
+			pf.Targets = &t
+			pf.Progress = progressOf(t, &pf.Figures, events.YearElapsedBP(per.year, per.cutoff))
+		}
+		r.Pairings = append(r.Pairings, pf)
 	}
 	var err error
 	if r.Totals, err = total.figures(); err != nil {

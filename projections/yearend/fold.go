@@ -7,8 +7,8 @@ import (
 )
 
 // fold applies one event (b.cur) to the batch state, emitting its
-// contributions. Events that contribute to no figure (AnnualTargetsSet:
-// targets never count as achievement) and types added later are ignored.
+// contributions (AnnualTargetsSet: a targets row, never a contribution —
+// targets never count as achievement). Types added later are ignored.
 func (b *batchState) fold(ev events.Event) error {
 	if handled, err := b.foldIndicator(ev); handled || err != nil {
 		return err
@@ -16,6 +16,8 @@ func (b *batchState) fold(ev events.Event) error {
 	switch e := ev.(type) {
 	case events.PairingEstablished:
 		return b.pairingEstablished(e)
+	case events.AnnualTargetsSet:
+		return b.targetsSet(e)
 	case events.FundsCommitted:
 		return b.fundsCommitted(e)
 	case events.CommitmentAdjusted:

@@ -18,6 +18,7 @@ type Memory struct {
 	donorCode string
 	state     *batchState
 	rows      []row
+	targets   []targetsRow
 	pairings  []donorPairing
 	position  int64
 	hash      events.Hash
@@ -56,6 +57,7 @@ func (m *Memory) Apply(ev projections.Event) error {
 		}
 	}
 	m.rows, b.rows = append(m.rows, b.rows...), b.rows[:0]
+	m.targets, b.targets = append(m.targets, b.targets...), b.targets[:0]
 	if e, ok := ev.Data.(events.PairingEstablished); ok {
 		m.pairings = append(m.pairings, donorPairing{id: text(e.PairingID), position: ev.Position,
 			donor:     events.Unit{Code: text(e.Donor.Code), Name: text(e.Donor.Name), ShortName: text(e.Donor.ShortName)},
@@ -96,5 +98,11 @@ func (m *Memory) Compute(year int, cutoff events.Date) (*Report, error) {
 			rows.earlier = append(rows.earlier, *r)
 		}
 	}
-	return assemble(m.donorCode, per, m.position, m.hash, m.pairings, rows)
+	targets := map[string]events.Targets{}
+	for _, t := range m.targets { // in ledger order: the latest wins
+		if t.year == year && t.donorCode == m.donorCode {
+			targets[t.pairingID] = t.targets
+		}
+	}
+	return assemble(m.donorCode, per, m.position, m.hash, m.pairings, rows, targets)
 }

@@ -70,7 +70,7 @@ func TestMigrationRebuilds(t *testing.T) {
 	ctx := context.Background()
 	old := newModelOf(t, upTo2{yearend.New()})
 	evs := workedExample(t).s.evs
-	applyAll(t, old, evs[:3], 0) // the pairings and targets, which the previous release could fold
+	applyAll(t, old, evs[:2], 0) // the pairings, which the previous release folded the same way
 	if err := projections.Migrate(ctx, old, yearend.New()); err != nil {
 		t.Fatal(err)
 	}

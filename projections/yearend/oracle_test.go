@@ -37,6 +37,7 @@ type oracle struct {
 	figs        map[string]map[string]*oracleFigure // pairing → figure
 	notes       []yearend.Footnote
 	stateEvents map[string]bool
+	targets     map[string]events.Targets // pairing → the latest set for the year
 }
 
 func (o *oracle) add(pairing, figure string, amount int64, id string) {
@@ -378,6 +379,12 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 				deltas := reportDeltas(reportsBefore(siteReports[id], e, e))
 				countRows(ev, pairing, rowsOf(deltas[len(deltas)-1].figures, 1, asOf))
 			}
+		}
+	}
+	o.targets = map[string]events.Targets{}
+	for _, ev := range upTo {
+		if e, ok := ev.Data.(events.AnnualTargetsSet); ok && e.Year == year && ours(e.PairingID) {
+			o.targets[e.PairingID] = e.Targets
 		}
 	}
 	o.projectsByYear(upTo, ours, year, first, cutoff)

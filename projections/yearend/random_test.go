@@ -73,6 +73,9 @@ func checkOracle(t *testing.T, what string, r *yearend.Report, o *oracle) {
 			}
 		}
 	}
+	for _, p := range r.Pairings {
+		checkTargets(t, what, r, p, o)
+	}
 	for p, figs := range o.figs {
 		if !listed[p] {
 			for name, f := range figs {
@@ -197,5 +200,57 @@ func TestBatchSizes(t *testing.T) {
 	}
 	if n := len(reports[0][0].Pairings); n != 2 {
 		t.Errorf("worked example: %d pairings", n)
+	}
+}
+
+// checkTargets compares a pairing's targets with the latest set for the
+// year, and its progress with its figures: an entry for each indicator
+// with a target, its result the figure it is measured against, its rate
+// rounded from result / target, behind when below the share of the year
+// elapsed at the cut-off.
+func checkTargets(t *testing.T, what string, r *yearend.Report, p yearend.PairingFigures, o *oracle) {
+	t.Helper()
+	want, set := o.targets[p.PairingID]
+	if !set {
+		if p.Targets != nil || p.Progress != nil {
+			t.Errorf("%s: pairing %s has targets %+v, progress %+v; none were set", what, p.PairingID, p.Targets, p.Progress)
+		}
+		return
+	}
+	if p.Targets == nil || *p.Targets != want {
+		t.Errorf("%s: pairing %s targets %+v, want %+v", what, p.PairingID, p.Targets, want)
+		return
+	}
+	f := baseOf(t, p.Figures)
+	results := map[string]int64{"fiscal_fen": f["fiscal_disbursed_fen"].Value,
+		"social_fen":      f["social_cash_fen"].Value + f["social_in_kind_fen"].Value,
+		"consumption_fen": f["purchases_fen"].Value + f["sales_fen"].Value, "persons_employed": f["labour_persons"].Value,
+		"poverty_persons_employed": f["labour_poverty_persons"].Value, "enterprises": f["investment_records"].Value,
+		"investment_fen": f["investment_fen"].Value, "visits": f["visits"].Value,
+		"staff": f["staff_cadre"].Value + f["staff_teacher"].Value + f["staff_doctor"].Value + f["staff_agronomist"].Value +
+			f["staff_technician"].Value,
+		"trainees": f["training_participants"].Value, "projects": f["projects_registered"].Value}
+	expected := events.YearElapsedBP(r.Year, r.Cutoff)
+	var keys []string
+	for _, pr := range p.Progress {
+		keys = append(keys, pr.Indicator)
+		if pr.Target != want.Target(pr.Indicator) || pr.Result != results[pr.Indicator] || pr.ExpectedBP != expected ||
+			pr.Behind != (pr.RateBP < expected) {
+			t.Errorf("%s: pairing %s progress %+v (result %d, target %d, expected %d)", what, p.PairingID, pr,
+				results[pr.Indicator], want.Target(pr.Indicator), expected)
+		}
+		// |rate × target − result × 10000| ≤ target / 2
+		if d := pr.RateBP*pr.Target - pr.Result*10000; 2*d > pr.Target || -2*d > pr.Target {
+			t.Errorf("%s: pairing %s %s rate %d bp for %d of %d", what, p.PairingID, pr.Indicator, pr.RateBP, pr.Result, pr.Target)
+		}
+	}
+	var withTarget []string
+	for _, k := range events.TargetKeys {
+		if want.Target(k) > 0 {
+			withTarget = append(withTarget, k)
+		}
+	}
+	if !slices.Equal(keys, withTarget) {
+		t.Errorf("%s: pairing %s progress of %v, want %v", what, p.PairingID, keys, withTarget)
 	}
 }

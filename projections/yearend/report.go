@@ -146,6 +146,11 @@ type PairingFigures struct {
 	Partner   events.Unit `json:"partner"`
 	Programme string      `json:"programme"`
 	Figures
+	// Targets are the pairing's targets for the year as set by the
+	// report's position (nil: none), and Progress compares each one set
+	// with its result (see Figures.Result): plans, never results.
+	Targets  *events.Targets  `json:"targets,omitempty"`
+	Progress []TargetProgress `json:"progress,omitempty"`
 }
 
 // FootnoteKind names a flag the summary must explain.

@@ -93,6 +93,14 @@ type project struct {
 	plans              map[int]int64
 }
 
+// targetsRow is a pairing's targets for a year as set at a position.
+type targetsRow struct {
+	position             int64
+	pairingID, donorCode string
+	year                 int
+	targets              events.Targets
+}
+
 // batchState is one Apply call's working set: the lookup rows the batch
 // reads, creates or changes, the rows it adds to contributions and its
 // chain rows (encoded for COPY as the events are applied). It lives for
@@ -110,6 +118,9 @@ type batchState struct {
 	secondments   map[string]*secondment
 	projects      map[string]*project
 	indicators    map[string]*indicator
+
+	// targets are the AnnualTargetsSet folded, in ledger order.
+	targets []targetsRow
 
 	// contributions are the rows emitted, encoded for COPY; in a Memory
 	// (contributions nil) they are collected in rows instead.

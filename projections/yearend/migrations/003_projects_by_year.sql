@@ -27,6 +27,18 @@ CREATE INDEX contributions_earlier ON contributions (donor_code, year)
     WHERE figure IN ('projects_started', 'projects_finished', 'staff_cadre', 'staff_teacher', 'staff_doctor',
                      'staff_agronomist', 'staff_technician', 'staff_left', 'staff_anniversary', 'staff_left_after_year');
 
+-- targets: every AnnualTargetsSet, so that a report at a position states
+-- the targets set by then (the latest for its pairing and year).
+CREATE TABLE targets (
+    position   bigint NOT NULL,
+    pairing_id text COLLATE "C" NOT NULL,
+    donor_code text COLLATE "C" NOT NULL,
+    year       int    NOT NULL,
+    targets    json   NOT NULL,  -- events.Targets
+    PRIMARY KEY (position, pairing_id)
+);
+CREATE INDEX targets_donor_year ON targets (donor_code, year, pairing_id, position);
+
 -- Events recorded before this release now count in the new columns and
 -- figures: empty the read model and move its checkpoint back to 0, so that
 -- the projector rebuilds it from the stream (as `aidledger replay` would).

@@ -182,6 +182,7 @@ var messages = map[string][2]string{
 	"report.print":                    {"打印", "Print"},
 	"report.paragraph":                {"总结段落", "Paragraph"},
 	"report.english":                  {"英文", "English"},
+	"report.targets":                  {"目标任务完成情况", "Targets against results"},
 	"report.table":                    {"汇总表", "Table"},
 	"report.footnotes":                {"附注", "Footnotes"},
 	"report.provenance":               {"数据来源", "Provenance"},

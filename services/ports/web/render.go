@@ -152,7 +152,7 @@ var funcs = template.FuncMap{
 		if t == nil {
 			return nil
 		}
-		return balances.ProgressOf(*t, f, balances.ExpectedBP(year, events.Today(time.Now())))
+		return balances.ProgressOf(*t, f, events.YearElapsedBP(year, events.Today(time.Now())))
 	},
 	// behindCount is how many of the indicators are behind schedule.
 	"behindCount": func(ps []balances.Progress) int {

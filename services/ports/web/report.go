@@ -29,7 +29,11 @@ type reportData struct {
 	Paragraph, English     string
 	Header                 []string
 	Rows                   [][]string
-	Footnotes, Provenance  []string
+	// TargetsHeader and TargetRows: report.TargetsTable (no rows: no
+	// targets set for the year).
+	TargetsHeader         []string
+	TargetRows            [][]string
+	Footnotes, Provenance []string
 	// Query is the request as a query string, for the downloads.
 	Query   string
 	Problem string
@@ -66,6 +70,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, q *request) {
 			d.Heading = report.Title(d.Report, l)
 			d.Paragraph, d.English = report.ChineseParagraph(d.Report), report.EnglishText(d.Report)
 			d.Header, d.Rows = report.Table(d.Report, l)
+			d.TargetsHeader, d.TargetRows = report.TargetsTable(d.Report, l)
 			d.Footnotes, d.Provenance = report.Footnotes(d.Report, l), report.Provenance(d.Report, l)
 		}
 	}

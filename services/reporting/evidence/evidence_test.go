@@ -409,7 +409,7 @@ func TestEarlierFormatVersion(t *testing.T) {
 				for _, k := range []string{"projects_under_way", "projects_started", "projects_continuing", "projects_finished",
 					"year_planned_fen", "year_invested_fen", "year_completion_rate_bp", "year_planned_projects",
 					"year_planned_started", "start_rate_bp", "staff_in_post", "staff_year_or_more", "staff_left",
-					"staff_anniversary", "staff_left_after_year"} {
+					"staff_anniversary", "staff_left_after_year", "targets", "progress"} {
 					if _, ok := figs.(map[string]any)[k]; ok {
 						delete(figs.(map[string]any), k)
 						removed++

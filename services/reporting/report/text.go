@@ -8,7 +8,8 @@ import (
 // renderText is the plain-text report in lang: title, the paragraph
 // (ChineseParagraph, or EnglishText for LangEN), the summary table with
 // columns aligned for a monospaced font (CJK characters count two
-// columns), the numbered footnotes and the provenance lines. Lines end
+// columns), the targets against results when any are set (TargetsTable),
+// the numbered footnotes and the provenance lines. Lines end
 // in "\n"; the output is a pure function of r and lang.
 func renderText(r *yearend.Report, lang string) []byte {
 	var b strings.Builder
@@ -16,7 +17,11 @@ func renderText(r *yearend.Report, lang string) []byte {
 	b.WriteString(bodyText(r, lang))
 	b.WriteString("\n" + section("table", lang) + "\n")
 	header, rows := Table(r, lang)
-	writeAligned(&b, header, rows)
+	writeAligned(&b, header, rows, labelColumns)
+	if header, rows := TargetsTable(r, lang); len(rows) > 0 {
+		b.WriteString("\n" + section("targets", lang) + "\n")
+		writeAligned(&b, header, rows, targetLabelColumns)
+	}
 	if notes := Footnotes(r, lang); len(notes) > 0 {
 		b.WriteString("\n" + section("notes", lang) + "\n")
 		for _, n := range notes {
@@ -46,6 +51,7 @@ func bodyText(r *yearend.Report, lang string) string {
 func section(name, lang string) string {
 	names := map[string][2]string{
 		"table":      {"汇总表", "Summary table"},
+		"targets":    {"目标任务完成情况", "Targets against results"},
 		"notes":      {"附注", "Notes"},
 		"provenance": {"数据来源", "Provenance"},
 	}
@@ -56,10 +62,10 @@ func section(name, lang string) string {
 }
 
 // writeAligned writes a table whose columns are padded to a common
-// display width: label columns (the first three) left-aligned, figures
+// display width: the first labels columns left-aligned, figures
 // right-aligned, two spaces between columns, a dashed rule under the
 // header. Trailing spaces are trimmed.
-func writeAligned(b *strings.Builder, header []string, rows [][]string) {
+func writeAligned(b *strings.Builder, header []string, rows [][]string, labels int) {
 	widths := make([]int, len(header))
 	for i, h := range header {
 		widths[i] = displayWidth(h)
@@ -76,7 +82,7 @@ func writeAligned(b *strings.Builder, header []string, rows [][]string) {
 				l.WriteString("  ")
 			}
 			pad := strings.Repeat(" ", widths[i]-displayWidth(c))
-			if i < labelColumns {
+			if i < labels {
 				l.WriteString(c + pad)
 			} else {
 				l.WriteString(pad + c)

@@ -161,7 +161,10 @@ func (b *xlsxBook) widths(sheet string, ws ...float64) {
 //     (count figures, ±1), and document/voucher number;
 //   - sheet 3 (附注 / Notes): the numbered footnotes with their kind,
 //     partner, event, date, amount involved (元) and text in both
-//     languages.
+//     languages;
+//   - sheet 4 (目标任务 / Targets), when any pairing has targets for the
+//     year: TargetsTable, targets and results as numbers (money in 万元),
+//     rates as fractions formatted as percent.
 //
 // The output is deterministic: excelize writes the package parts in sorted
 // order without file times, and the document properties carry
@@ -180,6 +183,12 @@ func renderXLSX(r *yearend.Report, lang string) ([]byte, error) {
 	_, err = f.NewSheet(notes)
 	b.fail("new sheet", err)
 	xlsxNotes(b, r, lang, notes)
+	if _, rows := TargetsTable(r, lang); len(rows) > 0 {
+		sheet := targetsSheetName(lang)
+		_, err = f.NewSheet(sheet)
+		b.fail("new sheet", err)
+		xlsxTargets(b, r, lang, sheet)
+	}
 	f.SetActiveSheet(0)
 
 	b.fail("document properties", f.SetDocProps(&excelize.DocProperties{
@@ -300,6 +309,39 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		b.str(sheet, 9, row, fn.Detail)
 	}
 	b.widths(sheet, 6, 18, 14, 30, 12, 16, 80, 80, 40)
+}
+
+// targetsSheetName is the name of sheet 4 in lang.
+func targetsSheetName(lang string) string {
+	if lang == LangEN {
+		return "Targets"
+	}
+	return "目标任务"
+}
+
+// xlsxTargets writes sheet 4.
+func xlsxTargets(b *xlsxBook, r *yearend.Report, lang, sheet string) {
+	header, rows := TargetsTable(r, lang)
+	b.headerRow(sheet, header)
+	row := 2
+	for i := range r.Pairings {
+		for _, p := range r.Pairings[i].Progress {
+			cells := rows[row-2]
+			b.str(sheet, 1, row, cells[0])
+			b.str(sheet, 2, row, cells[1])
+			format := numFmtCount
+			if isMoneyFigure(p.Indicator) {
+				format = numFmtWan
+			}
+			b.num(sheet, 3, row, cells[2], format)
+			b.num(sheet, 4, row, cells[3], format)
+			b.num(sheet, 5, row, RateFraction(p.RateBP), numFmtRate)
+			b.num(sheet, 6, row, RateFraction(p.ExpectedBP), numFmtRate)
+			b.str(sheet, 7, row, cells[6])
+			row++
+		}
+	}
+	b.widths(sheet, 16, 28, 14, 14, 12, 12, 16)
 }
 
 // isMoneyFigure reports whether the figure named key (a Figures json

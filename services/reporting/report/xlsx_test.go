@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -202,5 +203,49 @@ func TestXLSXEnglish(t *testing.T) {
 	}
 	if v, _ := f.GetCellValue("Notes", "G2"); !strings.HasPrefix(v, "丙县: a disbursement on 2025-06-30") {
 		t.Errorf("Notes!G2 = %q", v)
+	}
+}
+
+// TestTargets: the targets against results, as the text's section and
+// the workbook's fourth sheet (numbers, money in 万元, rates as fractions);
+// neither when no pairing has targets.
+func TestTargets(t *testing.T) {
+	t.Parallel()
+	r := workedExample()
+	if _, rows := TargetsTable(r, LangZH); len(rows) != 0 {
+		t.Fatalf("no targets set, yet rows %v", rows)
+	}
+	if strings.Contains(string(renderText(r, LangZH)), "目标任务完成情况") {
+		t.Error("the text has a targets section without targets")
+	}
+	if idx, _ := openXLSX(t, r, LangZH).GetSheetIndex("目标任务"); idx >= 0 {
+		t.Error("the workbook has a targets sheet without targets")
+	}
+	r.Pairings[0].Progress = []yearend.TargetProgress{
+		{Indicator: "fiscal_fen", Target: 300000000, Result: 260000000, RateBP: 8667, ExpectedBP: 10000, Behind: true},
+		{Indicator: "visits", Target: 3, Result: 3, RateBP: 10000, ExpectedBP: 10000},
+	}
+	header, rows := TargetsTable(r, LangZH)
+	want := [][]string{{"乙县", "财政援助资金(万元)", "300", "260", "86.67", "100", "落后序时进度"},
+		{"乙县", "互访调研(次)", "3", "3", "100", "100", "达到序时进度"}}
+	if len(header) != 7 || !reflect.DeepEqual(rows, want) {
+		t.Errorf("targets table %v %v, want %v", header, rows, want)
+	}
+	if text := string(renderText(r, LangEN)); !strings.Contains(text, "Targets against results") ||
+		!strings.Contains(text, "behind schedule") {
+		t.Errorf("the English text lacks the targets:\n%s", text)
+	}
+	f := openXLSX(t, r, LangZH)
+	if got := rawNumber(t, f, "目标任务", "C2"); got != "300" {
+		t.Errorf("target cell %s, want 300 (万元)", got)
+	}
+	if got := rawNumber(t, f, "目标任务", "E2"); got != "0.8667" {
+		t.Errorf("rate cell %s, want 0.8667", got)
+	}
+	if got := numFmt(t, f, "目标任务", "D2"); got != numFmtWan {
+		t.Errorf("result format %q", got)
+	}
+	if v, _ := f.GetCellValue("目标任务", "G3"); v != "达到序时进度" {
+		t.Errorf("status %q", v)
 	}
 }
