@@ -30,10 +30,12 @@ import (
 // Report.Donor is the donor unit as its first pairing (by position)
 // states it. Pairings lists the donor's pairings established by the
 // position that are valid in the year or have figures or footnotes in it,
-// by partner code, programme and pairing id. Totals sum the pairings' figures (a
-// visit covering two pairings counts once in each, so twice in the
-// totals); every Figure lists the sorted, distinct ids of the events
-// behind it. Footnotes are by kind (over-commitment, cross-year reversal,
+// by partner code, programme and pairing id, each with its targets for the
+// year and their progress when any were set. Programmes sum the pairings'
+// figures per programme (in the order programmes first appear), Totals
+// all of them (a visit covering two pairings counts once in each, so twice
+// in the totals); every Figure lists the sorted, distinct ids of the
+// events behind it. Footnotes are by kind (over-commitment, cross-year reversal,
 // late entry, partner mismatch, in-kind valuation), then in ledger order;
 // see flags.go for their Date and Detail. LineItems are every counted
 // contribution in ledger order (Figure is a base figure: see
@@ -169,6 +171,9 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 			strings.Compare(a.id, b.id))
 	})
 	var total tally
+	programmes := map[string]*tally{}
+	var order []string // programmes in the order of first appearance
+	r.Programmes = []ProgrammeFigures{}
 	for _, p := range listed {
 		t := tallies[p.id]
 		f, err := t.figures()
@@ -178,12 +183,32 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 		if err := total.merge(t); err != nil {
 			return nil, err
 		}
+		pt := programmes[p.programme]
+		if pt == nil {
+			pt = new(tally)
+			programmes[p.programme] = pt
+			order = append(order, p.programme)
+			r.Programmes = append(r.Programmes, ProgrammeFigures{Programme: p.programme, Partners: []events.Unit{},
+				PairingIDs: []string{}})
+		}
+		if err := pt.merge(t); err != nil {
+			return nil, err
+		}
+		pg := &r.Programmes[slices.Index(order, p.programme)]
+		pg.Partners, pg.PairingIDs = append(pg.Partners, p.partner), append(pg.PairingIDs, p.id)
 		pf := PairingFigures{PairingID: p.id, Partner: p.partner, Programme: p.programme, Figures: f}
 		if t, ok := targets[p.id]; ok {
 			pf.Targets = &t
 			pf.Progress = progressOf(t, &pf.Figures, events.YearElapsedBP(per.year, per.cutoff))
 		}
 		r.Pairings = append(r.Pairings, pf)
+	}
+	for i := range r.Programmes {
+		f, err := programmes[r.Programmes[i].Programme].figures()
+		if err != nil {
+			return nil, err
+		}
+		r.Programmes[i].Figures = f
 	}
 	var err error
 	if r.Totals, err = total.figures(); err != nil {

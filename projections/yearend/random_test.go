@@ -76,6 +76,7 @@ func checkOracle(t *testing.T, what string, r *yearend.Report, o *oracle) {
 	for _, p := range r.Pairings {
 		checkTargets(t, what, r, p, o)
 	}
+	checkProgrammes(t, what, r)
 	for p, figs := range o.figs {
 		if !listed[p] {
 			for name, f := range figs {
@@ -252,5 +253,42 @@ func checkTargets(t *testing.T, what string, r *yearend.Report, p yearend.Pairin
 	}
 	if !slices.Equal(keys, withTarget) {
 		t.Errorf("%s: pairing %s progress of %v, want %v", what, p.PairingID, keys, withTarget)
+	}
+}
+
+// checkProgrammes checks each programme's figures against the sums of its
+// pairings' (value and events, figure by figure), and that every pairing
+// is in its programme's list, once, in report order.
+func checkProgrammes(t *testing.T, what string, r *yearend.Report) {
+	t.Helper()
+	var programmes []string
+	sums := map[string]map[string]yearend.Figure{}
+	partners := map[string][]string{}
+	for _, p := range r.Pairings {
+		if sums[p.Programme] == nil {
+			programmes = append(programmes, p.Programme)
+			sums[p.Programme] = map[string]yearend.Figure{}
+		}
+		partners[p.Programme] = append(partners[p.Programme], p.PairingID)
+		for name, f := range baseOf(t, p.Figures) {
+			s := sums[p.Programme][name]
+			sums[p.Programme][name] = fig(s.Value+f.Value, append(s.EventIDs, f.EventIDs...)...)
+		}
+	}
+	var got []string
+	for _, pg := range r.Programmes {
+		got = append(got, pg.Programme)
+		if !slices.Equal(pg.PairingIDs, partners[pg.Programme]) || len(pg.Partners) != len(pg.PairingIDs) {
+			t.Errorf("%s: programme %s pairings %v, want %v", what, pg.Programme, pg.PairingIDs, partners[pg.Programme])
+		}
+		for name, f := range baseOf(t, pg.Figures) {
+			if want := sums[pg.Programme][name]; !reflect.DeepEqual(f, want) {
+				t.Errorf("%s: programme %s %s = %d %v, pairings sum to %d %v", what, pg.Programme, name, f.Value, f.EventIDs,
+					want.Value, want.EventIDs)
+			}
+		}
+	}
+	if !slices.Equal(got, programmes) {
+		t.Errorf("%s: programmes %v, want %v", what, got, programmes)
 	}
 }

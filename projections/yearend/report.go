@@ -153,6 +153,16 @@ type PairingFigures struct {
 	Progress []TargetProgress `json:"progress,omitempty"`
 }
 
+// ProgrammeFigures are the figures of one programme's pairings summed
+// (as the donor totals sum all pairings): its partners and pairings in
+// Pairings order.
+type ProgrammeFigures struct {
+	Programme  string        `json:"programme"`
+	Partners   []events.Unit `json:"partners"`
+	PairingIDs []string      `json:"pairing_ids"`
+	Figures
+}
+
 // FootnoteKind names a flag the summary must explain.
 type FootnoteKind string
 
@@ -202,9 +212,13 @@ type Report struct {
 	ChainHash string           `json:"chain_hash"`
 	Profile   Profile          `json:"profile"`
 	Pairings  []PairingFigures `json:"pairings"` // in partner code order
-	Totals    Figures          `json:"totals"`
-	Footnotes []Footnote       `json:"footnotes"`
-	LineItems []LineItem       `json:"line_items"`
+	// Programmes are the pairings' figures summed per programme, stated
+	// across its partners (山海协作: 乙县和丙县 together), in the order the
+	// programmes first appear in Pairings.
+	Programmes []ProgrammeFigures `json:"programmes"`
+	Totals     Figures            `json:"totals"`
+	Footnotes  []Footnote         `json:"footnotes"`
+	LineItems  []LineItem         `json:"line_items"`
 }
 
 // Valid reports whether s is one of the three styles.

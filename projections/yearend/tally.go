@@ -112,7 +112,11 @@ func (t *tally) merge(o *tally) error {
 		}
 	}
 	for i := range t.earlier {
-		if err := t.earlier[i].merge(earlierFigures[i], &o.earlier[i]); err != nil {
+		e := o.earlier[i]
+		if e.value == 0 { // as figures lists it: no events behind a zero carried over
+			e.ids = nil
+		}
+		if err := t.earlier[i].merge(earlierFigures[i], &e); err != nil {
 			return err
 		}
 	}

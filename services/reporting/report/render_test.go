@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -287,5 +288,31 @@ func TestOptionalColumns(t *testing.T) {
 	got = keys(yearend.Figures{StartRateBP: 5000, StaffInPost: yearend.Figure{Value: 2}})
 	if len(got) != len(columns)+len(staffColumns)+len(yearColumns) || got[len(got)-1] != "start_rate_bp" {
 		t.Errorf("both groups: columns %v", got)
+	}
+}
+
+// TestProgrammeSubtotals: a programme of several pairings gets a subtotal
+// row across its partners, before the totals; one of a single pairing
+// does not.
+func TestProgrammeSubtotals(t *testing.T) {
+	t.Parallel()
+	r := workedExample()
+	sum := r.Totals
+	r.Programmes = []yearend.ProgrammeFigures{{Programme: "east_west", Partners: []events.Unit{r.Pairings[0].Partner, r.Pairings[1].Partner},
+		PairingIDs: []string{r.Pairings[0].PairingID, r.Pairings[1].PairingID}, Figures: sum}}
+	_, rows := Table(r, LangZH)
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want the two pairings, the subtotal and the totals", len(rows))
+	}
+	if got := rows[2][:3]; !slices.Equal(got, []string{"乙县、丙县", "小计", "东西部协作"}) {
+		t.Errorf("subtotal labels %v", got)
+	}
+	_, en := Table(r, LangEN)
+	if en[2][0] != "乙县, 丙县" || en[2][1] != "Subtotal" {
+		t.Errorf("English subtotal labels %v", en[2][:3])
+	}
+	r.Programmes[0].Partners, r.Programmes[0].PairingIDs = r.Programmes[0].Partners[:1], r.Programmes[0].PairingIDs[:1]
+	if _, rows := Table(r, LangZH); len(rows) != 3 {
+		t.Errorf("a programme of one pairing: %d rows, want 3", len(rows))
 	}
 }

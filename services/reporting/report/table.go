@@ -132,10 +132,11 @@ type tableRow struct {
 	figures *yearend.Figures
 }
 
-// tableRows are the rows of r's summary table: every pairing, then the
-// donor totals labelled 合计 / Total.
+// tableRows are the rows of r's summary table: every pairing; a subtotal
+// (小计 / Subtotal) of each programme of several pairings, stated across
+// its partners ("乙县、丙县"); then the donor totals labelled 合计 / Total.
 func tableRows(r *yearend.Report, lang string) []tableRow {
-	rows := make([]tableRow, 0, len(r.Pairings)+1)
+	rows := make([]tableRow, 0, len(r.Pairings)+len(r.Programmes)+1)
 	for i := range r.Pairings {
 		pf := &r.Pairings[i]
 		rows = append(rows, tableRow{
@@ -143,9 +144,23 @@ func tableRows(r *yearend.Report, lang string) []tableRow {
 			figures: &pf.Figures,
 		})
 	}
-	total := "合计"
+	total, subtotal, sep := "合计", "小计", "、"
 	if lang == LangEN {
-		total = "Total"
+		total, subtotal, sep = "Total", "Subtotal", ", "
+	}
+	for i := range r.Programmes {
+		pg := &r.Programmes[i]
+		if len(pg.Partners) < 2 {
+			continue
+		}
+		names := make([]string, len(pg.Partners))
+		for j, u := range pg.Partners {
+			names[j] = fullName(u)
+		}
+		rows = append(rows, tableRow{
+			labels:  [labelColumns]string{strings.Join(names, sep), subtotal, programmeName(pg.Programme, lang)},
+			figures: &pg.Figures,
+		})
 	}
 	rows = append(rows, tableRow{labels: [labelColumns]string{total, "", ""}, figures: &r.Totals})
 	return rows
