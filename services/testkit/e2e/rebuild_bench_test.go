@@ -3,7 +3,9 @@ package e2e_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime/debug"
+	"strconv"
 	"testing"
 	"time"
 
@@ -14,19 +16,34 @@ import (
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/relay"
 	"github.com/aidledger/aidledger/projections"
+	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
+	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
-// rebuildEvents is the size of the stream BenchmarkRebuildBalances replays.
-const rebuildEvents = 1_000_000
+// rebuildEvents is the size of the stream BenchmarkRebuild replays: 1,000,000
+// events, or AIDLEDGER_REBUILD_EVENTS.
+func rebuildEvents(b *testing.B) int {
+	n := 1_000_000
+	if v := os.Getenv("AIDLEDGER_REBUILD_EVENTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 100 {
+			b.Fatalf("AIDLEDGER_REBUILD_EVENTS=%q: want a number of events ≥ 100", v)
+		}
+	}
+	return n
+}
 
-// BenchmarkRebuildBalances publishes a valid 1,000,000-event history in the
-// wire format (sequence = position, hash chain) and then, in the same run,
-// reads it raw with an ordered consumer (no verification, no decoding, no
-// database) and rebuilds the balances read model from it. Run with
-// -benchtime 1x; it reports events/s of both and their ratio.
-func BenchmarkRebuildBalances(b *testing.B) {
+// BenchmarkRebuild publishes a valid history in the wire format (sequence =
+// position, hash chain) of the families every release has had (pairings,
+// commitments, disbursements and their reversals, receipts, donations,
+// purchases, sales, visits), then, for each read model in turn, reads it
+// raw with an ordered consumer (no verification, no decoding, no
+// database) and rebuilds the model from it, in the same run. Run with
+// -benchtime 1x; it reports each model's events/s, the raw read's, and
+// their ratio — the figure to compare between releases.
+func BenchmarkRebuild(b *testing.B) {
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, testenv.Postgres(b))
 	if err != nil {
@@ -43,44 +60,54 @@ func BenchmarkRebuildBalances(b *testing.B) {
 	if _, err := relay.EnsureStream(ctx, js, relay.StreamConfig{}); err != nil {
 		b.Fatal(err)
 	}
+	n := rebuildEvents(b)
 	start := time.Now()
-	publishHistory(b, js, rebuildEvents)
-	b.Logf("published %d events in %s", rebuildEvents, time.Since(start))
+	publishHistory(b, js, n)
+	b.Logf("published %d events in %s", n, time.Since(start))
 
 	// As `aidledger replay` does (rebuildGCPercent in services/aidledger).
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	for range b.N {
-		start = time.Now()
-		cons, err := js.OrderedConsumer(ctx, relay.DefaultStreamName, jetstream.OrderedConsumerConfig{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		read := 0
-		for read < rebuildEvents {
-			batch, err := cons.FetchNoWait(5000)
-			if err != nil {
-				b.Fatal(err)
+	for _, p := range []projections.Projection{balances.New(), audittrail.New(), yearend.New()} {
+		b.Run(p.Name(), func(b *testing.B) {
+			for range b.N {
+				raw := rawRead(ctx, b, js, n)
+				res, err := projections.Rebuild(ctx, projections.RebuildConfig{Pool: pool, NATSURL: url, Projection: p})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rate := float64(res.Events) / res.Duration.Seconds()
+				b.ReportMetric(rate, "rebuild-events/s")
+				b.ReportMetric(raw, "raw-events/s")
+				b.ReportMetric(rate/raw, "ratio")
+				fmt.Printf("rebuild %s: %d events in %s = %.0f events/s; raw ordered read %.0f events/s; ratio %.3f\n",
+					p.Name(), res.Events, res.Duration.Round(time.Millisecond), rate, raw, rate/raw)
 			}
-			for range batch.Messages() {
-				read++
-			}
-			if batch.Error() != nil {
-				b.Fatal(batch.Error())
-			}
-		}
-		raw := float64(read) / time.Since(start).Seconds()
-
-		res, err := projections.Rebuild(ctx, projections.RebuildConfig{Pool: pool, NATSURL: url, Projection: balances.New()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		rate := float64(res.Events) / res.Duration.Seconds()
-		b.ReportMetric(rate, "rebuild-events/s")
-		b.ReportMetric(raw, "raw-events/s")
-		b.ReportMetric(rate/raw, "ratio")
-		fmt.Printf("rebuild balances: %d events in %s = %.0f events/s; raw ordered read %.0f events/s; ratio %.2f\n",
-			res.Events, res.Duration.Round(time.Millisecond), rate, raw, rate/raw)
+		})
 	}
+}
+
+// rawRead reads the n messages of the stream with an ordered consumer and
+// returns the rate in messages/s.
+func rawRead(ctx context.Context, b *testing.B, js jetstream.JetStream, n int) float64 {
+	start := time.Now()
+	cons, err := js.OrderedConsumer(ctx, relay.DefaultStreamName, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	read := 0
+	for read < n {
+		batch, err := cons.FetchNoWait(5000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range batch.Messages() {
+			read++
+		}
+		if batch.Error() != nil {
+			b.Fatal(batch.Error())
+		}
+	}
+	return float64(read) / time.Since(start).Seconds()
 }
 
 // publishHistory publishes n consistent events: pairings, commitments,
