@@ -82,5 +82,20 @@ type ProjectYearPlanned struct {
 // EventType implements Event.
 func (ProjectYearPlanned) EventType() string { return "aid.project_year_planned" }
 
+// Apply returns the year plans of a project (year → planned fen, never
+// 0) after e: a copy of plans (which it leaves alone) with e's year set, or
+// removed when e withdraws it.
+func (e ProjectYearPlanned) Apply(plans map[int]int64) map[int]int64 {
+	out := make(map[int]int64, len(plans)+1)
+	for y, fen := range plans {
+		out[y] = fen
+	}
+	out[e.Year] = e.PlannedFen
+	if e.PlannedFen == 0 {
+		delete(out, e.Year)
+	}
+	return out
+}
+
 // PairingIDs implements PairingScoped.
 func (e ProjectYearPlanned) PairingIDs() []string { return []string{e.PairingID} }

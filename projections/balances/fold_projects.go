@@ -2,7 +2,6 @@ package balances
 
 import (
 	"fmt"
-	"maps"
 
 	"github.com/aidledger/aidledger/events"
 )
@@ -46,15 +45,7 @@ func (b *batchState) yearPlanned(e events.ProjectYearPlanned) error {
 	if err != nil {
 		return err
 	}
-	plans := maps.Clone(p.yearPlans)
-	if plans == nil {
-		plans = map[int]int64{}
-	}
-	plans[e.Year] = e.PlannedFen
-	if e.PlannedFen == 0 {
-		delete(plans, e.Year)
-	}
-	p.yearPlans = plans
+	p.yearPlans = e.Apply(p.yearPlans)
 	p.touch()
 	return nil
 }

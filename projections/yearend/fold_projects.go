@@ -86,14 +86,7 @@ func (b *batchState) yearPlanned(e events.ProjectYearPlanned) error {
 		return fmt.Errorf("%w: plan of project %s for year %d: %d fen", ErrInconsistent, p.id, e.Year, e.PlannedFen)
 	}
 	before := p.yearRows()
-	p.plans = maps.Clone(p.plans)
-	if p.plans == nil {
-		p.plans = map[int]int64{}
-	}
-	p.plans[e.Year] = e.PlannedFen
-	if e.PlannedFen == 0 {
-		delete(p.plans, e.Year)
-	}
+	p.plans = e.Apply(p.plans)
 	p.touch()
 	return b.emitYearRows(p, before, e.BusinessDate)
 }

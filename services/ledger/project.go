@@ -121,11 +121,26 @@ type ReportProgress struct {
 // ReportProgress reports a project's state as of a day. As-of dates of a
 // project never go back, nor does its status.
 func (l *Ledger) ReportProgress(ctx context.Context, req Request, projectID string, cmd ReportProgress) (*Written, error) {
+	return l.onProject(ctx, req, "ReportProgress", projectID, cmd)
+}
+
+// projectCommand is a command on an existing project, decided on the
+// project's stream and its pairing.
+type projectCommand interface {
+	// check checks the command's own fields.
+	check(today events.Date, projectID string) error
+	decide(today events.Date, s *projectState, pr events.PairingEstablished) (*eventstore.AppendRequest, error)
+}
+
+// onProject runs cmd (op names it) on project projectID: its fields
+// checked, the project loaded, its pairing one the caller may write for,
+// then decided and appended.
+func (l *Ledger) onProject(ctx context.Context, req Request, op, projectID string, cmd projectCommand) (*Written, error) {
 	today := l.today()
-	if _, err := cmd.event(today, projectID, ""); err != nil {
+	if err := cmd.check(today, projectID); err != nil {
 		return nil, err
 	}
-	return l.run(ctx, req, "ReportProgress/"+projectID, cmd, Written{ProjectID: projectID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+	return l.run(ctx, req, op+"/"+projectID, cmd, Written{ProjectID: projectID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
 		s, err := l.loadProject(ctx, projectID)
 		if err != nil {
 			return nil, err
@@ -136,6 +151,11 @@ func (l *Ledger) ReportProgress(ctx context.Context, req Request, projectID stri
 		}
 		return cmd.decide(today, s, pr)
 	})
+}
+
+func (cmd ReportProgress) check(today events.Date, projectID string) error {
+	_, err := cmd.event(today, projectID, "")
+	return err
 }
 
 func (cmd ReportProgress) event(today events.Date, projectID, pairingID string) (events.ProjectProgressReported, error) {
@@ -201,21 +221,12 @@ type PlanProjectYear struct {
 // which the project's pairing is in force, not before the project's plan
 // year; the plan is dated on or after the project's registration.
 func (l *Ledger) PlanProjectYear(ctx context.Context, req Request, projectID string, cmd PlanProjectYear) (*Written, error) {
-	today := l.today()
-	if _, err := cmd.event(today, projectID, ""); err != nil {
-		return nil, err
-	}
-	return l.run(ctx, req, "PlanProjectYear/"+projectID, cmd, Written{ProjectID: projectID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
-		s, err := l.loadProject(ctx, projectID)
-		if err != nil {
-			return nil, err
-		}
-		pr, err := l.writablePairing(ctx, req.Principal, "project_id", s.registered.PairingID)
-		if err != nil {
-			return nil, err
-		}
-		return cmd.decide(today, s, pr)
-	})
+	return l.onProject(ctx, req, "PlanProjectYear", projectID, cmd)
+}
+
+func (cmd PlanProjectYear) check(today events.Date, projectID string) error {
+	_, err := cmd.event(today, projectID, "")
+	return err
 }
 
 func (cmd PlanProjectYear) event(today events.Date, projectID, pairingID string) (events.ProjectYearPlanned, error) {

@@ -2,7 +2,6 @@ package history
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 
 	"github.com/aidledger/aidledger/events"
@@ -167,15 +166,7 @@ func projectFold(id string) step {
 			if e.ProjectID != id {
 				return Figure{}, false
 			}
-			plans := maps.Clone(f.YearPlans)
-			if plans == nil {
-				plans = map[int]int64{}
-			}
-			plans[e.Year] = e.PlannedFen
-			if e.PlannedFen == 0 {
-				delete(plans, e.Year)
-			}
-			f.YearPlans = plans
+			f.YearPlans = e.Apply(f.YearPlans)
 		default:
 			return Figure{}, false
 		}
