@@ -61,19 +61,63 @@ func (p Principal) CanConfirmReceipt(partner string) bool {
 	return p.Role == RoleAdmin || (p.Role == RolePartner && p.PartnerCode == partner)
 }
 
-// CanRead reports whether p may read events of a pairing of donor and
-// partner.
-func (p Principal) CanRead(donor, partner string) bool {
+// Scope is what a principal may read: the events, entries and figures of
+// the pairings of DonorCode (when set) and of PartnerCode (when set). The
+// zero Scope is everything.
+type Scope struct {
+	DonorCode, PartnerCode string
+}
+
+// noone is the scope of a principal of no known role: a donor code no unit
+// can have (codes are checked: no NUL), so it matches nothing.
+const noone = "\x00"
+
+// Scope is the one place that decides what p may read, which every read of
+// the API and the web applies (as a filter on a query, or with Allows):
+// admins and auditors everything, a recorder its donor's pairings, a
+// partner its county's, anyone else nothing.
+func (p Principal) Scope() Scope {
 	switch p.Role {
 	case RoleAdmin, RoleAuditor:
-		return true
+		return Scope{}
 	case RoleRecorder:
-		return p.DonorCode == donor
+		return Scope{DonorCode: p.DonorCode}
 	case RolePartner:
-		return p.PartnerCode == partner
+		return Scope{PartnerCode: p.PartnerCode}
 	}
-	return false
+	return Scope{DonorCode: noone}
 }
+
+// Allows reports whether s covers a pairing (or an event of one) of donor
+// and partner.
+func (s Scope) Allows(donor, partner string) bool {
+	return (s.DonorCode == "" || s.DonorCode == donor) && (s.PartnerCode == "" || s.PartnerCode == partner)
+}
+
+// Everything reports whether s is the whole ledger (admins, auditors).
+func (s Scope) Everything() bool { return s == Scope{} }
+
+// CoversDonor reports whether s covers every pairing of donor: what a
+// donor-wide read (its balances, its year-end summary) needs.
+func (s Scope) CoversDonor(donor string) bool {
+	return (s.DonorCode == "" || s.DonorCode == donor) && s.PartnerCode == ""
+}
+
+// Narrow applies s to the donor and partner a query asks for (each "" for
+// any): the scope's own codes replace the query's.
+func (s Scope) Narrow(donor, partner string) (string, string) {
+	if s.DonorCode != "" {
+		donor = s.DonorCode
+	}
+	if s.PartnerCode != "" {
+		partner = s.PartnerCode
+	}
+	return donor, partner
+}
+
+// CanRead reports whether p may read events of a pairing of donor and
+// partner (p.Scope().Allows).
+func (p Principal) CanRead(donor, partner string) bool { return p.Scope().Allows(donor, partner) }
 
 // Writes reports whether p's role may write at all (every role but auditor).
 func (p Principal) Writes() bool { return p.Role != RoleAuditor }

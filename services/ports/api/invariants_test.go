@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -1133,4 +1134,39 @@ func TestEntryReversalExplicitZeroAmountIsRefused(t *testing.T) {
 	d := e.mustPost("recorder", "/v1/donations", donationBody(f.pairing, uniq("SJ"), 1_000, "2025-05-01")).str("donation_id")
 	e.expectRejected("recorder", "/v1/donations/"+d+"/reversals", obj{"reason": "entry_error", "amount_fen": 0, "business_date": "2025-05-02"},
 		http.StatusUnprocessableEntity, "validation_failed")
+}
+
+// TestStreamSpanningPartners: a person's stream holds secondments under
+// pairings of two partner counties; each partner reads only its own
+// county's events of it (and the version of the last one it sees), and a
+// partner with none of them gets 404.
+func TestStreamSpanningPartners(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.fixture()
+	first := e.mustPost("recorder", "/v1/secondments", secondmentBody(f.pairing2, "SPAN-1", "2024-01-01")).str("secondment_id")
+	e.mustPost("recorder", "/v1/secondments/"+first+"/end", obj{"end_date": "2024-12-31"})
+	e.mustPost("recorder", "/v1/secondments", secondmentBody(f.pairing, "SPAN-1", "2025-01-01"))
+	stream := "/v1/streams/person-D1.SPAN-1"
+	versions := func(role string) (int64, []int64) {
+		t.Helper()
+		r := e.do(role, http.MethodGet, stream, nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("%s reads the stream: %d %s", role, r.Status, r.Raw)
+		}
+		var got []int64
+		for _, ev := range r.Body["events"].([]any) {
+			got = append(got, int64(ev.(map[string]any)["stream_version"].(float64)))
+		}
+		return r.num("version"), got
+	}
+	for role, want := range map[string][]int64{"recorder": {1, 2, 3}, "auditor": {1, 2, 3}, "partner2": {1, 2}, "partner": {3}} {
+		version, got := versions(role)
+		if !slices.Equal(got, want) || version != want[len(want)-1] {
+			t.Errorf("%s sees versions %v (stream version %d), want %v", role, got, version, want)
+		}
+	}
+	if r := e.do("recorder2", http.MethodGet, stream, nil); r.Status != http.StatusNotFound {
+		t.Errorf("another donor's recorder: %d, want 404", r.Status)
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
-	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/reporting/summary"
 )
@@ -69,7 +68,7 @@ const pointInTimeBalancesDoc = "Point in time (admin and auditor only; others ge
 // The answer is {position: N, data}; balances.ErrNotFound (e.g. a pairing
 // that did not exist yet at N) is 404 not_found.
 func pointInTimeBalances[T any](s *Server, ctx context.Context, op string, pit BalancesPointInTime, query func(balances.Querier) (T, error)) (*projected[T], error) {
-	if p := principal(ctx); p.Role != auth.RoleAdmin && p.Role != auth.RoleAuditor {
+	if !principal(ctx).Scope().Everything() {
 		return nil, &ledger.Rejection{Status: http.StatusForbidden, Code: ledger.CodeForbidden,
 			Message:   "point-in-time balances (at_position, as_recorded_at, as_of_date) rebuild the read model: only admin and auditor may ask for them",
 			MessageZh: "时点余额(at_position、as_recorded_at、as_of_date)需重建读模型,仅管理员和审计人员可查询"}

@@ -12,7 +12,6 @@ import (
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
-	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/reporting/summary"
 )
@@ -137,12 +136,7 @@ func (s *Server) registerReadModels() {
 	huma.Register(s.api, readOp("list-pairings", "/v1/pairings", "List pairings", "Recorders see their donor's pairings, partners their county's."),
 		func(ctx context.Context, in *pairingsInput) (*projected[[]balances.Pairing], error) {
 			f := balances.PairingFilter{DonorCode: in.Donor, PartnerCode: in.Partner}
-			switch p := principal(ctx); p.Role {
-			case auth.RoleRecorder:
-				f.DonorCode = p.DonorCode
-			case auth.RolePartner:
-				f.PartnerCode = p.PartnerCode
-			}
+			f.DonorCode, f.PartnerCode = principal(ctx).Scope().Narrow(f.DonorCode, f.PartnerCode)
 			return readModel(s, ctx, "list-pairings", b, in.Freshness, func(tx pgx.Tx) ([]balances.Pairing, error) {
 				return balances.Pairings(ctx, tx, f)
 			})
@@ -172,7 +166,7 @@ func (s *Server) registerReadModels() {
 					return balances.Donor(ctx, q, in.Donor, in.Year)
 				})
 			}
-			if p := principal(ctx); p.Role == auth.RolePartner || (p.Role == auth.RoleRecorder && p.DonorCode != in.Donor) {
+			if !principal(ctx).Scope().CoversDonor(in.Donor) {
 				return nil, notVisible("donor", in.Donor)
 			}
 			return readModel(s, ctx, "donor-balances", b, fresh, func(tx pgx.Tx) (*balances.DonorReport, error) {
@@ -249,12 +243,7 @@ func (s *Server) registerReadModels() {
 				pointInTime = true
 			}
 			fresh.MinPosition = max(fresh.MinPosition, f.AtPosition)
-			switch p := principal(ctx); p.Role {
-			case auth.RoleRecorder:
-				f.DonorCode = p.DonorCode
-			case auth.RolePartner:
-				f.PartnerCode = p.PartnerCode
-			}
+			f.DonorCode, f.PartnerCode = principal(ctx).Scope().Narrow(f.DonorCode, f.PartnerCode)
 			if err := f.Validate(); err != nil {
 				return nil, &ledger.Rejection{Status: http.StatusUnprocessableEntity, Code: ledger.CodeValidationFailed, Message: err.Error(), MessageZh: "查询条件无效:" + err.Error()}
 			}

@@ -45,13 +45,8 @@ func view(r events.Record) EventView {
 
 // scope narrows the log to what a principal may read.
 func scope(p auth.Principal) eventstore.Filter {
-	switch p.Role {
-	case auth.RoleRecorder:
-		return eventstore.Filter{DonorCode: p.DonorCode}
-	case auth.RolePartner:
-		return eventstore.Filter{PartnerCode: p.PartnerCode}
-	}
-	return eventstore.Filter{}
+	s := p.Scope()
+	return eventstore.Filter{DonorCode: s.DonorCode, PartnerCode: s.PartnerCode}
 }
 
 type logInput struct {
@@ -123,14 +118,22 @@ func (s *Server) registerReads() {
 			if err != nil {
 				return nil, s.fail("read-stream", err)
 			}
-			p := principal(ctx)
-			if len(recs) == 0 || !p.CanRead(recs[0].DonorCode, recs[0].PartnerCode) {
-				return nil, streamNotFound(in.StreamID)
-			}
+			// A stream may span pairings (a person's secondments under
+			// several): each event is shown only to who may read it, and
+			// the version is then that of the last one shown.
+			scope := principal(ctx).Scope()
 			out := &streamOutput{}
 			out.Body.StreamID, out.Body.Version = in.StreamID, version
 			for _, r := range recs {
-				out.Body.Events = append(out.Body.Events, view(r))
+				if scope.Allows(r.DonorCode, r.PartnerCode) {
+					out.Body.Events = append(out.Body.Events, view(r))
+				}
+			}
+			if len(out.Body.Events) == 0 {
+				return nil, streamNotFound(in.StreamID)
+			}
+			if len(out.Body.Events) < len(recs) {
+				out.Body.Version = out.Body.Events[len(out.Body.Events)-1].StreamVersion
 			}
 			return out, nil
 		})

@@ -8,7 +8,6 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/audittrail"
-	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/forms"
 )
 
@@ -46,12 +45,7 @@ func auditFilter(r *http.Request, q *request) (f audittrail.Filter, from, to, pr
 		}
 		*d.to = day
 	}
-	switch p := q.principal(); p.Role {
-	case auth.RoleRecorder:
-		f.DonorCode = p.DonorCode
-	case auth.RolePartner:
-		f.PartnerCode = p.PartnerCode
-	}
+	f.DonorCode, f.PartnerCode = q.principal().Scope().Narrow(f.DonorCode, f.PartnerCode)
 	if err := f.Validate(); err != nil {
 		problem = err.Error()
 	}

@@ -72,11 +72,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, q *request) {
 		if d.Report, err = balances.Donor(r.Context(), tx, d.Donor, year); err != nil {
 			return err
 		}
-		if p.Role == auth.RolePartner { // only the county's pairings
-			d.Report.Pairings = slices.DeleteFunc(d.Report.Pairings, func(dp balances.DonorPairing) bool {
-				return dp.Partner.Code != p.PartnerCode
-			})
-		}
+		scope := p.Scope() // a partner sees only its county's pairings
+		d.Report.Pairings = slices.DeleteFunc(d.Report.Pairings, func(dp balances.DonorPairing) bool {
+			return !scope.Allows(d.Donor, dp.Partner.Code)
+		})
 		return s.charts(r.Context(), tx, d)
 	})
 	if err != nil {
@@ -128,14 +127,8 @@ func (s *Server) charts(ctx context.Context, tx pgx.Tx, d *dashboardData) error 
 
 // visibleDonors lists the donors whose pairings p may read, by code.
 func visibleDonors(ctx context.Context, q balances.Querier, p auth.Principal) ([]events.Unit, error) {
-	f := balances.PairingFilter{}
-	switch p.Role {
-	case auth.RoleRecorder:
-		f.DonorCode = p.DonorCode
-	case auth.RolePartner:
-		f.PartnerCode = p.PartnerCode
-	}
-	ps, err := balances.Pairings(ctx, q, f)
+	s := p.Scope()
+	ps, err := balances.Pairings(ctx, q, balances.PairingFilter{DonorCode: s.DonorCode, PartnerCode: s.PartnerCode})
 	if err != nil {
 		return nil, err
 	}

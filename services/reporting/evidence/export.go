@@ -58,7 +58,7 @@ type Bundle struct {
 // progress, when not nil, is called now and then with the events written
 // of the segment's total.
 func Export(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req summary.Request, w io.Writer, progress func(done, total int64)) (*Bundle, error) {
-	if p.Role != auth.RoleAdmin && p.Role != auth.RoleAuditor {
+	if !p.Scope().Everything() {
 		return nil, &ledger.Rejection{Status: http.StatusForbidden, Code: ledger.CodeForbidden,
 			Message:   "evidence bundles hold every donor's events of their chain segment: only admin and auditor may export them",
 			MessageZh: "审计证据包包含链段内所有援助方的事件,仅管理员和审计人员可导出"}

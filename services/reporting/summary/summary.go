@@ -141,7 +141,7 @@ func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*ye
 	if req.AtPosition != 0 && !req.AsRecordedAt.IsZero() {
 		return nil, invalid("as_recorded_at", errors.New("give at most one of at_position and as_recorded_at"))
 	}
-	if !(p.Role == auth.RoleAdmin || p.Role == auth.RoleAuditor || (p.Role == auth.RoleRecorder && p.DonorCode == req.DonorCode)) {
+	if !p.Scope().CoversDonor(req.DonorCode) {
 		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
 			Message: "donor " + req.DonorCode + " does not exist", MessageZh: "援助方 " + req.DonorCode + " 不存在"}
 	}
