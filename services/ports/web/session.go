@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aidledger/aidledger/services/auth"
 )
@@ -153,10 +154,18 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 
-// safeNext keeps a redirect target on this site: a path, not a URL
-// elsewhere ("/dashboard" when it is not one).
+// safeNext keeps a redirect target on this site: an absolute path of this
+// origin ("/dashboard" when it is anything else). Browsers drop tabs and
+// newlines in a Location and read a backslash as a slash, so "/<tab>/host"
+// or "/<backslash>host" would lead elsewhere: a target holding any control
+// character, space or backslash, or whose path begins with "//", or that
+// parses with a scheme or host, is refused.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\\' || unicode.IsControl(r) }) {
+		return "/dashboard"
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || strings.HasPrefix(u.Path, "//") {
 		return "/dashboard"
 	}
 	return next
