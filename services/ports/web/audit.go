@@ -9,6 +9,7 @@ import (
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/services/intake/forms"
+	"github.com/aidledger/aidledger/services/reporting/report"
 )
 
 // auditData is the audit trail page.
@@ -109,9 +110,9 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, q *request) {
 			if q.lang.EN() {
 				label = e.LabelEN
 			}
-			_ = cw.Write([]string{strconv.FormatInt(e.Position, 10), e.RecordedAt.UTC().Format("2006-01-02T15:04:05.000000Z"), e.Actor, e.Type,
-				label, e.BusinessDate.String(), fenText(e.AmountFen), fenText(e.NetAmountFen), e.DocumentKind, e.DocumentNo, e.EntityKind,
-				e.EntityID, e.OriginalID, strings.Join(e.PairingIDs, " "), e.ReversalReason, e.EventID, e.Hash})
+			_ = cw.Write(report.CSVRow([]string{strconv.FormatInt(e.Position, 10), e.RecordedAt.UTC().Format("2006-01-02T15:04:05.000000Z"),
+				e.Actor, e.Type, label, e.BusinessDate.String(), fenText(e.AmountFen), fenText(e.NetAmountFen), e.DocumentKind, e.DocumentNo,
+				e.EntityKind, e.EntityID, e.OriginalID, strings.Join(e.PairingIDs, " "), e.ReversalReason, e.EventID, e.Hash}))
 		}
 		if page.NextAfter == 0 {
 			break

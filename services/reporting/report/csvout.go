@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+
 	"github.com/aidledger/aidledger/projections/yearend"
 )
 
@@ -16,7 +17,8 @@ const utf8BOM = "\uFEFF"
 // ("财政帮扶拨付(万元)"), one row per pairing in r.Pairings order, then the
 // totals row. Money is the exact decimal number of 万元 (WanDecimal, e.g.
 // 43.6 or 0.000001: never a float, never rounded), counts are integers,
-// the disbursal rate is an exact percentage.
+// the disbursal rate is an exact percentage. Text cells that a spreadsheet
+// would run as a formula are neutralised (CSVCell).
 func renderCSV(r *yearend.Report, lang string) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(utf8BOM)
@@ -26,7 +28,13 @@ func renderCSV(r *yearend.Report, lang string) ([]byte, error) {
 	if err := w.Write(header); err != nil {
 		return nil, fmt.Errorf("report: write csv header: %w", err)
 	}
-	if err := w.WriteAll(rows); err != nil {
+	for _, row := range rows {
+		if err := w.Write(CSVRow(row)); err != nil {
+			return nil, fmt.Errorf("report: write csv rows: %w", err)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
 		return nil, fmt.Errorf("report: write csv rows: %w", err)
 	}
 	return buf.Bytes(), nil

@@ -316,3 +316,16 @@ func TestProgrammeSubtotals(t *testing.T) {
 		t.Errorf("a programme of one pairing: %d rows, want 3", len(rows))
 	}
 }
+
+// TestCSVCell: the OWASP rule for CSV injection, numbers left alone.
+func TestCSVCell(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"=1+1": "'=1+1", "+1": "'+1", "-A1": "'-A1", "@SUM(A1)": "'@SUM(A1)", "\t=1": "'\t=1", "\r=1": "'\r=1",
+		"-120.5": "-120.5", "42": "42", "-0": "-0", "乙县": "乙县", "": "", "a=1": "a=1", "- 1": "'- 1",
+	} {
+		if got := CSVCell(in); got != want {
+			t.Errorf("CSVCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -441,5 +442,65 @@ func TestWebVerificationRunsInTheBackground(t *testing.T) {
 	var runs int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM verify_runs`).Scan(&runs); err != nil || runs != 1 {
 		t.Fatalf("%d runs recorded (%v), want 1", runs, err)
+	}
+}
+
+// TestCSVFormulasNeutralised: text a user typed that a spreadsheet would
+// run as a formula (a receipt number "=HYPERLINK(…)", a partner's name
+// "@SUM(…)") reaches the audit trail's CSV and the year-end CSV with an
+// apostrophe in front; negative amounts stay numbers.
+func TestCSVFormulasNeutralised(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	var w map[string]any
+	if st := s.do(http.MethodPost, "/v1/pairings", obj{"donor": obj{"code": "CSV", "name": "甲区", "short_name": "甲"},
+		"partner": obj{"code": "510001", "name": "@SUM(1+1)*cmd", "short_name": "乙"}, "programme": "east_west",
+		"agreement_doc_no": "协议", "valid_from": "2021-01-01", "valid_to": "2030-12-31"}, &w); st != http.StatusCreated {
+		t.Fatalf("pairing: %d", st)
+	}
+	pairing := w["pairing_id"].(string)
+	formula := `=HYPERLINK("http://evil.example","点击")`
+	if st := s.do(http.MethodPost, "/v1/donations", obj{"pairing_id": pairing, "donor_name": "-2+3", "donor_type": "enterprise",
+		"kind": "cash", "amount_fen": 100, "receipt_no": formula, "business_date": "2025-06-01"}, &w); st != http.StatusCreated {
+		t.Fatalf("donation: %d", st)
+	}
+	donation := w["donation_id"].(string)
+	if st := s.do(http.MethodPost, "/v1/donations/"+donation+"/reversals", obj{"amount_fen": 100, "reason": "funds_returned",
+		"business_date": "2025-07-01"}, nil); st != http.StatusCreated {
+		t.Fatalf("reversal: %d", st)
+	}
+	s.waitProjected()
+	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "csv", Principal: auth.Principal{Name: "审计员",
+		Role: auth.RoleAuditor}}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	u := signInHTTP(t, s.srv.URL, "csv", "a long enough password")
+	rows := func(body string) [][]string {
+		t.Helper()
+		r := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff")))
+		r.FieldsPerRecord = -1
+		all, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%v in %s", err, body)
+		}
+		return all
+	}
+	cells := map[string]bool{}
+	for _, row := range rows(u.get("/audit.csv")) {
+		for _, c := range row {
+			cells[c] = true
+		}
+	}
+	if !cells["'"+formula] || cells[formula] {
+		t.Errorf("the audit trail CSV does not neutralise the receipt number %s", formula)
+	}
+	if !cells["-100"] || cells["'-100"] {
+		t.Error("the audit trail CSV does not keep the reversal's -100 fen a number")
+	}
+	_, body, _ := s.get("/v1/reports/yearend?donor=CSV&year=2025&format=csv")
+	report := rows(string(body))
+	if len(report) < 2 || report[1][0] != "'@SUM(1+1)*cmd" {
+		t.Errorf("the year-end CSV's partner cell is %q, want it neutralised", report[1][0])
 	}
 }
