@@ -96,7 +96,7 @@ func (l *Ledger) RecordInvestment(ctx context.Context, req Request, cmd RecordIn
 	if _, err := in.event(today); err != nil {
 		return nil, err
 	}
-	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
+	pr, err := l.writablePairing(ctx, req.Principal, pairingTarget("pairing_id", in.PairingID), in.PairingID)
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func (l *Ledger) CommitFunds(ctx context.Context, req Request, cmd CommitFunds) 
 	if _, err := in.event(today); err != nil {
 		return nil, err
 	}
-	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
+	pr, err := l.writablePairing(ctx, req.Principal, pairingTarget("pairing_id", in.PairingID), in.PairingID)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (l *Ledger) AdjustCommitment(ctx context.Context, req Request, commitmentID
 		if err != nil {
 			return nil, err
 		}
-		pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", s.commitment.PairingID)
+		pr, err := l.writablePairing(ctx, req.Principal, target{"commitment_id", "commitment", commitmentID}, s.commitment.PairingID)
 		if err != nil {
 			return nil, err
 		}
@@ -179,7 +179,7 @@ func (l *Ledger) DisburseFunds(ctx context.Context, req Request, cmd DisburseFun
 		if err != nil {
 			return nil, err
 		}
-		pr, err := l.writablePairing(ctx, req.Principal, "commitment_id", s.commitment.PairingID)
+		pr, err := l.writablePairing(ctx, req.Principal, target{"commitment_id", "commitment", in.CommitmentID}, s.commitment.PairingID)
 		if err != nil {
 			return nil, err
 		}
@@ -266,7 +266,7 @@ func (l *Ledger) ReverseDisbursement(ctx context.Context, req Request, disbursem
 		if err := s.notAReversal(disbursementID); err != nil {
 			return nil, err
 		}
-		pr, err := l.writablePairing(ctx, req.Principal, "disbursement_id", s.commitment.PairingID)
+		pr, err := l.writablePairing(ctx, req.Principal, target{"disbursement_id", "disbursement", disbursementID}, s.commitment.PairingID)
 		if err != nil {
 			return nil, err
 		}
@@ -354,6 +354,9 @@ func (l *Ledger) ConfirmReceipt(ctx context.Context, req Request, disbursementID
 			return nil, err
 		}
 		if !req.Principal.CanConfirmReceipt(pr.Partner.Code) {
+			if !req.Principal.CanRead(pr.Donor.Code, pr.Partner.Code) { // as if it did not exist: see writablePairing
+				return nil, notFound("disbursement_id", "disbursement", disbursementID)
+			}
 			return nil, forbidden(fmt.Sprintf("only %s (%s) may confirm receipt of this disbursement", pr.Partner.Name, pr.Partner.Code),
 				fmt.Sprintf("只有受援方 %s(%s)可以确认该笔资金到位", pr.Partner.Name, pr.Partner.Code))
 		}

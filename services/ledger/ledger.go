@@ -141,8 +141,10 @@ type Written struct {
 // append to make. It is re-run from scratch after a concurrency conflict.
 type decision func(ctx context.Context) (*eventstore.AppendRequest, error)
 
-// run executes one command: idempotency first, then decide and append,
-// re-deciding when another writer moved the stream in between.
+// run executes one command: decided first (a refusal of access is
+// answered before the idempotency key is even looked up), then the key (a
+// repeat answers the first answer), then appended, re-deciding when
+// another writer moved the stream in between.
 // op names the command and cmd is its body as received: together with the
 // actor they form the fingerprint that a repeated key must match.
 func (l *Ledger) run(ctx context.Context, req Request, op string, cmd any, ids Written, decide decision) (*Written, error) {
@@ -157,15 +159,24 @@ func (l *Ledger) run(ctx context.Context, req Request, op string, cmd any, ids W
 	}
 	fp := sha256.Sum256(bytes.Join([][]byte{[]byte(op), []byte(req.Principal.Actor()), body}, []byte{0}))
 
+	// Decided before the key is looked up: a caller refused access to
+	// what it names (403, or 404 for another tenant's entity) learns
+	// nothing of the key — not even that someone used it.
+	ar, err := decide(ctx)
+	if denied(err) {
+		return nil, err
+	}
 	if w, seen, err := l.answered(ctx, req.IdempotencyKey, fp[:]); seen || err != nil {
 		return w, err
 	}
-	result, err := json.Marshal(ids)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+	result, merr := json.Marshal(ids)
+	if merr != nil {
+		return nil, fmt.Errorf("%s: %w", op, merr)
 	}
 	for attempt := 0; ; attempt++ {
-		ar, err := decide(ctx)
+		if attempt > 0 {
+			ar, err = decide(ctx)
+		}
 		if err == nil {
 			ar.Metadata = events.Metadata{Actor: req.Principal.Actor(), IdempotencyKey: req.IdempotencyKey, CorrelationID: req.CorrelationID}
 			ar.Fingerprint, ar.Result, ar.RecordedAt = fp[:], result, l.now()
@@ -195,6 +206,13 @@ func (l *Ledger) run(ctx context.Context, req Request, op string, cmd any, ids W
 		}
 		return nil, err
 	}
+}
+
+// denied reports whether err refuses the caller access to what its
+// request names (403 forbidden, 404 not_found).
+func denied(err error) bool {
+	var r *Rejection
+	return errors.As(err, &r) && (r.Status == http.StatusForbidden || r.Status == http.StatusNotFound)
 }
 
 // answered looks the idempotency key up: seen is true when it was used

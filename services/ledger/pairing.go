@@ -125,7 +125,7 @@ func (l *Ledger) SetTargets(ctx context.Context, req Request, pairingID string, 
 	if _, err := cmd.event(today, pairingID); err != nil {
 		return nil, err
 	}
-	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", pairingID)
+	pr, err := l.writablePairing(ctx, req.Principal, pairingTarget("pairing_id", pairingID), pairingID)
 	if err != nil {
 		return nil, err
 	}

@@ -145,7 +145,7 @@ func (l *Ledger) onProject(ctx context.Context, req Request, op, projectID strin
 		if err != nil {
 			return nil, err
 		}
-		pr, err := l.writablePairing(ctx, req.Principal, "project_id", s.registered.PairingID)
+		pr, err := l.writablePairing(ctx, req.Principal, target{"project_id", "project", projectID}, s.registered.PairingID)
 		if err != nil {
 			return nil, err
 		}

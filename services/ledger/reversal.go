@@ -185,7 +185,7 @@ func (l *Ledger) ReverseEntry(ctx context.Context, req Request, kind, id string,
 		if err != nil {
 			return nil, err
 		}
-		if _, err := l.writablePairing(ctx, req.Principal, kind+"_id", s.pairingIDs[0]); err != nil {
+		if _, err := l.writablePairing(ctx, req.Principal, target{kind + "_id", kind, id}, s.pairingIDs[0]); err != nil {
 			return nil, err
 		}
 		return cmd.decide(today, k, id, s)

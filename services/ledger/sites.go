@@ -216,7 +216,7 @@ func (l *Ledger) reportOn(ctx context.Context, req Request, kind, id, op string,
 		if err != nil {
 			return nil, err
 		}
-		pr, err := l.writablePairing(ctx, req.Principal, kind+"_id", s.pairingID)
+		pr, err := l.writablePairing(ctx, req.Principal, target{kind + "_id", kind, id}, s.pairingID)
 		if err != nil {
 			return nil, err
 		}

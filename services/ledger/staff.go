@@ -105,7 +105,7 @@ func (l *Ledger) StartSecondment(ctx context.Context, req Request, cmd StartSeco
 	if _, err := in.toEvents(today); err != nil {
 		return nil, err
 	}
-	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.PairingID)
+	pr, err := l.writablePairing(ctx, req.Principal, pairingTarget("pairing_id", in.PairingID), in.PairingID)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (l *Ledger) EndSecondment(ctx context.Context, req Request, secondmentID st
 		if err != nil {
 			return nil, err
 		}
-		pr, err := l.writablePairing(ctx, req.Principal, "secondment_id", s.secondments[secondmentID].PairingID)
+		pr, err := l.writablePairing(ctx, req.Principal, target{"secondment_id", "secondment", secondmentID}, s.secondments[secondmentID].PairingID)
 		if err != nil {
 			return nil, err
 		}

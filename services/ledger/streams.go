@@ -90,13 +90,27 @@ func (l *Ledger) pairing(ctx context.Context, field, id string) (events.PairingE
 	return events.PairingEstablished{}, notFound(field, "pairing", id)
 }
 
-// writablePairing loads a pairing the caller may record entries for.
-func (l *Ledger) writablePairing(ctx context.Context, p auth.Principal, field, id string) (events.PairingEstablished, error) {
-	pr, err := l.pairing(ctx, field, id)
+// target is the entity a write names (in request field field): the
+// pairing itself, or an entry of it.
+type target struct{ field, kind, id string }
+
+// pairingTarget is pairing id named in field.
+func pairingTarget(field, id string) target { return target{field, "pairing", id} }
+
+// writablePairing loads pairing pairingID, reached through the entity t
+// the request names, for a caller who may record entries for it. A caller
+// who may not even read the pairing gets the answer t would get if it did
+// not exist (404, naming t), so that another tenant's ids cannot be
+// probed by writing to them; one who may read it but not write, 403.
+func (l *Ledger) writablePairing(ctx context.Context, p auth.Principal, t target, pairingID string) (events.PairingEstablished, error) {
+	pr, err := l.pairing(ctx, t.field, pairingID)
 	if err != nil {
 		return pr, err
 	}
 	if !p.CanWrite(pr.Donor.Code) {
+		if !p.CanRead(pr.Donor.Code, pr.Partner.Code) {
+			return pr, notFound(t.field, t.kind, t.id)
+		}
 		return pr, forbidden(fmt.Sprintf("%s may not record entries for donor %s", p.Actor(), pr.Donor.Code),
 			fmt.Sprintf("%s 无权为 %s 录入数据", p.Actor(), pr.Donor.Code))
 	}
@@ -120,7 +134,7 @@ func (l *Ledger) recordEntry(ctx context.Context, req Request, op string, cmd an
 	if err := in.check(today); err != nil {
 		return nil, err
 	}
-	pr, err := l.writablePairing(ctx, req.Principal, "pairing_id", in.pairing())
+	pr, err := l.writablePairing(ctx, req.Principal, pairingTarget("pairing_id", in.pairing()), in.pairing())
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func (l *Ledger) RecordVisit(ctx context.Context, req Request, cmd RecordVisit) 
 	prs := make([]events.PairingEstablished, len(in.PairingIDs))
 	for i, pid := range in.PairingIDs {
 		var err error
-		if prs[i], err = l.writablePairing(ctx, req.Principal, fmt.Sprintf("pairing_ids[%d]", i), pid); err != nil {
+		if prs[i], err = l.writablePairing(ctx, req.Principal, pairingTarget(fmt.Sprintf("pairing_ids[%d]", i), pid), pid); err != nil {
 			return nil, err
 		}
 	}

@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -74,15 +75,24 @@ func TestAuthentication(t *testing.T) {
 	if r := e.do("", http.MethodGet, "/v1/events", nil, "Authorization", "Bearer ald_nope"); r.Status != 401 {
 		t.Fatalf("bad token: %d %s", r.Status, r.Raw)
 	}
-	// another donor's recorder may not write for D1's pairing
-	e.expectRejected("recorder2", "/v1/commitments", map[string]any{"pairing_id": f.pairing, "amount_fen": 100, "budget_year": 2025,
-		"source_level": "city", "doc_no": "x", "business_date": "2025-03-01"}, 403, "forbidden")
+	// another donor's recorder may not write for D1's pairing, and is
+	// answered as if it did not exist: the same 404 as an id never used
+	commitment := func(pairing string) map[string]any {
+		return map[string]any{"pairing_id": pairing, "amount_fen": 100, "budget_year": 2025, "source_level": "city", "doc_no": "x",
+			"business_date": "2025-03-01"}
+	}
+	unknown := events.NewID()
+	other := e.expectRejected("recorder2", "/v1/commitments", commitment(f.pairing), 404, "not_found")
+	none := e.expectRejected("recorder2", "/v1/commitments", commitment(unknown), 404, "not_found")
+	if a, b := strings.ReplaceAll(string(other.Raw), f.pairing, "ID"), strings.ReplaceAll(string(none.Raw), unknown, "ID"); a != b {
+		t.Errorf("another tenant's pairing answered %s, an unknown one %s", a, b)
+	}
 	// the auditor writes nothing
 	e.expectRejected("auditor", "/v1/pairings", pairingBody("D1", "632624", "three_gorges", "2021-01-01", "2021-12-31"), 403, "forbidden")
 	// only the partner county confirms receipt
 	body := map[string]any{"received_date": "2025-04-03", "receipt_ref": "DZ-01"}
 	e.expectRejected("recorder", "/v1/disbursements/"+f.disbursement+"/receipt", body, 403, "forbidden")
-	e.expectRejected("partner2", "/v1/disbursements/"+f.disbursement+"/receipt", body, 403, "forbidden")
+	e.expectRejected("partner2", "/v1/disbursements/"+f.disbursement+"/receipt", body, 404, "not_found") // not its county's
 	e.mustPost("partner", "/v1/disbursements/"+f.disbursement+"/receipt", body)
 	e.expectRejected("partner", "/v1/disbursements/"+f.disbursement+"/receipt", body, 409, "receipt_already_confirmed")
 	// the actor lands in the metadata
@@ -147,5 +157,31 @@ func TestLogPagingWhileCommitsInterleave(t *testing.T) {
 		if p != int64(i+1) {
 			t.Fatalf("reader saw position %d at index %d", p, i)
 		}
+	}
+}
+
+// TestIdempotencyKeyNoOracle: another tenant sending a key already used
+// (with its own body, to an entity it may not see) is answered 404 like
+// any other request for that entity — never idempotency_key_reused,
+// which would tell it the key exists; the key's owner still gets its
+// replay.
+func TestIdempotencyKeyNoOracle(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.fixture()
+	body := map[string]any{"commitment_id": f.commitment, "amount_fen": 100, "business_date": "2025-05-01",
+		"payee_name": "乙县财政局", "voucher_no": "PZ-ORACLE"}
+	first := e.do("recorder", http.MethodPost, "/v1/disbursements", body, "Idempotency-Key", "tenant-key-0001")
+	if first.Status != http.StatusCreated {
+		t.Fatalf("first: %d %s", first.Status, first.Raw)
+	}
+	head := e.head()
+	other := e.do("recorder2", http.MethodPost, "/v1/disbursements", body, "Idempotency-Key", "tenant-key-0001")
+	if other.Status != http.StatusNotFound || other.str("code") != "not_found" {
+		t.Errorf("another tenant with the same key: %d %s, want 404 not_found", other.Status, other.Raw)
+	}
+	again := e.do("recorder", http.MethodPost, "/v1/disbursements", body, "Idempotency-Key", "tenant-key-0001")
+	if again.Status != http.StatusCreated || again.str("disbursement_id") != first.str("disbursement_id") || e.head() != head {
+		t.Errorf("the owner's repeat: %d %s", again.Status, again.Raw)
 	}
 }

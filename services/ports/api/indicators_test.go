@@ -36,7 +36,7 @@ func TestOfficeIndicatorsThroughHTTP(t *testing.T) {
 		"period_to", "2025-07-31"), http.StatusUnprocessableEntity, "pairing_not_valid")
 	e.expectRejected("recorder", "/v1/labour-transfers", with(labourBody(f.pairing, "钟人社〔2025〕31号"), "period_to", chinaDay(1)),
 		http.StatusUnprocessableEntity, "future_date")
-	e.expectRejected("recorder2", "/v1/labour-transfers", labourBody(f.pairing, "钟人社〔2025〕31号"), http.StatusForbidden, "forbidden")
+	e.expectRejected("recorder2", "/v1/labour-transfers", labourBody(f.pairing, "钟人社〔2025〕31号"), http.StatusNotFound, "not_found")
 	key := []string{"Idempotency-Key", "labour-transfer-once"}
 	first := e.do("recorder", http.MethodPost, "/v1/labour-transfers", labourBody(f.pairing, "钟人社〔2025〕31号"), key...)
 	head := e.head()

@@ -280,7 +280,7 @@ func TestInvariantDisbursementReversalsNeverExceedOriginal(t *testing.T) {
 	// a client-chosen reversal id that is taken is a conflict
 	e.expectRejected("recorder", dpath, with(reversalBody(1, "entry_error", "2025-05-10"), "reversal_id", reversalIDs[0]), http.StatusConflict, "duplicate_id")
 	// another donor's recorder may not reverse
-	e.expectRejected("recorder2", dpath, reversalBody(1, "entry_error", "2025-05-10"), http.StatusForbidden, "forbidden")
+	e.expectRejected("recorder2", dpath, reversalBody(1, "entry_error", "2025-05-10"), http.StatusNotFound, "not_found")
 	// the same day as the disbursement is fine
 	e.mustPost("recorder", dpath, reversalBody(1_000, "entry_error", "2025-05-10"))
 }
@@ -516,7 +516,7 @@ func TestInvariantSecondmentsNeverOverlap(t *testing.T) {
 	// ending: not before the start, once only
 	e.expectRejected("recorder", end(running), obj{"end_date": "2023-12-31"}, http.StatusUnprocessableEntity, "validation_failed")
 	e.expectRejected("recorder", end(running), obj{"end_date": "2024-13-01"}, http.StatusUnprocessableEntity, "validation_failed")
-	e.expectRejected("recorder2", end(running), obj{"end_date": "2024-12-31"}, http.StatusForbidden, "forbidden")
+	e.expectRejected("recorder2", end(running), obj{"end_date": "2024-12-31"}, http.StatusNotFound, "not_found")
 	e.mustPost("recorder", end(running), obj{"end_date": "2024-12-31"})
 	e.expectRejected("recorder", end(running), obj{"end_date": "2024-12-31"}, http.StatusConflict, "secondment_already_ended")
 	e.expectRejected("recorder", end(running), obj{"end_date": "2025-01-31"}, http.StatusConflict, "secondment_already_ended")
@@ -747,7 +747,7 @@ func TestInvariantEntryReversals(t *testing.T) {
 			e.expectRejected("recorder", path, obj{"reason": "oops", "business_date": "2025-05-04"},
 				http.StatusUnprocessableEntity, "validation_failed")
 			e.expectRejected("recorder2", path, obj{"reason": "entry_error", "business_date": "2025-05-04"},
-				http.StatusForbidden, "forbidden")
+				http.StatusNotFound, "not_found")
 			// without an amount, the rest
 			e.mustPost("recorder", path, obj{"reason": "entry_error", "business_date": "2025-05-04"})
 			if p := e.lastPayload(stream); p["amount_fen"] != float64(500) || p["original_id"] != id {
@@ -834,7 +834,7 @@ func TestInvariantProjectProgressMonotonic(t *testing.T) {
 	}
 	e.expectRejected("recorder", path, progressBody("2025-04-01", "finished", 1), http.StatusUnprocessableEntity, "validation_failed")
 	e.expectRejected("recorder", path, progressBody("2025-04-01", "accepted", -1), http.StatusUnprocessableEntity, "validation_failed")
-	e.expectRejected("recorder2", path, progressBody("2025-04-01", "accepted", 1), http.StatusForbidden, "forbidden")
+	e.expectRejected("recorder2", path, progressBody("2025-04-01", "accepted", 1), http.StatusNotFound, "not_found")
 	e.mustPost("recorder", path, progressBody("2025-04-01", "accepted", 500_000_000))
 	e.mustPost("recorder", path, progressBody("2025-05-01", "accepted", 500_000_000))
 	e.expectRejected("recorder", path, progressBody("2025-06-01", "completed", 500_000_000), http.StatusUnprocessableEntity, "status_not_monotonic")
