@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -203,6 +205,11 @@ func validatePrincipal(p Principal) error {
 	switch {
 	case strings.TrimSpace(p.Name) == "":
 		return fmt.Errorf("%w: a name is required (--name)", ErrInvalidPrincipal)
+	case !utf8.ValidString(p.Name) || utf8.RuneCountInString(p.Name) > 100 ||
+		strings.ContainsFunc(p.Name, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }):
+		// The name is the actor of every event the principal records.
+		return fmt.Errorf("%w: a name is at most 100 characters of text, without control or bidirectional control characters",
+			ErrInvalidPrincipal)
 	case !p.Role.Valid():
 		return fmt.Errorf("%w: unknown role %q (admin, recorder, auditor or partner)", ErrInvalidPrincipal, p.Role)
 	case p.Role == RoleRecorder && p.DonorCode == "":

@@ -118,3 +118,16 @@ func TestUserAdministration(t *testing.T) {
 		t.Errorf("%d administrative actions logged (%v), want 4 (create, password, disable, enable)", n, err)
 	}
 }
+
+// TestPrincipalNames: a principal's name — the actor of every event it
+// records — is text without control or bidirectional control characters.
+func TestPrincipalNames(t *testing.T) {
+	t.Parallel()
+	tokens := auth.NewTokens(testenv.MigratedPool(t))
+	for name, ok := range map[string]bool{"张会计": true, "张\u202e计会": false, "a\nb": false, "": false} {
+		_, err := tokens.Create(context.Background(), auth.Principal{Name: name, Role: auth.RoleAuditor})
+		if (err == nil) != ok || (err != nil && !errors.Is(err, auth.ErrInvalidPrincipal)) {
+			t.Errorf("name %q: %v, want ok %v", name, err, ok)
+		}
+	}
+}

@@ -64,6 +64,13 @@ func (c *check) optionalText(field, v string, max int) {
 			c.fail(invalid(field, field+" contains a control character", field+" 含有控制字符"))
 			return
 		}
+		// Bidirectional controls (U+202E …) make text display other than
+		// it reads: "付款单位‮1234" shows its digits reversed.
+		if unicode.Is(unicode.Bidi_Control, r) {
+			c.fail(invalid(field, fmt.Sprintf("%s contains a bidirectional control character (U+%04X)", field, r),
+				fmt.Sprintf("%s 含有双向文本控制字符(U+%04X)", field, r)))
+			return
+		}
 	}
 }
 
