@@ -61,7 +61,7 @@ Try the API:
   curl -s %[1]s/v1/openapi.json
   curl -s %[1]s/metrics | grep aidledger_
 
-`, base, recorder, demoPassword)
+`, base, recorder, auth.DemoPassword)
 	return s.serve(ctx, c.HTTP, true, true)
 }
 
@@ -102,18 +102,15 @@ func demoTokens(ctx context.Context, tokens *auth.Tokens, principals []auth.Prin
 	return out, nil
 }
 
-// demoPassword is the password of the demo's web accounts.
-const demoPassword = "aidledger-demo"
-
 // demoLogins are the logins of the demo's web accounts, by role.
 var demoLogins = map[auth.Role]string{auth.RoleAdmin: "admin", auth.RoleRecorder: "zhonglou", auth.RoleAuditor: "auditor",
 	auth.RolePartner: "banma"}
 
 // demoUsers creates a web account for each demo principal, once.
 func demoUsers(ctx context.Context, pool *pgxpool.Pool, roles []auth.Principal) error {
-	users := auth.NewUsers(pool)
+	users := auth.NewDemoUsers(pool)
 	for _, p := range roles {
-		err := users.Create(ctx, auth.System, auth.User{Login: demoLogins[p.Role], Principal: p}, demoPassword)
+		err := users.Create(ctx, auth.System, auth.User{Login: demoLogins[p.Role], Principal: p}, auth.DemoPassword)
 		if err != nil && !errors.Is(err, auth.ErrUserExists) {
 			return err
 		}

@@ -3,10 +3,12 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -24,8 +26,49 @@ const (
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
-// ErrWeakPassword means the password is too short.
+// ErrWeakPassword means the password is refused: too short, one of the
+// passwords everyone tries, or the login in it (the error says which).
 var ErrWeakPassword = fmt.Errorf("a password needs at least %d characters", MinPasswordLength)
+
+// DemoPassword is the password of the demo's accounts: refused anywhere
+// else (it is in the README).
+const DemoPassword = "aidledger-demo"
+
+//go:embed common_passwords.txt
+var commonPasswordList string
+
+// commonPasswords are the passwords checkPolicy refuses, lower-cased.
+var commonPasswords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(commonPasswordList, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[strings.ToLower(line)] = true
+		}
+	}
+	return m
+}()
+
+// checkPolicy refuses a password for login (ErrWeakPassword, wrapped with
+// the reason): shorter than MinPasswordLength, holding the login (of three
+// characters or more), one character repeated, or one of the common
+// passwords (the demo's included, unless demo).
+func checkPolicy(login, password string, demo bool) error {
+	lower := strings.ToLower(password)
+	first, _ := utf8.DecodeRuneInString(password)
+	switch {
+	case utf8.RuneCountInString(password) < MinPasswordLength:
+		return ErrWeakPassword
+	case utf8.RuneCountInString(login) >= 3 && strings.Contains(lower, strings.ToLower(login)):
+		return fmt.Errorf("%w: it holds the login name", ErrWeakPassword)
+	case strings.Trim(password, string(first)) == "":
+		return fmt.Errorf("%w: it is one character repeated", ErrWeakPassword)
+	case demo && password == DemoPassword:
+		return nil
+	case commonPasswords[lower]:
+		return fmt.Errorf("%w: it is one of the passwords everyone tries first", ErrWeakPassword)
+	}
+	return nil
+}
 
 // hashers bounds how many password hashes run at once (each takes 64 MiB).
 var hashers = make(chan struct{}, 4)
@@ -33,9 +76,6 @@ var hashers = make(chan struct{}, 4)
 // hashPassword returns the argon2id hash of password as a PHC string:
 // $argon2id$v=19$m=65536,t=3,p=2$<salt>$<hash>.
 func hashPassword(password string) (string, error) {
-	if len([]rune(password)) < MinPasswordLength {
-		return "", ErrWeakPassword
-	}
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err

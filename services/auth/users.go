@@ -75,11 +75,20 @@ type Session struct {
 type Users struct {
 	pool *pgxpool.Pool
 	log  *AccessLog
+	demo bool // the demo's accounts: DemoPassword allowed
 }
 
 // NewUsers returns the account service on pool (schema migrated). Sign-ins
 // and sign-outs are recorded in the access log.
 func NewUsers(pool *pgxpool.Pool) *Users { return &Users{pool: pool, log: NewAccessLog(pool)} }
+
+// NewDemoUsers is NewUsers for the demo, whose accounts share DemoPassword
+// (refused anywhere else).
+func NewDemoUsers(pool *pgxpool.Pool) *Users {
+	us := NewUsers(pool)
+	us.demo = true
+	return us
+}
 
 // validLogin: 1–64 characters, no spaces or control characters.
 func validLogin(login string) bool {
@@ -101,8 +110,9 @@ const (
 	UserEnableAction   = "user.enable"
 )
 
-// Create adds u with password (at least MinPasswordLength characters), on
-// by's authority (recorded in the access log). The principal follows the
+// Create adds u with password (refused, ErrWeakPassword, when too short,
+// common or holding the login), on by's authority (recorded in the access
+// log). The principal follows the
 // rules of API tokens (a recorder has a donor, a partner a county).
 // ErrUserExists when the login is taken.
 func (us *Users) Create(ctx context.Context, by Principal, u User, password string) error {
@@ -110,6 +120,9 @@ func (us *Users) Create(ctx context.Context, by Principal, u User, password stri
 		return ErrInvalidLogin
 	}
 	if err := validatePrincipal(u.Principal); err != nil {
+		return err
+	}
+	if err := checkPolicy(u.Login, password, us.demo); err != nil {
 		return err
 	}
 	hash, err := hashPassword(password)
@@ -131,6 +144,9 @@ func (us *Users) Create(ctx context.Context, by Principal, u User, password stri
 // the account and ends its sessions (a changed password signs everyone
 // out of it).
 func (us *Users) SetPassword(ctx context.Context, by Principal, login, password string) error {
+	if err := checkPolicy(login, password, us.demo); err != nil {
+		return err
+	}
 	hash, err := hashPassword(password)
 	if err != nil {
 		return err

@@ -273,7 +273,7 @@ var messages = map[string][2]string{
 	"admin.user_disabled":             {"已停用用户,其登录会话已全部结束。", "User disabled; their sessions have ended."},
 	"admin.user_enabled":              {"已启用用户。", "User enabled."},
 	"admin.err.exists":                {"该登录名已存在。", "That login is taken."},
-	"admin.err.weak":                  {"密码至少需要10个字符。", "A password needs at least 10 characters."},
+	"admin.err.weak":                  {"密码不符合要求:至少10个字符,不能是常见密码或同一字符重复,不能包含登录名。", "The password is refused: it needs at least 10 characters, may not be a common password or one character repeated, and may not hold the login name."},
 	"admin.err.nouser":                {"没有该用户。", "No such user."},
 	"admin.err.notoken":               {"没有该令牌。", "No such token."},
 	"admin.err.principal":             {"姓名、角色与范围不完整:记账员须填写援助方代码,受援方须填写县代码,其他角色不填范围。", "Name, role and scope do not fit: a recorder needs a donor code, a partner a county code, other roles none."},
