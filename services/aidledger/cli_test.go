@@ -244,7 +244,7 @@ func checkUserCommand(t *testing.T, env *demoenv.Env, db []string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("user create: %v\n%s", err, out)
 	}
-	s, err := auth.NewUsers(env.Pool).SignIn(t.Context(), "wangwu", "a long enough password")
+	s, err := auth.NewUsers(env.Pool).SignIn(t.Context(), "wangwu", "a long enough password", "")
 	if err != nil || s.Principal != (auth.Principal{Name: "临安区财政局 王五", Role: auth.RoleRecorder, DonorCode: demoenv.Linan}) {
 		t.Fatalf("sign in as the new user: %+v %v", s, err)
 	}

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net/netip"
+	"strings"
 
 	"github.com/aidledger/aidledger/services/ports/api"
 )
@@ -19,16 +22,24 @@ type ServeCmd struct {
 	MaxProjectionLag int64  `name:"max-projection-lag" env:"AIDLEDGER_MAX_PROJECTION_LAG" default:"1000" help:"Readiness fails while a read model is more events than this behind the ledger."`
 	// SecureCookies is for a server behind a proxy that terminates TLS.
 	SecureCookies bool `name:"secure-cookies" env:"AIDLEDGER_SECURE_COOKIES" help:"Mark the web interface's cookies Secure (behind a proxy that terminates TLS; they are when the request itself came over TLS)."`
+	// TrustedProxies name the reverse proxies whose X-Forwarded-For tells
+	// the client's address (sign-ins are throttled by it).
+	TrustedProxies []string `name:"trusted-proxy" env:"AIDLEDGER_TRUSTED_PROXIES" sep:"," help:"A reverse proxy in front of the server (address or CIDR, repeatable): for its requests the client's address, by which sign-ins are throttled, is taken from X-Forwarded-For."`
 }
 
 // Run serves until interrupted.
 func (c *ServeCmd) Run(ctx context.Context, log *slog.Logger) error {
+	proxies, err := parsePrefixes(c.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	s, err := openStackWaiting(ctx, log, c.DatabaseFlags, c.NATSFlags)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	s.secureCookies, s.maxRelayLag, s.maxProjectionLag = c.SecureCookies, c.MaxRelayLag, c.MaxProjectionLag
+	s.trustedProxies = proxies
 	return s.serve(ctx, c.HTTP, !c.NoRelay, !c.NoProjector)
 }
 
@@ -107,4 +118,23 @@ func (c *MigrateCmd) Run(ctx context.Context, log *slog.Logger) error {
 	db.Close()
 	log.Info("migrations applied")
 	return nil
+}
+
+// parsePrefixes parses addresses and CIDR prefixes (an address alone is a
+// prefix of its full length).
+func parsePrefixes(in []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range in {
+		v = strings.TrimSpace(v)
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy %q: not an address or CIDR prefix", v)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -55,8 +56,10 @@ type stack struct {
 	// reports its failures).
 	relay    *relay.Relay
 	registry *prometheus.Registry
-	// secureCookies marks the web interface's cookies Secure.
-	secureCookies bool
+	// secureCookies marks the web interface's cookies Secure;
+	// trustedProxies are the reverse proxies in front of it.
+	secureCookies  bool
+	trustedProxies []netip.Prefix
 	// maxRelayLag and maxProjectionLag are readiness thresholds (0: the
 	// API's defaults).
 	maxRelayLag, maxProjectionLag int64
@@ -221,7 +224,8 @@ func (s *stack) newWeb() (*web.Server, error) {
 		return nil, err
 	}
 	return web.New(web.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Users: auth.NewUsers(s.db.Pool),
-		NATSURL: s.natsURL, ReadModels: readModels(), API: a, Logger: s.log, SecureCookies: s.secureCookies})
+		NATSURL: s.natsURL, ReadModels: readModels(), API: a, Logger: s.log, SecureCookies: s.secureCookies,
+		TrustedProxies: s.trustedProxies})
 }
 
 // runAll runs the given parts until ctx ends or one fails; it then stops

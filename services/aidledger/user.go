@@ -122,8 +122,8 @@ func (c *UserListCmd) Run(ctx context.Context, log *slog.Logger) error {
 			switch {
 			case u.DisabledAt != nil:
 				state = "disabled"
-			case u.LockedUntil != nil:
-				state = "locked until " + u.LockedUntil.Local().Format(time.DateTime)
+			case u.ThrottledUntil != nil:
+				state = "sign-in throttled until " + u.ThrottledUntil.Local().Format(time.DateTime)
 			}
 			fmt.Printf("%-20s %-28s %-10s last sign-in %s\n", u.Login, u.Actor(), state, when(u.LastSignIn))
 		}

@@ -77,7 +77,7 @@ func TestUserAdministration(t *testing.T) {
 	if err := us.Create(ctx, admin, li, "correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
-	s, err := us.SignIn(ctx, "li", "correct horse battery")
+	s, err := us.SignIn(ctx, "li", "correct horse battery", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestUserAdministration(t *testing.T) {
 	if _, err := us.Session(ctx, s.Token); !errors.Is(err, auth.ErrNoSession) {
 		t.Fatalf("a session after the password changed: %v", err)
 	}
-	s, err = us.SignIn(ctx, "li", "a brand new password")
+	s, err = us.SignIn(ctx, "li", "a brand new password", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,13 +97,13 @@ func TestUserAdministration(t *testing.T) {
 	if _, err := us.Session(ctx, s.Token); !errors.Is(err, auth.ErrNoSession) {
 		t.Fatalf("a session after the user was disabled: %v", err)
 	}
-	if _, err := us.SignIn(ctx, "li", "a brand new password"); err == nil {
+	if _, err := us.SignIn(ctx, "li", "a brand new password", ""); err == nil {
 		t.Fatal("a disabled user signed in")
 	}
 	if err := us.Enable(ctx, admin, "li"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := us.SignIn(ctx, "li", "a brand new password"); err != nil {
+	if _, err := us.SignIn(ctx, "li", "a brand new password", ""); err != nil {
 		t.Fatalf("after enabling: %v", err)
 	}
 	if err := us.Disable(ctx, admin, "nobody"); !errors.Is(err, auth.ErrNoUser) {

@@ -19,10 +19,15 @@ import (
 
 // Sign-in policy.
 const (
-	// MaxFailures consecutive wrong passwords lock an account for
-	// LockDuration.
-	MaxFailures  = 5
-	LockDuration = 15 * time.Minute
+	// After MaxFailures consecutive failed sign-ins for a login (known or
+	// not) or from a source address, each next attempt must wait: 1 s,
+	// then twice as long each time, up to MaxLoginWait for a login and
+	// MaxAddressWait for an address. A success forgets them, and so does
+	// FailureMemory without a failure.
+	MaxFailures    = 5
+	FailureMemory  = 15 * time.Minute
+	MaxLoginWait   = time.Minute
+	MaxAddressWait = 15 * time.Minute
 	// A session ends SessionIdle after its last use, and SessionLifetime
 	// after it began, whichever comes first.
 	SessionIdle     = 2 * time.Hour
@@ -45,11 +50,12 @@ var (
 	ErrNoSession = errors.New("no such session, or it ended")
 )
 
-// LockedError means the account is locked after repeated failures.
-type LockedError struct{ Until time.Time }
+// ThrottledError means a sign-in came too soon after repeated failures
+// for its login or from its address: it was not tried.
+type ThrottledError struct{ RetryAfter time.Duration }
 
-func (e *LockedError) Error() string {
-	return "the account is locked after repeated failed sign-ins until " + e.Until.Format(time.RFC3339)
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("too many failed sign-ins: try again in %s", e.RetryAfter.Round(time.Second))
 }
 
 // User is a local account of the web interface.
@@ -140,9 +146,9 @@ func (us *Users) Create(ctx context.Context, by Principal, u User, password stri
 	return us.log.Record(ctx, by, UserCreateAction, u.Login, "as "+u.Actor()+scopeOf(u.Principal))
 }
 
-// SetPassword replaces the password of login on by's authority, unlocks
-// the account and ends its sessions (a changed password signs everyone
-// out of it).
+// SetPassword replaces the password of login on by's authority, forgets
+// its failed sign-ins and ends its sessions (a changed password signs
+// everyone out of it).
 func (us *Users) SetPassword(ctx context.Context, by Principal, login, password string) error {
 	if err := checkPolicy(login, password, us.demo); err != nil {
 		return err
@@ -151,8 +157,14 @@ func (us *Users) SetPassword(ctx context.Context, by Principal, login, password 
 	if err != nil {
 		return err
 	}
-	return us.change(ctx, by, login, UserPasswordAction, "password set; sessions ended",
-		`UPDATE users SET password_hash = $2, failed_attempts = 0, locked_until = NULL WHERE login = $1`, hash)
+	if err := us.change(ctx, by, login, UserPasswordAction, "password set; sessions ended",
+		`UPDATE users SET password_hash = $2 WHERE login = $1`, hash); err != nil {
+		return err
+	}
+	if _, err := us.pool.Exec(ctx, `DELETE FROM sign_in_failures WHERE key = $1`, throttleKeys(login, "")[0]); err != nil {
+		return fmt.Errorf("user %s: forget failed sign-ins: %w", login, err)
+	}
+	return nil
 }
 
 // Disable stops login from signing in, on by's authority, and ends its
@@ -165,7 +177,7 @@ func (us *Users) Disable(ctx context.Context, by Principal, login string) error 
 // Enable lets a disabled login sign in again (see Disable).
 func (us *Users) Enable(ctx context.Context, by Principal, login string) error {
 	return us.change(ctx, by, login, UserEnableAction, "enabled",
-		`UPDATE users SET disabled_at = NULL, failed_attempts = 0, locked_until = NULL WHERE login = $1`)
+		`UPDATE users SET disabled_at = NULL WHERE login = $1`)
 }
 
 // change runs update on login's row (its first argument the login) and
@@ -196,25 +208,30 @@ var ErrNoUser = errors.New("no such user")
 // UserInfo is what an administrator sees of a user.
 type UserInfo struct {
 	User
-	CreatedAt    time.Time  `json:"created_at"`
-	LastSignIn   *time.Time `json:"last_sign_in_at"`
-	LockedUntil  *time.Time `json:"locked_until"`
-	DisabledAt   *time.Time `json:"disabled_at"`
-	FailedRecent int        `json:"failed_attempts"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastSignIn *time.Time `json:"last_sign_in_at"`
+	DisabledAt *time.Time `json:"disabled_at"`
+	// FailedRecent are the login's consecutive failed sign-ins not yet
+	// forgotten, and ThrottledUntil when its next attempt is allowed
+	// (nil: now).
+	FailedRecent   int        `json:"failed_attempts"`
+	ThrottledUntil *time.Time `json:"throttled_until"`
 }
 
 // List lists every user, by login.
 func (us *Users) List(ctx context.Context) ([]UserInfo, error) {
-	rows, err := us.pool.Query(ctx, `SELECT login, name, role, donor_code, partner_code, created_at, last_sign_in_at,
-			CASE WHEN locked_until > now() THEN locked_until END, disabled_at, failed_attempts FROM users ORDER BY login`)
+	rows, err := us.pool.Query(ctx, `SELECT u.login, name, role, donor_code, partner_code, created_at, last_sign_in_at,
+			disabled_at, coalesce(f.failures, 0), CASE WHEN f.retry_at > now() THEN f.retry_at END
+		FROM users u LEFT JOIN sign_in_failures f ON f.key = 'login:' || u.login AND f.last_at > now() - $1::interval
+		ORDER BY u.login`, interval(FailureMemory))
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UserInfo, error) {
 		var u UserInfo
 		var role string
-		err := r.Scan(&u.Login, &u.Name, &role, &u.DonorCode, &u.PartnerCode, &u.CreatedAt, &u.LastSignIn, &u.LockedUntil,
-			&u.DisabledAt, &u.FailedRecent)
+		err := r.Scan(&u.Login, &u.Name, &role, &u.DonorCode, &u.PartnerCode, &u.CreatedAt, &u.LastSignIn, &u.DisabledAt,
+			&u.FailedRecent, &u.ThrottledUntil)
 		u.Role = Role(role)
 		return u, err
 	})
@@ -234,55 +251,61 @@ var dummyHash = sync.OnceValue(func() string {
 // interval is d as a Postgres interval.
 func interval(d time.Duration) string { return fmt.Sprintf("%d seconds", int64(d/time.Second)) }
 
-// SignIn checks login's password and opens a session. A locked account is
-// *LockedError (whatever the password); the MaxFailures-th consecutive
-// failure locks it for LockDuration. Every outcome is written to the
+// SignIn checks login's password, tried from source (the client's
+// address; "" when unknown), and opens a session. An attempt that comes
+// too soon after repeated failures for the login or from the address is
+// *ThrottledError, whatever the password (see MaxFailures); an unknown
+// login, a wrong password and a disabled account are all
+// ErrBadCredentials. Every refusal takes as long as a password check, and
+// the login's existence changes no answer. Every outcome is written to the
 // access log; the session is returned only once that is done.
-func (us *Users) SignIn(ctx context.Context, login, password string) (*Session, error) {
+func (us *Users) SignIn(ctx context.Context, login, password, source string) (*Session, error) {
+	keys := throttleKeys(login, source)
+	var wait *time.Duration
+	if err := us.pool.QueryRow(ctx, `SELECT max(retry_at) - now() FROM sign_in_failures
+		WHERE key = ANY($1) AND retry_at > now() AND last_at > now() - $2::interval`, keys, interval(FailureMemory)).Scan(&wait); err != nil {
+		return nil, fmt.Errorf("sign in: %w", err)
+	}
+	if wait != nil {
+		_, _ = checkPassword(dummyHash(), password)
+		return nil, us.refuse(ctx, login, "refused: throttled", &ThrottledError{RetryAfter: wait.Round(time.Second) + time.Second})
+	}
 	var hash, role string
-	var failed int
-	var locked *time.Time
 	var disabled bool
 	u := User{Login: login}
-	err := us.pool.QueryRow(ctx, `SELECT name, role, donor_code, partner_code, password_hash, failed_attempts,
-			CASE WHEN locked_until > now() THEN locked_until END, disabled_at IS NOT NULL
-		FROM users WHERE login = $1`, login).Scan(&u.Name, &role, &u.DonorCode, &u.PartnerCode, &hash, &failed, &locked, &disabled)
-	if errors.Is(err, pgx.ErrNoRows) {
-		_, _ = checkPassword(dummyHash(), password)
-		return nil, us.refuse(ctx, login, "unknown login", ErrBadCredentials)
-	}
-	if err != nil {
+	err := us.pool.QueryRow(ctx, `SELECT name, role, donor_code, partner_code, password_hash, disabled_at IS NOT NULL
+		FROM users WHERE login = $1`, login).Scan(&u.Name, &role, &u.DonorCode, &u.PartnerCode, &hash, &disabled)
+	known := err == nil
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		hash = dummyHash()
+	case err != nil:
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	u.Role = Role(role)
-	if locked != nil {
-		return nil, us.refuse(ctx, login, "refused: locked", &LockedError{Until: locked.UTC()})
-	}
 	ok, err := checkPassword(hash, password)
 	if err != nil {
 		return nil, fmt.Errorf("sign in %s: %w", login, err)
 	}
-	if ok && disabled {
-		// The same answer as a wrong password: the account's state is not
-		// told to whoever tries it.
-		return nil, us.refuse(ctx, login, "refused: disabled", ErrBadCredentials)
-	}
-	if !ok {
-		var until *time.Time
-		if err := us.pool.QueryRow(ctx, `UPDATE users SET failed_attempts = failed_attempts + 1,
-				locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + $3::interval END
-			WHERE login = $1 RETURNING locked_until`, login, MaxFailures, interval(LockDuration)).Scan(&until); err != nil {
-			return nil, fmt.Errorf("sign in %s: %w", login, err)
+	if !ok || !known || disabled {
+		if err := us.failed(ctx, keys); err != nil {
+			return nil, err
 		}
-		if until != nil {
-			return nil, us.refuse(ctx, login, "wrong password: locked", &LockedError{Until: until.UTC()})
+		// The same answer whatever failed: the account's existence and
+		// state are not told to whoever tries it.
+		outcome := map[bool]string{true: "wrong password", false: "unknown login"}[known]
+		if ok && disabled {
+			outcome = "refused: disabled"
 		}
-		return nil, us.refuse(ctx, login, "wrong password", ErrBadCredentials)
+		return nil, us.refuse(ctx, login, outcome, ErrBadCredentials)
 	}
 	s := &Session{Token: randomToken(), CSRF: randomToken(), Login: login, Principal: u.Principal}
 	h := sha256.Sum256([]byte(s.Token))
 	err = pgx.BeginTxFunc(ctx, us.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = now() WHERE login = $1`, login); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE key = ANY($1)`, keys); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET last_sign_in_at = now() WHERE login = $1`, login); err != nil {
 			return err
 		}
 		return tx.QueryRow(ctx, `INSERT INTO sessions (token_hash, login, csrf_token, expires_at) VALUES ($1, $2, $3, now() + $4::interval)
@@ -295,6 +318,42 @@ func (us *Users) SignIn(ctx context.Context, login, password string) (*Session, 
 		return nil, err
 	}
 	return s, nil
+}
+
+// throttleKeys are the sign_in_failures keys of a sign-in: its login's
+// and, when known, its source address's.
+func throttleKeys(login, source string) []string {
+	keys := []string{"login:" + login}
+	if source != "" {
+		keys = append(keys, "address:"+source)
+	}
+	return keys
+}
+
+// failed counts a failed sign-in against each key: the failures go on from
+// the last ones unless FailureMemory has passed since, and from the
+// MaxFailures-th on the next attempt must wait 2^(failures−MaxFailures)
+// seconds, at most MaxLoginWait for a login and MaxAddressWait for an
+// address.
+func (us *Users) failed(ctx context.Context, keys []string) error {
+	err := pgx.BeginTxFunc(ctx, us.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO sign_in_failures AS f (key, failures, last_at)
+			SELECT k, 1, now() FROM unnest($1::text[]) AS k
+			ON CONFLICT (key) DO UPDATE SET last_at = now(),
+				failures = CASE WHEN f.last_at > now() - $2::interval THEN f.failures + 1 ELSE 1 END`,
+			keys, interval(FailureMemory)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE sign_in_failures SET retry_at = CASE WHEN failures >= $2 THEN now() + least(
+				make_interval(secs => power(2, least(failures - $2, 20))),
+				CASE WHEN key LIKE 'login:%' THEN $3::interval ELSE $4::interval END) END
+			WHERE key = ANY($1)`, keys, MaxFailures, interval(MaxLoginWait), interval(MaxAddressWait))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sign in: count the failure: %w", err)
+	}
+	return nil
 }
 
 // refuse logs a refused sign-in and returns err (or the log's failure).

@@ -1,9 +1,13 @@
 package auth_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -48,7 +52,7 @@ func TestUsersSignInAndSessions(t *testing.T) {
 		t.Fatalf("stored hash %q (%v)", stored, err)
 	}
 
-	s, err := us.SignIn(ctx, "zhang", "correct horse battery")
+	s, err := us.SignIn(ctx, "zhang", "correct horse battery", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,31 +72,85 @@ func TestUsersSignInAndSessions(t *testing.T) {
 	if _, err := us.Session(ctx, s.Token); !errors.Is(err, auth.ErrNoSession) {
 		t.Errorf("after sign-out: %v", err)
 	}
-	if _, err := us.SignIn(ctx, "nobody", "correct horse battery"); !errors.Is(err, auth.ErrBadCredentials) {
+	if _, err := us.SignIn(ctx, "nobody", "correct horse battery", ""); !errors.Is(err, auth.ErrBadCredentials) {
 		t.Errorf("unknown login: %v", err)
 	}
 
-	// Lock-out: MaxFailures wrong passwords lock the account, even for the
-	// right password, until SetPassword unlocks it.
+	// Throttling: MaxFailures wrong passwords make the next attempt wait,
+	// even with the right password, until SetPassword forgets them.
 	for i := 1; i <= auth.MaxFailures; i++ {
-		_, err := us.SignIn(ctx, "zhang", "wrong password!")
-		var locked *auth.LockedError
-		if (i < auth.MaxFailures && !errors.Is(err, auth.ErrBadCredentials)) || (i == auth.MaxFailures && !errors.As(err, &locked)) {
+		if _, err := us.SignIn(ctx, "zhang", "wrong password!", ""); !errors.Is(err, auth.ErrBadCredentials) {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	var locked *auth.LockedError
-	if _, err := us.SignIn(ctx, "zhang", "correct horse battery"); !errors.As(err, &locked) {
-		t.Fatalf("locked account, right password: %v", err)
+	var throttled *auth.ThrottledError
+	if _, err := us.SignIn(ctx, "zhang", "correct horse battery", ""); !errors.As(err, &throttled) || throttled.RetryAfter > 3*time.Second {
+		t.Fatalf("throttled login, right password: %v", err)
 	}
 	if err := us.SetPassword(ctx, auth.System, "zhang", "a brand new password"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := us.SignIn(ctx, "zhang", "a brand new password"); err != nil {
+	if _, err := us.SignIn(ctx, "zhang", "a brand new password", ""); err != nil {
 		t.Fatalf("after the reset: %v", err)
 	}
 	var n int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM access_log WHERE action = $1`, auth.SignInAction).Scan(&n); err != nil || n != auth.MaxFailures+4 {
 		t.Errorf("%d sign-ins logged (%v), want %d", n, err, auth.MaxFailures+4)
+	}
+}
+
+// TestSignInThrottling: failures are counted per login, known or not, and
+// per address; the answers for an unknown login and a known one are the
+// same at every step; the wait doubles and is capped; a success from the
+// address forgets its failures; failures older than FailureMemory are
+// forgotten; the owner of a login that someone else hammers is slowed,
+// never locked out.
+func TestSignInThrottling(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testenv.MigratedPool(t)
+	us := auth.NewUsers(pool)
+	if err := us.Create(ctx, auth.System, auth.User{Login: "li", Principal: auth.Principal{Name: "李会计", Role: auth.RoleAuditor}},
+		"correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	answers := func(login, address string) []string {
+		var out []string
+		for range auth.MaxFailures + 1 {
+			_, err := us.SignIn(ctx, login, "wrong password!", address)
+			var th *auth.ThrottledError
+			if errors.As(err, &th) {
+				out = append(out, "throttled "+th.RetryAfter.String())
+			} else {
+				out = append(out, fmt.Sprint(err))
+			}
+		}
+		return out
+	}
+	known, unknown := answers("li", "192.0.2.1"), answers("nobody", "192.0.2.2")
+	if !slices.Equal(known, unknown) || !strings.HasPrefix(known[auth.MaxFailures], "throttled") {
+		t.Errorf("answers for a known login %q and an unknown one %q", known, unknown)
+	}
+	// The wait doubles: set the failures far on, then one more.
+	if _, err := pool.Exec(ctx, `UPDATE sign_in_failures SET failures = 40, retry_at = NULL WHERE key = 'login:li'`); err != nil {
+		t.Fatal(err)
+	}
+	var th *auth.ThrottledError
+	_, _ = us.SignIn(ctx, "li", "wrong password!", "192.0.2.9")
+	if _, err := us.SignIn(ctx, "li", "correct horse battery", "192.0.2.9"); !errors.As(err, &th) ||
+		th.RetryAfter > auth.MaxLoginWait+time.Second || th.RetryAfter < auth.MaxLoginWait-2*time.Second {
+		t.Errorf("a login hammered 41 times waits %v, want about %v (the cap): %v", th, auth.MaxLoginWait, err)
+	}
+	// Failures older than FailureMemory are forgotten.
+	if _, err := pool.Exec(ctx, `UPDATE sign_in_failures SET last_at = now() - $1::interval - interval '1 second'`,
+		fmt.Sprintf("%d seconds", int(auth.FailureMemory.Seconds()))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := us.SignIn(ctx, "li", "correct horse battery", "192.0.2.1"); err != nil {
+		t.Fatalf("after FailureMemory: %v", err)
+	}
+	var left int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM sign_in_failures WHERE key IN ('login:li', 'address:192.0.2.1')`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("a success left %d failure rows (%v)", left, err)
 	}
 }

@@ -4,7 +4,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -115,12 +118,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	login := strings.TrimSpace(r.PostFormValue("login"))
-	sess, err := s.cfg.Users.SignIn(r.Context(), login, r.PostFormValue("password"))
-	var locked *auth.LockedError
+	sess, err := s.cfg.Users.SignIn(r.Context(), login, r.PostFormValue("password"), sourceAddress(r, s.cfg.TrustedProxies))
+	var throttled *auth.ThrottledError
 	switch {
-	case errors.As(err, &locked):
-		s.showLogin(w, r, http.StatusForbidden, r.PostFormValue("next"), login,
-			l.T("login.locked", locked.Until.In(chinaTime).Format("2006-01-02 15:04")))
+	case errors.As(err, &throttled):
+		w.Header().Set("Retry-After", strconv.Itoa(int(throttled.RetryAfter.Seconds())))
+		s.showLogin(w, r, http.StatusTooManyRequests, r.PostFormValue("next"), login,
+			l.T("login.throttled", int(throttled.RetryAfter.Seconds())))
 		return
 	case errors.Is(err, auth.ErrBadCredentials):
 		s.showLogin(w, r, http.StatusUnauthorized, r.PostFormValue("next"), login, l.T("login.bad"))
@@ -152,6 +156,36 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	}
 	s.cookie(w, r, langCookie, code, 365*24*3600)
 	http.Redirect(w, r, safeNext(r.URL.Query().Get("back")), http.StatusSeeOther)
+}
+
+// sourceAddress is the client's address, by which sign-ins are
+// throttled: the connection's, or — when that is one of trusted, the
+// reverse proxies in front — the last address of X-Forwarded-For that is
+// not a trusted proxy (the one the nearest untrusted hop added; whatever
+// a client writes in the header before it is ignored).
+func sourceAddress(r *http.Request, trusted []netip.Prefix) string {
+	isTrusted := func(a netip.Addr) bool {
+		return slices.ContainsFunc(trusted, func(p netip.Prefix) bool { return p.Contains(a.Unmap()) })
+	}
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	addr := peer.Addr().Unmap()
+	if !isTrusted(addr) {
+		return addr.String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a malformed hop: trust nothing before it
+		}
+		if addr = hop.Unmap(); !isTrusted(addr) {
+			return addr.String()
+		}
+	}
+	return addr.String()
 }
 
 // safeNext keeps a redirect target on this site: an absolute path of this

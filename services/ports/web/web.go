@@ -18,6 +18,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -52,6 +53,12 @@ type Config struct {
 	ReadWait time.Duration
 	// Logger receives the pages' logs; default slog.Default().
 	Logger *slog.Logger
+	// TrustedProxies are the reverse proxies in front of the server: for a
+	// request from one of them, the client's address (by which sign-ins
+	// are throttled) is the last address of X-Forwarded-For that is not a
+	// trusted proxy. Without them, the connection's address is the
+	// client's, and the header is ignored.
+	TrustedProxies []netip.Prefix
 	// SecureCookies marks cookies Secure (behind TLS); by default they are
 	// when the request came over TLS.
 	SecureCookies bool

@@ -143,9 +143,10 @@ func TestWebCSRFAndSessions(t *testing.T) {
 			t.Errorf("%s: %d, want 403", name, res.StatusCode)
 		}
 	}
-	// 临安's session with its own token cannot record for 钟楼's pairing.
-	if res := la.post("/record/visit", visit(la.csrf, "web-csrf-4")); res.StatusCode != http.StatusForbidden {
-		t.Errorf("临安 recording for 钟楼: %d, want 403", res.StatusCode)
+	// 临安's session with its own token cannot record for 钟楼's pairing,
+	// which it is answered does not exist.
+	if res := la.post("/record/visit", visit(la.csrf, "web-csrf-4")); res.StatusCode != http.StatusNotFound {
+		t.Errorf("临安 recording for 钟楼: %d, want 404", res.StatusCode)
 	}
 	if h, _, _ := s.store.Head(ctx); h != head {
 		t.Fatalf("refused posts wrote: head %d → %d", head, h)
@@ -170,12 +171,16 @@ func TestWebCSRFAndSessions(t *testing.T) {
 	if res := zl.post("/record/visit", visit(zl.csrf, "web-csrf-5")); res.StatusCode != http.StatusForbidden {
 		t.Errorf("after sign-out: %d, want 403", res.StatusCode)
 	}
-	// A wrong password five times locks the account.
-	for range auth.MaxFailures {
-		attemptSignIn(t, s.srv.URL, "linan", "wrong password")
-	}
-	if status, body := attemptSignIn(t, s.srv.URL, "linan", "a long enough password"); status != http.StatusForbidden || !strings.Contains(body, "锁定") {
-		t.Errorf("a locked account with the right password: %d", status)
+	// A wrong password five times makes the next attempt wait, with the
+	// right password too — and the same for a login that does not exist.
+	for _, login := range []string{"linan", "nobody"} {
+		for range auth.MaxFailures {
+			attemptSignIn(t, s.srv.URL, login, "wrong password")
+		}
+		if status, body := attemptSignIn(t, s.srv.URL, login, "a long enough password"); status != http.StatusTooManyRequests ||
+			!strings.Contains(body, "秒后再试") {
+			t.Errorf("%s throttled, with the right password: %d", login, status)
+		}
 	}
 }
 
