@@ -59,9 +59,9 @@ Try the API:
   curl -s "%[1]s/v1/audit?type=aid.disbursement_reversed" -H "Authorization: Bearer %[2]s"
   curl -s "%[1]s/v1/events?limit=3" -H "Authorization: Bearer %[2]s"
   curl -s %[1]s/v1/openapi.json
-  curl -s %[1]s/metrics | grep aidledger_
+  curl -s %[1]s/metrics -H "Authorization: Bearer %[4]s" | grep aidledger_
 
-`, base, recorder, auth.DemoPassword)
+`, base, recorder, auth.DemoPassword, tokens[0]) // tokens[0]: demoRoles[0], the admin
 	return s.serve(ctx, c.HTTP, true, true)
 }
 

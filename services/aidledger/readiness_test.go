@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -39,7 +40,9 @@ func TestReadinessReportsAFullNATSStore(t *testing.T) {
 	}
 	url := testenv.MigratedURL(t)
 	addr, _ := freeAddr(t)
-	serve := exec.Command(binary(t), "serve", "--http", addr, "--data-dir", t.TempDir(), "--database-url", url, "--nats-url", ns.ClientURL())
+	metricsAddr, _ := freeAddr(t)
+	serve := exec.Command(binary(t), "serve", "--http", addr, "--data-dir", t.TempDir(), "--database-url", url, "--nats-url", ns.ClientURL(),
+		"--metrics-listen", metricsAddr)
 	serve.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
 	var serveLog syncBuffer
 	serve.Stdout, serve.Stderr = &serveLog, &serveLog
@@ -68,6 +71,20 @@ func TestReadinessReportsAFullNATSStore(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("serve did not become ready\n%s", serveLog.String())
+		}
+	}
+	// /metrics: on the HTTP address only with a token; on its own
+	// address without.
+	if res, err := http.Get("http://" + addr + "/metrics"); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("/metrics without a token on the HTTP address: %v %v", res, err)
+	}
+	if res, err := http.Get("http://" + metricsAddr + "/metrics"); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("/metrics on --metrics-listen: %v %v", res, err)
+	} else {
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(body), "aidledger_relay_lag_positions") {
+			t.Errorf("/metrics on --metrics-listen holds no aidledger metric:\n%s", body)
 		}
 	}
 

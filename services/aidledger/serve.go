@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"strings"
 
@@ -24,6 +25,9 @@ type ServeCmd struct {
 	SecureCookies bool `name:"secure-cookies" env:"AIDLEDGER_SECURE_COOKIES" help:"Mark the web interface's cookies Secure (behind a proxy that terminates TLS; they are when the request itself came over TLS)."`
 	// TrustedProxies name the reverse proxies whose X-Forwarded-For tells
 	// the client's address (sign-ins are throttled by it).
+	// MetricsListen serves /metrics without a token on an address of its
+	// own (on the HTTP address it needs an admin's or auditor's).
+	MetricsListen  string   `name:"metrics-listen" env:"AIDLEDGER_METRICS_LISTEN" help:"Also serve /metrics, without a token, on this address (e.g. 127.0.0.1:9464 for a local Prometheus); on the HTTP address /metrics needs the bearer token of an admin or auditor."`
 	TrustedProxies []string `name:"trusted-proxy" env:"AIDLEDGER_TRUSTED_PROXIES" sep:"," help:"A reverse proxy in front of the server (address or CIDR, repeatable): for its requests the client's address, by which sign-ins are throttled, is taken from X-Forwarded-For."`
 }
 
@@ -39,7 +43,7 @@ func (c *ServeCmd) Run(ctx context.Context, log *slog.Logger) error {
 	}
 	defer s.Close()
 	s.secureCookies, s.maxRelayLag, s.maxProjectionLag = c.SecureCookies, c.MaxRelayLag, c.MaxProjectionLag
-	s.trustedProxies = proxies
+	s.trustedProxies, s.metricsListen = proxies, c.MetricsListen
 	return s.serve(ctx, c.HTTP, !c.NoRelay, !c.NoProjector)
 }
 
@@ -64,6 +68,14 @@ func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector
 		s.log.Info("serving the ledger: web interface and API", "addr", "http://"+addr, "openapi", "http://"+addr+"/v1/openapi.json",
 			"relay", withRelay, "projector", withProjector)
 		return api.Serve(ctx, addr, srv)
+	}
+	if s.metricsListen != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", api.MetricsHandler(s.registry))
+		parts["metrics"] = func(ctx context.Context) error {
+			s.log.Info("serving /metrics without a token", "addr", "http://"+s.metricsListen+"/metrics")
+			return api.Serve(ctx, s.metricsListen, mux)
+		}
 	}
 	return runAll(ctx, parts)
 }

@@ -60,6 +60,9 @@ type stack struct {
 	// trustedProxies are the reverse proxies in front of it.
 	secureCookies  bool
 	trustedProxies []netip.Prefix
+	// metricsListen is the address /metrics is also served on, without a
+	// token ("": none).
+	metricsListen string
 	// maxRelayLag and maxProjectionLag are readiness thresholds (0: the
 	// API's defaults).
 	maxRelayLag, maxProjectionLag int64

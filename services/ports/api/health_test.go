@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -97,5 +98,22 @@ func TestReadinessFollowsDependencies(t *testing.T) {
 	}
 	if code, _ := status(down, "/healthz"); code != http.StatusOK {
 		t.Fatalf("Postgres down: healthz %d", code)
+	}
+}
+
+// TestMetricsNeedAReaderOfEverything: /metrics counts every donor's
+// commands: no token is 401, a recorder's or partner's 403, an admin's or
+// auditor's the Prometheus text.
+func TestMetricsNeedAReaderOfEverything(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if r := e.do("", http.MethodGet, "/metrics", nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("no token: %d", r.Status)
+	}
+	for role, want := range map[string]int{"recorder": 403, "partner": 403, "admin": 200, "auditor": 200} {
+		r := e.do(role, http.MethodGet, "/metrics", nil)
+		if r.Status != want || (want == 200 && !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain")) {
+			t.Errorf("%s: %d, want %d", role, r.Status, want)
+		}
 	}
 }

@@ -151,7 +151,7 @@ func New(cfg Config) (*Server, error) {
 	hc.Components.Schemas.RegisterTypeAlias(reflect.TypeFor[events.Date](), reflect.TypeFor[wireDate]())
 	s.api = humago.New(s.mux, hc)
 	s.api.UseMiddleware(s.metrics.observe, s.authenticate)
-	s.mux.Handle("GET /metrics", metricsHandler(cfg.Registry))
+	s.mux.Handle("GET /metrics", s.metricsReaders(MetricsHandler(cfg.Registry)))
 	s.registerHealth()
 	s.registerCommands()
 	s.registerReads()
