@@ -43,7 +43,7 @@ func (f *footnotes) add(r *row) {
 		return
 	}
 	f.list = append(f.list, footnote{Footnote: Footnote{Kind: r.flag, PairingID: r.pairingID, EventID: r.eventID,
-		AmountFen: r.amount, Date: r.own, Detail: r.detail}, position: r.position, ordinal: r.ordinal})
+		AmountFen: r.amount, Figure: r.figure, Date: r.own, Detail: r.detail}, position: r.position, ordinal: r.ordinal})
 }
 
 // counted notes what a counted row needs: its flag, and a late entry when
@@ -66,7 +66,7 @@ func (f *footnotes) counted(r *row, cutoff events.Date) {
 	}
 	f.late[k] = struct{}{}
 	f.list = append(f.list, footnote{Footnote: Footnote{Kind: FootLateEntry, PairingID: r.pairingID,
-		EventID: r.eventID, AmountFen: r.amount, Date: r.attributed, Detail: lateEntryDetail(r.recordedAt)},
+		EventID: r.eventID, AmountFen: r.amount, Figure: r.figure, Date: r.attributed, Detail: lateEntryDetail(r.recordedAt)},
 		position: r.position, ordinal: r.ordinal})
 }
 

@@ -142,15 +142,16 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 		return own
 	}
 	late := map[[2]string]bool{}
-	counted := func(ev projections.Event, pairing string, on events.Date, amount int64) {
+	counted := func(ev projections.Event, pairing, figure string, on events.Date, amount int64) {
 		if events.Today(ev.RecordedAt).After(cutoff) && !late[[2]string{ev.ID, pairing}] {
 			late[[2]string{ev.ID, pairing}] = true
 			o.notes = append(o.notes, yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: pairing, EventID: ev.ID,
-				AmountFen: amount, Date: on, Detail: events.Today(ev.RecordedAt).String()})
+				AmountFen: amount, Figure: figure, Date: on, Detail: events.Today(ev.RecordedAt).String()})
 		}
 	}
-	note := func(kind yearend.FootnoteKind, ev projections.Event, pairing string, amount int64, on events.Date, detail string) {
-		o.notes = append(o.notes, yearend.Footnote{Kind: kind, PairingID: pairing, EventID: ev.ID, AmountFen: amount, Date: on, Detail: detail})
+	note := func(kind yearend.FootnoteKind, ev projections.Event, pairing, figure string, amount int64, on events.Date, detail string) {
+		o.notes = append(o.notes, yearend.Footnote{Kind: kind, PairingID: pairing, EventID: ev.ID, AmountFen: amount, Figure: figure,
+			Date: on, Detail: detail})
 	}
 	// A money reversal of an original dated original, counted under figure.
 	moneyReversal := func(ev projections.Event, r events.EntryReversal, pairing, figure string, original events.Date) {
@@ -159,12 +160,12 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 		detail := string(r.Reason) + " " + original.String()
 		if in(on) {
 			o.add(pairing, figure, -r.AmountFen, ev.ID)
-			counted(ev, pairing, on, -r.AmountFen)
+			counted(ev, pairing, figure, on, -r.AmountFen)
 			if cross {
-				note(yearend.FootCrossYear, ev, pairing, -r.AmountFen, r.BusinessDate, detail)
+				note(yearend.FootCrossYear, ev, pairing, figure, -r.AmountFen, r.BusinessDate, detail)
 			}
 		} else if cross && in(r.BusinessDate) && on.Year() != year {
-			note(yearend.FootCrossYear, ev, pairing, -r.AmountFen, r.BusinessDate, detail)
+			note(yearend.FootCrossYear, ev, pairing, figure, -r.AmountFen, r.BusinessDate, detail)
 		}
 	}
 	eeReversed := map[string]int64{} // disbursement → entry-error reversals so far
@@ -188,9 +189,9 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 		case events.FundsDisbursed:
 			if ours(e.PairingID) && in(e.BusinessDate) {
 				o.add(e.PairingID, "fiscal_disbursed_fen", e.AmountFen, ev.ID)
-				counted(ev, e.PairingID, e.BusinessDate, e.AmountFen)
+				counted(ev, e.PairingID, "fiscal_disbursed_fen", e.BusinessDate, e.AmountFen)
 				if oc := e.OverCommitment; oc != nil {
-					note(yearend.FootOverCommitment, ev, e.PairingID, e.AmountFen, e.BusinessDate, oc.Justification+" / "+oc.ApprovedBy)
+					note(yearend.FootOverCommitment, ev, e.PairingID, "fiscal_disbursed_fen", e.AmountFen, e.BusinessDate, oc.Justification+" / "+oc.ApprovedBy)
 				}
 			}
 		case events.DisbursementReversed:
@@ -211,15 +212,15 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 			if ours(d.PairingID) && in(d.BusinessDate) {
 				net := d.AmountFen - eeReversed[d.DisbursementID]
 				o.add(d.PairingID, "receipts_confirmed_fen", net, ev.ID)
-				counted(ev, d.PairingID, d.BusinessDate, net)
+				counted(ev, d.PairingID, "receipts_confirmed_fen", d.BusinessDate, net)
 			}
 		case events.DonationReceived:
 			figure := map[events.DonationKind]string{events.DonationCash: "social_cash_fen", events.DonationInKind: "social_in_kind_fen"}[e.Kind]
 			if ours(e.PairingID) && in(e.BusinessDate) {
 				o.add(e.PairingID, figure, e.AmountFen, ev.ID)
-				counted(ev, e.PairingID, e.BusinessDate, e.AmountFen)
+				counted(ev, e.PairingID, figure, e.BusinessDate, e.AmountFen)
 				if e.Kind == events.DonationInKind {
-					note(yearend.FootInKindValuation, ev, e.PairingID, e.AmountFen, e.BusinessDate, e.ValuationBasis)
+					note(yearend.FootInKindValuation, ev, e.PairingID, figure, e.AmountFen, e.BusinessDate, e.ValuationBasis)
 				}
 			}
 		case events.DonationReversed:
@@ -231,9 +232,9 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 		case events.ProductPurchased:
 			if ours(e.PairingID) && in(e.CompletedDate) {
 				o.add(e.PairingID, "purchases_fen", e.AmountFen, ev.ID)
-				counted(ev, e.PairingID, e.CompletedDate, e.AmountFen)
+				counted(ev, e.PairingID, "purchases_fen", e.CompletedDate, e.AmountFen)
 				if c := e.SupplierCountyCode; c != "" && c != pairingOf[e.PairingID].Partner.Code {
-					note(yearend.FootPartnerMismatch, ev, e.PairingID, e.AmountFen, e.CompletedDate, c)
+					note(yearend.FootPartnerMismatch, ev, e.PairingID, "purchases_fen", e.AmountFen, e.CompletedDate, c)
 				}
 			}
 		case events.PurchaseReversed:
@@ -243,7 +244,7 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 		case events.SalesFacilitated:
 			if ours(e.PairingID) && in(e.PeriodTo) {
 				o.add(e.PairingID, "sales_fen", e.AmountFen, ev.ID)
-				counted(ev, e.PairingID, e.PeriodTo, e.AmountFen)
+				counted(ev, e.PairingID, "sales_fen", e.PeriodTo, e.AmountFen)
 			}
 		case events.SaleReversed:
 			if p := e.PairingIDList[0]; ours(p) {
@@ -252,27 +253,35 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 		case events.SecondmentStarted:
 			if ours(e.PairingID) && in(e.StartDate) {
 				o.add(e.PairingID, personFigure(e), 1, ev.ID)
-				counted(ev, e.PairingID, e.StartDate, 1)
+				counted(ev, e.PairingID, personFigure(e), e.StartDate, 1)
 			}
 		case events.SecondmentReversed:
 			s := secondments[e.OriginalID]
 			if on := attributed(e.Reason, e.BusinessDate, s.StartDate); ours(s.PairingID) && in(on) {
 				o.add(s.PairingID, personFigure(s), -1, ev.ID)
-				counted(ev, s.PairingID, on, -1)
+				counted(ev, s.PairingID, personFigure(s), on, -1)
 			}
 		case events.VisitConducted:
+			first := "visits" // the first row the read model adds, which a late entry's note names
+			if e.LedByPrincipal {
+				first = "visits_led_by_principal"
+			}
 			for _, p := range e.PairingIDList {
 				if ours(p) && in(e.StartDate) {
 					o.add(p, "visits", 1, ev.ID)
-					counted(ev, p, e.StartDate, 1)
+					counted(ev, p, first, e.StartDate, 1)
 				}
 			}
 		case events.VisitReversed:
 			on := attributed(e.Reason, e.BusinessDate, e.OriginalDate)
+			first := "visits"
+			if entries[e.OriginalID] != nil { // a visit led by the principal leader
+				first = "visits_led_by_principal"
+			}
 			for _, p := range e.PairingIDList {
 				if ours(p) && in(on) {
 					o.add(p, "visits", -1, ev.ID)
-					counted(ev, p, on, -1)
+					counted(ev, p, first, on, -1)
 				}
 			}
 		case events.AidProjectRegistered:
@@ -324,7 +333,7 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 			}
 			o.add(pairing, r.figure, r.amount, ev.ID)
 			if first {
-				counted(ev, pairing, r.on, r.amount)
+				counted(ev, pairing, r.figure, r.on, r.amount)
 				first = false
 			}
 		}

@@ -180,8 +180,11 @@ type Footnote struct {
 	Kind      FootnoteKind `json:"kind"`
 	PairingID string       `json:"pairing_id"`
 	EventID   string       `json:"event_id"`
-	AmountFen int64        `json:"amount_fen"`
-	Date      events.Date  `json:"date"`
+	// AmountFen is what the event contributed to Figure (a base figure):
+	// fen for a money figure (…_fen), else a count.
+	AmountFen int64       `json:"amount_fen"`
+	Figure    string      `json:"figure,omitempty"`
+	Date      events.Date `json:"date"`
 	// Detail is kind-specific: the justification and approver, the
 	// original's year, the recording date, the supplier county, the
 	// valuation basis.

@@ -80,23 +80,25 @@ func TestYearBoundary(t *testing.T) {
 	if y.FiscalCommittedFen.Value != 200*wan || y.DisbursalRateBP != 3500 {
 		t.Errorf("2024 committed %d, rate %d bp", y.FiscalCommittedFen.Value, y.DisbursalRateBP)
 	}
-	late := func(id, pairing string, amount int64, on string) yearend.Footnote {
-		return yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: pairing, EventID: id, AmountFen: amount, Date: d(on),
-			Detail: ownDateOf(t, s, id).String()}
+	late := func(id, pairing, figure string, amount int64, on string) yearend.Footnote {
+		return yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: pairing, EventID: id, AmountFen: amount, Figure: figure,
+			Date: d(on), Detail: ownDateOf(t, s, id).String()}
 	}
-	cross := func(id string, amount int64, own, detail string) yearend.Footnote {
-		return yearend.Footnote{Kind: yearend.FootCrossYear, PairingID: pYi, EventID: id, AmountFen: amount, Date: d(own), Detail: detail}
+	cross := func(id, figure string, amount int64, own, detail string) yearend.Footnote {
+		return yearend.Footnote{Kind: yearend.FootCrossYear, PairingID: pYi, EventID: id, AmountFen: amount, Figure: figure,
+			Date: d(own), Detail: detail}
 	}
+	const disbursed, cash, purchases = "fiscal_disbursed_fen", "social_cash_fen", "purchases_fen"
 	sameJSON(t, "2024 footnotes", r24.Footnotes, []yearend.Footnote{
-		cross(rEE, -30*wan, "2025-01-10", "entry_error 2024-12-20"),
-		cross(gEE, -1*wan, "2025-01-05", "entry_error 2024-12-28"),
-		cross(uEE, -2*wan, "2025-01-03", "entry_error 2024-12-30"),
-		late(rEE, pYi, -30*wan, "2024-12-20"), // once, though it moves disbursed and receipts
-		late(gEE, pYi, -1*wan, "2024-12-28"),
-		late(uEE, pYi, -2*wan, "2024-12-30"),
-		late(vEE, pYi, -1, "2024-12-29"),
-		late(vEE, pBing, -1, "2024-12-29"),
-		late(sEE, pYi, -1, "2024-12-15"),
+		cross(rEE, disbursed, -30*wan, "2025-01-10", "entry_error 2024-12-20"),
+		cross(gEE, cash, -1*wan, "2025-01-05", "entry_error 2024-12-28"),
+		cross(uEE, purchases, -2*wan, "2025-01-03", "entry_error 2024-12-30"),
+		late(rEE, pYi, disbursed, -30*wan, "2024-12-20"), // once, though it moves disbursed and receipts
+		late(gEE, pYi, cash, -1*wan, "2024-12-28"),
+		late(uEE, pYi, purchases, -2*wan, "2024-12-30"),
+		late(vEE, pYi, "visits", -1, "2024-12-29"),
+		late(vEE, pBing, "visits", -1, "2024-12-29"),
+		late(sEE, pYi, "staff_doctor", -1, "2024-12-15"),
 	})
 
 	r25 := compute(t, pool, jia.Code, 2025, events.Date{}, 0)
@@ -110,11 +112,11 @@ func TestYearBoundary(t *testing.T) {
 	// In 2025: the entry errors dated in 2025 but counted in 2024, and the
 	// returns counted in 2025 of 2024 entries.
 	sameJSON(t, "2025 footnotes", r25.Footnotes, []yearend.Footnote{
-		cross(rEE, -30*wan, "2025-01-10", "entry_error 2024-12-20"),
-		cross(rFR, -10*wan, "2025-01-10", "funds_returned 2024-12-20"),
-		cross(gEE, -1*wan, "2025-01-05", "entry_error 2024-12-28"),
-		cross(gFR, -5000*yuan, "2025-01-06", "funds_returned 2024-12-28"),
-		cross(uEE, -2*wan, "2025-01-03", "entry_error 2024-12-30"),
+		cross(rEE, disbursed, -30*wan, "2025-01-10", "entry_error 2024-12-20"),
+		cross(rFR, disbursed, -10*wan, "2025-01-10", "funds_returned 2024-12-20"),
+		cross(gEE, cash, -1*wan, "2025-01-05", "entry_error 2024-12-28"),
+		cross(gFR, cash, -5000*yuan, "2025-01-06", "funds_returned 2024-12-28"),
+		cross(uEE, purchases, -2*wan, "2025-01-03", "entry_error 2024-12-30"),
 	})
 }
 
@@ -237,14 +239,15 @@ func TestLateEntry(t *testing.T) {
 	applyAll(t, pool, s.evs, 0)
 
 	r := compute(t, pool, jia.Code, 2025, d("2025-11-30"), 0)
-	note := func(id, pairing string, amount int64, on, recorded string) yearend.Footnote {
-		return yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: pairing, EventID: id, AmountFen: amount, Date: d(on), Detail: recorded}
+	note := func(id, pairing, figure string, amount int64, on, recorded string) yearend.Footnote {
+		return yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: pairing, EventID: id, AmountFen: amount, Figure: figure,
+			Date: d(on), Detail: recorded}
 	}
 	sameJSON(t, "late entries", r.Footnotes, []yearend.Footnote{
-		note(lateDis, pYi, 100*wan, "2025-11-20", "2025-12-03"),
-		note(latePur, pYi, 3*wan, "2025-11-29", "2025-12-01"),
-		note(lateVisit, pYi, 1, "2025-11-10", "2025-12-02"),
-		note(lateVisit, pBing, 1, "2025-11-10", "2025-12-02"),
+		note(lateDis, pYi, "fiscal_disbursed_fen", 100*wan, "2025-11-20", "2025-12-03"),
+		note(latePur, pYi, "purchases_fen", 3*wan, "2025-11-29", "2025-12-01"),
+		note(lateVisit, pYi, "visits", 1, "2025-11-10", "2025-12-02"),
+		note(lateVisit, pBing, "visits", 1, "2025-11-10", "2025-12-02"),
 	})
 	if f := r.Pairings[0].Figures; f.FiscalDisbursedFen.Value != 100*wan || f.SocialCashFen.Value != 1*wan ||
 		f.PurchasesFen.Value != 3*wan || f.FiscalCommittedFen.Value != 501*wan {
@@ -277,8 +280,10 @@ func TestPartnerMismatch(t *testing.T) {
 	applyAll(t, pool, s.evs, 0)
 	r := compute(t, pool, jia.Code, 2025, events.Date{}, 0)
 	sameJSON(t, "partner mismatches", r.Footnotes, []yearend.Footnote{
-		{Kind: yearend.FootPartnerMismatch, PairingID: pYi, EventID: other, AmountFen: 2 * wan, Date: d("2025-05-05"), Detail: "522799"},
-		{Kind: yearend.FootPartnerMismatch, PairingID: pYi, EventID: bingCounty, AmountFen: 2 * wan, Date: d("2025-05-05"), Detail: bing.Code},
+		{Kind: yearend.FootPartnerMismatch, PairingID: pYi, EventID: other, AmountFen: 2 * wan, Figure: "purchases_fen", Date: d("2025-05-05"),
+			Detail: "522799"},
+		{Kind: yearend.FootPartnerMismatch, PairingID: pYi, EventID: bingCounty, AmountFen: 2 * wan, Figure: "purchases_fen",
+			Date: d("2025-05-05"), Detail: bing.Code},
 	})
 	if r.Pairings[0].PurchasesFen.Value != 8*wan {
 		t.Errorf("purchases %d: mismatched purchases still count", r.Pairings[0].PurchasesFen.Value)
@@ -302,7 +307,7 @@ func TestOverCommitment(t *testing.T) {
 	applyAll(t, pool, s.evs, 0)
 	r := compute(t, pool, jia.Code, 2025, events.Date{}, 0)
 	sameJSON(t, "over-commitment", r.Footnotes, []yearend.Footnote{{Kind: yearend.FootOverCommitment, PairingID: pBing,
-		EventID: over, AmountFen: 15 * wan, Date: d("2025-07-20"), Detail: "防汛应急 / 区财政局长"}})
+		EventID: over, AmountFen: 15 * wan, Figure: "fiscal_disbursed_fen", Date: d("2025-07-20"), Detail: "防汛应急 / 区财政局长"}})
 	if f := r.Pairings[1].Figures; f.FiscalDisbursedFen.Value != 115*wan || f.DisbursalRateBP != 11500 {
 		t.Errorf("丙 disbursed %d, rate %d", f.FiscalDisbursedFen.Value, f.DisbursalRateBP)
 	}

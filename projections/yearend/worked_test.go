@@ -224,7 +224,7 @@ func TestWorkedExample(t *testing.T) {
 	sameJSON(t, "totals", r.Totals, w.expectedTotals())
 
 	wantNotes := []yearend.Footnote{{Kind: yearend.FootInKindValuation, PairingID: pYi, EventID: w.id["DN2"],
-		AmountFen: 136_000 * yuan, Date: day(t, "2025-08-01"), Detail: "市场价评估"}}
+		AmountFen: 136_000 * yuan, Figure: "social_in_kind_fen", Date: day(t, "2025-08-01"), Detail: "市场价评估"}}
 	sameJSON(t, "footnotes", r.Footnotes, wantNotes)
 
 	// Line items: every counted contribution, summing to the figures.

@@ -8,21 +8,101 @@ import (
 	"github.com/aidledger/aidledger/projections/yearend"
 )
 
-// Footnotes renders every footnote of r in lang (LangEN for English,
-// Chinese otherwise), numbered from 1 in r.Footnotes order: "注1:…" in
-// Chinese, "[1] …" in English. The numbering is the same in every
-// format, so a footnote can be cited by number across the text, the
-// Markdown and the XLSX.
+// Footnotes renders the notes of r in lang (LangEN for English, Chinese
+// otherwise), numbered from 1: "注1:…" in Chinese, "[1] …" in English.
+// They follow r.Footnotes, except that the late entries of a pairing are
+// one note when there are several (how many, when they were recorded,
+// the money they involve); the full list stays in the JSON report and the
+// XLSX's notes sheet. The numbering is the same in every format, so a
+// note can be cited by number across the text, the Markdown and the XLSX.
 func Footnotes(r *yearend.Report, lang string) []string {
-	if r == nil || len(r.Footnotes) == 0 {
+	notes := reportNotes(r)
+	if len(notes) == 0 {
 		return nil
 	}
-	out := make([]string, len(r.Footnotes))
-	for i, f := range r.Footnotes {
-		out[i] = footnoteNumber(i+1, lang) + FootnoteText(r, f, lang)
+	out := make([]string, len(notes))
+	for i, n := range notes {
+		out[i] = footnoteNumber(i+1, lang) + n.text(r, lang)
 	}
 	return out
 }
+
+// note is one numbered note of a report: a footnote of r.Footnotes, or
+// the late entries of one pairing (late holds them: two or more).
+type note struct {
+	yearend.Footnote
+	late []yearend.Footnote
+}
+
+// reportNotes are the notes of r in order: its footnotes, the late
+// entries of each pairing that has several gathered into one note where
+// the first of them stands.
+func reportNotes(r *yearend.Report) []note {
+	if r == nil {
+		return nil
+	}
+	late := map[string][]yearend.Footnote{}
+	for _, f := range r.Footnotes {
+		if f.Kind == yearend.FootLateEntry {
+			late[f.PairingID] = append(late[f.PairingID], f)
+		}
+	}
+	var out []note
+	for _, f := range r.Footnotes {
+		switch fs := late[f.PairingID]; {
+		case f.Kind != yearend.FootLateEntry || len(fs) == 1:
+			out = append(out, note{Footnote: f})
+		case fs != nil:
+			out = append(out, note{Footnote: f, late: fs})
+			delete(late, f.PairingID) // the pairing's later ones are in this note
+		}
+	}
+	return out
+}
+
+// text renders n in lang, without its number.
+func (n note) text(r *yearend.Report, lang string) string {
+	if n.late == nil {
+		return FootnoteText(r, n.Footnote, lang)
+	}
+	partner := footnotePartner(r, n.PairingID)
+	first, last := n.late[0].Detail, n.late[0].Detail
+	var money int64
+	anyMoney := false
+	for _, f := range n.late {
+		first, last = min(first, f.Detail), max(last, f.Detail) // recording dates, YYYY-MM-DD
+		if isMoney(f) {
+			money, anyMoney = money+f.AmountFen, true
+		}
+	}
+	cutoff := effectiveCutoff(r).String()
+	if lang == LangEN {
+		s := partner + ": " + strconv.Itoa(len(n.late)) + " entries dated on or before the cut-off " + cutoff +
+			" were recorded after it (" + span(first, last, " to ") + ")"
+		if anyMoney {
+			s += ", amount involved " + EnglishYuan(money)
+		}
+		return s + "; they are included in these figures (each is listed in the JSON report and the XLSX notes)."
+	}
+	s := partner + ":" + strconv.Itoa(len(n.late)) + "条记录于统计截止日" + cutoff + "后补录(登记于" + span(first, last, "至") + ")"
+	if anyMoney {
+		s += ",涉及金额" + Amount(money, yearend.StyleExact)
+	}
+	return s + ",已计入本报告数据(逐条见JSON报告及XLSX附注表)。"
+}
+
+// span is "a" when a == b, else "a<sep>b".
+func span(a, b, sep string) string {
+	if a == b {
+		return a
+	}
+	return a + sep + b
+}
+
+// isMoney reports whether f's amount is money (a figure in fen), not a
+// count; a footnote without its figure (made before footnotes named it)
+// is taken as money.
+func isMoney(f yearend.Footnote) bool { return f.Figure == "" || isMoneyFigure(f.Figure) }
 
 // footnoteNumber is the label of footnote n.
 func footnoteNumber(n int, lang string) string {
@@ -36,8 +116,8 @@ func footnoteNumber(n int, lang string) string {
 //
 // Every kind names the pairing's partner (looked up in r.Pairings by
 // f.PairingID; the id itself when absent), the event id, the date and
-// "the amount involved" (f.AmountFen, exact; left out when zero — a
-// late visit carries no money). The kind-specific Detail is rendered as:
+// "the amount involved" (f.AmountFen, exact; left out when zero or when
+// f.Figure is a count — a late visit carries no money). The kind-specific Detail is rendered as:
 //
 //   - over_commitment: "<justification> / <approved by>" (the yearend read
 //     model's form), rendered as the two parts; any other Detail is
@@ -65,7 +145,7 @@ func FootnoteText(r *yearend.Report, f yearend.Footnote, lang string) string {
 func footnoteChinese(r *yearend.Report, f yearend.Footnote, partner string) string {
 	date := dateOr(f.Date, "日期未记录")
 	ref := "事件" + f.EventID
-	if f.AmountFen != 0 {
+	if f.AmountFen != 0 && isMoney(f) {
 		ref = "涉及金额" + Amount(f.AmountFen, yearend.StyleExact) + "," + ref
 	}
 	detail := detailOr(f.Detail, "未说明")
@@ -102,7 +182,7 @@ func footnoteChinese(r *yearend.Report, f yearend.Footnote, partner string) stri
 func footnoteEnglish(r *yearend.Report, f yearend.Footnote, partner string) string {
 	date := dateOr(f.Date, "an unrecorded date")
 	ref := "event " + f.EventID
-	if f.AmountFen != 0 {
+	if f.AmountFen != 0 && isMoney(f) {
 		ref = "amount involved " + EnglishYuan(f.AmountFen) + ", " + ref
 	}
 	detail := detailOr(f.Detail, "not stated")

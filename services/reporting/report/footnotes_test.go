@@ -68,3 +68,39 @@ func TestFootnoteFallbacks(t *testing.T) {
 		t.Error("a report without flags has footnotes")
 	}
 }
+
+// TestLateEntriesSummarised: a pairing's late entries are one note when
+// there are several — how many, when recorded, the money involved (counts
+// are no money) — and the notes keep their places and numbers; one late
+// entry keeps its own note, a count with no amount.
+func TestLateEntriesSummarised(t *testing.T) {
+	t.Parallel()
+	r := workedExample()
+	late := func(pairing, id, figure string, amount int64, recorded string) yearend.Footnote {
+		return yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: pairing, EventID: id, AmountFen: amount, Figure: figure,
+			Date: r.LineItems[0].BusinessDate, Detail: recorded}
+	}
+	r.Footnotes = []yearend.Footnote{
+		r.Footnotes[0],
+		late("pr-yi", "d7", "fiscal_disbursed_fen", 20000000, "2026-01-05"),
+		late("pr-bing", "v4", "visits", 1, "2026-01-06"),
+		late("pr-yi", "v1", "visits", 1, "2026-02-10"),
+		late("pr-yi", "g5", "social_cash_fen", 3000000, "2026-01-20"),
+		r.Footnotes[3],
+	}
+	zh := Footnotes(r, LangZH)
+	want := []string{
+		zh[0][:len("注1:")] + FootnoteText(r, r.Footnotes[0], LangZH),
+		"注2:乙县:3条记录于统计截止日2025-12-31后补录(登记于2026-01-05至2026-02-10),涉及金额23万元,已计入本报告数据(逐条见JSON报告及XLSX附注表)。",
+		"注3:丙县:业务日期2025-03-01的记录(事件v4)于2026-01-06登记,晚于统计截止日2025-12-31,已计入本报告数据。",
+		"注4:" + FootnoteText(r, r.Footnotes[5], LangZH),
+	}
+	if !slices.Equal(zh, want) {
+		t.Errorf("zh:\n got %q\nwant %q", zh, want)
+	}
+	if en := Footnotes(r, LangEN); len(en) != 4 || en[1] != "[2] 乙县: 3 entries dated on or before the cut-off 2025-12-31 were recorded "+
+		"after it (2026-01-05 to 2026-02-10), amount involved CNY 230,000.00; they are included in these figures (each is listed "+
+		"in the JSON report and the XLSX notes)." {
+		t.Errorf("en:\n%q", en)
+	}
+}

@@ -296,19 +296,52 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	if lang == LangEN {
 		other = LangZH
 	}
-	for i, fn := range r.Footnotes {
-		row := i + 2
+	row := 2
+	for i, n := range reportNotes(r) {
 		b.num(sheet, 1, row, strconv.Itoa(i+1), numFmtCount)
-		b.str(sheet, 2, row, footnoteKindName(fn.Kind, lang))
-		b.str(sheet, 3, row, footnotePartner(r, fn.PairingID))
-		b.str(sheet, 4, row, fn.EventID)
-		b.str(sheet, 5, row, fn.Date.String())
-		b.num(sheet, 6, row, YuanDecimal(fn.AmountFen), numFmtYuan)
-		b.str(sheet, 7, row, FootnoteText(r, fn, lang))
-		b.str(sheet, 8, row, FootnoteText(r, fn, other))
-		b.str(sheet, 9, row, fn.Detail)
+		b.str(sheet, 2, row, footnoteKindName(n.Kind, lang))
+		b.str(sheet, 3, row, footnotePartner(r, n.PairingID))
+		if n.late == nil {
+			xlsxNoteFacts(b, sheet, row, n.Footnote)
+		}
+		b.str(sheet, 7, row, n.text(r, lang))
+		b.str(sheet, 8, row, n.text(r, other))
+		row++
+	}
+	// Every late entry, one row each: the notes above gather a pairing's.
+	title := "截止日后补录明细(每条记录一行)"
+	if lang == LangEN {
+		title = "Late entries, one row each"
+	}
+	first := true
+	for _, f := range r.Footnotes {
+		if f.Kind != yearend.FootLateEntry {
+			continue
+		}
+		if first {
+			row++
+			b.str(sheet, 1, row, title)
+			row, first = row+1, false
+		}
+		b.str(sheet, 2, row, footnoteKindName(f.Kind, lang))
+		b.str(sheet, 3, row, footnotePartner(r, f.PairingID))
+		xlsxNoteFacts(b, sheet, row, f)
+		b.str(sheet, 7, row, FootnoteText(r, f, lang))
+		b.str(sheet, 8, row, FootnoteText(r, f, other))
+		row++
 	}
 	b.widths(sheet, 6, 18, 14, 30, 12, 16, 80, 80, 40)
+}
+
+// xlsxNoteFacts writes the event, date, amount (money only: a count is
+// left blank) and detail of footnote f on row.
+func xlsxNoteFacts(b *xlsxBook, sheet string, row int, f yearend.Footnote) {
+	b.str(sheet, 4, row, f.EventID)
+	b.str(sheet, 5, row, f.Date.String())
+	if isMoney(f) {
+		b.num(sheet, 6, row, YuanDecimal(f.AmountFen), numFmtYuan)
+	}
+	b.str(sheet, 9, row, f.Detail)
 }
 
 // targetsSheetName is the name of sheet 4 in lang.

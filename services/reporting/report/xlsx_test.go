@@ -173,8 +173,18 @@ func TestXLSXNumbersEqualJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	zh := Footnotes(r, LangZH)
-	if len(notes) != len(zh)+1 {
-		t.Fatalf("%d footnote rows, want %d", len(notes)-1, len(zh))
+	var late []yearend.Footnote
+	for _, fn := range r.Footnotes {
+		if fn.Kind == yearend.FootLateEntry {
+			late = append(late, fn)
+		}
+	}
+	// the numbered notes, then a blank row, a title and every late entry
+	if want := 1 + len(zh) + 2 + len(late); len(notes) != want || len(late) == 0 {
+		t.Fatalf("%d rows on the notes sheet, want %d (%d late entries)", len(notes), want, len(late))
+	}
+	if last := notes[len(notes)-1]; last[3] != late[len(late)-1].EventID {
+		t.Errorf("the last late entry's row %q", last)
 	}
 	for i, n := range zh {
 		text := notes[i+1][6]
