@@ -56,12 +56,14 @@ type YearendCmd struct {
 	SummaryFlags
 	Format string `default:"text" enum:"text,md,json,csv,xlsx" help:"text, md, json, csv or xlsx."`
 	Lang   string `default:"zh" enum:"zh,en" help:"zh or en."`
-	Out    string `help:"Write to this file instead of stdout."`
+	// Publish records the summary as handed in.
+	Publish bool   `help:"Record the summary as published (a SummaryGenerated event: the office hands it in); without it nothing is recorded."`
+	Out     string `help:"Write to this file instead of stdout."`
 }
 
 // Run computes the summary from the yearend read model (kept up to date
-// by a running projector), records it as a SummaryGenerated event and
-// writes it out. The operator acts as an admin.
+// by a running projector), records it as a SummaryGenerated event when
+// asked to publish it, and writes it out. The operator acts as an admin.
 func (c *YearendCmd) Run(ctx context.Context, log *slog.Logger) error {
 	req, err := c.request()
 	if err != nil {
@@ -76,11 +78,21 @@ func (c *YearendCmd) Run(ctx context.Context, log *slog.Logger) error {
 	if err := s.waitYearend(ctx, c.Wait); err != nil {
 		return err
 	}
-	res, err := summary.Generate(ctx, s.db.Pool, s.ledger, operator, req)
+	var res *summary.Result
+	if c.Publish {
+		res, err = summary.Publish(ctx, s.db.Pool, s.ledger, operator, req)
+	} else {
+		res, err = summary.Render(ctx, s.db.Pool, operator, req)
+	}
 	if err != nil {
 		return err
 	}
-	log.Info("year-end summary", "position", res.Position, "chain_hash", res.ChainHash, "recorded_at_position", res.Recorded.Position)
+	if res.Recorded != nil {
+		log.Info("year-end summary published", "position", res.Position, "chain_hash", res.ChainHash,
+			"recorded_at_position", res.Recorded.Position, "replayed", res.Recorded.Replayed)
+	} else {
+		log.Info("year-end summary", "position", res.Position, "chain_hash", res.ChainHash)
+	}
 	if c.Out == "" {
 		_, err = os.Stdout.Write(res.Body)
 		return err

@@ -120,6 +120,9 @@ func printReport(rep verify.Report) {
 			}
 		}
 	}
+	for _, m := range rep.SummaryMismatches {
+		fmt.Printf("published summary at position %d (event %s): %s\n", m.Position, m.EventID, m.Reason)
+	}
 	if rep.OK {
 		fmt.Println("OK: everything checked holds")
 	} else {

@@ -59,6 +59,8 @@ func conflict(code, field, en, zh string) *Rejection {
 var zhNames = map[string]string{
 	"pairing": "结对关系", "commitment": "资金计划", "disbursement": "拨付记录", "project": "援建项目",
 	"donation": "捐赠记录", "purchase": "采购记录", "sale": "帮助销售记录", "secondment": "选派记录", "visit": "互访记录",
+	"labour_transfer": "劳务协作记录", "investment": "企业投资记录", "training": "培训记录", "agreement": "合作协议",
+	"park": "共建园区", "workshop": "帮扶车间", "donor": "援助方",
 }
 
 func zhName(what string) string {

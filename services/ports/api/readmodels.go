@@ -31,21 +31,31 @@ type Freshness struct {
 	MinPosition int64 `query:"min_position" minimum:"0" doc:"wait (up to 5 s) until the read model has applied this position, e.g. the position a write answered; 503 not_yet_projected with the current position otherwise"`
 }
 
+// waitProjected waits (up to the read timeout) until projection p has
+// applied position min (0: no wait); 503 not_yet_projected, naming the
+// position reached, when it does not.
+func (s *Server) waitProjected(ctx context.Context, op string, p projections.Projection, min int64) error {
+	if min <= 0 {
+		return nil
+	}
+	reached, err := projections.WaitFor(ctx, s.cfg.Pool, p, min, s.cfg.ReadWait)
+	if errors.Is(err, projections.ErrNotReached) {
+		return &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeNotYetProjected,
+			Message:   fmt.Sprintf("the %s read model is at position %d, not yet at %d; retry shortly", p.Name(), reached, min),
+			MessageZh: fmt.Sprintf("%s 读模型当前处理到第 %d 条事件,尚未到第 %d 条,请稍后重试", p.Name(), reached, min)}
+	}
+	if err != nil {
+		return s.fail(op, err)
+	}
+	return nil
+}
+
 // readModel answers a read from projection p: it waits for min_position,
 // then runs query in one REPEATABLE READ snapshot together with the
 // checkpoint, so the answer is exactly the effect of events 1..position.
 func readModel[T any](s *Server, ctx context.Context, op string, p projections.Projection, f Freshness, query func(pgx.Tx) (T, error)) (*projected[T], error) {
-	if f.MinPosition > 0 {
-		wait := s.cfg.ReadWait
-		reached, err := projections.WaitFor(ctx, s.cfg.Pool, p, f.MinPosition, wait)
-		if errors.Is(err, projections.ErrNotReached) {
-			return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeNotYetProjected,
-				Message:   fmt.Sprintf("the %s read model is at position %d, not yet at %d; retry shortly", p.Name(), reached, f.MinPosition),
-				MessageZh: fmt.Sprintf("%s 读模型当前处理到第 %d 条事件,尚未到第 %d 条,请稍后重试", p.Name(), reached, f.MinPosition)}
-		}
-		if err != nil {
-			return nil, s.fail(op, err)
-		}
+	if err := s.waitProjected(ctx, op, p, f.MinPosition); err != nil {
+		return nil, err
 	}
 	out := &projected[T]{}
 	err := pgx.BeginTxFunc(ctx, s.cfg.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {

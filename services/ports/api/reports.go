@@ -10,6 +10,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/reporting/summary"
 )
@@ -44,6 +45,9 @@ type yearEndInput struct {
 	// business dates up to that day, as corrected since (an entry_error
 	// reversal counts at its original's date whenever it was recorded).
 	AsOfDate string `query:"as_of_date" format:"date" doc:"business dates up to this day, as corrected since: the same as cutoff (give one, or both equal); must be in year"`
+	// MinPosition is the freshness every read takes; by default the
+	// ledger head at the request.
+	MinPosition int64 `query:"min_position" minimum:"0" doc:"wait (up to the read timeout) until the yearend read model has applied this position, e.g. the position a write answered; by default the ledger head when the request arrives (not with at_position or as_recorded_at); 503 not_yet_projected otherwise"`
 }
 
 type yearEndOutput struct {
@@ -57,7 +61,8 @@ type yearEndOutput struct {
 func (s *Server) registerReports() {
 	op := readOp("year-end-report", "/v1/reports/yearend", "Year-end summary (年度总结) of a donor",
 		"The Chinese paragraph in the official style, the English text, the table and footnotes, in text, Markdown, JSON, CSV or XLSX. "+
-			"Generating it is recorded as a SummaryGenerated event; the same summary at the same position is byte-identical.")
+			"Reading it records nothing (publishing it is POST /v1/reports/yearend/publications); the same summary at the same position is "+
+			"byte-identical. It is computed once the read model has caught up with the ledger as it stood when the request arrived.")
 	op.Responses = map[string]*huma.Response{"200": {Description: "the summary, in the format asked for",
 		Content: map[string]*huma.MediaType{
 			"text/plain; charset=utf-8":    {Schema: &huma.Schema{Type: huma.TypeString, Description: "format=text"}},
@@ -92,7 +97,16 @@ func (s *Server) registerReports() {
 			if err != nil {
 				return nil, err
 			}
-			res, err := summary.Generate(ctx, s.cfg.Pool, s.cfg.Ledger, principal(ctx), summary.Request{DonorCode: in.Donor, Year: in.Year,
+			min := in.MinPosition
+			if min == 0 && in.AtPosition == 0 && recordedBy.IsZero() {
+				if min, _, err = s.cfg.Store.Head(ctx); err != nil {
+					return nil, s.fail("year-end-report", err)
+				}
+			}
+			if err := s.waitProjected(ctx, "year-end-report", yearend.New(), min); err != nil {
+				return nil, err
+			}
+			res, err := summary.Render(ctx, s.cfg.Pool, principal(ctx), summary.Request{DonorCode: in.Donor, Year: in.Year,
 				Cutoff: cutoff, Format: in.Format, Lang: in.Lang, Profile: in.Profile, AtPosition: in.AtPosition, AsRecordedAt: recordedBy})
 			if err != nil {
 				return nil, s.fail("year-end-report", err)
@@ -105,4 +119,63 @@ func (s *Server) registerReports() {
 			out.ContentDisposition = disposition + "; filename=" + strconv.Quote(res.ASCIIName) + "; filename*=UTF-8''" + url.PathEscape(res.Filename)
 			return out, nil
 		})
+}
+
+// publicationInput asks to publish a year-end summary.
+type publicationInput struct {
+	IdempotencyKey string `header:"Idempotency-Key" doc:"optional: a publication is idempotent by content (the same summary published again records nothing new), whatever key is sent"`
+	Body           struct {
+		Donor      string `json:"donor" maxLength:"32"`
+		Year       int    `json:"year" minimum:"1900" maximum:"9999"`
+		Cutoff     string `json:"cutoff,omitempty" format:"date" doc:"statistical cut-off date (default 31 December)"`
+		Format     string `json:"format,omitempty" enum:"text,md,json,csv,xlsx" default:"xlsx"`
+		Lang       string `json:"lang,omitempty" enum:"zh,en" default:"zh"`
+		Profile    string `json:"profile,omitempty" enum:"official,exact,approx" default:"official"`
+		AtPosition int64  `json:"at_position,omitempty" minimum:"0" doc:"publish the summary as the ledger stood at this position (default: the latest)"`
+	}
+}
+
+// publicationOutput is the record of a publication.
+type publicationOutput struct {
+	Replayed bool `header:"Idempotent-Replayed" doc:"true when this very summary was published before"`
+	Body     struct {
+		// Position and ChainHash identify the ledger state the summary
+		// was computed at; TextSHA256 is the SHA-256 of its rendering.
+		Position   int64  `json:"position"`
+		ChainHash  string `json:"chain_hash"`
+		TextSHA256 string `json:"text_sha256"`
+		// Recorded is the SummaryGenerated event's write (replayed when
+		// this very summary was published before by the same principal).
+		Recorded *ledger.Written `json:"recorded"`
+	}
+}
+
+func (s *Server) registerPublications() {
+	op := huma.Operation{OperationID: "publish-year-end-report", Method: http.MethodPost, Path: "/v1/reports/yearend/publications",
+		Summary: "Publish a year-end summary (发布年度总结)",
+		Description: "Records the office's act of handing a summary in, as a SummaryGenerated event: admins and the donor's recorders " +
+			"(an auditor reads summaries, a partner neither). Idempotent by content: publishing the same summary (parameters, position, " +
+			"rendered bytes) again records nothing new and answers the first record, so no Idempotency-Key is needed. " +
+			"GET /v1/reports/yearend with at_position gives the bytes published.",
+		Tags: []string{"commands"}, DefaultStatus: http.StatusCreated, Security: []map[string][]string{{"bearer": {}}},
+		Errors: []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
+			http.StatusUnprocessableEntity, http.StatusServiceUnavailable}}
+	huma.Register(s.api, op, func(ctx context.Context, in *publicationInput) (*publicationOutput, error) {
+		b := in.Body
+		cutoff, err := optionalDate("cutoff", b.Cutoff)
+		if err != nil {
+			return nil, err
+		}
+		res, err := summary.Publish(ctx, s.cfg.Pool, s.cfg.Ledger, principal(ctx), summary.Request{DonorCode: b.Donor, Year: b.Year,
+			Cutoff: cutoff, Format: b.Format, Lang: b.Lang, Profile: b.Profile, AtPosition: b.AtPosition})
+		if err != nil {
+			return nil, s.fail("publish-year-end-report", err)
+		}
+		out := &publicationOutput{Replayed: res.Recorded.Replayed}
+		out.Body.Position, out.Body.ChainHash, out.Body.TextSHA256, out.Body.Recorded = res.Position, res.ChainHash, res.TextSHA256, res.Recorded
+		if !res.Recorded.Replayed {
+			s.metrics.appends.WithLabelValues("publish-year-end-report").Inc()
+		}
+		return out, nil
+	})
 }

@@ -157,6 +157,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerReads()
 	s.registerReadModels()
 	s.registerReports()
+	s.registerPublications()
 	s.registerHistory()
 	s.registerEvidence()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -179,6 +179,8 @@ var messages = map[string][2]string{
 	"report.copy":                     {"复制段落", "Copy paragraph"},
 	"report.copied":                   {"已复制", "Copied"},
 	"report.xlsx":                     {"下载 XLSX", "Download XLSX"},
+	"report.publish":                  {"发布正式版本(XLSX)", "Publish the official version (XLSX)"},
+	"report.publish.help":             {"记入账本:本单位于此账本位置报送了该年度总结;重复发布不会重复记录。", "Records in the ledger that the office handed this summary in at this position; publishing it again records nothing new."},
 	"report.print":                    {"打印", "Print"},
 	"report.paragraph":                {"总结段落", "Paragraph"},
 	"report.english":                  {"英文", "English"},

@@ -31,6 +31,8 @@ type reportData struct {
 	Rows                   [][]string
 	// TargetsHeader and TargetRows: report.TargetsTable (no rows: no
 	// targets set for the year).
+	// Publishes: the user may publish the donor's summary.
+	Publishes             bool
 	TargetsHeader         []string
 	TargetRows            [][]string
 	Footnotes, Provenance []string
@@ -42,8 +44,8 @@ type reportData struct {
 // report shows a donor's year-end summary: the Chinese paragraph with a
 // copy button, the English text, the table, the footnotes and the
 // provenance, with the XLSX and (for auditors) the evidence bundle to
-// download. Showing it records nothing; downloading the XLSX records the
-// summary as published (summary.Generate).
+// download. Showing or downloading it records nothing; publishing it (a
+// recorder's or admin's form) records it as handed in (summary.Publish).
 func (s *Server) report(w http.ResponseWriter, r *http.Request, q *request) {
 	req, d, ok := s.reportRequest(w, r, q)
 	if !ok {
@@ -71,6 +73,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, q *request) {
 			d.Paragraph, d.English = report.ChineseParagraph(d.Report), report.EnglishText(d.Report)
 			d.Header, d.Rows = report.Table(d.Report, l)
 			d.TargetsHeader, d.TargetRows = report.TargetsTable(d.Report, l)
+			d.Publishes = q.principal().CanWrite(d.Donor)
 			d.Footnotes, d.Provenance = report.Footnotes(d.Report, l), report.Provenance(d.Report, l)
 		}
 	}
@@ -117,8 +120,24 @@ func (s *Server) reportRequest(w http.ResponseWriter, r *http.Request, q *reques
 }
 
 // reportDownload sends the summary as XLSX (or another format named by
-// format), recorded as published.
+// format), recording nothing.
 func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request, q *request) {
+	s.sendReport(w, r, q, false)
+}
+
+// reportPublish publishes the summary (recorded as a SummaryGenerated
+// event: the office hands it in) and sends it, like reportDownload. The
+// form carries the page's query.
+func (s *Server) reportPublish(w http.ResponseWriter, r *http.Request, q *request) {
+	s.sendReport(w, r, q, true)
+}
+
+// sendReport sends the summary the request's query asks for, published
+// first when publish.
+func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, q *request, publish bool) {
+	if publish {
+		r.URL.RawQuery = r.PostFormValue("query")
+	}
 	req, _, ok := s.reportRequest(w, r, q)
 	if !ok {
 		return
@@ -127,7 +146,13 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request, q *reque
 	if req.Format == "" {
 		req.Format = report.FormatXLSX
 	}
-	res, err := summary.Generate(r.Context(), s.cfg.Pool, s.cfg.Ledger, q.principal(), req)
+	var res *summary.Result
+	var err error
+	if publish {
+		res, err = summary.Publish(r.Context(), s.cfg.Pool, s.cfg.Ledger, q.principal(), req)
+	} else {
+		res, err = summary.Render(r.Context(), s.cfg.Pool, q.principal(), req)
+	}
 	var rej *ledger.Rejection
 	switch {
 	case errors.As(err, &rej):

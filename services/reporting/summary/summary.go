@@ -81,14 +81,19 @@ type Result struct {
 	Filename, ASCIIName string
 	Position            int64
 	ChainHash           string
-	// Recorded is the SummaryGenerated event's write (a repeat of the same
-	// summary at the same position answers the first one).
+	TextSHA256          string // of Body
+	report              *yearend.Report
+	format, lang        string
+	// Recorded is the SummaryGenerated event's write when the summary was
+	// published (a repeat of the same publication answers the first one);
+	// nil when it was only rendered.
 	Recorded *ledger.Written
 }
 
-// Generate computes, renders and records a summary for principal p (see
-// Compute). Result.Position is the position actually used.
-func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.Principal, req Request) (*Result, error) {
+// Render computes and renders a summary for principal p (see Compute),
+// recording nothing: reading a summary is not publishing it.
+// Result.Position is the position actually used.
+func Render(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req Request) (*Result, error) {
 	if req.Format == "" {
 		req.Format = report.FormatText
 	}
@@ -110,15 +115,30 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.
 	}
 	name, ascii := report.Filename(rep, req.Format, req.Lang)
 	sum := sha256.Sum256(body)
-	ev := events.SummaryGenerated{DonorCode: req.DonorCode, Year: req.Year, Cutoff: rep.Cutoff, Profile: rep.Profile.Name,
-		Format: req.Format, Lang: req.Lang, Position: rep.Position, ChainHash: rep.ChainHash, TextSHA256: hex.EncodeToString(sum[:])}
-	key := sha256.Sum256([]byte(ev.DonorCode + "|" + strconv.Itoa(ev.Year) + "|" + ev.Cutoff.String() + "|" + ev.Profile + "|" +
-		ev.Format + "|" + ev.Lang + "|" + strconv.FormatInt(ev.Position, 10) + "|" + ev.TextSHA256 + "|" + p.Actor()))
-	w, err := l.RecordSummary(ctx, ledger.Request{Principal: p, IdempotencyKey: "summary-" + hex.EncodeToString(key[:16])}, ev)
+	return &Result{Body: body, ContentType: ctype, Filename: name, ASCIIName: ascii, Position: rep.Position, ChainHash: rep.ChainHash,
+		TextSHA256: hex.EncodeToString(sum[:]), report: rep, format: req.Format, lang: req.Lang}, nil
+}
+
+// Publish renders a summary (Render) and records it as published — the
+// office's act of handing it in — as a SummaryGenerated event, for a
+// principal who may record for the donor (ledger.RecordSummary). The
+// record's idempotency key is derived from what was published (its
+// parameters, position, rendered bytes and publisher), so publishing the
+// same summary again records nothing new and answers the first record.
+func Publish(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.Principal, req Request) (*Result, error) {
+	res, err := Render(ctx, pool, p, req)
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Body: body, ContentType: ctype, Filename: name, ASCIIName: ascii, Position: rep.Position, ChainHash: rep.ChainHash, Recorded: w}, nil
+	rep := res.report
+	ev := events.SummaryGenerated{DonorCode: req.DonorCode, Year: req.Year, Cutoff: rep.Cutoff, Profile: rep.Profile.Name,
+		Format: res.format, Lang: res.lang, Position: rep.Position, ChainHash: rep.ChainHash, TextSHA256: res.TextSHA256}
+	key := sha256.Sum256([]byte(ev.DonorCode + "|" + strconv.Itoa(ev.Year) + "|" + ev.Cutoff.String() + "|" + ev.Profile + "|" +
+		ev.Format + "|" + ev.Lang + "|" + strconv.FormatInt(ev.Position, 10) + "|" + ev.TextSHA256 + "|" + p.Actor()))
+	if res.Recorded, err = l.RecordSummary(ctx, ledger.Request{Principal: p, IdempotencyKey: "summary-" + hex.EncodeToString(key[:16])}, ev); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // Compute computes the report req asks for (its format and language

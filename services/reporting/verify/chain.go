@@ -79,6 +79,7 @@ func checkChain(ctx context.Context, cfg Config, rep *Report, pr *progress) erro
 	var bad *events.Record
 	var kind string // what failed with bad: "link" or "content"
 	var badHash bool
+	var claims []summaryClaim
 	for rows.Next() {
 		r, wrongLen, err := scanRecord(rows)
 		if err != nil {
@@ -102,6 +103,14 @@ func checkChain(ctx context.Context, cfg Config, rep *Report, pr *progress) erro
 			bad, kind = &r, "link"
 			break
 		}
+		c, isSummary, err := claimOf(&r)
+		if err != nil {
+			rows.Close()
+			return errf("chain: %w", err)
+		}
+		if isSummary {
+			claims = append(claims, c)
+		}
 		prev = r.Hash
 		next++
 		rep.Checked++
@@ -114,6 +123,9 @@ func checkChain(ctx context.Context, cfg Config, rep *Report, pr *progress) erro
 		return errf("chain: read the log from %d: %w", from, err)
 	}
 	pr.add(rep.Checked % progressEvery)
+	if err := checkSummaries(ctx, tx, claims, rep); err != nil {
+		return err
+	}
 	if bad != nil {
 		b, err := diagnose(ctx, tx, bad, kind, badHash, prev, rep.Head)
 		if err != nil {

@@ -80,6 +80,10 @@ type Report struct {
 	// ProjectionDiffs lists the rows that differ between a live read model
 	// and its rebuild (at most MaxListed per read model).
 	ProjectionDiffs []ProjectionDiff `json:"projection_diffs"`
+	// SummaryMismatches lists the published summaries (of the events
+	// checked) whose stated position and chain hash the log does not bear
+	// out.
+	SummaryMismatches []SummaryMismatch `json:"summary_mismatches"`
 }
 
 // Head is the ledger head.
@@ -172,7 +176,7 @@ type ProjectionDiff struct {
 // not run (database or NATS unreachable, bad configuration …); everything
 // found wrong with the ledger is in the Report, with OK false.
 func Run(ctx context.Context, cfg Config) (Report, error) {
-	rep := Report{StreamMismatches: []StreamMismatch{}, ProjectionDiffs: []ProjectionDiff{}}
+	rep := Report{StreamMismatches: []StreamMismatch{}, ProjectionDiffs: []ProjectionDiff{}, SummaryMismatches: []SummaryMismatch{}}
 	if cfg.Pool == nil {
 		return rep, errors.New("verify: Pool is required")
 	}
@@ -213,7 +217,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			}
 		}
 	}
-	rep.OK = rep.ChainBreak == nil && len(rep.StreamMismatches) == 0 && len(rep.ProjectionDiffs) == 0
+	rep.OK = rep.ChainBreak == nil && len(rep.StreamMismatches) == 0 && len(rep.ProjectionDiffs) == 0 && len(rep.SummaryMismatches) == 0
 	for _, p := range rep.Projections {
 		if !p.Match {
 			rep.OK = false

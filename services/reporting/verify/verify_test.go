@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -339,5 +340,52 @@ func TestCannotRun(t *testing.T) {
 	_, err := verify.Run(context.Background(), verify.Config{Pool: e.pool, NATSURL: e.natsURL, StreamName: "NOSUCH", Stream: true, Logger: quiet})
 	if err == nil || verify.ExitCode(verify.Report{}, err) != 2 {
 		t.Fatalf("missing stream: %v, want an error (exit code 2)", err)
+	}
+}
+
+// TestPublishedSummaries: every published summary must cite a position
+// before its own and the chain hash the log has there; one stating another
+// hash, or a later position, is a discrepancy.
+func TestPublishedSummaries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testenv.MigratedPool(t)
+	store := eventstore.New(pool)
+	for i := range 3 {
+		_, err := store.Append(ctx, &eventstore.AppendRequest{StreamID: "visit-s", ExpectedVersion: int64(i),
+			Events: []events.Event{events.VisitConducted{VisitID: fmt.Sprintf("VS%d", i), PairingIDList: []string{"P1"},
+				Direction: events.VisitOutbound, StartDate: events.DateOf(2025, 3, 1), EndDate: events.DateOf(2025, 3, 2)}},
+			DonorCode: "ZJ01", PartnerCode: "632624", Metadata: events.Metadata{Actor: "verify-test"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs, err := store.ReadAll(ctx, 0, 3, eventstore.Filter{})
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("%d events (%v)", len(recs), err)
+	}
+	hashes := []events.Hash{recs[0].Hash, recs[1].Hash, recs[2].Hash}
+	publish := func(version int64, at int64, hash string) {
+		t.Helper()
+		if _, err := store.Append(ctx, &eventstore.AppendRequest{StreamID: "summaries-ZJ01", ExpectedVersion: version,
+			Events: []events.Event{events.SummaryGenerated{DonorCode: "ZJ01", Year: 2025, Profile: "official", Format: "text", Lang: "zh",
+				Position: at, ChainHash: hash, TextSHA256: strings.Repeat("0", 64)}},
+			DonorCode: "ZJ01", PartnerCode: "all", Metadata: events.Metadata{Actor: "verify-test"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish(0, 2, hashes[1].String()) // position 4: true
+	publish(1, 3, hashes[1].String()) // position 5: the hash of 2, not 3
+	publish(2, 9, hashes[2].String()) // position 6: a position not before it
+	rep, err := verify.Run(ctx, verify.Config{Pool: pool, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, m := range rep.SummaryMismatches {
+		got = append(got, m.Position)
+	}
+	if rep.OK || rep.ChainBreak != nil || !slices.Equal(got, []int64{5, 6}) {
+		t.Errorf("ok %v, chain break %+v, summary mismatches %+v; want those at 5 and 6", rep.OK, rep.ChainBreak, rep.SummaryMismatches)
 	}
 }

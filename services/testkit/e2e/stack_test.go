@@ -101,6 +101,12 @@ func newStack(t testing.TB, opts ...withoutProjector) *stack {
 // not nil); it returns the status.
 func (s *stack) do(method, path string, body, out any) int {
 	s.t.Helper()
+	return s.doAs(s.token, method, path, body, out)
+}
+
+// doAs is do with another bearer token.
+func (s *stack) doAs(token, method, path string, body, out any) int {
+	s.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -113,7 +119,7 @@ func (s *stack) do(method, path string, body, out any) int {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	if method == http.MethodPost {
 		req.Header.Set("Idempotency-Key", fmt.Sprintf("e2e-key-%07d", s.keys.Add(1)))

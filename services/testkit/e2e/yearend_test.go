@@ -2,10 +2,15 @@ package e2e_test
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/aidledger/aidledger/services/auth"
 )
 
 // The worked example of docs/domain.md §11, recorded through the HTTP API and read back
@@ -73,9 +78,10 @@ func TestYearEndWorkedExampleThroughTheStack(t *testing.T) {
 	if !bytes.Equal(first, again) {
 		t.Fatal("the same summary at the same position differs")
 	}
-	// One more event: the summary changes and says where it was computed.
+	// One more event: the summary read right after it (the read waits for
+	// the read model to catch up with the ledger as the request found it)
+	// changes and says where it was computed.
 	post("/v1/visits", obj{"pairing_ids": []string{bing}, "direction": "outbound", "start_date": "2025-08-10"})
-	s.waitProjected()
 	_, later, hdr2 := s.get("/v1/reports/yearend?donor=JIA&year=2025")
 	if bytes.Equal(first, later) || hdr2.Get("X-Ledger-Position") == hdr.Get("X-Ledger-Position") ||
 		!strings.Contains(string(later), "开展甲-丙区县互访调研2次") {
@@ -86,21 +92,61 @@ func TestYearEndWorkedExampleThroughTheStack(t *testing.T) {
 	if !bytes.Equal(first, old) {
 		t.Fatal("at_position did not reproduce the earlier summary")
 	}
-	// What was published is on record: one SummaryGenerated per distinct summary.
-	var log struct {
-		Events []struct {
-			Type string `json:"type"`
-		} `json:"events"`
+	// Reading records nothing; publishing records one SummaryGenerated
+	// per distinct summary, a repeat nothing new.
+	summaries := func() int {
+		var log struct {
+			Events []struct {
+				Type string `json:"type"`
+			} `json:"events"`
+		}
+		s.do(http.MethodGet, "/v1/events?limit=1000", nil, &log)
+		n := 0
+		for _, e := range log.Events {
+			if e.Type == "aid.summary_generated" {
+				n++
+			}
+		}
+		return n
 	}
-	s.do(http.MethodGet, "/v1/events?limit=1000", nil, &log)
-	n := 0
-	for _, e := range log.Events {
-		if e.Type == "aid.summary_generated" {
-			n++
+	if n := summaries(); n != 0 {
+		t.Fatalf("%d SummaryGenerated events after reading summaries, want 0: a GET writes nothing", n)
+	}
+	var pub struct {
+		Position   int64  `json:"position"`
+		TextSHA256 string `json:"text_sha256"`
+		Recorded   struct {
+			Replayed bool `json:"replayed"`
+		} `json:"recorded"`
+	}
+	publish := obj{"donor": "JIA", "year": 2025, "format": "text", "at_position": head}
+	for i, replayed := range []bool{false, true} {
+		if st := s.do(http.MethodPost, "/v1/reports/yearend/publications", publish, &pub); st != http.StatusCreated ||
+			pub.Recorded.Replayed != replayed || pub.Position != head {
+			t.Fatalf("publication %d: %d %+v", i+1, st, pub)
 		}
 	}
-	if n != 2 {
-		t.Fatalf("%d SummaryGenerated events, want 2 (the repeat and the at_position reproduction record nothing new)", n)
+	if sum := sha256.Sum256(first); pub.TextSHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("published %s, the bytes read at that position hash to %x", pub.TextSHA256, sum)
+	}
+	if n := summaries(); n != 1 {
+		t.Fatalf("%d SummaryGenerated events after publishing one summary twice, want 1", n)
+	}
+	// An auditor reads summaries but does not publish them; another
+	// donor's recorder is told the donor does not exist.
+	tokens := auth.NewTokens(s.pool)
+	auditor, err := tokens.Create(context.Background(), auth.Principal{Name: "审计员", Role: auth.RoleAuditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := tokens.Create(context.Background(), auth.Principal{Name: "乙会计", Role: auth.RoleRecorder, DonorCode: "YI"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for token, want := range map[string]int{auditor: http.StatusForbidden, other: http.StatusNotFound} {
+		if st := s.doAs(token, http.MethodPost, "/v1/reports/yearend/publications", publish, nil); st != want {
+			t.Errorf("publication by another principal: %d, want %d", st, want)
+		}
 	}
 	if st, body, h := s.get("/v1/reports/yearend?donor=JIA&year=2025&format=xlsx"); st != http.StatusOK ||
 		!strings.Contains(h.Get("Content-Type"), "spreadsheetml") || !bytes.HasPrefix(body, []byte("PK")) {
