@@ -108,15 +108,22 @@ func PairingYear(ctx context.Context, q Querier, pairingID string, year int) ([]
 // partner code, programme and validity, and the donor's totals.
 // ErrNotFound: the donor has no pairing at all.
 func Donor(ctx context.Context, q Querier, donorCode string, year int) (*DonorReport, error) {
+	return DonorForPartner(ctx, q, donorCode, "", year)
+}
+
+// DonorForPartner is Donor restricted to the donor's pairings with
+// partnerCode ("": all of them), the totals theirs alone: a partner
+// county's view. ErrNotFound when the donor has no such pairing.
+func DonorForPartner(ctx context.Context, q Querier, donorCode, partnerCode string, year int) (*DonorReport, error) {
 	rows, err := q.Query(ctx, `SELECT `+pairingColumns+`, (SELECT t.targets::text FROM proj_balances.targets t
 			WHERE t.pairing_id = p.pairing_id AND t.year = $2), `+yearSums+`
 		FROM proj_balances.pairings p
 		LEFT JOIN proj_balances.pairing_years y ON y.pairing_id = p.pairing_id AND ($2::int = 0 OR y.year = $2)
-		WHERE p.donor_code = $1
+		WHERE p.donor_code = $1 AND ($3 = '' OR p.partner_code = $3)
 		GROUP BY p.pairing_id
 		HAVING $2::int = 0 OR count(y.pairing_id) > 0
 			OR (extract(year FROM p.valid_from) <= $2 AND extract(year FROM p.valid_to) >= $2)
-		ORDER BY `+pairingOrder, donorCode, year)
+		ORDER BY `+pairingOrder, donorCode, year, partnerCode)
 	if err != nil {
 		return nil, fmt.Errorf("balances: donor %s year %d: %w", donorCode, year, err)
 	}
@@ -147,7 +154,7 @@ func Donor(ctx context.Context, q Querier, donorCode string, year int) (*DonorRe
 		return nil, fmt.Errorf("balances: donor %s year %d: %w", donorCode, year, err)
 	}
 	if len(r.Pairings) == 0 {
-		ps, err := Pairings(ctx, q, PairingFilter{DonorCode: donorCode})
+		ps, err := Pairings(ctx, q, PairingFilter{DonorCode: donorCode, PartnerCode: partnerCode})
 		if err != nil {
 			return nil, err
 		}

@@ -47,6 +47,15 @@ import (
 // checkpoint or whose hash is unknown; ErrNotFound when the donor has no
 // pairing at the position.
 func Compute(ctx context.Context, q projections.Querier, donorCode string, year int, cutoff events.Date, atPosition int64) (*Report, error) {
+	return ComputeForPartner(ctx, q, donorCode, "", year, cutoff, atPosition)
+}
+
+// ComputeForPartner is Compute restricted to the donor's pairings with
+// partnerCode ("": all of them): a partner county's own view of the
+// donor's summary, its totals theirs alone. ErrNotFound when the donor
+// has no pairing with the partner at the position.
+func ComputeForPartner(ctx context.Context, q projections.Querier, donorCode, partnerCode string, year int, cutoff events.Date,
+	atPosition int64) (*Report, error) {
 	per, err := newPeriod(year, cutoff)
 	if err != nil {
 		return nil, err
@@ -58,6 +67,9 @@ func Compute(ctx context.Context, q projections.Querier, donorCode string, year 
 	pairings, err := donorPairings(ctx, q, donorCode, pos)
 	if err != nil {
 		return nil, err
+	}
+	if partnerCode != "" {
+		pairings = slices.DeleteFunc(pairings, func(p donorPairing) bool { return p.partner.Code != partnerCode })
 	}
 	if len(pairings) == 0 {
 		return nil, fmt.Errorf("donor %s at position %d: %w", donorCode, pos, ErrNotFound)
@@ -78,7 +90,11 @@ func Compute(ctx context.Context, q projections.Querier, donorCode string, year 
 	if err != nil {
 		return nil, err
 	}
-	return assemble(donorCode, per, pos, hash, pairings, rowSets{counted: counted, movedOut: movedOut, earlier: earlier}, targets)
+	rows := rowSets{counted: counted, movedOut: movedOut, earlier: earlier}
+	if partnerCode != "" {
+		rows = rows.of(pairings)
+	}
+	return assemble(donorCode, per, pos, hash, pairings, rows, targets)
 }
 
 // period is the span of business dates a report counts: 1 January to the
@@ -108,6 +124,16 @@ func newPeriod(year int, cutoff events.Date) (period, error) {
 // and completions of earlier years (earlierSQL).
 type rowSets struct {
 	counted, movedOut, earlier []row
+}
+
+// of is rs with only the rows of pairings.
+func (rs rowSets) of(pairings []donorPairing) rowSets {
+	keep := func(rows []row) []row {
+		return slices.DeleteFunc(rows, func(r row) bool {
+			return !slices.ContainsFunc(pairings, func(p donorPairing) bool { return p.id == r.pairingID })
+		})
+	}
+	return rowSets{counted: keep(rs.counted), movedOut: keep(rs.movedOut), earlier: keep(rs.earlier)}
 }
 
 // assemble builds the report of donorCode for per at position pos (whose

@@ -69,13 +69,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, q *request) {
 		if d.Donor == "" {
 			return nil
 		}
-		if d.Report, err = balances.Donor(r.Context(), tx, d.Donor, year); err != nil {
+		// A partner sees its county's pairings, and totals and charts of
+		// them alone.
+		if d.Report, err = balances.DonorForPartner(r.Context(), tx, d.Donor, p.Scope().PartnerCode, year); err != nil {
 			return err
 		}
-		scope := p.Scope() // a partner sees only its county's pairings
-		d.Report.Pairings = slices.DeleteFunc(d.Report.Pairings, func(dp balances.DonorPairing) bool {
-			return !scope.Allows(d.Donor, dp.Partner.Code)
-		})
 		return s.charts(r.Context(), tx, d)
 	})
 	if err != nil {
@@ -102,7 +100,11 @@ func (s *Server) charts(ctx context.Context, tx pgx.Tx, d *dashboardData) error 
 	}
 	d.PairingChart = template.HTML(barChart(d.Legend, groups, l.T("chart.unit"))) //nolint:gosec // the server's own SVG, every text escaped
 
-	monthly, err := yearend.Monthly(ctx, tx, d.Donor, d.Year, []string{yearend.FigFiscalDisbursedFen, yearend.FigSocialCashFen,
+	pairings := make([]string, len(d.Report.Pairings))
+	for i, dp := range d.Report.Pairings {
+		pairings[i] = dp.PairingID
+	}
+	monthly, err := yearend.Monthly(ctx, tx, d.Donor, d.Year, pairings, []string{yearend.FigFiscalDisbursedFen, yearend.FigSocialCashFen,
 		yearend.FigSocialInKindFen, yearend.FigPurchasesFen, yearend.FigSalesFen})
 	if err != nil {
 		return err

@@ -145,7 +145,8 @@ func Publish(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.P
 // aside) in tx, which must be a REPEATABLE READ snapshot, with the
 // profile set: validation, the read scope of principal p, the position
 // (req.AtPosition, PositionRecordedBy(req.AsRecordedAt), or the latest
-// figure position), then yearend.Compute. An instant before the first
+// figure position), then yearend.ComputeForPartner — a partner county
+// gets the summary of its own pairings with the donor. An instant before the first
 // event is rejected as not_found (422 validation_failed when combined
 // with AtPosition). Its errors are *ledger.Rejection (422
 // validation_failed, 404 not_found, 503 not_yet_projected) or a failure
@@ -161,7 +162,10 @@ func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*ye
 	if req.AtPosition != 0 && !req.AsRecordedAt.IsZero() {
 		return nil, invalid("as_recorded_at", errors.New("give at most one of at_position and as_recorded_at"))
 	}
-	if !p.Scope().CoversDonor(req.DonorCode) {
+	// A partner county reads the donor's summary of its own pairings
+	// (its totals theirs alone); a recorder only its donor's.
+	scope := p.Scope()
+	if scope.DonorCode != "" && scope.DonorCode != req.DonorCode {
 		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
 			Message: "donor " + req.DonorCode + " does not exist", MessageZh: "援助方 " + req.DonorCode + " 不存在"}
 	}
@@ -182,8 +186,11 @@ func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*ye
 			return nil, err
 		}
 	}
-	rep, err := yearend.Compute(ctx, tx, req.DonorCode, req.Year, req.Cutoff, at)
+	rep, err := yearend.ComputeForPartner(ctx, tx, req.DonorCode, scope.PartnerCode, req.Year, req.Cutoff, at)
 	switch {
+	case errors.Is(err, yearend.ErrNotFound) && scope.PartnerCode != "":
+		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
+			Message: "donor " + req.DonorCode + " does not exist", MessageZh: "援助方 " + req.DonorCode + " 不存在"}
 	case errors.Is(err, yearend.ErrNotFound):
 		return nil, &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
 			Message: "donor " + req.DonorCode + " has no pairing", MessageZh: "援助方 " + req.DonorCode + " 没有结对关系"}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -507,5 +508,50 @@ func TestCSVFormulasNeutralised(t *testing.T) {
 	report := rows(string(body))
 	if len(report) < 2 || report[1][0] != "'@SUM(1+1)*cmd" {
 		t.Errorf("the year-end CSV's partner cell is %q, want it neutralised", report[1][0])
+	}
+}
+
+// TestPartnerSeesItsOwnPairing: a partner county's dashboard and year-end
+// summary hold its own pairing with the donor alone — totals, charts and
+// report — never the donor's other partners, and never "no such donor".
+func TestPartnerSeesItsOwnPairing(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, s.store); err != nil {
+		t.Fatal(err)
+	}
+	s.waitProjected()
+	banma := auth.Principal{Name: "班玛县财政局", Role: auth.RolePartner, PartnerCode: "632624"}
+	token, err := auth.NewTokens(s.pool).Create(ctx, banma)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, body, _ := s.getAs(token, "/v1/reports/yearend?donor=320404&year=2025&format=json")
+	var out struct{ Report yearend.Report }
+	if st != http.StatusOK || json.Unmarshal(body, &out) != nil {
+		t.Fatalf("the partner's summary: %d %s", st, body)
+	}
+	r := out.Report
+	if len(r.Pairings) != 1 || r.Pairings[0].Partner.Code != "632624" ||
+		r.Totals.FiscalDisbursedFen.Value != r.Pairings[0].FiscalDisbursedFen.Value || r.Totals.Visits.Value != r.Pairings[0].Visits.Value {
+		t.Errorf("the partner's summary lists %+v, totals disbursed %d", r.Pairings, r.Totals.FiscalDisbursedFen.Value)
+	}
+	for _, li := range r.LineItems {
+		if li.PairingID != r.Pairings[0].PairingID {
+			t.Fatalf("a line item of another pairing: %+v", li)
+		}
+	}
+	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "banma", Principal: banma}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	u := signInHTTP(t, s.srv.URL, "banma", "a long enough password")
+	page := u.get("/dashboard?donor=320404&year=2025")
+	if !strings.Contains(page, "班玛县") || strings.Contains(page, "镇坪县") {
+		t.Error("the partner's dashboard shows another partner, or not its own")
+	}
+	if page := u.get("/report?donor=320404&year=2025"); strings.Contains(page, "不存在") || !strings.Contains(page, "班玛县") ||
+		strings.Contains(page, "镇坪县") {
+		t.Error("the partner's report page is not the report of its own pairing")
 	}
 }
