@@ -58,7 +58,7 @@ func init() {
 	for _, e := range []Event{
 		PairingEstablished{}, AnnualTargetsSet{},
 		AidProjectRegistered{}, ProjectProgressReported{}, ProjectYearPlanned{},
-		FundsCommitted{}, CommitmentAdjusted{}, FundsDisbursed{}, DisbursementReversed{}, FundsReceiptConfirmed{},
+		FundsCommitted{}, CommitmentAdjusted{}, CommitmentAllocated{}, FundsDisbursed{}, DisbursementReversed{}, FundsReceiptConfirmed{},
 		DonationReceived{}, DonationReversed{},
 		ProductPurchased{}, PurchaseReversed{}, SalesFacilitated{}, SaleReversed{},
 		SecondmentStarted{}, SecondmentEnded{}, SecondmentReversed{},

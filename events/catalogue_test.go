@@ -113,6 +113,18 @@ func samples() []events.Event {
 			DocNo:        "钟财预〔2025〕27号",
 			Batch:        "第一批",
 			BusinessDate: d(2025, time.March, 10),
+			// 山海协作: shared with a second pairing of the programme, 30万
+			// allocated to it and 20万 not yet.
+			Shares: []events.Share{{PairingID: pairingZhonglouBanma, AmountFen: 70_000_000},
+				{PairingID: pairingZhonglouZhenping, AmountFen: 30_000_000}},
+		},
+		events.CommitmentAllocated{
+			CommitmentID: commitmentID,
+			PairingID:    pairingZhonglouBanma,
+			Shares: []events.Share{{PairingID: pairingZhonglouBanma, AmountFen: 80_000_000},
+				{PairingID: pairingZhonglouZhenping, AmountFen: 40_000_000}},
+			DocNo:        "钟财预〔2025〕31号",
+			BusinessDate: d(2025, time.April, 2),
 		},
 		events.CommitmentAdjusted{
 			CommitmentID: commitmentID,

@@ -2,6 +2,13 @@ package events
 
 // FundsCommitted (资金计划下达): fiscal aid is planned for a pairing (and
 // optionally one of its projects) by a budget document.
+//
+// A commitment may fund several pairings of one donor and programme
+// (山海协作: 乙县和丙县 together): Shares then lists every pairing it funds,
+// the first being PairingID, each with the share allocated to it (0 when
+// not yet known); the rest of the committed amount is unallocated, stated
+// as such rather than split by invented figures. CommitmentAllocated
+// changes the shares.
 type FundsCommitted struct {
 	CommitmentID string      `json:"commitment_id"`
 	PairingID    string      `json:"pairing_id"`
@@ -12,13 +19,52 @@ type FundsCommitted struct {
 	DocNo        string      `json:"doc_no"`
 	Batch        string      `json:"batch,omitempty"`
 	BusinessDate Date        `json:"business_date"`
+	Shares       []Share     `json:"shares,omitempty"`
+}
+
+// Share is one pairing's part of a commitment that funds several.
+type Share struct {
+	PairingID string `json:"pairing_id"`
+	AmountFen int64  `json:"amount_fen"`
 }
 
 // EventType implements Event.
 func (FundsCommitted) EventType() string { return "aid.funds_committed" }
 
-// PairingIDs implements PairingScoped.
-func (e FundsCommitted) PairingIDs() []string { return []string{e.PairingID} }
+// PairingIDs implements PairingScoped: the pairing, or every pairing of a
+// shared commitment.
+func (e FundsCommitted) PairingIDs() []string {
+	if len(e.Shares) == 0 {
+		return []string{e.PairingID}
+	}
+	return shareIDs(e.Shares)
+}
+
+// shareIDs are the pairings of shares, in order.
+func shareIDs(shares []Share) []string {
+	ids := make([]string, len(shares))
+	for i, s := range shares {
+		ids[i] = s.PairingID
+	}
+	return ids
+}
+
+// CommitmentAllocated (资金计划分配): the shares of a commitment that funds
+// several pairings (FundsCommitted.Shares) are set anew — every pairing
+// of it, in its order, with its share; the rest stays unallocated.
+type CommitmentAllocated struct {
+	CommitmentID string  `json:"commitment_id"`
+	PairingID    string  `json:"pairing_id"` // the commitment's first pairing
+	Shares       []Share `json:"shares"`
+	DocNo        string  `json:"doc_no,omitempty"`
+	BusinessDate Date    `json:"business_date"`
+}
+
+// EventType implements Event.
+func (CommitmentAllocated) EventType() string { return "aid.commitment_allocated" }
+
+// PairingIDs implements PairingScoped: every pairing of the commitment.
+func (e CommitmentAllocated) PairingIDs() []string { return shareIDs(e.Shares) }
 
 // CommitmentAdjusted (计划调整): a commitment is raised or lowered. The
 // committed amount never falls below what has been disbursed (net).

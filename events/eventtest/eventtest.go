@@ -213,10 +213,51 @@ type commitment struct {
 	committed, net int64 // committed amount with adjustments; disbursed net of reversals
 	date           events.Date
 	version        int64
+	// shared are the pairings of a commitment of several (nil for one of
+	// a single pairing), p first; shares their allocation.
+	shared []*pairing
+	shares []events.Share
+}
+
+// allocated is the sum of c's shares.
+func (c *commitment) allocated() int64 {
+	var sum int64
+	for _, s := range c.shares {
+		sum += s.AmountFen
+	}
+	return sum
+}
+
+// partnerCode routes the commitment's own events: its partner's, or
+// "multi" for one shared by pairings of several partners.
+func (c *commitment) partnerCode() string {
+	for _, p := range c.shared {
+		if p.partner.Code != c.p.partner.Code {
+			return "multi"
+		}
+	}
+	return c.p.partner.Code
+}
+
+// split allocates part of c's committed amount among its shared pairings
+// (some shares may be 0; the rest is unallocated).
+func (g *Generator) split(c *commitment) []events.Share {
+	left := c.committed
+	shares := make([]events.Share, len(c.shared))
+	for i, p := range c.shared {
+		amount := int64(0)
+		if g.r.IntN(3) > 0 && left > 0 {
+			amount = g.amount(0, left/2)
+		}
+		left -= amount
+		shares[i] = events.Share{PairingID: p.id, AmountFen: amount}
+	}
+	return shares
 }
 
 type disbursement struct {
 	c                *commitment
+	p                *pairing // the pairing paid
 	id               string
 	amount, reversed int64
 	date             events.Date
@@ -364,7 +405,10 @@ func New(cfg Config) *Generator {
 		for _, d := range g.donors {
 			g.tick()
 			var partner events.Unit
-			programme := events.Programmes[j%len(events.Programmes)]
+			// a donor's pairings come two by two under one programme
+			// (山海协作 with two counties), so that commitments shared by
+			// the pairings of a programme occur
+			programme := events.Programmes[(j/2)%len(events.Programmes)]
 			if shared {
 				partner = g.partners[g.r.IntN(len(g.partners))]
 				for tries := 0; g.streams[streamOf(d, partner, programme)] != nil; tries++ {
@@ -583,6 +627,7 @@ var actions = []struct {
 }{
 	{55, (*Generator).commit},
 	{20, (*Generator).adjust},
+	{6, (*Generator).allocate},
 	{280, (*Generator).disburse},
 	{40, (*Generator).reverseDisbursement},
 	{130, (*Generator).confirm},
@@ -709,12 +754,37 @@ func (g *Generator) commit() bool {
 			}
 		}
 	}
+	if g.r.IntN(6) == 0 { // shared with the donor's other pairings of the programme in force
+		for _, o := range g.pairings {
+			if o != p && o.donor == p.donor && o.programme == p.programme && o.validOn(on) && len(c.shared) < 3 {
+				c.shared = append(c.shared, o)
+			}
+		}
+		if c.shared != nil {
+			c.shared = append([]*pairing{p}, c.shared...)
+			c.shares = g.split(c)
+		}
+	}
 	g.commitments.add(g.r, c)
-	g.command("commitment-"+c.id, &c.version, p.donor.unit.Code, p.partner.Code, g.recorder(p.donor), events.FundsCommitted{
+	g.command("commitment-"+c.id, &c.version, p.donor.unit.Code, c.partnerCode(), g.recorder(p.donor), events.FundsCommitted{
 		CommitmentID: c.id, PairingID: p.id, ProjectID: projectID, AmountFen: c.committed, BudgetYear: on.Year() + g.r.IntN(2),
 		SourceLevel: events.SourceLevels[g.r.IntN(len(events.SourceLevels))],
 		DocNo:       fmt.Sprintf("%s财〔%d〕%d号", p.donor.unit.ShortName, on.Year(), g.nextSeq()),
-		Batch:       g.maybe(5, fmt.Sprintf("第%d批", 1+g.r.IntN(4))), BusinessDate: on})
+		Batch:       g.maybe(5, fmt.Sprintf("第%d批", 1+g.r.IntN(4))), BusinessDate: on, Shares: c.shares})
+	return true
+}
+
+// allocate sets anew the shares of a commitment of several pairings.
+func (g *Generator) allocate() bool {
+	_, c, ok := g.commitments.pick(g.r)
+	if !ok || c.shared == nil {
+		return false
+	}
+	c.shares = g.split(c)
+	on := later(g.date(), c.date)
+	g.command("commitment-"+c.id, &c.version, c.p.donor.unit.Code, "multi", g.recorder(c.p.donor), events.CommitmentAllocated{
+		CommitmentID: c.id, PairingID: c.p.id, Shares: c.shares,
+		DocNo: g.maybe(2, fmt.Sprintf("%s财分〔%d〕%d号", c.p.donor.unit.ShortName, on.Year(), g.nextSeq())), BusinessDate: on})
 	return true
 }
 
@@ -724,13 +794,13 @@ func (g *Generator) adjust() bool {
 		return false
 	}
 	delta := g.amount(-c.committed/2, c.committed/2)
-	if delta == 0 || c.committed+delta < c.net {
+	if delta == 0 || c.committed+delta < c.net || c.committed+delta < c.allocated() {
 		delta = g.amount(1, 1000) * 10_000
 	}
 	c.committed += delta
 	on := g.date()
 	reason := []string{"预算调整", "项目调减", "追加资金"}[g.r.IntN(3)]
-	g.command("commitment-"+c.id, &c.version, c.p.donor.unit.Code, c.p.partner.Code, g.recorder(c.p.donor), events.CommitmentAdjusted{
+	g.command("commitment-"+c.id, &c.version, c.p.donor.unit.Code, c.partnerCode(), g.recorder(c.p.donor), events.CommitmentAdjusted{
 		CommitmentID: c.id, PairingID: c.p.id, DeltaFen: delta, Reason: reason,
 		DocNo: fmt.Sprintf("%s财调〔%d〕%d号", c.p.donor.unit.ShortName, on.Year(), g.nextSeq()), BusinessDate: on})
 	return true
@@ -745,10 +815,14 @@ func (g *Generator) disburse() bool {
 	if on.Before(c.date) && g.r.IntN(10) != 0 { // the ledger allows paying before the budget document's date
 		on = c.date
 	}
-	if !c.p.validOn(on) {
+	paid := c.p
+	if c.shared != nil {
+		paid = c.shared[g.r.IntN(len(c.shared))]
+	}
+	if !paid.validOn(on) {
 		return false
 	}
-	d := &disbursement{c: c, id: g.newID(), amount: g.amount(1, c.committed/3+1), date: on}
+	d := &disbursement{c: c, p: paid, id: g.newID(), amount: g.amount(1, c.committed/3+1), date: on}
 	var over *events.OverCommitment
 	switch {
 	case c.net+d.amount > c.committed:
@@ -764,7 +838,7 @@ func (g *Generator) disburse() bool {
 	}
 	c.net += d.amount
 	g.disbs.add(g.r, d)
-	p := c.p
+	p := paid
 	g.command("commitment-"+c.id, &c.version, p.donor.unit.Code, p.partner.Code, g.recorder(p.donor), events.FundsDisbursed{
 		DisbursementID: d.id, CommitmentID: c.id, PairingID: p.id, AmountFen: d.amount, BusinessDate: on,
 		PayeeName: p.partner.ShortName + "财政局", PayeeCreditCode: g.maybe(3, "11632626MB1234567X"),
@@ -790,7 +864,7 @@ func (g *Generator) reverseDisbursement() bool {
 	d.c.net -= a
 	on := later(g.date(), d.date)
 	reason := g.reason()
-	p := d.c.p
+	p := d.p
 	g.command("commitment-"+d.c.id, &d.c.version, p.donor.unit.Code, p.partner.Code, g.recorder(p.donor), events.DisbursementReversed{
 		ReversalID: g.newID(), DisbursementID: d.id, CommitmentID: d.c.id, PairingID: p.id, AmountFen: a, Reason: reason,
 		BusinessDate: on, OriginalDate: d.date, DocNo: g.maybe(2, fmt.Sprintf("冲〔%d〕%d号", on.Year(), g.nextSeq())),
@@ -811,7 +885,7 @@ func (g *Generator) confirm() bool {
 	}
 	d.confirmed = true
 	on := later(g.date(), d.date)
-	p := d.c.p
+	p := d.p
 	actor := "财务" + p.partner.Code + " (partner)"
 	if g.r.IntN(10) == 0 {
 		actor = "管理员 (admin)"

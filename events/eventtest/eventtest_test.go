@@ -53,6 +53,66 @@ type projectState struct {
 type commitmentState struct {
 	c              events.FundsCommitted
 	committed, net int64
+	shares         []events.Share // of a commitment of several pairings
+}
+
+// allocated is the sum of the shares.
+func (cs *commitmentState) allocated() int64 {
+	var sum int64
+	for _, s := range cs.shares {
+		sum += s.AmountFen
+	}
+	return sum
+}
+
+// funds reports whether the commitment funds pairing id.
+func (cs *commitmentState) funds(id string) bool {
+	if cs.shares == nil {
+		return id == cs.c.PairingID
+	}
+	for _, s := range cs.shares {
+		if s.PairingID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// routedShared checks the stream and the routing codes of an event of a
+// commitment of several pairings: the donor's, and the partner's or
+// "multi" when they are several.
+func (c *checker) routedShared(r *events.Record, stream string, shares []events.Share) {
+	if r.StreamID != stream {
+		c.fail(r, "stream %s, want %s", r.StreamID, stream)
+	}
+	first := c.pairings[shares[0].PairingID]
+	partner := first.Partner.Code
+	for _, s := range shares[1:] {
+		if c.pairings[s.PairingID].Partner.Code != partner {
+			partner = "multi"
+		}
+	}
+	if r.DonorCode != first.Donor.Code || (r.PartnerCode != partner && r.PartnerCode != "multi") {
+		c.fail(r, "routed %s/%s, want %s/%s", r.DonorCode, r.PartnerCode, first.Donor.Code, partner)
+	}
+}
+
+// checkShares checks shares of a commitment of amount: two or more, the
+// first being lead, all of the donor's programme and in force on day,
+// none negative, together not above amount.
+func (c *checker) checkShares(r *events.Record, shares []events.Share, lead string, amount int64, day events.Date) {
+	first := c.pairings[lead]
+	var sum int64
+	for i, s := range shares {
+		p := c.inForce(r, s.PairingID, day)
+		if (i == 0 && s.PairingID != lead) || p.Donor.Code != first.Donor.Code || p.Programme != first.Programme || s.AmountFen < 0 {
+			c.fail(r, "share %d %+v of a commitment of %s", i, s, lead)
+		}
+		sum += s.AmountFen
+	}
+	if len(shares) < 2 || sum > amount {
+		c.fail(r, "%d shares allocate %d of %d", len(shares), sum, amount)
+	}
 }
 
 type disbState struct {
@@ -300,7 +360,13 @@ func (c *checker) check(ev eventtest.Event) {
 		c.newID(r, e.CommitmentID)
 		c.dated(r, e.BusinessDate)
 		c.inForce(r, e.PairingID, e.BusinessDate)
-		c.routed(r, "commitment-"+e.CommitmentID, e.PairingID)
+		if e.Shares == nil {
+			c.routed(r, "commitment-"+e.CommitmentID, e.PairingID)
+		} else {
+			c.routedShared(r, "commitment-"+e.CommitmentID, e.Shares)
+			c.checkShares(r, e.Shares, e.PairingID, e.AmountFen, e.BusinessDate)
+			c.cover["commitment of several pairings"]++
+		}
 		if e.AmountFen <= 0 {
 			c.fail(r, "amount %d", e.AmountFen)
 		}
@@ -313,7 +379,32 @@ func (c *checker) check(ev eventtest.Event) {
 		if e.BudgetYear != e.BusinessDate.Year() {
 			c.cover["commitment for next year"]++
 		}
-		c.commitments[e.CommitmentID] = &commitmentState{c: e, committed: e.AmountFen}
+		c.commitments[e.CommitmentID] = &commitmentState{c: e, committed: e.AmountFen, shares: e.Shares}
+	case events.CommitmentAllocated:
+		cs := c.commitments[e.CommitmentID]
+		if cs == nil || cs.shares == nil || cs.c.PairingID != e.PairingID || len(e.Shares) != len(cs.shares) {
+			c.fail(r, "allocation of commitment %s", e.CommitmentID)
+			break
+		}
+		c.dated(r, e.BusinessDate)
+		c.routedShared(r, "commitment-"+e.CommitmentID, e.Shares)
+		for i, s := range e.Shares {
+			if s.PairingID != cs.shares[i].PairingID {
+				c.fail(r, "allocation to %s, not %s", s.PairingID, cs.shares[i].PairingID)
+			}
+		}
+		if e.BusinessDate.Before(cs.c.BusinessDate) {
+			c.fail(r, "allocated on %s, before the commitment's %s", e.BusinessDate, cs.c.BusinessDate)
+		}
+		var sum int64
+		for _, s := range e.Shares {
+			sum += s.AmountFen
+		}
+		if sum > cs.committed {
+			c.fail(r, "allocated %d of %d", sum, cs.committed)
+		}
+		cs.shares = e.Shares
+		c.cover["commitment allocated"]++
 	case events.CommitmentAdjusted:
 		cs := c.commitments[e.CommitmentID]
 		if cs == nil || cs.c.PairingID != e.PairingID {
@@ -321,10 +412,16 @@ func (c *checker) check(ev eventtest.Event) {
 			break
 		}
 		c.dated(r, e.BusinessDate)
-		c.routed(r, "commitment-"+e.CommitmentID, e.PairingID)
+		if cs.shares == nil {
+			c.routed(r, "commitment-"+e.CommitmentID, e.PairingID)
+		} else {
+			c.routedShared(r, "commitment-"+e.CommitmentID, cs.shares)
+		}
 		switch after := cs.committed + e.DeltaFen; {
 		case e.DeltaFen == 0:
 			c.fail(r, "zero adjustment")
+		case after < cs.allocated():
+			c.fail(r, "commitment lowered to %d, below %d allocated", after, cs.allocated())
 		case e.DeltaFen < 0 && (after < cs.net || after < 0):
 			c.fail(r, "commitment lowered to %d, below %d disbursed", after, cs.net)
 		case e.DeltaFen < 0:
@@ -336,9 +433,12 @@ func (c *checker) check(ev eventtest.Event) {
 	case events.FundsDisbursed:
 		c.newID(r, e.DisbursementID)
 		cs := c.commitments[e.CommitmentID]
-		if cs == nil || cs.c.PairingID != e.PairingID {
-			c.fail(r, "disbursement of unknown commitment %s", e.CommitmentID)
+		if cs == nil || !cs.funds(e.PairingID) {
+			c.fail(r, "disbursement of unknown commitment %s (or not one of its pairings)", e.CommitmentID)
 			break
+		}
+		if e.PairingID != cs.c.PairingID {
+			c.cover["disbursement to another pairing of a shared commitment"]++
 		}
 		c.dated(r, e.BusinessDate)
 		p := c.inForce(r, e.PairingID, e.BusinessDate)
@@ -715,7 +815,8 @@ var mustCover = []string{
 	"late entry", "correlation id", "command of several events", "pairing renewed", "pairing established late",
 	"pairing not in force when established", "progress reported again", "project completed", "commitment of a project",
 	"project start date stated", "project completion date stated", "year plan", "year plan withdrawn",
-	"commitment for next year", "adjustment down", "adjustment up", "over-commitment", "approval not needed",
+	"commitment for next year", "commitment of several pairings", "commitment allocated",
+	"disbursement to another pairing of a shared commitment", "adjustment down", "adjustment up", "over-commitment", "approval not needed",
 	"disbursed before the commitment's date", "disbursement reversed wholly entry_error", "disbursement reversed wholly funds_returned",
 	"disbursement reversed partly entry_error", "disbursement reversed partly funds_returned", "reversal across a year end",
 	"reversal after the receipt", "disbursement reversed again", "receipt after a partial reversal", "receipt by the partner",

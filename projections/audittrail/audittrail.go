@@ -68,6 +68,7 @@ var labels = map[string]label{
 	"aid.project_year_planned":           {"年度投资计划", "Project year planned"},
 	"aid.funds_committed":                {"资金计划下达", "Funds committed"},
 	"aid.commitment_adjusted":            {"计划调整", "Commitment adjusted"},
+	"aid.commitment_allocated":           {"资金计划分配", "Commitment allocated"},
 	"aid.funds_disbursed":                {"资金拨付", "Funds disbursed"},
 	"aid.disbursement_reversed":          {"拨付冲正/资金退回", "Disbursement reversed / funds returned"},
 	"aid.funds_receipt_confirmed":        {"受援方到位确认", "Receipt of funds confirmed"},

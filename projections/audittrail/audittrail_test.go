@@ -312,6 +312,16 @@ func scenario() []scenarioEvent {
 		{m("project-PR1", banma), events.ProjectYearPlanned{ProjectID: "PR1", PairingID: "P1", Year: 2025, PlannedFen: 300000000,
 			BusinessDate: day("2025-03-01")},
 			want{kind: "project", entity: "PR1", relation: "year_plan", original: "PR1", date: "2025-03-01", amount: fen(300000000), pairings: []string{"P1"}, partner: banma}},
+		{m("commitment-C9", multiPartner), events.FundsCommitted{CommitmentID: "C9", PairingID: "P1", AmountFen: 300000000, BudgetYear: 2025,
+			SourceLevel: events.SourceCity, DocNo: "市财〔2025〕3号", BusinessDate: day("2025-04-01"),
+			Shares: []events.Share{{PairingID: "P1", AmountFen: 100000000}, {PairingID: "P2"}}},
+			want{kind: "commitment", entity: "C9", date: "2025-04-01", amount: fen(300000000), docKind: "doc_no", docNo: "市财〔2025〕3号",
+				pairings: both, partner: multiPartner, partners: []string{banma, zhenping}}},
+		{m("commitment-C9", multiPartner), events.CommitmentAllocated{CommitmentID: "C9", PairingID: "P1",
+			Shares: []events.Share{{PairingID: "P1", AmountFen: 150000000}, {PairingID: "P2", AmountFen: 100000000}},
+			DocNo:  "市财〔2025〕9号", BusinessDate: day("2025-05-01")},
+			want{kind: "commitment", entity: "C9", relation: "allocation", original: "C9", date: "2025-05-01", docKind: "doc_no",
+				docNo: "市财〔2025〕9号", pairings: both, partner: multiPartner, partners: []string{banma, zhenping}}},
 	}
 }
 

@@ -12,6 +12,7 @@ const (
 	RelationEnd        = "end"        // SecondmentEnded: the secondment ended
 	RelationReport     = "report"     // ParkReported, WorkshopReported: the site's figures
 	RelationYearPlan   = "year_plan"  // ProjectYearPlanned: the project's plan for a year
+	RelationAllocation = "allocation" // CommitmentAllocated: the shares of a commitment of several pairings
 )
 
 // Entity kinds (Entry.EntityKind).
@@ -101,6 +102,11 @@ func flatten(d events.Event) facts {
 		f.parentID = e.ProjectID
 		f.businessDate = e.BusinessDate
 		f.money(e.AmountFen)
+		f.doc("doc_no", e.DocNo)
+	case events.CommitmentAllocated:
+		f.entityKind, f.entityID = KindCommitment, e.CommitmentID
+		f.relation, f.originalID = RelationAllocation, e.CommitmentID
+		f.businessDate = e.BusinessDate
 		f.doc("doc_no", e.DocNo)
 	case events.CommitmentAdjusted:
 		f.entityKind, f.entityID = KindCommitment, e.CommitmentID

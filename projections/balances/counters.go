@@ -66,6 +66,7 @@ const (
 	cWorkshopPovertyEmployed
 	cStaffInbound
 	cVisitsPrincipal
+	cUnallocatedFen
 	nCounters
 )
 
@@ -127,6 +128,7 @@ var counterColumns = [nCounters]string{
 	cWorkshopPovertyEmployed:        "workshop_poverty_employed",
 	cStaffInbound:                   "staff_inbound",
 	cVisitsPrincipal:                "visits_principal",
+	cUnallocatedFen:                 "unallocated_fen",
 }
 
 // counterNamed is the counter of a pairing_years column name.

@@ -31,6 +31,9 @@ type commitment struct {
 	businessDate time.Time
 	amountFen    int64
 	adjustedFen  int64
+	// shares is the allocation of a commitment of several pairings (nil
+	// for one of a single pairing).
+	shares []events.Share
 }
 
 // disbursement is a disbursements row.

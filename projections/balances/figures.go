@@ -92,7 +92,11 @@ type Fiscal struct {
 	ReversedFundsReturnedFen int64 `json:"reversed_funds_returned_fen"`
 	ReversedFen              int64 `json:"reversed_fen"`
 	NetDisbursedFen          int64 `json:"net_disbursed_fen"` // disbursed − reversed
-	OutstandingFen           int64 `json:"outstanding_fen"`   // committed total − net disbursed
+	// UnallocatedFen is the part of commitments of several pairings not
+	// yet allocated to any (on the first pairing's figures; in the
+	// committed totals of none).
+	UnallocatedFen int64 `json:"unallocated_fen"`
+	OutstandingFen int64 `json:"outstanding_fen"` // committed total − net disbursed
 	// DisbursalRate is net disbursed / committed total (nil when nothing
 	// is committed).
 	DisbursalRate *Rate `json:"disbursal_rate"`
@@ -179,7 +183,7 @@ func figuresOf(c *counters) Figures {
 		CommitmentCount: c[cCommitments], CommittedFen: c[cCommittedFen], AdjustedFen: c[cAdjustedFen],
 		CommittedTotalFen: committed, DisbursementCount: c[cDisbursements], DisbursedFen: c[cDisbursedFen],
 		ReversedEntryErrorFen: c[cReversedEntryErrorFen], ReversedFundsReturnedFen: c[cReversedFundsReturnedFen],
-		ReversedFen: reversed, NetDisbursedFen: net, OutstandingFen: committed - net,
+		ReversedFen: reversed, NetDisbursedFen: net, OutstandingFen: committed - net, UnallocatedFen: c[cUnallocatedFen],
 		DisbursalRate:     NewRate(net, committed),
 		ReceiptsConfirmed: c[cReceiptsConfirmed], ReceiptsConfirmedFen: c[cReceiptsConfirmedFen],
 		OverCommitmentDisbursements: c[cOverCommitmentDisbursements], OverCommitmentFen: c[cOverCommitmentFen],

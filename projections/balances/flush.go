@@ -108,8 +108,12 @@ func (b *batchState) writePairings(ctx context.Context, tx pgx.Tx) error {
 func (b *batchState) writeCommitments(ctx context.Context, tx pgx.Tx) error {
 	fresh, dirty := split(b.commitments, func(c *commitment) rowState { return c.rowState })
 	w := pgcopy.New("commitments", "commitment_id", "pairing_id", "project_id", "budget_year", "source_level", "doc_no",
-		"batch", "business_date", "amount_fen", "adjusted_fen")
+		"batch", "business_date", "amount_fen", "adjusted_fen", "shares")
 	for _, c := range fresh {
+		shares, err := sharesJSON(c)
+		if err != nil {
+			return err
+		}
 		w.Row()
 		w.Text(c.id)
 		w.Text(c.pairingID)
@@ -121,6 +125,11 @@ func (b *batchState) writeCommitments(ctx context.Context, tx pgx.Tx) error {
 		w.DateOrNull(c.businessDate)
 		w.Int8(c.amountFen)
 		w.Int8(c.adjustedFen)
+		if shares == nil {
+			w.Null()
+		} else {
+			w.Bytea(shares)
+		}
 	}
 	if err := copyIn(ctx, tx, w); err != nil {
 		return err
@@ -128,13 +137,35 @@ func (b *batchState) writeCommitments(ctx context.Context, tx pgx.Tx) error {
 	if len(dirty) == 0 {
 		return nil
 	}
-	ids, adjusted := make([]string, len(dirty)), make([]int64, len(dirty))
+	ids, adjusted, shares := make([]string, len(dirty)), make([]int64, len(dirty)), make([]*string, len(dirty))
 	for i, c := range dirty {
 		ids[i], adjusted[i] = c.id, c.adjustedFen
+		b, err := sharesJSON(c)
+		if err != nil {
+			return err
+		}
+		if b != nil {
+			s := string(b)
+			shares[i] = &s
+		}
 	}
-	_, err := tx.Exec(ctx, `UPDATE commitments AS c SET adjusted_fen = u.adjusted
-		FROM unnest($1::text[], $2::bigint[]) AS u(id, adjusted) WHERE c.commitment_id = u.id`, planned, ids, adjusted)
+	_, err := tx.Exec(ctx, `UPDATE commitments AS c SET adjusted_fen = u.adjusted, shares = u.shares::json
+		FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(id, adjusted, shares) WHERE c.commitment_id = u.id`,
+		planned, ids, adjusted, shares)
 	return err
+}
+
+// sharesJSON is the allocation of c as the commitments table holds it (nil
+// for a commitment of one pairing).
+func sharesJSON(c *commitment) ([]byte, error) {
+	if c.shares == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(c.shares)
+	if err != nil {
+		return nil, fmt.Errorf("balances: commitment %s: %w", c.id, err)
+	}
+	return b, nil
 }
 
 // writeDisbursements copies the new disbursements and updates the

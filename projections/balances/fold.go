@@ -20,6 +20,8 @@ func (b *batchState) fold(ev events.Event) error {
 		b.pairings[e.PairingID] = e
 	case events.FundsCommitted:
 		return b.fundsCommitted(e)
+	case events.CommitmentAllocated:
+		return b.commitmentAllocated(e)
 	case events.CommitmentAdjusted:
 		return b.commitmentAdjusted(e)
 	case events.FundsDisbursed:

@@ -14,12 +14,26 @@ func (b *batchState) fundsCommitted(e events.FundsCommitted) error {
 	if err := create(b.commitments, "commitment", e.CommitmentID, c); err != nil {
 		return err
 	}
-	b.add(c.pairingID, c.budgetYear, cCommitments, 1)
-	b.add(c.pairingID, c.budgetYear, cCommittedFen, e.AmountFen)
+	if e.Shares == nil {
+		b.add(c.pairingID, c.budgetYear, cCommitments, 1)
+		b.add(c.pairingID, c.budgetYear, cCommittedFen, e.AmountFen)
+		return nil
+	}
+	// A commitment of several pairings counts in each with its share; the
+	// rest is unallocated, kept on the first pairing's year apart.
+	c.shares = e.Shares
+	left := e.AmountFen
+	for _, sh := range e.Shares {
+		b.add(sh.PairingID, c.budgetYear, cCommitments, 1)
+		b.add(sh.PairingID, c.budgetYear, cCommittedFen, sh.AmountFen)
+		left -= sh.AmountFen
+	}
+	b.add(c.pairingID, c.budgetYear, cUnallocatedFen, left)
 	return nil
 }
 
-// commitmentAdjusted counts the signed delta in the commitment's budget year.
+// commitmentAdjusted counts the signed delta in the commitment's budget
+// year: in its unallocated part for a commitment of several pairings.
 func (b *batchState) commitmentAdjusted(e events.CommitmentAdjusted) error {
 	c, err := lookup(b.commitments, "commitment", e.CommitmentID)
 	if err != nil {
@@ -27,7 +41,37 @@ func (b *batchState) commitmentAdjusted(e events.CommitmentAdjusted) error {
 	}
 	c.adjustedFen += e.DeltaFen
 	c.touch()
+	if c.shares != nil {
+		b.add(c.pairingID, c.budgetYear, cUnallocatedFen, e.DeltaFen)
+		return nil
+	}
 	b.add(c.pairingID, c.budgetYear, cAdjustedFen, e.DeltaFen)
+	return nil
+}
+
+// commitmentAllocated moves each pairing's share to its new amount, the
+// difference out of (or back into) the unallocated part.
+func (b *batchState) commitmentAllocated(e events.CommitmentAllocated) error {
+	c, err := lookup(b.commitments, "commitment", e.CommitmentID)
+	if err != nil {
+		return err
+	}
+	if c.shares == nil || len(e.Shares) != len(c.shares) {
+		return fmt.Errorf("%w: allocation of commitment %s, which funds %d pairings, to %d", ErrInconsistent, c.id,
+			len(c.shares), len(e.Shares))
+	}
+	var moved int64
+	for i, sh := range e.Shares {
+		if sh.PairingID != c.shares[i].PairingID {
+			return fmt.Errorf("%w: allocation of commitment %s to pairing %s", ErrInconsistent, c.id, sh.PairingID)
+		}
+		delta := sh.AmountFen - c.shares[i].AmountFen
+		b.add(sh.PairingID, c.budgetYear, cCommittedFen, delta)
+		moved += delta
+	}
+	b.add(c.pairingID, c.budgetYear, cUnallocatedFen, -moved)
+	c.shares = e.Shares
+	c.touch()
 	return nil
 }
 

@@ -46,6 +46,8 @@ func references(batch []projections.Event) refSet {
 			create("commitment", e.CommitmentID)
 		case events.CommitmentAdjusted:
 			need(r.commitments, "commitment", e.CommitmentID)
+		case events.CommitmentAllocated:
+			need(r.commitments, "commitment", e.CommitmentID)
 		case events.FundsDisbursed:
 			create("disbursement", e.DisbursementID)
 		case events.DisbursementReversed:
@@ -91,11 +93,17 @@ func keys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 // absent: folding the event that needs them reports ErrInconsistent.
 func (b *batchState) load(ctx context.Context, tx pgx.Tx, batch []projections.Event) error {
 	r := references(batch)
-	if err := loadRows(ctx, tx, `SELECT commitment_id, pairing_id, budget_year, adjusted_fen
+	if err := loadRows(ctx, tx, `SELECT commitment_id, pairing_id, budget_year, adjusted_fen, shares
 		FROM commitments WHERE commitment_id = ANY($1)`, [][]string{keys(r.commitments)}, func(row pgx.Rows) error {
 		c := &commitment{}
-		if err := row.Scan(&c.id, &c.pairingID, &c.budgetYear, &c.adjustedFen); err != nil {
+		var shares []byte
+		if err := row.Scan(&c.id, &c.pairingID, &c.budgetYear, &c.adjustedFen, &shares); err != nil {
 			return err
+		}
+		if shares != nil {
+			if err := json.Unmarshal(shares, &c.shares); err != nil {
+				return fmt.Errorf("commitment %s: shares: %w", c.id, err)
+			}
 		}
 		b.commitments[c.id] = c
 		return nil

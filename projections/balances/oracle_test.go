@@ -41,7 +41,8 @@ func rawFigures(f *balances.Figures) []int64 {
 		f.Investment.Records, f.Investment.AmountFen, f.Investment.ReversedFen, f.Investment.Jobs, f.Investment.PovertyJobs,
 		f.Trainings.Sessions, f.Trainings.Cadre, f.Trainings.Technical, f.Trainings.LabourSkills, f.Agreements,
 		f.Parks.Established, f.Parks.Enterprises, f.Parks.InvestmentFen, f.Parks.OutputFen, f.Parks.ReturnsFen,
-		f.Workshops.Established, f.Workshops.Employed, f.Workshops.PovertyEmployed, f.Staff.Inbound, f.VisitsLedByPrincipal}
+		f.Workshops.Established, f.Workshops.Employed, f.Workshops.PovertyEmployed, f.Staff.Inbound, f.VisitsLedByPrincipal,
+		f.Fiscal.UnallocatedFen}
 }
 
 func newOracle(evs []projections.Event) *oracle {
@@ -122,16 +123,42 @@ func newOracle(evs []projections.Event) *oracle {
 		return own.Year()
 	}
 
+	shares := map[string][]events.Share{} // commitment → its allocation so far
 	for _, ev := range evs {
 		switch e := ev.Data.(type) {
 		case events.FundsCommitted:
-			f := o.at(e.PairingID, e.BudgetYear)
-			f.Fiscal.CommitmentCount++
-			f.Fiscal.CommittedFen += e.AmountFen
 			o.commitments[e.CommitmentID] = &balances.CommitmentTotals{AmountFen: e.AmountFen}
+			shares[e.CommitmentID] = e.Shares
+			if e.Shares == nil {
+				f := o.at(e.PairingID, e.BudgetYear)
+				f.Fiscal.CommitmentCount++
+				f.Fiscal.CommittedFen += e.AmountFen
+				break
+			}
+			left := e.AmountFen // several pairings: each its share, the rest unallocated on the first
+			for _, s := range e.Shares {
+				f := o.at(s.PairingID, e.BudgetYear)
+				f.Fiscal.CommitmentCount++
+				f.Fiscal.CommittedFen += s.AmountFen
+				left -= s.AmountFen
+			}
+			o.at(e.PairingID, e.BudgetYear).Fiscal.UnallocatedFen += left
+		case events.CommitmentAllocated:
+			c, was := commitments[e.CommitmentID], shares[e.CommitmentID]
+			var moved int64
+			for i, s := range e.Shares {
+				o.at(s.PairingID, c.BudgetYear).Fiscal.CommittedFen += s.AmountFen - was[i].AmountFen
+				moved += s.AmountFen - was[i].AmountFen
+			}
+			o.at(c.PairingID, c.BudgetYear).Fiscal.UnallocatedFen -= moved
+			shares[e.CommitmentID] = e.Shares
 		case events.CommitmentAdjusted:
 			c := commitments[e.CommitmentID]
-			o.at(c.PairingID, c.BudgetYear).Fiscal.AdjustedFen += e.DeltaFen
+			if shares[e.CommitmentID] != nil {
+				o.at(c.PairingID, c.BudgetYear).Fiscal.UnallocatedFen += e.DeltaFen
+			} else {
+				o.at(c.PairingID, c.BudgetYear).Fiscal.AdjustedFen += e.DeltaFen
+			}
 			o.commitments[e.CommitmentID].AdjustedFen += e.DeltaFen
 		case events.FundsDisbursed:
 			f := o.at(e.PairingID, e.BusinessDate.Year())

@@ -23,13 +23,16 @@ type CommitmentSummary struct {
 	CommitmentTotals
 }
 
-// CommitmentList lists the commitments of the pairings, newest budget year
-// first, then by business date and id.
+// CommitmentList lists the commitments of the pairings — those shared
+// with other pairings included — newest budget year first, then by
+// business date and id.
 func CommitmentList(ctx context.Context, q Querier, pairingIDs []string) ([]CommitmentSummary, error) {
 	rows, err := q.Query(ctx, `SELECT c.commitment_id, c.pairing_id, c.project_id, c.budget_year, c.source_level, c.doc_no,
 		c.batch, c.business_date, `+commitmentTotalsColumns+`
 		FROM proj_balances.commitments c `+disbursementTotals+`
-		WHERE c.pairing_id = ANY($1) ORDER BY c.budget_year DESC, c.business_date, c.commitment_id`, pairingIDs)
+		WHERE c.pairing_id = ANY($1)
+		   OR EXISTS (SELECT 1 FROM json_array_elements(c.shares) s WHERE s->>'pairing_id' = ANY($1))
+		ORDER BY c.budget_year DESC, c.business_date, c.commitment_id`, pairingIDs)
 	if err != nil {
 		return nil, fmt.Errorf("balances: commitments: %w", err)
 	}

@@ -202,7 +202,12 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 	r.Programmes = []ProgrammeFigures{}
 	for _, p := range listed {
 		t := tallies[p.id]
-		f, err := t.figures()
+		// The unallocated part of a commitment of several pairings is
+		// stored on its first pairing, but is none of theirs: it counts
+		// in the programme and the totals only.
+		own := *t
+		own.base[baseIndex[FigFiscalUnallocatedFen]] = sum{}
+		f, err := own.figures()
 		if err != nil {
 			return nil, err
 		}

@@ -68,6 +68,10 @@ const (
 	FigStaffAnniversary   = "staff_anniversary"
 	FigStaffLeftAfterYear = "staff_left_after_year"
 
+	// The part of commitments of several pairings not yet allocated to
+	// any: counted for their programme and the donor, never a pairing.
+	FigFiscalUnallocatedFen = "fiscal_unallocated_fen"
+
 	// Derived: 专业技术人才 (teacher + doctor + agronomist + technician),
 	// social aid (cash + in-kind) and consumption aid (purchases + sales).
 	FigStaffProfessional = "staff_professional"
@@ -98,7 +102,7 @@ var baseFigures = [...]string{
 	FigInvestmentJobs, FigInvestmentPovertyJobs, FigTrainings, FigTrainingParticipants, FigAgreements, FigParks, FigParkEnterprises,
 	FigParkInvestmentFen, FigParkReturnsFen, FigWorkshops, FigWorkshopEmployed, FigWorkshopPovertyEmployed,
 	FigProjectsStarted, FigProjectsFinished, FigYearPlannedFen, FigYearInvestedFen, FigYearPlannedProjects, FigYearPlannedStarted,
-	FigStaffLeft, FigStaffAnniversary, FigStaffLeftAfterYear,
+	FigStaffLeft, FigStaffAnniversary, FigStaffLeftAfterYear, FigFiscalUnallocatedFen,
 }
 
 // BaseFigures lists the figures contributions are stored under (the
@@ -240,6 +244,8 @@ func projectYearField(f *Figures, name string) *Figure {
 		return &f.YearPlannedProjects
 	case FigYearPlannedStarted:
 		return &f.YearPlannedStarted
+	case FigFiscalUnallocatedFen:
+		return &f.FiscalUnallocatedFen
 	case FigStaffLeft:
 		return &f.StaffLeft
 	case FigStaffAnniversary:

@@ -73,15 +73,36 @@ func (b *batchState) writePairings(ctx context.Context, tx pgx.Tx) error {
 }
 
 func (b *batchState) writeCommitments(ctx context.Context, tx pgx.Tx) error {
-	fresh, _ := split(b.commitments, func(c *commitment) rowState { return c.rowState })
-	w := newRows("commitments", "commitment_id", "pairing_id", "budget_year")
+	fresh, dirty := split(b.commitments, func(c *commitment) rowState { return c.rowState })
+	w := newRows("commitments", "commitment_id", "pairing_id", "budget_year", "shares")
 	for _, c := range fresh {
 		w.Row()
 		w.Text(c.id)
 		w.Text(c.pairingID)
 		w.Int4(int32(c.budgetYear))
+		if c.shares == nil {
+			w.Null()
+			continue
+		}
+		b, err := json.Marshal(c.shares)
+		if err != nil {
+			return fmt.Errorf("yearend: commitment %s: %w", c.id, err)
+		}
+		w.Bytea(b)
 	}
-	return send(ctx, tx, w)
+	if err := send(ctx, tx, w); err != nil || len(dirty) == 0 {
+		return err
+	}
+	ids, shares := make([]string, len(dirty)), make([]string, len(dirty))
+	for i, c := range dirty { // the only change a later batch makes is an allocation
+		b, err := json.Marshal(c.shares)
+		if err != nil {
+			return fmt.Errorf("yearend: commitment %s: %w", c.id, err)
+		}
+		ids[i], shares[i] = c.id, string(b)
+	}
+	return update(ctx, tx, "commitments", `UPDATE commitments AS c SET shares = u.shares::json
+		FROM unnest($1::text[], $2::text[]) AS u(id, shares) WHERE c.commitment_id = u.id`, ids, shares)
 }
 
 func (b *batchState) writeDisbursements(ctx context.Context, tx pgx.Tx) error {

@@ -42,6 +42,8 @@ func (b *batchState) fold(ev events.Event) error {
 		return b.entryReversed(e.EntryReversal, FigSalesFen)
 	case events.SecondmentStarted:
 		return b.secondmentStarted(e)
+	case events.CommitmentAllocated:
+		return b.commitmentAllocated(e)
 	case events.SecondmentEnded:
 		return b.secondmentEnded(e)
 	case events.SecondmentReversed:

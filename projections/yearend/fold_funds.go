@@ -11,22 +11,73 @@ func (b *batchState) fundsCommitted(e events.FundsCommitted) error {
 	if e.BudgetYear < 1 || e.BudgetYear > 9999 {
 		return fmt.Errorf("%w: commitment %s for budget year %d", ErrInconsistent, e.CommitmentID, e.BudgetYear)
 	}
-	c := &commitment{rowState: rowState{fresh: true}, id: e.CommitmentID, pairingID: e.PairingID, budgetYear: e.BudgetYear}
+	c := &commitment{rowState: rowState{fresh: true}, id: e.CommitmentID, pairingID: e.PairingID, budgetYear: e.BudgetYear,
+		shares: e.Shares}
 	if err := create(b.commitments, "commitment", e.CommitmentID, c); err != nil {
 		return err
 	}
-	return b.emit(contribution{pairingID: c.pairingID, figure: FigFiscalCommittedFen, year: c.budgetYear,
-		own: e.BusinessDate, amount: e.AmountFen, documentNo: e.DocNo})
+	if c.shares == nil {
+		return b.emit(contribution{pairingID: c.pairingID, figure: FigFiscalCommittedFen, year: c.budgetYear,
+			own: e.BusinessDate, amount: e.AmountFen, documentNo: e.DocNo})
+	}
+	// A commitment of several pairings: each its share, the rest
+	// unallocated (counted for the programme and the donor, never a
+	// pairing: see assemble).
+	var allocated int64
+	for _, sh := range c.shares {
+		allocated += sh.AmountFen
+		if err := b.emit(contribution{pairingID: sh.PairingID, figure: FigFiscalCommittedFen, year: c.budgetYear,
+			own: e.BusinessDate, amount: sh.AmountFen, documentNo: e.DocNo}); err != nil {
+			return err
+		}
+	}
+	return b.emit(contribution{pairingID: c.pairingID, figure: FigFiscalUnallocatedFen, year: c.budgetYear,
+		own: e.BusinessDate, amount: e.AmountFen - allocated, documentNo: e.DocNo})
 }
 
-// commitmentAdjusted counts the signed delta in the commitment's budget year.
+// commitmentAdjusted counts the signed delta in the commitment's budget
+// year: a commitment of several pairings changes its unallocated part.
 func (b *batchState) commitmentAdjusted(e events.CommitmentAdjusted) error {
 	c, err := lookup(b.commitments, "commitment", e.CommitmentID)
 	if err != nil {
 		return err
 	}
-	return b.emit(contribution{pairingID: c.pairingID, figure: FigFiscalCommittedFen, year: c.budgetYear,
+	figure := FigFiscalCommittedFen
+	if c.shares != nil {
+		figure = FigFiscalUnallocatedFen
+	}
+	return b.emit(contribution{pairingID: c.pairingID, figure: figure, year: c.budgetYear,
 		own: e.BusinessDate, amount: e.DeltaFen, documentNo: e.DocNo})
+}
+
+// commitmentAllocated moves each pairing's share to its new amount, the
+// difference coming out of (or back into) the unallocated part.
+func (b *batchState) commitmentAllocated(e events.CommitmentAllocated) error {
+	c, err := lookup(b.commitments, "commitment", e.CommitmentID)
+	if err != nil {
+		return err
+	}
+	if c.shares == nil || len(e.Shares) != len(c.shares) {
+		return fmt.Errorf("%w: allocation of commitment %s, which funds %d pairings, to %d", ErrInconsistent, c.id,
+			len(c.shares), len(e.Shares))
+	}
+	var moved int64
+	for i, sh := range e.Shares {
+		if sh.PairingID != c.shares[i].PairingID {
+			return fmt.Errorf("%w: allocation of commitment %s to pairing %s, not its %s", ErrInconsistent, c.id,
+				sh.PairingID, c.shares[i].PairingID)
+		}
+		delta := sh.AmountFen - c.shares[i].AmountFen
+		moved += delta
+		if err := b.emit(contribution{pairingID: sh.PairingID, figure: FigFiscalCommittedFen, year: c.budgetYear,
+			own: e.BusinessDate, amount: delta, documentNo: e.DocNo}); err != nil {
+			return err
+		}
+	}
+	c.shares = e.Shares
+	c.touch()
+	return b.emit(contribution{pairingID: c.pairingID, figure: FigFiscalUnallocatedFen, year: c.budgetYear,
+		own: e.BusinessDate, amount: -moved, documentNo: e.DocNo})
 }
 
 // fundsDisbursed counts the disbursement on its business date, flagged

@@ -62,6 +62,8 @@ func references(batch []projections.Event) refSet {
 		switch e := batch[i].Data.(type) {
 		case events.CommitmentAdjusted:
 			need(r.commitments, "commitment", e.CommitmentID)
+		case events.CommitmentAllocated:
+			need(r.commitments, "commitment", e.CommitmentID)
 		case events.DisbursementReversed:
 			need(r.disbursements, "disbursement", e.DisbursementID)
 		case events.FundsReceiptConfirmed:
@@ -104,11 +106,17 @@ func (b *batchState) load(ctx context.Context, tx pgx.Tx, batch []projections.Ev
 	}); err != nil {
 		return err
 	}
-	if err := loadRows(ctx, tx, "commitments", `SELECT commitment_id, pairing_id, budget_year FROM commitments
+	if err := loadRows(ctx, tx, "commitments", `SELECT commitment_id, pairing_id, budget_year, shares FROM commitments
 		WHERE commitment_id = ANY($1)`, r.commitments, func(row pgx.Rows) error {
 		c := &commitment{}
-		if err := row.Scan(&c.id, &c.pairingID, &c.budgetYear); err != nil {
+		var shares []byte
+		if err := row.Scan(&c.id, &c.pairingID, &c.budgetYear, &shares); err != nil {
 			return err
+		}
+		if shares != nil {
+			if err := json.Unmarshal(shares, &c.shares); err != nil {
+				return fmt.Errorf("commitment %s: shares: %w", c.id, err)
+			}
 		}
 		b.commitments[c.id] = c
 		return nil

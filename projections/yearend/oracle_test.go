@@ -34,10 +34,31 @@ var looseFigures = map[string]bool{"projects_started": true, "projects_finished"
 // event list directly (figure by figure, not event by event as Apply
 // does) for the events up to a position.
 type oracle struct {
-	figs        map[string]map[string]*oracleFigure // pairing → figure
+	figs map[string]map[string]*oracleFigure // pairing → figure
+	// unallocated is, by the first pairing of each commitment of several,
+	// what is not allocated: the programme's, never a pairing's.
+	unallocated map[string]*oracleFigure
 	notes       []yearend.Footnote
 	stateEvents map[string]bool
 	targets     map[string]events.Targets // pairing → the latest set for the year
+}
+
+// unallocate adds amount of event id to the unallocated part of the
+// commitments whose first pairing is pairing.
+func (o *oracle) unallocate(pairing string, amount int64, id string) {
+	if amount == 0 {
+		return
+	}
+	if o.unallocated == nil {
+		o.unallocated = map[string]*oracleFigure{}
+	}
+	f := o.unallocated[pairing]
+	if f == nil {
+		f = &oracleFigure{ids: map[string]bool{}}
+		o.unallocated[pairing] = f
+	}
+	f.value += amount
+	f.ids[id] = true
 }
 
 func (o *oracle) add(pairing, figure string, amount int64, id string) {
@@ -168,9 +189,10 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 			note(yearend.FootCrossYear, ev, pairing, figure, -r.AmountFen, r.BusinessDate, detail)
 		}
 	}
-	eeReversed := map[string]int64{} // disbursement → entry-error reversals so far
-	confirmedAt := map[string]bool{} // disbursement confirmed (so far)
-	latest := map[string]struct {    // project → last progress
+	eeReversed := map[string]int64{}      // disbursement → entry-error reversals so far
+	shares := map[string][]events.Share{} // commitment → its allocation so far
+	confirmedAt := map[string]bool{}      // disbursement confirmed (so far)
+	latest := map[string]struct {         // project → last progress
 		done bool
 		inv  int64
 	}{}
@@ -178,12 +200,39 @@ func expect(evs []projections.Event, donor string, year int, cutoff events.Date,
 	for _, ev := range upTo {
 		switch e := ev.Data.(type) {
 		case events.FundsCommitted:
-			if ours(e.PairingID) && e.BudgetYear == year {
-				o.add(e.PairingID, "fiscal_committed_fen", e.AmountFen, ev.ID)
+			shares[e.CommitmentID] = e.Shares
+			if !ours(e.PairingID) || e.BudgetYear != year {
+				break
 			}
+			if e.Shares == nil {
+				o.add(e.PairingID, "fiscal_committed_fen", e.AmountFen, ev.ID)
+				break
+			}
+			left := e.AmountFen // a commitment of several pairings: each its share, the rest unallocated
+			for _, s := range e.Shares {
+				o.add(s.PairingID, "fiscal_committed_fen", s.AmountFen, ev.ID)
+				left -= s.AmountFen
+			}
+			o.unallocate(e.PairingID, left, ev.ID)
+		case events.CommitmentAllocated:
+			c, was := commitments[e.CommitmentID], shares[e.CommitmentID]
+			shares[e.CommitmentID] = e.Shares
+			if !ours(c.PairingID) || c.BudgetYear != year {
+				break
+			}
+			var moved int64
+			for i, s := range e.Shares {
+				o.add(s.PairingID, "fiscal_committed_fen", s.AmountFen-was[i].AmountFen, ev.ID)
+				moved += s.AmountFen - was[i].AmountFen
+			}
+			o.unallocate(c.PairingID, -moved, ev.ID)
 		case events.CommitmentAdjusted:
 			c := commitments[e.CommitmentID]
-			if ours(c.PairingID) && c.BudgetYear == year {
+			switch {
+			case !ours(c.PairingID) || c.BudgetYear != year:
+			case shares[e.CommitmentID] != nil:
+				o.unallocate(c.PairingID, e.DeltaFen, ev.ID)
+			default:
 				o.add(c.PairingID, "fiscal_committed_fen", e.DeltaFen, ev.ID)
 			}
 		case events.FundsDisbursed:

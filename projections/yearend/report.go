@@ -55,8 +55,13 @@ type Figures struct {
 	FiscalCommittedFen   Figure `json:"fiscal_committed_fen"`
 	ReceiptsConfirmedFen Figure `json:"receipts_confirmed_fen"`
 	// DisbursalRateBP is disbursed / committed in basis points (0 when
-	// nothing is committed), rounded half up.
+	// nothing is committed), rounded half up; committed includes the
+	// unallocated part of commitments of several pairings.
 	DisbursalRateBP int64 `json:"disbursal_rate_bp"`
+	// FiscalUnallocatedFen is the part of commitments of several pairings
+	// of one programme not yet allocated to any of them (未分配): in the
+	// programme's and the donor's figures, never a pairing's.
+	FiscalUnallocatedFen Figure `json:"fiscal_unallocated_fen,omitzero"`
 	// Projects of the plan year: registered, completed, planned and
 	// completed investment.
 	ProjectsRegistered     Figure `json:"projects_registered"`

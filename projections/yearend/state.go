@@ -35,6 +35,9 @@ type commitment struct {
 	rowState
 	id, pairingID string
 	budgetYear    int
+	// shares is the allocation of a commitment of several pairings (nil
+	// for one of a single pairing).
+	shares []events.Share
 }
 
 // disbursement is what reversals and receipts need.

@@ -170,7 +170,7 @@ func (t *tally) figures() (Figures, error) {
 		}
 		*figureField(&f, name) = Figure{Value: value, EventIDs: sortedIDs(ids)}
 	}
-	f.DisbursalRateBP = basisPoints(f.FiscalDisbursedFen.Value, f.FiscalCommittedFen.Value)
+	f.DisbursalRateBP = basisPoints(f.FiscalDisbursedFen.Value, f.FiscalCommittedFen.Value+f.FiscalUnallocatedFen.Value)
 	f.YearCompletionRateBP = basisPoints(f.YearInvestedFen.Value, f.YearPlannedFen.Value)
 	f.StartRateBP = basisPoints(f.YearPlannedStarted.Value, f.YearPlannedProjects.Value)
 	return f, nil

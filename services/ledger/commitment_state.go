@@ -11,9 +11,13 @@ import (
 // adjustments and every disbursement against it with their reversals and
 // receipts.
 type commitmentState struct {
-	version       int64
-	commitment    events.FundsCommitted
-	committedFen  int64 // amount + Σ adjustments
+	version      int64
+	commitment   events.FundsCommitted
+	committedFen int64 // amount + Σ adjustments
+	// shares is the current allocation of a commitment of several
+	// pairings (nil for one of a single pairing), allocated its sum.
+	shares        []events.Share
+	allocated     int64
 	netDisbursed  int64 // Σ disbursed − Σ reversed
 	disbursements map[string]*disbursementState
 	reversals     map[string]bool // ids of the disbursement reversals
@@ -36,6 +40,9 @@ func foldCommitment(evs []events.Event, version int64) *commitmentState {
 		switch e := e.(type) {
 		case events.FundsCommitted:
 			s.commitment, s.committedFen = e, e.AmountFen
+			s.allocate(e.Shares)
+		case events.CommitmentAllocated:
+			s.allocate(e.Shares)
 		case events.CommitmentAdjusted:
 			s.committedFen += e.DeltaFen
 		case events.FundsDisbursed:
@@ -52,6 +59,36 @@ func foldCommitment(evs []events.Event, version int64) *commitmentState {
 		}
 	}
 	return s
+}
+
+// allocate makes shares the commitment's allocation.
+func (s *commitmentState) allocate(shares []events.Share) {
+	s.shares, s.allocated = shares, 0
+	for _, sh := range shares {
+		s.allocated += sh.AmountFen
+	}
+}
+
+// funds reports whether the commitment funds pairing id.
+func (s *commitmentState) funds(id string) bool {
+	if s.shares == nil {
+		return id == s.commitment.PairingID
+	}
+	for _, sh := range s.shares {
+		if sh.PairingID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// pairingOf is the pairing disbursement id was paid to (the commitment's
+// when it has no such disbursement).
+func (s *commitmentState) pairingOf(id string) string {
+	if d, ok := s.disbursements[id]; ok && d.PairingID != "" {
+		return d.PairingID
+	}
+	return s.commitment.PairingID
 }
 
 // notAReversal refuses to treat a disbursement reversal as a disbursement:

@@ -281,34 +281,34 @@ func TestDecideFunds(t *testing.T) {
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				c := commit
 				c.AmountFen = 0
-				return c.decide(today, pairing, nil)
+				return c.decide(today, pairing, nil, nil)
 			}},
 		{name: "I-4 field-shape: an amount over 1000亿元", code: CodeValidationFailed,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				c := commit
 				c.AmountFen = MaxAmountFen + 1
-				return c.decide(today, pairing, nil)
+				return c.decide(today, pairing, nil, nil)
 			}},
 		{name: "I-5 no-future-date: a commitment dated tomorrow", code: CodeFutureDate,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				c := commit
 				c.BusinessDate = "2025-07-01"
-				return c.decide(today, pairing, nil)
+				return c.decide(today, pairing, nil, nil)
 			}},
 		{name: "I-13 pairing-in-force: a commitment after the pairing ended", code: CodePairingNotValid,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				c := commit
 				c.PairingID = expired.PairingID
-				return c.decide(today, expired, nil)
+				return c.decide(today, expired, nil, nil)
 			}},
 		{name: "I-16 commitment-project: the project of another pairing", code: CodeValidationFailed,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				c := commit
 				c.ProjectID = projectID
-				return c.decide(today, pairing, otherProject)
+				return c.decide(today, pairing, nil, otherProject)
 			}},
 		{name: "commitment accepted: a new stream, the commitment registered",
-			decide: func(*testing.T) (*eventstore.AppendRequest, error) { return commit.decide(today, pairing, nil) },
+			decide: func(*testing.T) (*eventstore.AppendRequest, error) { return commit.decide(today, pairing, nil, nil) },
 			check: func(t *testing.T, ar *eventstore.AppendRequest) {
 				ev := ar.Events[0].(events.FundsCommitted)
 				if ar.ExpectedVersion != 0 || ar.StreamID != "commitment-"+newID || ev.BusinessDate != day("2025-06-01") || ar.DonorCode != donor.Code {
@@ -332,11 +332,11 @@ func TestDecideFunds(t *testing.T) {
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				d := disburse
 				d.AmountFen = 41 * wan
-				return d.decide(today, commitment(), pairing)
+				return d.decide(today, commitment(), pairing, pairing)
 			}},
 		{name: "I-19 within-commitment: exactly the commitment",
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
-				return disburse.decide(today, commitment(), pairing)
+				return disburse.decide(today, commitment(), pairing, pairing)
 			},
 			check: func(t *testing.T, ar *eventstore.AppendRequest) {
 				if ar.ExpectedVersion != 2 || len(ar.Claim) != 1 || ar.Claim[0].Key != "V-2" || ar.Claim[0].Scope != "voucher_no:zhonglou" {
@@ -348,31 +348,31 @@ func TestDecideFunds(t *testing.T) {
 				d := disburse
 				d.AmountFen = 41 * wan
 				d.OverCommitment = &OverCommitmentInput{Justification: "追加", ApprovedBy: "区长"}
-				return d.decide(today, commitment(), pairing)
+				return d.decide(today, commitment(), pairing, pairing)
 			}},
 		{name: "I-19 within-commitment: an approval needs its approver", code: CodeValidationFailed,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				d := disburse
 				d.OverCommitment = &OverCommitmentInput{Justification: "追加"}
-				return d.decide(today, commitment(), pairing)
+				return d.decide(today, commitment(), pairing, pairing)
 			}},
 		{name: "I-19 within-commitment: reversed money is room again",
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				d := disburse
 				d.AmountFen = 50 * wan
-				return d.decide(today, commitment(reversed(10*wan, events.ReasonFundsReturned)), pairing)
+				return d.decide(today, commitment(reversed(10*wan, events.ReasonFundsReturned)), pairing, pairing)
 			}},
 		{name: "I-13 pairing-in-force: a disbursement dated before the pairing", code: CodePairingNotValid,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				d := disburse
 				d.BusinessDate = "2020-12-31"
-				return d.decide(today, commitment(), pairing)
+				return d.decide(today, commitment(), pairing, pairing)
 			}},
 		{name: "I-20 voucher-unique: a voucher number a live disbursement holds", code: CodeDuplicateVoucher,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				d := disburse
 				d.VoucherNo = "V-1"
-				ar, err := d.decide(today, commitment(), pairing)
+				ar, err := d.decide(today, commitment(), pairing, pairing)
 				if err != nil {
 					return nil, err
 				}
@@ -382,29 +382,29 @@ func TestDecideFunds(t *testing.T) {
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				r := reverse
 				r.AmountFen = 61 * wan
-				return r.decide(today, commitment(), pairing, disbursementID)
+				return r.decide(today, commitment(), pairing, pairing, disbursementID)
 			}},
 		{name: "I-21 disbursement-reversal-bounded: both reasons count", code: CodeReversalExceedsOriginal,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				r := reverse
 				r.AmountFen = 51 * wan
-				return r.decide(today, commitment(reversed(10*wan, events.ReasonFundsReturned)), pairing, disbursementID)
+				return r.decide(today, commitment(reversed(10*wan, events.ReasonFundsReturned)), pairing, pairing, disbursementID)
 			}},
 		{name: "I-22 no-reversal-of-reversal", code: CodeCannotReverseReversal,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
-				return reverse.decide(today, commitment(reversed(10*wan, events.ReasonEntryError)), pairing, reversalID)
+				return reverse.decide(today, commitment(reversed(10*wan, events.ReasonEntryError)), pairing, pairing, reversalID)
 			}},
 		{name: "I-23 reversal-after-original: dated before the disbursement", code: CodeValidationFailed,
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				r := reverse
 				r.BusinessDate = "2025-02-28"
-				return r.decide(today, commitment(), pairing, disbursementID)
+				return r.decide(today, commitment(), pairing, pairing, disbursementID)
 			}},
 		{name: "reversal: a whole entry error frees the voucher",
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				r := reverse
 				r.AmountFen = 60 * wan
-				return r.decide(today, commitment(), pairing, disbursementID)
+				return r.decide(today, commitment(), pairing, pairing, disbursementID)
 			},
 			check: func(t *testing.T, ar *eventstore.AppendRequest) {
 				ev := ar.Events[0].(events.DisbursementReversed)
@@ -416,7 +416,7 @@ func TestDecideFunds(t *testing.T) {
 			decide: func(*testing.T) (*eventstore.AppendRequest, error) {
 				r := reverse
 				r.AmountFen = 50 * wan
-				return r.decide(today, commitment(reversed(10*wan, events.ReasonFundsReturned)), pairing, disbursementID)
+				return r.decide(today, commitment(reversed(10*wan, events.ReasonFundsReturned)), pairing, pairing, disbursementID)
 			},
 			check: func(t *testing.T, ar *eventstore.AppendRequest) {
 				if len(ar.Release) != 0 {

@@ -84,7 +84,9 @@ func (s *Server) registerCommands() {
 		"A later plan for the same year replaces the earlier one; 0 withdraws it. The year is one in which the pairing is in force, not before the project's plan year."), l.PlanProjectYear)
 	create(s, writeOp("commit-funds", "/v1/commitments", "Commit funds (资金计划下达)", ""), l.CommitFunds)
 	onEntity(s, writeOp("adjust-commitment", "/v1/commitments/{id}/adjustments", "Adjust a commitment (计划调整)",
-		"The committed amount never falls below what has been disbursed."), l.AdjustCommitment)
+		"The committed amount never falls below what has been disbursed, nor, for a commitment of several pairings, below what is allocated to them."), l.AdjustCommitment)
+	onEntity(s, writeOp("allocate-commitment", "/v1/commitments/{id}/allocation", "Allocate a commitment of several pairings (资金计划分配)",
+		"Sets anew the share of each pairing of a commitment that funds several (every pairing named, none negative, together not above the amount committed); the rest stays unallocated."), l.AllocateCommitment)
 	create(s, writeOp("disburse-funds", "/v1/disbursements", "Disburse funds (资金拨付)",
 		"The net disbursed total of a commitment may exceed the committed amount only with over_commitment (justification and approver). Voucher numbers are unique per donor."), l.DisburseFunds)
 	onEntity(s, writeOp("reverse-disbursement", "/v1/disbursements/{id}/reversals", "Reverse a disbursement (拨付冲正/资金退回)",

@@ -1,9 +1,11 @@
 package api_test
 
-// Invariant tests: each invariant of docs/domain.md §6 (I-1 … I-42 here, I-43 … I-51 in indicators_test.go) is attacked through the HTTP API
-// and must be refused with its documented status and code while the log
-// stays where it was (expectRejected checks both); where it matters the
-// positive counterpart shows the rule is not stricter than documented.
+// Invariant tests: the invariants of docs/domain.md §6 (I-1 … I-42 and
+// I-54 here, I-43 … I-51 in indicators_test.go) are attacked through the
+// HTTP API and must be refused with their documented status and code while
+// the log stays where it was (expectRejected checks both); where it matters
+// the positive counterpart shows the rule is not stricter than documented.
+// I-52 and I-53 are table-tested in services/ledger's decide_test.go.
 
 import (
 	"bytes"
@@ -965,7 +967,7 @@ func TestBadInputIsRejectedWithACode(t *testing.T) {
 		{"unknown field", "/v1/disbursements", js(with(valid, "approved", true)), nil, unprocessable, "validation_failed"},
 		{"misspelt field", "/v1/disbursements", js(with(valid, "amount_fen", absent, "amountFen", 1_000)), nil, unprocessable, "validation_failed"},
 		{"unknown nested field", "/v1/disbursements", js(with(valid, "over_commitment", obj{"justification": "j", "approved_by": "a", "level": 2})), nil, unprocessable, "validation_failed"},
-		{"server-owned field", "/v1/disbursements", js(with(valid, "pairing_id", f.pairing)), nil, unprocessable, "validation_failed"},
+		{"server-owned field", "/v1/disbursements", js(with(valid, "position", 5)), nil, unprocessable, "validation_failed"},
 		// amounts
 		{"zero amount", "/v1/disbursements", js(with(valid, "amount_fen", 0)), nil, unprocessable, "validation_failed"},
 		{"negative amount", "/v1/disbursements", js(with(valid, "amount_fen", -1_000)), nil, unprocessable, "validation_failed"},
@@ -1169,4 +1171,68 @@ func TestStreamSpanningPartners(t *testing.T) {
 	if r := e.do("recorder2", http.MethodGet, stream, nil); r.Status != http.StatusNotFound {
 		t.Errorf("another donor's recorder: %d, want 404", r.Status)
 	}
+}
+
+// wan is 1万元 in fen.
+const wan = 1_000_000
+
+// TestInvariantSharedCommitments (I-54): a commitment may fund several
+// pairings of one donor and programme, with shares that never exceed it;
+// a disbursement names which of them it pays; an allocation names them
+// all; the commitment is never lowered below what is allocated.
+func TestInvariantSharedCommitments(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.fixture()
+	third := e.mustPost("recorder", "/v1/pairings", pairingBody("D1", "610928", "east_west", "2021-01-01", "2030-12-31")).str("pairing_id")
+	shared := func(shares ...obj) obj {
+		return obj{"pairing_id": f.pairing, "amount_fen": 300 * wan, "budget_year": 2025, "source_level": "city",
+			"doc_no": "市财〔2025〕8号", "business_date": "2025-03-01", "shares": shares}
+	}
+	share := func(p string, fen int64) obj { return obj{"pairing_id": p, "amount_fen": fen} }
+	e.expectRejected("recorder", "/v1/commitments", shared(share(f.pairing, 100*wan), share(f.pairing2, 0)),
+		http.StatusUnprocessableEntity, "validation_failed") // another programme
+	e.expectRejected("recorder", "/v1/commitments", shared(share(third, 0), share(f.pairing, 0)),
+		http.StatusUnprocessableEntity, "validation_failed") // pairing_id not first
+	e.expectRejected("recorder", "/v1/commitments", shared(share(f.pairing, 200*wan), share(third, 101*wan)),
+		http.StatusUnprocessableEntity, "validation_failed") // more than committed
+	e.expectRejected("recorder", "/v1/commitments", shared(share(f.pairing, 0)), http.StatusUnprocessableEntity, "validation_failed")
+	e.expectRejected("recorder2", "/v1/commitments", shared(share(f.pairing, 0), share(third, 0)), http.StatusNotFound, "not_found")
+	c := e.mustPost("recorder", "/v1/commitments", shared(share(f.pairing, 100*wan), share(third, 0))).str("commitment_id")
+	if p := e.lastPayload("commitment-" + c); len(p["shares"].([]any)) != 2 {
+		t.Fatalf("shares recorded: %v", p["shares"])
+	}
+	disburse := func(pairing string) obj {
+		b := obj{"commitment_id": c, "amount_fen": 10 * wan, "business_date": "2025-04-01", "payee_name": "丙县财政局",
+			"voucher_no": "PZ-SH-" + pairing[len(pairing)-4:]}
+		if pairing != "" {
+			b["pairing_id"] = pairing
+		}
+		return b
+	}
+	e.expectRejected("recorder", "/v1/disbursements", obj{"commitment_id": c, "amount_fen": 10 * wan, "business_date": "2025-04-01",
+		"payee_name": "x", "voucher_no": "PZ-SH-0"}, http.StatusUnprocessableEntity, "validation_failed") // which pairing?
+	e.expectRejected("recorder", "/v1/disbursements", disburse(f.pairing2), http.StatusUnprocessableEntity, "validation_failed")
+	paid := e.mustPost("recorder", "/v1/disbursements", disburse(third)).str("disbursement_id")
+	if p := e.lastPayload("commitment-" + c); p["pairing_id"] != third {
+		t.Errorf("the disbursement %s is of pairing %v, want %s", paid, p["pairing_id"], third)
+	}
+	// the county of the pairing paid, not the commitment's first, confirms it
+	e.expectRejected("partner", "/v1/disbursements/"+paid+"/receipt", obj{"received_date": "2025-04-03", "receipt_ref": "DZ"},
+		http.StatusNotFound, "not_found")
+	alloc := "/v1/commitments/" + c + "/allocation"
+	e.expectRejected("recorder", alloc, obj{"shares": []obj{share(f.pairing, 200*wan), share(third, 101*wan)}},
+		http.StatusUnprocessableEntity, "validation_failed")
+	e.expectRejected("recorder", alloc, obj{"shares": []obj{share(f.pairing, 200*wan)}}, http.StatusUnprocessableEntity, "validation_failed")
+	e.expectRejected("recorder", "/v1/commitments/"+f.commitment+"/allocation", obj{"shares": []obj{share(f.pairing, 1)}},
+		http.StatusUnprocessableEntity, "validation_failed") // funds one pairing
+	e.mustPost("recorder", alloc, obj{"shares": []obj{share(third, 120*wan), share(f.pairing, 150*wan)}, "doc_no": "市财〔2025〕9号",
+		"business_date": "2025-05-01"})
+	if p := e.lastPayload("commitment-" + c); p["shares"].([]any)[0].(map[string]any)["pairing_id"] != f.pairing {
+		t.Errorf("the allocation is not recorded in the commitment's order: %v", p["shares"])
+	}
+	e.expectRejected("recorder", "/v1/commitments/"+c+"/adjustments", obj{"delta_fen": -31 * wan, "reason": "调减", "doc_no": "X",
+		"business_date": "2025-06-01"}, http.StatusUnprocessableEntity, "validation_failed") // below the 270万 allocated
+	e.mustPost("recorder", "/v1/commitments/"+c+"/adjustments", obj{"delta_fen": -30 * wan, "reason": "调减", "doc_no": "X",
+		"business_date": "2025-06-01"})
 }

@@ -45,7 +45,9 @@ func commitmentFold() step {
 	return func(ev events.Event) (Figure, bool) {
 		switch e := ev.(type) {
 		case events.FundsCommitted:
-			c.CommittedFen = e.AmountFen
+			c.CommittedFen, c.Shares = e.AmountFen, e.Shares
+		case events.CommitmentAllocated:
+			c.Shares = e.Shares
 		case events.CommitmentAdjusted:
 			c.CommittedFen += e.DeltaFen
 		case events.FundsDisbursed:

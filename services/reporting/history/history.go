@@ -119,6 +119,9 @@ type CommitmentFigure struct {
 	NetDisbursedFen   int64 `json:"net_disbursed_fen"`
 	OutstandingFen    int64 `json:"outstanding_fen" doc:"committed − net disbursed"`
 	ReceiptsConfirmed int   `json:"receipts_confirmed" doc:"disbursements whose receipt the partner confirmed"`
+	// Shares is the allocation of a commitment of several pairings (none
+	// for one of a single pairing).
+	Shares []events.Share `json:"shares,omitempty" doc:"of a commitment of several pairings: each pairing's share"`
 }
 
 // DisbursementFigure is a disbursement after a step: NetFen = AmountFen −
@@ -376,6 +379,8 @@ func describe(ev events.Event) (events.Date, Documents, int64) {
 		return e.BusinessDate, Documents{DocNo: e.DocNo}, e.AmountFen
 	case events.CommitmentAdjusted:
 		return e.BusinessDate, Documents{DocNo: e.DocNo}, e.DeltaFen
+	case events.CommitmentAllocated:
+		return e.BusinessDate, Documents{DocNo: e.DocNo}, 0
 	case events.FundsDisbursed:
 		return e.BusinessDate, Documents{VoucherNo: e.VoucherNo}, e.AmountFen
 	case events.DisbursementReversed:

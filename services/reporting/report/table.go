@@ -57,9 +57,16 @@ var columns = []column{
 }
 
 // optionalColumns are groups of columns shown after columns when the
-// totals have one of them non-zero: staff in post, projects by calendar
-// year.
-var optionalColumns = [][]column{staffColumns, yearColumns}
+// totals have one of them non-zero: commitments not yet allocated, staff
+// in post, projects by calendar year.
+var optionalColumns = [][]column{unallocatedColumns, staffColumns, yearColumns}
+
+// unallocatedColumns are the commitments of several pairings not yet
+// allocated (a programme's and the donor's; no pairing's).
+var unallocatedColumns = []column{
+	{"fiscal_unallocated_fen", "其中多地共享计划未分配(万元)", "of which shared commitments not yet allocated (10k CNY)", kindWan,
+		func(f *yearend.Figures) int64 { return f.FiscalUnallocatedFen.Value }},
+}
 
 // staffColumns are the outbound staff in post.
 var staffColumns = []column{

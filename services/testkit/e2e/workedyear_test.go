@@ -70,6 +70,14 @@ func TestWorkedYearEveryFamily(t *testing.T) {
 	fiscal(wu, 150*wan, "PZ-1")
 	fiscal(ji, 80*wan, "PZ-2")
 	fiscal(geng, 50*wan, "PZ-3")
+	// 山海协作 funds for 戊县 and 己县 together: 100万, of which 40万 for 戊县
+	// is known at first; later 50万 is allocated to 己县; 10万 stays
+	// unallocated.
+	shared := post("/v1/commitments", obj{"pairing_id": wu, "amount_fen": 100 * wan, "budget_year": 2023, "source_level": "city",
+		"doc_no": "市财〔2023〕5号", "business_date": "2023-03-01",
+		"shares": []obj{{"pairing_id": wu, "amount_fen": 40 * wan}, {"pairing_id": ji, "amount_fen": 0}}})["commitment_id"].(string)
+	post("/v1/commitments/"+shared+"/allocation", obj{"shares": []obj{{"pairing_id": wu, "amount_fen": 40 * wan},
+		{"pairing_id": ji, "amount_fen": 50 * wan}}, "doc_no": "市财〔2023〕9号", "business_date": "2023-06-01"})
 
 	post("/v1/labour-transfers", obj{"pairing_id": wu, "period_from": "2023-01-01", "period_to": "2023-06-30",
 		"destination": "donor_area", "persons": 120, "poverty_persons": 45, "doc_no": "丁人社〔2023〕1号"})
@@ -145,7 +153,7 @@ func TestWorkedYearEveryFamily(t *testing.T) {
 	check("2023 戊县", r23.Pairings[0].Figures, figures{
 		"visits": 1, "visits_led_by_principal": 1, "staff_teacher": 1, "staff_professional": 1,
 		"staff_in_post": 2, "staff_year_or_more": 1, "staff_anniversary": 1,
-		"fiscal_disbursed_fen": 150 * wan, "fiscal_committed_fen": 300 * wan, "disbursal_rate_bp": 5000,
+		"fiscal_disbursed_fen": 150 * wan, "fiscal_committed_fen": 340 * wan, "disbursal_rate_bp": 4412, // 150/340
 		"labour_persons": 120, "labour_poverty_persons": 45,
 		"investment_records": 1, "investment_fen": 2000 * wan, "investment_jobs": 30, "investment_poverty_jobs": 10,
 		"parks": 1, "park_enterprises": 5, "park_investment_fen": 3000 * wan,
@@ -156,8 +164,8 @@ func TestWorkedYearEveryFamily(t *testing.T) {
 		"year_planned_projects": 1, "year_planned_started": 1, "start_rate_bp": 10000,
 	})
 	check("2023 己县", r23.Pairings[1].Figures, figures{
-		"visits": 1, "visits_led_by_principal": 1, "fiscal_disbursed_fen": 80 * wan, "fiscal_committed_fen": 160 * wan,
-		"disbursal_rate_bp": 5000, "trainings": 1, "training_participants": 40, "agreements": 1,
+		"visits": 1, "visits_led_by_principal": 1, "fiscal_disbursed_fen": 80 * wan, "fiscal_committed_fen": 210 * wan,
+		"disbursal_rate_bp": 3810 /* 80/210 */, "trainings": 1, "training_participants": 40, "agreements": 1,
 		"workshops": 1, "workshop_employed": 38, "workshop_poverty_employed": 21,
 	})
 	check("2023 庚县", r23.Pairings[2].Figures, figures{"fiscal_disbursed_fen": 50 * wan, "fiscal_committed_fen": 100 * wan,
@@ -200,11 +208,13 @@ func TestWorkedYearEveryFamily(t *testing.T) {
 	for k, v := range nonZero(r23.Pairings[1].Figures) {
 		mountainSea[k] += v
 	}
-	mountainSea["disbursal_rate_bp"] = 5000 // 230万 of 460万
+	// 230万 disbursed of 550万 allocated and 10万 not yet
+	mountainSea["disbursal_rate_bp"], mountainSea["fiscal_unallocated_fen"] = 4107, 10*wan
 	check("2023 山海协作", r23.Programmes[0].Figures, mountainSea)
 	check("2023 对口支援", r23.Programmes[1].Figures, nonZero(r23.Pairings[2].Figures))
-	if r23.Totals.FiscalDisbursedFen.Value != 280*wan || r23.Totals.Visits.Value != 2 {
-		t.Errorf("totals disbursed %d, visits %d", r23.Totals.FiscalDisbursedFen.Value, r23.Totals.Visits.Value)
+	if r23.Totals.FiscalDisbursedFen.Value != 280*wan || r23.Totals.Visits.Value != 2 || r23.Totals.FiscalUnallocatedFen.Value != 10*wan {
+		t.Errorf("totals disbursed %d, visits %d, unallocated %d", r23.Totals.FiscalDisbursedFen.Value, r23.Totals.Visits.Value,
+			r23.Totals.FiscalUnallocatedFen.Value)
 	}
 
 	// 2021: the school is registered (plan year) and started; in the
