@@ -98,21 +98,13 @@ type Disbursement struct {
 // no such commitment.
 func Commitment(ctx context.Context, q Querier, commitmentID string) (*CommitmentDetail, error) {
 	c := &CommitmentDetail{Disbursements: []Disbursement{}}
-	var project pgtype.Text
-	var date pgtype.Date
-	err := q.QueryRow(ctx, `SELECT c.commitment_id, c.pairing_id, c.project_id, c.budget_year, c.source_level, c.doc_no,
-		c.batch, c.business_date, `+commitmentTotalsColumns+`
-		FROM proj_balances.commitments c `+disbursementTotals+` WHERE c.commitment_id = $1`, commitmentID).
-		Scan(append([]any{&c.CommitmentID, &c.PairingID, &project, &c.BudgetYear, &c.SourceLevel, &c.DocNo, &c.Batch, &date},
-			totalsDest(&c.CommitmentTotals)...)...)
+	err := scanSummary(q.QueryRow(ctx, commitmentSelect+` WHERE c.commitment_id = $1`, commitmentID), &c.CommitmentSummary)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("commitment %s: %w", commitmentID, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("balances: commitment %s: %w", commitmentID, err)
 	}
-	c.ProjectID, c.BusinessDate = project.String, dateOf(date)
-	c.finish()
 	c.OverCommitted = c.NetDisbursedFen > c.CommittedTotalFen
 
 	rows, err := q.Query(ctx, `SELECT disbursement_id, business_date, amount_fen, reversed_entry_error_fen,

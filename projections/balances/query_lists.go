@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/aidledger/aidledger/events"
@@ -20,16 +21,45 @@ type CommitmentSummary struct {
 	DocNo        string      `json:"doc_no"`
 	Batch        string      `json:"batch,omitempty"`
 	BusinessDate events.Date `json:"business_date"`
+	// Shares, for a commitment of several pairings of one programme, is
+	// each pairing's share (the commitment's pairing first) and
+	// UnallocatedFen what of the committed total no share holds yet.
+	Shares         []events.Share `json:"shares,omitempty"`
+	UnallocatedFen int64          `json:"unallocated_fen,omitempty"`
 	CommitmentTotals
+}
+
+// commitmentSelect reads commitments (alias c) with their totals, in the
+// order scanSummary scans.
+const commitmentSelect = `SELECT c.commitment_id, c.pairing_id, c.project_id, c.budget_year, c.source_level, c.doc_no,
+	c.batch, c.business_date, c.shares, ` + commitmentTotalsColumns + `
+	FROM proj_balances.commitments c ` + disbursementTotals
+
+// scanSummary scans a row of commitmentSelect into c and derives its
+// computed totals.
+func scanSummary(row pgx.Row, c *CommitmentSummary) error {
+	var project pgtype.Text
+	var date pgtype.Date
+	if err := row.Scan(append([]any{&c.CommitmentID, &c.PairingID, &project, &c.BudgetYear, &c.SourceLevel, &c.DocNo, &c.Batch,
+		&date, &c.Shares}, totalsDest(&c.CommitmentTotals)...)...); err != nil {
+		return err
+	}
+	c.ProjectID, c.BusinessDate = project.String, dateOf(date)
+	c.finish()
+	if c.Shares != nil {
+		c.UnallocatedFen = c.CommittedTotalFen
+		for _, sh := range c.Shares {
+			c.UnallocatedFen -= sh.AmountFen
+		}
+	}
+	return nil
 }
 
 // CommitmentList lists the commitments of the pairings — those shared
 // with other pairings included — newest budget year first, then by
 // business date and id.
 func CommitmentList(ctx context.Context, q Querier, pairingIDs []string) ([]CommitmentSummary, error) {
-	rows, err := q.Query(ctx, `SELECT c.commitment_id, c.pairing_id, c.project_id, c.budget_year, c.source_level, c.doc_no,
-		c.batch, c.business_date, `+commitmentTotalsColumns+`
-		FROM proj_balances.commitments c `+disbursementTotals+`
+	rows, err := q.Query(ctx, commitmentSelect+`
 		WHERE c.pairing_id = ANY($1)
 		   OR EXISTS (SELECT 1 FROM json_array_elements(c.shares) s WHERE s->>'pairing_id' = ANY($1))
 		ORDER BY c.budget_year DESC, c.business_date, c.commitment_id`, pairingIDs)
@@ -40,14 +70,9 @@ func CommitmentList(ctx context.Context, q Querier, pairingIDs []string) ([]Comm
 	out := []CommitmentSummary{}
 	for rows.Next() {
 		var c CommitmentSummary
-		var project pgtype.Text
-		var date pgtype.Date
-		if err := rows.Scan(append([]any{&c.CommitmentID, &c.PairingID, &project, &c.BudgetYear, &c.SourceLevel, &c.DocNo, &c.Batch, &date},
-			totalsDest(&c.CommitmentTotals)...)...); err != nil {
+		if err := scanSummary(rows, &c); err != nil {
 			return nil, fmt.Errorf("balances: commitments: %w", err)
 		}
-		c.ProjectID, c.BusinessDate = project.String, dateOf(date)
-		c.finish()
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {

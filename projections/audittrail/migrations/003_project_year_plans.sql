@@ -1,6 +1,5 @@
 -- Projects by year: a project's annual investment plan is a relation of
--- the project (relation 'year_plan'); the allocation of a commitment of
--- several pairings one of the commitment ('allocation').
+-- the project (relation 'year_plan').
 ALTER TABLE audittrail DROP CONSTRAINT audittrail_relation_check;
 ALTER TABLE audittrail ADD CONSTRAINT audittrail_relation_check
-    CHECK (relation IN ('reversal', 'adjustment', 'receipt', 'progress', 'end', 'report', 'year_plan', 'allocation'));
+    CHECK (relation IN ('reversal', 'adjustment', 'receipt', 'progress', 'end', 'report', 'year_plan'));

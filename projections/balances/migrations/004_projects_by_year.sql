@@ -6,11 +6,6 @@ ALTER TABLE projects ADD COLUMN started_on date;
 ALTER TABLE projects ADD COLUMN completed_on date;
 ALTER TABLE projects ADD COLUMN year_plans json NOT NULL DEFAULT '{}';  -- year → planned fen (never 0)
 
--- Commitments of several pairings of one programme: their allocation, and
--- on their first pairing's year the part not yet allocated to any.
-ALTER TABLE commitments ADD COLUMN shares json;
-ALTER TABLE pairing_years ADD COLUMN unallocated_fen bigint NOT NULL DEFAULT 0;
-
 -- Events recorded before this release now count in the new columns and
 -- figures: empty the read model and move its checkpoint back to 0, so that
 -- the projector rebuilds it from the stream (as `aidledger replay` would).

@@ -6,8 +6,6 @@ ALTER TABLE projects ADD COLUMN started_on date;
 ALTER TABLE projects ADD COLUMN completed_on date;
 ALTER TABLE projects ADD COLUMN plans json NOT NULL DEFAULT '{}';  -- year → planned fen (never 0)
 ALTER TABLE secondments ADD COLUMN ended_on date;
--- commitments: the allocation of one that funds several pairings.
-ALTER TABLE commitments ADD COLUMN shares json;
 
 ALTER TABLE contributions DROP CONSTRAINT contributions_figure_check;
 ALTER TABLE contributions ADD CONSTRAINT contributions_figure_check CHECK (figure IN (
@@ -21,7 +19,7 @@ ALTER TABLE contributions ADD CONSTRAINT contributions_figure_check CHECK (figur
     'park_returns_fen', 'workshops', 'workshop_employed', 'workshop_poverty_employed',
     'projects_started', 'projects_finished', 'year_planned_fen', 'year_invested_fen',
     'year_planned_projects', 'year_planned_started',
-    'staff_left', 'staff_anniversary', 'staff_left_after_year', 'fiscal_unallocated_fen'));
+    'staff_left', 'staff_anniversary', 'staff_left_after_year'));
 
 -- The rows of earlier years a report reads to count the projects
 -- continuing into its year (续建) and the staff in post in it (在岗, 一年以上).

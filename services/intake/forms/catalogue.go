@@ -106,7 +106,17 @@ var catalogue = []*Form{
 		{Key: "doc_no", ZH: "文号", EN: "Document no.", Kind: Text, Required: true, HelpZH: "资金计划下达文件文号,如 钟财〔2025〕12号", HelpEN: "The budget document's number"},
 		{Key: "batch", ZH: "批次", EN: "Batch", Kind: Text},
 		businessDateField("下达日期", "Date"),
-	}, submit: create((*ledger.Ledger).CommitFunds)},
+		{Key: "shares", ZH: "多个结对关系共享", EN: "Shared by several pairings", Kind: Shares,
+			HelpZH: "同一协作类型的多个受援县共用一项资金计划时,勾选全部受援县(含上面所选)并填各自分配金额;尚未分配的留空,作“未分配”列示",
+			HelpEN: "When one commitment funds several partner counties of one programme: tick every one (the pairing above included) with its share; leave a share blank when not yet known — it is shown as unallocated"},
+	}, arrange: leadShareFirst, submit: create((*ledger.Ledger).CommitFunds)},
+	{Name: "allocation", Target: "commitment", TitleZH: "资金计划分配", TitleEN: "Allocate a shared commitment", Fields: []Field{
+		{Key: "shares", ZH: "各结对关系分配", EN: "Shares", Kind: Shares, Required: true,
+			HelpZH: "列出该计划涉及的全部结对关系及各自分配金额,合计不超过计划金额;其余为未分配",
+			HelpEN: "Every pairing of the commitment with its share, together not above the amount committed; the rest stays unallocated"},
+		{Key: "doc_no", ZH: "文号", EN: "Document no.", Kind: Text},
+		businessDateField("分配日期", "Date"),
+	}, submit: onTarget((*ledger.Ledger).AllocateCommitment)},
 	{Name: "adjustment", Target: "commitment", TitleZH: "资金计划调整", TitleEN: "Adjust a commitment", Fields: []Field{
 		{Key: "delta_fen", ZH: "调整金额(元)", EN: "Change (yuan)", Kind: Signed, Required: true, HelpZH: "调增填正数,调减填负数;调减后不得低于已拨付金额", HelpEN: "Positive to raise, negative to lower; never below what was disbursed"},
 		{Key: "reason", ZH: "调整原因", EN: "Reason", Kind: LongText, Required: true},
@@ -123,6 +133,8 @@ var catalogue = []*Form{
 		{Key: "over_commitment.justification", ZH: "超计划拨付说明", EN: "Over-commitment justification", Kind: LongText,
 			HelpZH: "仅当本次拨付使累计拨付超过计划金额时填写", HelpEN: "Only when this disbursement takes the total beyond the commitment"},
 		{Key: "over_commitment.approved_by", ZH: "超计划拨付批准人", EN: "Over-commitment approved by", Kind: Text},
+		{Key: "pairing_id", ZH: "拨付给", EN: "Paid to", Kind: Pairing,
+			HelpZH: "仅多地共享的资金计划填写:本次拨付给哪个受援县", HelpEN: "Only for a commitment shared by several pairings: the one this payment is for"},
 	}, submit: create((*ledger.Ledger).DisburseFunds)},
 	{Name: "disbursement_reversal", Target: "disbursement", TitleZH: "拨付冲正 / 资金退回", TitleEN: "Reverse a disbursement", Fields: []Field{
 		{Key: "amount_fen", ZH: "冲正金额(元)", EN: "Amount (yuan)", Kind: Money, Required: true, HelpZH: "可部分冲正,不超过未冲正余额", HelpEN: "Partial reversals are allowed, up to what is left"},
@@ -338,6 +350,19 @@ func create[C any](run func(*ledger.Ledger, context.Context, ledger.Request, C) 
 			return nil, err
 		}
 		return run(l, ctx, req, cmd)
+	}
+}
+
+// leadShareFirst puts the share of the commitment's own pairing first,
+// as the ledger wants it, whatever order the shares were listed in.
+func leadShareFirst(body map[string]any) {
+	shares, _ := body["shares"].([]map[string]any)
+	for i, sh := range shares {
+		if sh["pairing_id"] == body["pairing_id"] {
+			copy(shares[1:i+1], shares[:i])
+			shares[0] = sh
+			return
+		}
 	}
 }
 

@@ -34,6 +34,7 @@ const (
 	Pairing                // the id of a pairing
 	Pairings               // ids of pairings, separated by commas, 、 or spaces (sent as a list)
 	Commitment             // the id of a commitment
+	Shares                 // pairings with a share in 元 each: "ID=12,345.67; ID=" (blank: not yet known), sent as [{pairing_id, amount_fen}]
 	Project                // the id of a project
 	YesNo                  // 是 or 否 (sent as true or false)
 )
@@ -82,7 +83,10 @@ type Form struct {
 	// ("commitment" for an adjustment); "" for commands that create one.
 	Target string
 	Fields []Field
-	submit func(ctx context.Context, l *ledger.Ledger, req ledger.Request, target string, body []byte) (*ledger.Written, error)
+	// arrange, when set, puts the converted body in the order the
+	// command wants (the commitment's pairing first among its shares).
+	arrange func(body map[string]any)
+	submit  func(ctx context.Context, l *ledger.Ledger, req ledger.Request, target string, body []byte) (*ledger.Written, error)
 }
 
 // Title is the form's title in lang.
@@ -142,6 +146,9 @@ func (f *Form) Body(values map[string]string) ([]byte, []FieldError) {
 	}
 	if len(errs) > 0 {
 		return nil, errs
+	}
+	if f.arrange != nil {
+		f.arrange(body)
 	}
 	b, err := json.Marshal(body)
 	if err != nil { // maps of strings, numbers and lists always marshal
@@ -220,8 +227,34 @@ func (f *Field) convert(raw string) (any, *FieldError) {
 			return nil, bad("list at least one pairing", "至少填写一个结对关系")
 		}
 		return ids, nil
+	case Shares:
+		return f.shares(raw)
 	}
 	return raw, nil
+}
+
+// shares reads "ID=amount" items separated by semicolons or line breaks;
+// a blank amount is a share not yet known (0).
+func (f *Field) shares(raw string) (any, *FieldError) {
+	var out []map[string]any
+	for item := range strings.FieldsFuncSeq(raw, func(r rune) bool { return r == ';' || r == '；' || r == '\n' || r == '\r' }) {
+		id, amount, _ := strings.Cut(strings.NewReplacer("：", "=", ":", "=").Replace(item), "=")
+		id, amount = strings.TrimSpace(id), strings.TrimSpace(amount)
+		var fen int64
+		var err error
+		if amount != "" {
+			fen, err = ParseYuan(amount)
+		}
+		if id == "" || err != nil || fen < 0 {
+			return nil, &FieldError{f.Key, fmt.Sprintf("%s: %q is not a pairing with its share, such as 01J…=12,345.67", f.EN, strings.TrimSpace(item)),
+				fmt.Sprintf("%s:“%s”应为结对关系编号及其分配金额(元),如 01J…=12345.67", f.ZH, strings.TrimSpace(item))}
+		}
+		out = append(out, map[string]any{"pairing_id": id, "amount_fen": fen})
+	}
+	if len(out) == 0 {
+		return nil, &FieldError{f.Key, f.EN + ": list the pairings", f.ZH + ":请列出结对关系"}
+	}
+	return out, nil
 }
 
 // ParseDate reads a business date written 2025-03-01, 2025/3/1 or

@@ -2,6 +2,7 @@ package forms
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -82,6 +83,33 @@ func TestBody(t *testing.T) {
 	}
 	if f.FieldOf("over_commitment") != "over_commitment.justification" || v.FieldOf("pairing_ids[2]") != "pairing_ids" || f.FieldOf("nope") != "" {
 		t.Error("FieldOf")
+	}
+}
+
+// A commitment's shares are read as pairings with amounts in 元, a blank
+// amount being 0, the commitment's own pairing put first.
+func TestShares(t *testing.T) {
+	t.Parallel()
+	c, _ := Lookup("commitment")
+	values := map[string]string{"pairing_id": "P2", "amount_fen": "3000000", "budget_year": "2025", "source_level": "city",
+		"doc_no": "市财〔2025〕8号", "business_date": "2025-03-01"}
+	values["shares"] = "P1=1,000,000.50；P2：\nP3=0"
+	body, errs := c.Body(values)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	var got struct{ Shares []map[string]any }
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got.Shares) != "[map[amount_fen:0 pairing_id:P2] map[amount_fen:1.0000005e+08 pairing_id:P1] map[amount_fen:0 pairing_id:P3]]" {
+		t.Errorf("shares %v", got.Shares)
+	}
+	for _, bad := range []string{"P1=-5", "=100", "P1=12.345", " ; "} {
+		values["shares"] = bad
+		if _, errs := c.Body(values); len(errs) != 1 || errs[0].Key != "shares" || errs[0].ZH == "" {
+			t.Errorf("shares %q: %v", bad, errs)
+		}
 	}
 }
 

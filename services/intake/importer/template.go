@@ -176,7 +176,7 @@ func templateXLSX(form *forms.Form, head []string, refs References) ([]byte, err
 		_ = f.SetColWidth(dataSheet, col, col, float64(max(12, 2*len([]rune(h))+4)))
 		fd := &form.Fields[i]
 		switch fd.Kind {
-		case forms.Text, forms.Pairing, forms.Pairings, forms.Commitment, forms.Project:
+		case forms.Text, forms.Pairing, forms.Pairings, forms.Shares, forms.Commitment, forms.Project:
 			_ = f.SetColStyle(dataSheet, col, text)
 		case forms.Choice, forms.YesNo:
 			dv := excelize.NewDataValidation(true)
@@ -215,7 +215,7 @@ func templateXLSX(form *forms.Form, head []string, refs References) ([]byte, err
 		list  []Reference
 		need  bool
 	}{
-		{"结对关系", refs.Pairings, hasKind(form, forms.Pairing) || hasKind(form, forms.Pairings)},
+		{"结对关系", refs.Pairings, hasKind(form, forms.Pairing) || hasKind(form, forms.Pairings) || hasKind(form, forms.Shares)},
 		{"资金计划", refs.Commitments, hasKind(form, forms.Commitment)},
 	} {
 		if !ref.need {
@@ -280,6 +280,8 @@ func kindText(fd *forms.Field) string {
 		return "结对关系编号(见“结对关系”表)"
 	case forms.Pairings:
 		return "结对关系编号,多个以逗号分隔"
+	case forms.Shares:
+		return "结对关系编号=分配金额(元),多个以分号分隔,金额未知留空,如 01J…=500000;01K…="
 	case forms.Commitment:
 		return "资金计划编号(见“资金计划”表)"
 	case forms.Project:

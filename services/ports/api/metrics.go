@@ -42,7 +42,6 @@ func (m *metrics) observe(ctx huma.Context, next func(huma.Context)) {
 	m.latency.WithLabelValues(ctx.Operation().OperationID, strconv.Itoa(ctx.Status())).Observe(time.Since(start).Seconds())
 }
 
-// handler serves the metrics of gatherer.
 // MetricsHandler serves g's metrics in the Prometheus text format, to
 // anyone: the API guards it (metricsReaders); `serve --metrics-listen`
 // serves it on an address of its own.

@@ -92,6 +92,22 @@ func (s *Server) readablePairing(ctx context.Context, id string) error {
 	return nil
 }
 
+// readableCommitment is nil when the caller may read one of the pairings
+// commitment c funds (a county sees the shared commitment it has a share
+// of), the lead pairing's refusal otherwise.
+func (s *Server) readableCommitment(ctx context.Context, c *balances.CommitmentSummary) error {
+	err := s.readablePairing(ctx, c.PairingID)
+	for _, sh := range c.Shares {
+		if err == nil {
+			break
+		}
+		if s.readablePairing(ctx, sh.PairingID) == nil {
+			err = nil
+		}
+	}
+	return err
+}
+
 // notVisible hides what a caller may not read as if it did not exist.
 func notVisible(what, id string) *ledger.Rejection {
 	return &ledger.Rejection{Status: http.StatusNotFound, Code: ledger.CodeNotFound,
@@ -188,7 +204,7 @@ func (s *Server) registerReadModels() {
 			return readModel(s, ctx, "get-commitment", b, in.Freshness, func(tx pgx.Tx) (*balances.CommitmentDetail, error) {
 				c, err := balances.Commitment(ctx, tx, in.ID)
 				if err == nil {
-					err = s.readablePairing(ctx, c.PairingID)
+					err = s.readableCommitment(ctx, &c.CommitmentSummary)
 				}
 				return c, err
 			})

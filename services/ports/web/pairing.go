@@ -22,8 +22,11 @@ type pairingData struct {
 	Position    int64
 	Years       []balances.YearFigures
 	Commitments []*balances.CommitmentDetail
-	Projects    []balances.ProjectDetail
-	Lists       []entryList
+	// Partners names the partner county of each of the donor's pairings
+	// (those a shared commitment funds).
+	Partners map[string]string
+	Projects []balances.ProjectDetail
+	Lists    []entryList
 	// Timeline is the pairing's latest events; TimelineMore: there are
 	// earlier ones (in the audit trail).
 	Timeline     []audittrail.Entry
@@ -66,6 +69,9 @@ func (s *Server) pairing(w http.ResponseWriter, r *http.Request, q *request) {
 		}
 		list, err := balances.CommitmentList(ctx, tx, []string{id})
 		if err != nil {
+			return err
+		}
+		if d.Partners, err = partnerNames(ctx, tx, pr.Donor.Code); err != nil {
 			return err
 		}
 		for _, c := range list {
@@ -132,3 +138,16 @@ func readOnly(ctx context.Context, s *Server, read func(pgx.Tx) error) error {
 
 // programmeName is the programme's name in l.
 func programmeName(p string, l lang) string { return forms.OptionName(forms.Programmes, p, l.code) }
+
+// partnerNames names the partner county of each of the donor's pairings.
+func partnerNames(ctx context.Context, tx pgx.Tx, donor string) (map[string]string, error) {
+	ps, err := balances.Pairings(ctx, tx, balances.PairingFilter{DonorCode: donor})
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(ps))
+	for _, p := range ps {
+		names[p.PairingID] = p.Partner.Name
+	}
+	return names, nil
+}

@@ -22,6 +22,8 @@ import (
 type choice struct {
 	Value, Label string
 	Selected     bool
+	// Amount is the share typed for the choice (a Shares field).
+	Amount string
 }
 
 // formField is a field as a form shows it.
@@ -147,6 +149,12 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request, q *request, st
 				o.Selected = selected[o.Value]
 				ff.Choices = append(ff.Choices, o)
 			}
+		case forms.Shares:
+			typed := sharesTyped(ff.Value)
+			for _, o := range options[forms.Pairings] {
+				o.Amount, o.Selected = typed[o.Value]
+				ff.Choices = append(ff.Choices, o)
+			}
 		}
 		d.Fields = append(d.Fields, ff)
 	}
@@ -168,8 +176,31 @@ func inputOf(k forms.Kind) string {
 		return "select"
 	case forms.Pairings:
 		return "checkboxes"
+	case forms.Shares:
+		return "shares"
 	}
 	return "text"
+}
+
+// sharesValue is the text of a Shares field posted as a checkbox per
+// pairing (key) with its amount (key.pairing): "ID=amount;…".
+func sharesValue(form url.Values, key string) string {
+	var items []string
+	for _, id := range form[key] {
+		items = append(items, id+"="+form.Get(key+"."+id))
+	}
+	return strings.Join(items, ";")
+}
+
+// sharesTyped reads a Shares field's text back: pairing → amount typed.
+func sharesTyped(value string) map[string]string {
+	typed := map[string]string{}
+	for item := range strings.SplitSeq(value, ";") {
+		if id, amount, _ := strings.Cut(item, "="); id != "" {
+			typed[id] = amount
+		}
+	}
+	return typed
 }
 
 // options lists, for the reference fields of f, what the user may pick:
@@ -181,6 +212,7 @@ func (s *Server) options(ctx context.Context, p auth.Principal, f *forms.Form, l
 	for _, fd := range f.Fields {
 		need[fd.Kind] = true
 	}
+	need[forms.Pairings] = need[forms.Pairings] || need[forms.Shares]
 	if !need[forms.Pairing] && !need[forms.Pairings] && !need[forms.Commitment] && !need[forms.Project] {
 		return out, nil
 	}
@@ -246,6 +278,9 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, q *request) {
 	values := map[string]string{}
 	for _, fd := range f.Fields {
 		values[fd.Key] = strings.Join(r.PostForm[fd.Key], ",")
+		if fd.Kind == forms.Shares {
+			values[fd.Key] = sharesValue(r.PostForm, fd.Key)
+		}
 	}
 	body, ferrs := f.Body(values)
 	if ferrs != nil {

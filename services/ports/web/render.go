@@ -92,7 +92,19 @@ type pages struct{ t map[string]*template.Template }
 // funcs are the templates' helpers.
 var funcs = template.FuncMap{
 	"yuan": events.Yuan,
-	"wan":  report.WanDecimal,
+	// shares is a commitment's shares as a Shares field's text (a share
+	// of 0, not yet known, left blank), to fill the allocation form.
+	"shares": func(shares []events.Share) string {
+		items := make([]string, len(shares))
+		for i, sh := range shares {
+			items[i] = sh.PairingID + "="
+			if sh.AmountFen != 0 {
+				items[i] += events.Yuan(sh.AmountFen)
+			}
+		}
+		return strings.Join(items, ";")
+	},
+	"wan": report.WanDecimal,
 	"rate": func(r *balances.Rate) string {
 		if r == nil {
 			return "—"

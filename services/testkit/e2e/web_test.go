@@ -555,3 +555,73 @@ func TestPartnerSeesItsOwnPairing(t *testing.T) {
 		t.Error("the partner's report page is not the report of its own pairing")
 	}
 }
+
+// A recorder records a commitment shared by two partner counties on the
+// web form — a share ticked per county, one amount left blank — and then
+// allocates it; the pairing page shows the split and what is unallocated.
+func TestWebSharedCommitment(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	pairing := func(code, name string) string {
+		var w map[string]any
+		if st := s.do(http.MethodPost, "/v1/pairings", obj{"donor": obj{"code": "XIN", "name": "辛区", "short_name": "辛"},
+			"partner": obj{"code": code, "name": name, "short_name": name[:3]}, "programme": "mountain_sea",
+			"agreement_doc_no": "协议" + code, "valid_from": "2021-01-01", "valid_to": "2030-12-31"}, &w); st != http.StatusCreated {
+			t.Fatalf("pairing %s: %d", code, st)
+		}
+		return w["pairing_id"].(string)
+	}
+	ren, gui := pairing("330011", "壬县"), pairing("330012", "癸县")
+	rec := auth.Principal{Name: "辛会计", Role: auth.RoleRecorder, DonorCode: "XIN"}
+	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "xin", Principal: rec}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	u := signInHTTP(t, s.srv.URL, "xin", "a long enough password")
+	if page := u.get("/record/commitment"); !strings.Contains(page, `name="shares.`+gui+`"`) {
+		t.Fatal("the commitment form has no share per pairing")
+	}
+	form := url.Values{"csrf": {u.csrf}, "idempotency_key": {"web-shared-1"}, "next": {"/pairings/" + ren},
+		"pairing_id": {ren}, "amount_fen": {"1,000,000"}, "budget_year": {"2025"}, "source_level": {"city"},
+		"doc_no": {"市财〔2025〕3号"}, "business_date": {"2025-03-01"},
+		"shares": {gui, ren}, "shares." + gui: {""}, "shares." + ren: {"400,000"}}
+	if res := u.post("/record/commitment", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record the shared commitment: %d", res.StatusCode)
+	}
+	s.waitProjected()
+	page := u.get("/pairings/" + gui)
+	m := regexp.MustCompile(`/record/allocation\?target=([0-9A-Z]+)`).FindStringSubmatch(page)
+	if m == nil || !strings.Contains(page, "多地共享:壬县 400,000.00、癸县 0.00;未分配 600,000.00") {
+		t.Fatalf("癸县's pairing page does not show the shared commitment and its split: %s", page)
+	}
+	alloc := url.Values{"csrf": {u.csrf}, "idempotency_key": {"web-shared-2"}, "next": {"/pairings/" + ren}, "target": {m[1]},
+		"shares": {ren, gui}, "shares." + ren: {"400,000"}, "shares." + gui: {"700,000"}, "business_date": {"2025-04-01"}}
+	if page := u.postPage("/record/allocation", alloc); !strings.Contains(page, "超过计划金额") {
+		t.Error("an allocation above the commitment is not refused on the form")
+	}
+	alloc.Set("shares."+gui, "550,000")
+	if res := u.post("/record/allocation", alloc); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("allocate: %d", res.StatusCode)
+	}
+	s.waitProjected()
+	page = u.get("/pairings/" + gui)
+	if !strings.Contains(page, "多地共享:壬县 400,000.00、癸县 550,000.00;未分配 50,000.00") {
+		t.Error("the allocation is not shown")
+	}
+	// a payment from 癸县's page is 癸县's
+	link := regexp.MustCompile(`/record/disbursement\?commitment_id=[0-9A-Z]+&amp;pairing_id=` + gui).FindString(page)
+	if link == "" || !strings.Contains(u.get(strings.ReplaceAll(link, "&amp;", "&")), `<option value="`+gui+`" selected>`) {
+		t.Fatalf("the disburse link of 癸县's page does not name 癸县: %q", link)
+	}
+	pay := url.Values{"csrf": {u.csrf}, "idempotency_key": {"web-shared-3"}, "next": {"/pairings/" + gui}, "commitment_id": {m[1]},
+		"pairing_id": {gui}, "amount_fen": {"100,000"}, "business_date": {"2025-05-01"}, "payee_name": {"癸县财政局"}, "voucher_no": {"PZ-G1"}}
+	if res := u.post("/record/disbursement", pay); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("disburse: %d", res.StatusCode)
+	}
+	s.waitProjected()
+	var years struct{ Data []balances.YearFigures }
+	if st := s.do(http.MethodGet, "/v1/pairings/"+gui+"/balances?year=2025", nil, &years); st != http.StatusOK ||
+		len(years.Data) != 1 || years.Data[0].Fiscal.DisbursedFen != 100_000_00 {
+		t.Errorf("癸县's 2025 balances: %d %+v", st, years.Data)
+	}
+}

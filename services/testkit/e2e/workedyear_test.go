@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -9,7 +10,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
+	"github.com/aidledger/aidledger/services/auth"
 )
 
 // TestWorkedYearEveryFamily records a year of a district with every family
@@ -100,6 +103,24 @@ func TestWorkedYearEveryFamily(t *testing.T) {
 	post("/v1/visits", obj{"pairing_ids": []string{wu, ji}, "direction": "outbound", "start_date": "2023-05-10",
 		"led_by_principal": true})
 	s.waitProjected()
+
+	// the shared commitment shows its split and what no share holds
+	var got struct{ Data balances.CommitmentDetail }
+	st := s.do(http.MethodGet, "/v1/commitments/"+shared, nil, &got)
+	if sc := got.Data; st != http.StatusOK || len(sc.Shares) != 2 ||
+		sc.Shares[0].PairingID != wu || sc.Shares[1].AmountFen != 50*wan || sc.UnallocatedFen != 10*wan {
+		t.Errorf("shared commitment: %d %+v", st, got.Data)
+	}
+	// 己县 reads the commitment it has a share of; 庚县 does not
+	for code, want := range map[string]int{"330002": http.StatusOK, "540001": http.StatusNotFound} {
+		tok, err := auth.NewTokens(s.pool).Create(context.Background(), auth.Principal{Name: code, Role: auth.RolePartner, PartnerCode: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, body, _ := s.getAs(tok, "/v1/commitments/"+shared); st != want {
+			t.Errorf("partner %s reads the shared commitment: %d %s, want %d", code, st, body, want)
+		}
+	}
 
 	type figures = map[string]int64
 	report := func(year int) *yearend.Report {
