@@ -30,6 +30,13 @@ func (c *DemoCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
+	key, err := demoLogKey(c.DataDir)
+	if err != nil {
+		return err
+	}
+	if err := s.useLogKey(CheckpointFlags{LogKey: key, CheckpointEvery: 10 * time.Second, CheckpointEvents: 1000}); err != nil {
+		return err
+	}
 	sum, err := demo.Load(ctx, s.store)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 type ServeCmd struct {
 	DatabaseFlags
 	NATSFlags
+	CheckpointFlags
 	HTTP             string `name:"http" default:"127.0.0.1:8080" help:"Address to serve HTTP on."`
 	NoRelay          bool   `name:"no-relay" help:"Do not run the relay here (run 'aidledger relay' elsewhere)."`
 	NoProjector      bool   `name:"no-projector" help:"Do not run the projector here (run 'aidledger project' elsewhere)."`
@@ -42,6 +43,9 @@ func (c *ServeCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
+	if err := s.useLogKey(c.CheckpointFlags); err != nil {
+		return err
+	}
 	s.secureCookies, s.maxRelayLag, s.maxProjectionLag = c.SecureCookies, c.MaxRelayLag, c.MaxProjectionLag
 	s.trustedProxies, s.metricsListen = proxies, c.MetricsListen
 	return s.serve(ctx, c.HTTP, !c.NoRelay, !c.NoProjector)
@@ -59,6 +63,11 @@ func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector
 	}
 	if withProjector {
 		parts["projector"] = s.runProjector
+	}
+	if s.logKey != nil {
+		parts["checkpoints"] = s.runCheckpoints
+	} else {
+		s.log.Warn("no --log-key: this process signs no checkpoint of the transparency log (run one that does)")
 	}
 	srv, err := s.newWeb()
 	if err != nil {

@@ -17,9 +17,11 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/events/relay"
+	"github.com/aidledger/aidledger/events/transparency"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
@@ -66,6 +68,12 @@ type stack struct {
 	// maxRelayLag and maxProjectionLag are readiness thresholds (0: the
 	// API's defaults).
 	maxRelayLag, maxProjectionLag int64
+	// log keeps the transparency log; logKey signs its checkpoints (nil:
+	// none are signed here), logVerifier checks them.
+	tree        *transparency.Tree
+	logKey      note.Signer
+	logVerifier note.Verifier
+	checkpoints CheckpointFlags
 }
 
 // openStackWaiting is openStack for the long-running commands (serve,
@@ -152,6 +160,7 @@ func openStack(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFla
 // init builds the store, the ledger and the metrics registry on s.db.
 func (s *stack) init() error {
 	s.store = eventstore.New(s.db.Pool)
+	s.tree = transparency.New(s.store)
 	s.registry = prometheus.NewRegistry()
 	var err error
 	s.ledger, err = ledger.New(ledger.Config{Store: s.store})
@@ -181,7 +190,7 @@ func (s *stack) runProjector(ctx context.Context) error {
 
 func (s *stack) newAPI() (*api.Server, error) {
 	return api.New(api.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Tokens: auth.NewTokens(s.db.Pool),
-		NATSURL: s.natsURL, Logger: s.log, Registry: s.registry,
+		NATSURL: s.natsURL, Logger: s.log, Registry: s.registry, Tree: s.tree, LogVerifier: s.logVerifier,
 		Ready: s.readiness(), StreamHead: s.streamHead,
 		ReadModels:  readModels(),
 		MaxRelayLag: s.maxRelayLag, MaxProjectionLag: s.maxProjectionLag})

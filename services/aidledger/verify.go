@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/aidledger/aidledger/events/transparency"
+
 	"github.com/aidledger/aidledger/services/reporting/evidence"
 	"github.com/aidledger/aidledger/services/reporting/verify"
 )
@@ -23,6 +25,10 @@ type VerifyCmd struct {
 	Projections bool   `name:"projections" help:"Rebuild every read model into scratch tables from the stream and diff it against the live one."`
 	JSON        bool   `name:"json" help:"Print a machine-readable JSON summary on stdout."`
 	Bundle      string `name:"bundle" help:"Check this evidence bundle (from aidledger export) offline instead: no database, no NATS."`
+	// Checkpoints are checkpoint notes kept from earlier (aidledger
+	// checkpoint --out, a witness's state); Key the log's public key.
+	Checkpoints []string `name:"checkpoint" type:"existingfile" help:"A checkpoint kept from earlier (aidledger checkpoint --out, a witness's state), repeatable: the ledger must extend the tree it signs, whatever else was rewritten to match."`
+	Key         string   `name:"key" type:"existingfile" help:"The ledger log's public key (its .pub file), which must have signed each --checkpoint."`
 }
 
 // Run verifies and EXITS THE PROCESS ITSELF unless everything holds, since
@@ -57,6 +63,20 @@ func (c *VerifyCmd) run(ctx context.Context, log *slog.Logger) int {
 
 func (c *VerifyCmd) verify(ctx context.Context, log *slog.Logger) (verify.Report, error) {
 	cfg := verify.Config{From: c.From, Stream: c.Stream, Projections: c.Projections, Logger: log}
+	if c.Key != "" {
+		key, err := transparency.LoadVerifier(c.Key)
+		if err != nil {
+			return verify.Report{}, err
+		}
+		cfg.LogKey = key
+	}
+	for _, f := range c.Checkpoints {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return verify.Report{}, err
+		}
+		cfg.Checkpoints = append(cfg.Checkpoints, b)
+	}
 	if c.Stream || c.Projections {
 		s, err := openStack(ctx, log, c.DatabaseFlags, c.NATSFlags)
 		if err != nil {
@@ -122,6 +142,20 @@ func printReport(rep verify.Report) {
 	}
 	for _, m := range rep.SummaryMismatches {
 		fmt.Printf("published summary at position %d (event %s): %s\n", m.Position, m.EventID, m.Reason)
+	}
+	if t := rep.Tree; t != nil {
+		if t.Reason != "" {
+			fmt.Printf("transparency log: DIFFERS: %s\n", t.Reason)
+		} else {
+			fmt.Printf("transparency log: the stored tree's %d leaves are the events' (%d events)\n", t.Stored, t.Events)
+		}
+	}
+	for _, c := range rep.Checkpoints {
+		if c.OK {
+			fmt.Printf("checkpoint %s size %d (root %s): the ledger extends it\n", c.Origin, c.Size, c.Root)
+		} else {
+			fmt.Printf("checkpoint %s size %d: NOT EXTENDED: %s\n", c.Origin, c.Size, c.Reason)
+		}
 	}
 	if rep.OK {
 		fmt.Println("OK: everything checked holds")

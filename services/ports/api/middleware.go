@@ -24,9 +24,14 @@ func principal(ctx context.Context) auth.Principal {
 // publicOp marks operations that need no token (health checks).
 const publicOp = "public"
 
+// attestOp marks (in an operation's Metadata) a POST that records no
+// ledger entry but an attestation any signed-in role may make — a
+// witness's cosignature — so read-only roles may send it.
+const attestOp = "attest"
+
 // authenticate resolves the bearer token of every non-public operation:
 // no or an unknown token is 401; a role that never writes (auditor) gets
-// 403 on every operation that is not a GET. Scope rules (which donor or
+// 403 on every operation that is not a GET (or an attestation). Scope rules (which donor or
 // partner) are the ledger's.
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	op := ctx.Operation()
@@ -49,7 +54,7 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "unavailable")
 		return
 	}
-	if op.Method != http.MethodGet && !p.Writes() {
+	if op.Method != http.MethodGet && !p.Writes() && op.Metadata[attestOp] != true {
 		writeRejection(s.api, ctx, &ledger.Rejection{Status: http.StatusForbidden, Code: ledger.CodeForbidden,
 			Message:   "the " + string(p.Role) + " role is read-only",
 			MessageZh: "该角色(" + string(p.Role) + ")只能查询,不能写入"})

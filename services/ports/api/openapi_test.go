@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	legacyrouter "github.com/getkin/kin-openapi/routers/legacy"
 
+	"github.com/aidledger/aidledger/events/transparency"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
@@ -35,8 +36,20 @@ func TestResponsesMatchTheServedSchema(t *testing.T) {
 	ctx := context.Background()
 	env := demoenv.New(t, balances.New(), audittrail.New(), yearend.New())
 	tokens := auth.NewTokens(env.Pool)
+	tree := transparency.New(env.Store)
+	key, _, err := transparency.GenerateKey(t.TempDir(), "openapi.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, verifier, err := transparency.LoadSigner(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tree.Sign(ctx, signer); err != nil {
+		t.Fatal(err)
+	}
 	a, err := api.New(api.Config{Pool: env.Pool, Store: env.Store, Ledger: testenv.Ledger(t, env.Store), Tokens: tokens,
-		NATSURL: env.NATSURL})
+		NATSURL: env.NATSURL, Tree: tree, LogVerifier: verifier})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +119,9 @@ func TestResponsesMatchTheServedSchema(t *testing.T) {
 		"/v1/history/{entity_id}":    {"/v1/history/" + commitment},
 		"/v1/reports/yearend":        {"/v1/reports/yearend?donor=" + demoenv.Linan + "&year=2025&format=json", "/v1/reports/yearend?donor=" + demoenv.Linan + "&year=2025&format=xlsx", "/v1/reports/yearend?donor=" + demoenv.Linan + "&year=2025"},
 		"/v1/evidence":               {"/v1/evidence?donor=" + demoenv.Linan + "&year=2025"},
+		"/v1/checkpoint":             {"/v1/checkpoint"},
+		"/v1/proofs/inclusion":       {"/v1/proofs/inclusion?position=7&tree_size=100"},
+		"/v1/proofs/consistency":     {"/v1/proofs/consistency?from=10&to=99"},
 	}
 	for path, item := range doc.Paths.Map() {
 		if item.Get != nil && !strings.HasPrefix(path, "/v1/openapi") && !strings.HasPrefix(path, "/v1/schemas") {

@@ -15,9 +15,11 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/events/transparency"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
@@ -64,6 +66,11 @@ type Config struct {
 	// ReadModels are the read models whose lag /readyz reports; default
 	// Balances and AuditTrail.
 	ReadModels []projections.Projection
+	// Tree is the transparency log; nil leaves its routes out.
+	Tree *transparency.Tree
+	// LogVerifier is the public key of the log's checkpoints, with which
+	// witnesses' cosignatures are checked (nil: they are refused).
+	LogVerifier note.Verifier
 	// MaxRelayLag and MaxProjectionLag are the lags (events) above which
 	// /readyz fails; defaults DefaultMaxRelayLag, DefaultMaxProjectionLag.
 	MaxRelayLag, MaxProjectionLag int64
@@ -160,6 +167,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerPublications()
 	s.registerHistory()
 	s.registerEvidence()
+	s.registerTransparency()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, &ledger.Rejection{Code: ledger.CodeNotFound,
 			Message: "no such endpoint: " + r.Method + " " + r.URL.Path, MessageZh: "接口不存在:" + r.Method + " " + r.URL.Path})

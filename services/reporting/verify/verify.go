@@ -15,6 +15,7 @@ import (
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
@@ -47,6 +48,11 @@ type Config struct {
 	Projections bool
 	// ReadModels are the read models checked with Projections.
 	ReadModels []projections.Projection
+	// Checkpoints are signed checkpoints of the transparency log (C2SP
+	// notes) kept from earlier: the ledger must extend each tree they
+	// sign. LogKey is the ledger's public key that signs them.
+	Checkpoints [][]byte
+	LogKey      note.Verifier
 	// Progress, if not nil, is called now and then with the work done and
 	// the total foreseen (events hashed, messages compared and events
 	// re-applied, together); total may grow.
@@ -84,6 +90,10 @@ type Report struct {
 	// checked) whose stated position and chain hash the log does not bear
 	// out.
 	SummaryMismatches []SummaryMismatch `json:"summary_mismatches"`
+	// Tree is the check of the stored transparency log against the
+	// events; Checkpoints the check of each checkpoint given.
+	Tree        *TreeResult        `json:"tree,omitempty"`
+	Checkpoints []CheckpointResult `json:"checkpoints,omitempty"`
 }
 
 // Head is the ledger head.
@@ -198,6 +208,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err := checkChain(ctx, cfg, &rep, pr); err != nil {
 		return rep, err
 	}
+	if err := checkTree(ctx, cfg, &rep); err != nil {
+		return rep, err
+	}
 	if cfg.Stream || cfg.Projections {
 		sr, err := openStream(ctx, cfg.NATSURL, cfg.StreamName)
 		if err != nil {
@@ -220,6 +233,14 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	rep.OK = rep.ChainBreak == nil && len(rep.StreamMismatches) == 0 && len(rep.ProjectionDiffs) == 0 && len(rep.SummaryMismatches) == 0
 	for _, p := range rep.Projections {
 		if !p.Match {
+			rep.OK = false
+		}
+	}
+	if rep.Tree.Reason != "" {
+		rep.OK = false
+	}
+	for _, c := range rep.Checkpoints {
+		if !c.OK {
 			rep.OK = false
 		}
 	}
