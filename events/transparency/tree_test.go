@@ -66,7 +66,7 @@ func TestTreeAndProofs(t *testing.T) {
 	ctx := context.Background()
 	s := eventstore.New(testenv.MigratedPool(t))
 	tree := transparency.New(s)
-	recs := appendVisits(t, s, 0, 150)
+	appendVisits(t, s, 0, 150)
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Go(func() {
@@ -76,7 +76,7 @@ func TestTreeAndProofs(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	recs = appendVisits(t, s, 150, 107) // a second extension from 150
+	recs := appendVisits(t, s, 150, 107) // a second extension from 150
 	if size, err := tree.Extend(ctx); err != nil || size != int64(len(recs)) {
 		t.Fatalf("size %d (%v), want %d", size, err, len(recs))
 	}

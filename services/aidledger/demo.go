@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/aidledger/aidledger/events/transparency"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/demo"
 )
@@ -67,8 +69,9 @@ Try the API:
   curl -s "%[1]s/v1/events?limit=3" -H "Authorization: Bearer %[2]s"
   curl -s %[1]s/v1/openapi.json
   curl -s %[1]s/metrics -H "Authorization: Bearer %[4]s" | grep aidledger_
+  curl -s %[1]s/v1/checkpoint -H "Authorization: Bearer %[2]s"   (the transparency log; public key %[5]s)
 
-`, base, recorder, auth.DemoPassword, tokens[0]) // tokens[0]: demoRoles[0], the admin
+`, base, recorder, auth.DemoPassword, tokens[0], strings.TrimSuffix(key, transparency.KeySuffix)+transparency.PubSuffix) // tokens[0]: demoRoles[0], the admin
 	return s.serve(ctx, c.HTTP, true, true)
 }
 

@@ -12,9 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/mod/sumdb/tlog"
-
 	"github.com/transparency-dev/formats/log"
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"

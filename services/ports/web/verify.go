@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"time"
 
+	"github.com/aidledger/aidledger/events/transparency"
 	"github.com/aidledger/aidledger/services/reporting/verify"
 )
 
@@ -17,7 +19,14 @@ type verifyData struct {
 	// last one could not run.
 	Job    *jobProgress
 	Failed string
+	// Checkpoint is the transparency log's latest signed checkpoint (nil:
+	// none yet); Cosigned the latest checkpoints witnesses cosigned.
+	Checkpoint *transparency.Checkpoint
+	Cosigned   []transparency.Checkpoint
 }
+
+// cosignedListed is how many cosigned checkpoints the page lists.
+const cosignedListed = 10
 
 // verifyJob runs one verification at a time in the background: on a
 // large ledger it takes longer than a request may (every event hashed,
@@ -94,6 +103,15 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, q *request) 
 	d.Job, d.Failed = s.verifyJob.state()
 	var err error
 	if d.Latest, err = verify.Latest(r.Context(), s.cfg.Pool); err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	tree := transparency.New(s.cfg.Store)
+	if d.Checkpoint, err = tree.Latest(r.Context()); err != nil && !errors.Is(err, transparency.ErrNoCheckpoint) {
+		s.fail(w, r, q, err)
+		return
+	}
+	if d.Cosigned, err = tree.Cosignatures(r.Context(), cosignedListed); err != nil {
 		s.fail(w, r, q, err)
 		return
 	}

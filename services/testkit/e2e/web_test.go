@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aidledger/aidledger/events/transparency"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
@@ -448,6 +449,26 @@ func TestWebVerificationRunsInTheBackground(t *testing.T) {
 	var runs int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM verify_runs`).Scan(&runs); err != nil || runs != 1 {
 		t.Fatalf("%d runs recorded (%v), want 1", runs, err)
+	}
+
+	// the transparency log's latest checkpoint, once one is signed
+	if page := u.get("/verify"); !strings.Contains(page, "尚未签发检查点") {
+		t.Error("the page does not say no checkpoint is signed yet")
+	}
+	key, _, err := transparency.GenerateKey(t.TempDir(), "e2e-ledger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, _, err := transparency.LoadSigner(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := transparency.New(s.store).Sign(ctx, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := u.get("/verify"); !strings.Contains(page, fmt.Sprintf("最新检查点:%d 条事件", c.Size)) || !strings.Contains(page, "— e2e-ledger ") {
+		t.Error("the page does not show the signed checkpoint")
 	}
 }
 
