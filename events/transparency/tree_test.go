@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -122,6 +123,25 @@ func TestTreeAndProofs(t *testing.T) {
 		}
 		if err := proof.VerifyConsistency(rfc6962.DefaultHasher, uint64(from), uint64(size), raw(cons), old[:], root[:]); err != nil {
 			t.Fatalf("consistency %d → %d (merkle): %v", from, size, err)
+		}
+	}
+	// a run of consecutive events proven at once, and a changed one refused
+	for range 40 {
+		size := 1 + rng.Int64N(int64(len(recs)))
+		first := 1 + rng.Int64N(size)
+		last := first + rng.Int64N(size-first+1)
+		p, err := tree.ProveSegment(ctx, first, last, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		root := mth(leaves[:size])
+		run := slices.Clone(leaves[first-1 : last])
+		if err := transparency.VerifySegment(p, run, root); err != nil {
+			t.Fatalf("segment %d–%d of %d: %v", first, last, size, err)
+		}
+		run[rng.IntN(len(run))][0] ^= 1
+		if err := transparency.VerifySegment(p, run, root); !errors.Is(err, transparency.ErrSegmentMismatch) {
+			t.Fatalf("segment %d–%d of %d with a changed event: %v", first, last, size, err)
 		}
 	}
 	if _, err := tree.InclusionProof(ctx, 1, int64(len(recs))+1); !errors.Is(err, transparency.ErrBeyondTree) {

@@ -45,6 +45,12 @@ func (c *ExportCmd) Run(ctx context.Context, log *slog.Logger) error {
 	fmt.Printf("  chain segment: positions %d..%d (%d events, %d of the donor), anchored on %s at %d\n",
 		m.Chain.FirstPosition, m.Chain.HeadPosition, m.Events, m.DonorEvents, m.Chain.AnchorHash, m.Chain.AnchorPosition)
 	fmt.Printf("  head hash: %s\n", m.Chain.HeadHash)
-	fmt.Printf("check it offline with: aidledger verify --bundle %s\n", c.Out)
+	if b.Checkpoint > 0 {
+		fmt.Printf("  transparency log: carries the checkpoint of %d events and the proof that the segment is in it\n", b.Checkpoint)
+	} else {
+		fmt.Printf("  transparency log: NO checkpoint covers position %d yet — export again once one is signed (serve signs every few seconds) to carry the proof\n",
+			m.Chain.HeadPosition)
+	}
+	fmt.Printf("check it offline with: aidledger verify --bundle %s [--key LEDGER.pub --witness-key WITNESS.pub]\n", c.Out)
 	return nil
 }

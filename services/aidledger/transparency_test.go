@@ -18,6 +18,7 @@ import (
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/events/transparency"
+	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/ports/api"
 	"github.com/aidledger/aidledger/services/testkit/demoenv"
@@ -41,7 +42,7 @@ type witnessedLedger struct {
 
 func newWitnessedLedger(t *testing.T) *witnessedLedger {
 	t.Helper()
-	env := demoenv.New(t)
+	env := demoenv.New(t, yearend.New())
 	dir := t.TempDir()
 	w := &witnessedLedger{t: t, env: env, tree: transparency.New(env.Store), state: filepath.Join(dir, "witness-state"),
 		db: []string{"--database-url", env.DatabaseURL}}
@@ -185,6 +186,33 @@ func TestInsiderRewriteCaughtByCheckpointAndWitness(t *testing.T) {
 	if code, out, _ := run(t, append([]string{"verify", "--checkpoint", kept, "--key", w.pub}, w.db...)...); code != 0 ||
 		!strings.Contains(out, "the ledger extends it") {
 		t.Fatalf("verify --checkpoint of an honest ledger: exit %d", code)
+	}
+	// an evidence bundle carries the cosigned checkpoint and the proof of its segment
+	bundle := filepath.Join(t.TempDir(), "bundle.zip")
+	if code, out, _ := run(t, append([]string{"export", "--donor", demoenv.Linan, "--year", "2025", "--out", bundle, "--wait", "1s"}, w.db...)...); code != 0 ||
+		!strings.Contains(out, fmt.Sprintf("carries the checkpoint of %d events", after.Size)) {
+		t.Fatalf("export: exit %d", code)
+	}
+	witnessPub := strings.TrimSuffix(w.witnessKey, transparency.KeySuffix) + transparency.PubSuffix
+	if code, out, _ := run(t, "verify", "--bundle", bundle, "--key", w.pub, "--witness-key", witnessPub); code != 0 ||
+		!strings.Contains(out, "cosigned by witness.test") {
+		t.Fatalf("verify --bundle with the keys: exit %d", code)
+	}
+	otherDir := t.TempDir()
+	_, otherPub, err := transparency.GenerateKey(otherDir, "ledger.test/aid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, otherWitness, err := transparency.GenerateKey(otherDir, "witness.other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(t, "verify", "--bundle", bundle, "--key", otherPub); code != 1 || !strings.Contains(out, "not signed by the ledger's key") {
+		t.Fatalf("verify --bundle with another ledger's key: exit %d, want 1", code)
+	}
+	if code, out, _ := run(t, "verify", "--bundle", bundle, "--key", w.pub, "--witness-key", otherWitness); code != 1 ||
+		!strings.Contains(out, "not cosigned by the witness witness.other") {
+		t.Fatalf("verify --bundle naming a witness that did not cosign: exit %d, want 1", code)
 	}
 
 	ctx := context.Background()

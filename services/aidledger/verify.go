@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/aidledger/aidledger/events/transparency"
 
@@ -28,7 +29,8 @@ type VerifyCmd struct {
 	// Checkpoints are checkpoint notes kept from earlier (aidledger
 	// checkpoint --out, a witness's state); Key the log's public key.
 	Checkpoints []string `name:"checkpoint" type:"existingfile" help:"A checkpoint kept from earlier (aidledger checkpoint --out, a witness's state), repeatable: the ledger must extend the tree it signs, whatever else was rewritten to match."`
-	Key         string   `name:"key" type:"existingfile" help:"The ledger log's public key (its .pub file), which must have signed each --checkpoint."`
+	Key         string   `name:"key" type:"existingfile" help:"The ledger log's public key (its .pub file), which must have signed each --checkpoint, or the checkpoint a --bundle carries."`
+	WitnessKeys []string `name:"witness-key" type:"existingfile" help:"With --bundle: a witness's public key (repeatable); the bundle's checkpoint must carry its cosignature, which it gives only to a tree that extends what it saw before."`
 }
 
 // Run verifies and EXITS THE PROCESS ITSELF unless everything holds, since
@@ -177,7 +179,12 @@ func (c *VerifyCmd) verifyBundle() int {
 		fmt.Fprintln(os.Stderr, "aidledger verify: --bundle checks a bundle alone; it takes neither --stream, --projections nor --from")
 		return verify.ExitCannotRun
 	}
-	res, err := evidence.VerifyFile(c.Bundle)
+	keys, err := c.bundleKeys()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "aidledger verify:", err)
+		return verify.ExitCannotRun
+	}
+	res, err := evidence.VerifyFile(c.Bundle, keys)
 	code := verify.ExitOK
 	switch {
 	case err != nil:
@@ -186,6 +193,29 @@ func (c *VerifyCmd) verifyBundle() int {
 		code = verify.ExitDiscrepancy
 	}
 	return c.verdict(code, err, &bundleSummary{Result: res, ExitCode: code, Error: errText(err)}, func() { printBundleResult(c.Bundle, res) })
+}
+
+// bundleKeys are the keys --key and --witness-key name.
+func (c *VerifyCmd) bundleKeys() (evidence.Keys, error) {
+	var keys evidence.Keys
+	if c.Key != "" {
+		k, err := transparency.LoadVerifier(c.Key)
+		if err != nil {
+			return keys, err
+		}
+		keys.LogKey = k
+	}
+	for _, f := range c.WitnessKeys {
+		if keys.LogKey == nil {
+			return keys, fmt.Errorf("--witness-key needs --key (the ledger log's public key)")
+		}
+		w, err := transparency.LoadVerifier(f)
+		if err != nil {
+			return keys, err
+		}
+		keys.Witnesses = append(keys.Witnesses, w)
+	}
+	return keys, nil
 }
 
 // verdict prints the outcome — summary as JSON with --json, else human
@@ -222,6 +252,16 @@ func printBundleResult(path string, res *evidence.Result) {
 		fmt.Printf("  chain segment: positions %d..%d (%d events), anchored on %s at %d\n",
 			m.Chain.FirstPosition, m.Chain.HeadPosition, m.Events, m.Chain.AnchorHash, m.Chain.AnchorPosition)
 		fmt.Printf("  head hash: %s\n", m.Chain.HeadHash)
+	}
+	if cp := res.Checkpoint; cp != nil {
+		fmt.Printf("  transparency log: checkpoint %s of %d events (root %s)", cp.Origin, cp.Size, cp.Root)
+		if cp.Signed {
+			fmt.Print(", signature checked")
+		}
+		if len(cp.Cosigners) > 0 {
+			fmt.Printf(", cosigned by %s", strings.Join(cp.Cosigners, ", "))
+		}
+		fmt.Println()
 	}
 	for _, p := range res.Problems {
 		where := p.Check

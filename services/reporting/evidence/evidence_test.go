@@ -54,7 +54,7 @@ func export(t testing.TB, pool *pgxpool.Pool, req summary.Request) ([]byte, *Man
 // check verifies b and returns the result.
 func check(t testing.TB, b []byte) *Result {
 	t.Helper()
-	res, err := Verify(bytes.NewReader(b), int64(len(b)))
+	res, err := Verify(bytes.NewReader(b), int64(len(b)), Keys{})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}

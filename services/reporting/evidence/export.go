@@ -18,6 +18,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
+	"github.com/aidledger/aidledger/events/transparency"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/auth"
@@ -36,6 +37,9 @@ type Bundle struct {
 	Seal string
 	// Bytes is the archive's size.
 	Bytes int64
+	// Checkpoint is the size of the transparency log's checkpoint the
+	// bundle carries (0: none covered the segment yet).
+	Checkpoint int64
 }
 
 // Export writes to w the bundle of the summary req asks for (its format
@@ -52,6 +56,10 @@ type Bundle struct {
 // (yearend.Memory) and must equal the read model's (ErrReadModelDiffers
 // otherwise). On any error, what was written to w is not a bundle and
 // must be discarded. Errors for bad requests are *ledger.Rejection.
+//
+// When a checkpoint of the transparency log covers the segment, the
+// bundle also carries it and the proof that the segment's events are in
+// the tree it signs (MemberTransparency).
 //
 // Recording the export in the access log is the caller's job.
 //
@@ -111,6 +119,21 @@ func Export(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req summa
 			return nil, err
 		}
 	}
+	tp, err := proveSegment(ctx, transparency.New(eventstore.New(pool)), seg)
+	if err != nil {
+		return nil, err
+	}
+	var checkpoint int64
+	if tp != nil {
+		body, err := json.MarshalIndent(tp, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("evidence: transparency proof: %w", err)
+		}
+		if err := bw.member(MemberTransparency, append(body, '\n')); err != nil {
+			return nil, err
+		}
+		checkpoint = tp.Proof.TreeSize
+	}
 	m.Files = bw.files
 	body, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -122,7 +145,7 @@ func Export(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req summa
 	if err := bw.close(); err != nil {
 		return nil, err
 	}
-	return &Bundle{Manifest: m, Seal: bw.seal.digest, Bytes: bw.seal.n}, nil
+	return &Bundle{Manifest: m, Seal: bw.seal.digest, Bytes: bw.seal.n, Checkpoint: checkpoint}, nil
 }
 
 // segment returns the chain segment of donorCode's bundle at position:

@@ -15,7 +15,10 @@ import (
 	"slices"
 	"strconv"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/transparency"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/reporting/report"
@@ -57,6 +60,9 @@ type Result struct {
 	// Notes say what was checked less strictly than usual, and why
 	// (a bundle of an earlier format version).
 	Notes []string `json:"notes,omitempty"`
+	// Checkpoint is the transparency log's checkpoint the bundle carries
+	// (nil: none covered it at export).
+	Checkpoint *BundleCheckpoint `json:"checkpoint,omitempty"`
 }
 
 func (r *Result) problem(check, member string, position int64, format string, a ...any) {
@@ -64,7 +70,7 @@ func (r *Result) problem(check, member string, position int64, format string, a 
 }
 
 // VerifyFile checks the bundle at path (see Verify).
-func VerifyFile(path string) (*Result, error) {
+func VerifyFile(path string, keys Keys) (*Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
@@ -74,7 +80,7 @@ func VerifyFile(path string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
 	}
-	return Verify(f, fi.Size())
+	return Verify(f, fi.Size(), keys)
 }
 
 // Verify checks a bundle of size bytes offline, using nothing but its
@@ -83,9 +89,12 @@ func VerifyFile(path string) (*Result, error) {
 // and SHA-256); the hash chain of events.jsonl, event by event, from the
 // anchor to the head; and the summary recomputed from the bundled events
 // alone (yearend.Memory), rendered as each report member and compared
-// byte for byte. The error is only for failing to read r; everything
-// found wrong with the bundle is a Problem, and Result.OK is false.
-func Verify(r io.ReaderAt, size int64) (*Result, error) {
+// byte for byte; and, when the bundle carries one, that its events are
+// those of the tree its checkpoint signs (checked with keys). Given the
+// ledger log's key, a bundle without a checkpoint is a problem. The error
+// is only for failing to read r; everything found wrong with the bundle
+// is a Problem, and Result.OK is false.
+func Verify(r io.ReaderAt, size int64, keys Keys) (*Result, error) {
 	res := &Result{Problems: []Problem{}}
 	digest, reason, err := checkSeal(r, size)
 	if err != nil {
@@ -118,9 +127,19 @@ func Verify(r io.ReaderAt, size int64) (*Result, error) {
 	if !checkMembers(files, m, res) {
 		return res, nil
 	}
-	memory, ok := checkChain(files[MemberEvents], m, res)
+	memory, leaves, ok := checkChain(files[MemberEvents], m, res)
 	if ok {
 		checkReport(files, m, memory, res)
+	}
+	switch f := files[MemberTransparency]; {
+	case f != nil && ok:
+		if body, err := readMember(f, maxManifest*64); err != nil {
+			res.problem(CheckTransparency, MemberTransparency, 0, "cannot read it: %v", err)
+		} else {
+			checkTransparency(body, m, leaves, keys, res)
+		}
+	case f == nil && keys.LogKey != nil:
+		res.problem(CheckTransparency, "", 0, "the bundle carries no checkpoint of the ledger's transparency log (none covered it at export)")
 	}
 	res.OK = len(res.Problems) == 0
 	return res, nil
@@ -216,12 +235,13 @@ func checkMembers(files map[string]*zip.File, m *Manifest, res *Result) bool {
 // checkChain reads events.jsonl line by line: each line in the exact
 // layout the exporter writes, each event in canonical form with its hash,
 // the chain from the anchor to the head; and folds the events into the
-// donor's figures. It stops at the first problem (ok false).
-func checkChain(f *zip.File, m *Manifest, res *Result) (memory *yearend.Memory, ok bool) {
+// donor's figures, returning their leaf hashes in the transparency log
+// too. It stops at the first problem (ok false).
+func checkChain(f *zip.File, m *Manifest, res *Result) (memory *yearend.Memory, leaves []tlog.Hash, ok bool) {
 	rc, err := f.Open()
 	if err != nil {
 		res.problem(CheckChain, MemberEvents, 0, "cannot open it: %v", err)
-		return nil, false
+		return nil, nil, false
 	}
 	defer rc.Close()
 	br := bufio.NewReaderSize(rc, 1<<16)
@@ -236,18 +256,18 @@ func checkChain(f *zip.File, m *Manifest, res *Result) (memory *yearend.Memory, 
 		}
 		if err != nil && err != io.EOF {
 			res.problem(CheckChain, MemberEvents, 0, "line %d: cannot read it: %v", lineNo, err)
-			return nil, false
+			return nil, nil, false
 		}
 		rec, reason := parseLine(line)
 		if reason != "" {
 			res.problem(CheckChain, MemberEvents, rec.Position, "line %d: %s", lineNo, reason)
-			return nil, false
+			return nil, nil, false
 		}
 		if err := chain.next(&rec); err != nil {
 			var ce *ChainError
 			errors.As(err, &ce)
 			res.problem(CheckChain, MemberEvents, ce.Position, "line %d: %s", lineNo, ce.Reason)
-			return nil, false
+			return nil, nil, false
 		}
 		ev, err := projections.Decode(rec)
 		if err == nil {
@@ -255,8 +275,9 @@ func checkChain(f *zip.File, m *Manifest, res *Result) (memory *yearend.Memory, 
 		}
 		if err != nil {
 			res.problem(CheckChain, MemberEvents, rec.Position, "line %d: the event cannot be read: %v", lineNo, err)
-			return nil, false
+			return nil, nil, false
 		}
+		leaves = append(leaves, transparency.LeafHash(&rec))
 		count++
 		if rec.DonorCode == m.Donor.Code {
 			donorCount++
@@ -266,14 +287,14 @@ func checkChain(f *zip.File, m *Manifest, res *Result) (memory *yearend.Memory, 
 		var ce *ChainError
 		errors.As(err, &ce)
 		res.problem(CheckChain, MemberEvents, ce.Position, "%s", ce.Reason)
-		return nil, false
+		return nil, nil, false
 	}
 	if count != m.Events || donorCount != m.DonorEvents {
 		res.problem(CheckManifest, MemberManifest, 0, "the segment holds %d events, %d of them the donor's; the manifest says %d and %d",
 			count, donorCount, m.Events, m.DonorEvents)
-		return nil, false
+		return nil, nil, false
 	}
-	return memory, true
+	return memory, leaves, true
 }
 
 // parseLine reads one line of events.jsonl into a record whose event is

@@ -37,7 +37,7 @@ func TestEvidenceBundleOverHTTP(t *testing.T) {
 	if st != http.StatusOK || hdr.Get("Content-Type") != "application/zip" {
 		t.Fatalf("auditor: %d %s %.200s", st, hdr.Get("Content-Type"), body)
 	}
-	res, err := evidence.Verify(bytes.NewReader(body), int64(len(body)))
+	res, err := evidence.Verify(bytes.NewReader(body), int64(len(body)), evidence.Keys{})
 	if err != nil || !res.OK {
 		t.Fatalf("the downloaded bundle does not verify: %v %+v", err, res)
 	}
