@@ -94,7 +94,7 @@ func (c *BalancesCmd) Run(ctx context.Context, log *slog.Logger) error {
 		if !day.IsZero() {
 			pit.Keep = audittrail.AsOf(day)
 		}
-		if position, err = balances.ReadAt(ctx, s.db.Pool, s.natsURL, log, pit, read); err != nil {
+		if position, err = balances.ReadAt(ctx, s.db.Pool, s.readerURL, log, pit, read); err != nil {
 			return err
 		}
 	}

@@ -48,7 +48,7 @@ func (c *DemoCmd) Run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\naidledger demo — http://%s  (Ctrl-C stops; data stays in %s; NATS at %s)\n\n", c.HTTP, c.DataDir, s.natsURL)
+	fmt.Printf("\naidledger demo — http://%s  (Ctrl-C stops; data stays in %s; NATS at %s)\n\n", c.HTTP, c.DataDir, redacted(s.natsURL))
 	fmt.Printf("API tokens (valid for %d hours; the next start of the demo revokes them):\n", int(demoTokenTTL.Hours()))
 	for i, p := range demoRoles {
 		fmt.Printf("  %-8s %-14s %s\n", p.Role, p.DonorCode+p.PartnerCode, tokens[i])

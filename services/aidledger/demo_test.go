@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
@@ -83,7 +85,8 @@ func get(t *testing.T, url, token string) *http.Response {
 	return res
 }
 
-// The demo through the built binary: it prints its NATS address and a
+// The demo through the built binary: it prints its NATS address (never
+// the NATS password) and a
 // short-lived token per role; started again, it loads nothing twice and
 // revokes the tokens of the start before; its data are recorded as an
 // office keeps its books, so the 2025 summary footnotes one late entry,
@@ -95,8 +98,13 @@ func TestDemoThroughTheBinary(t *testing.T) {
 	baseRe := regexp.MustCompile(`aidledger demo — (http://[0-9.:]+)`)
 
 	first, stop := startDemo(t, url, dir)
-	if !regexp.MustCompile(`NATS at nats://127\.0\.0\.1:\d+`).MatchString(first) || !strings.Contains(first, "valid for 24 hours") {
-		t.Errorf("the demo does not print its NATS address or its tokens' lifetime:\n%s", first)
+	natsAt := regexp.MustCompile(`NATS at nats://aidledger:xxxxx@(127\.0\.0\.1:\d+)`).FindStringSubmatch(first)
+	if natsAt == nil || !strings.Contains(first, "valid for 24 hours") {
+		t.Fatalf("the demo does not print its NATS address (its password hidden) or its tokens' lifetime:\n%s", first)
+	}
+	if nc, err := nats.Connect("nats://"+natsAt[1], nats.MaxReconnects(0)); err == nil {
+		nc.Close()
+		t.Error("the demo's NATS let an anonymous connection in")
 	}
 	m := tokenRe.FindStringSubmatch(first)
 	if m == nil {

@@ -44,7 +44,7 @@ func (c *ReplayCmd) Run(ctx context.Context, log *slog.Logger) error {
 	// times less often (measured: ~18% faster, a few hundred MB more).
 	debug.SetGCPercent(rebuildGCPercent)
 	report, finish := progress("rebuilding "+p.Name(), "events")
-	res, err := projections.Rebuild(ctx, projections.RebuildConfig{Pool: s.db.Pool, NATSURL: s.natsURL, Projection: p, Progress: report, Logger: log})
+	res, err := projections.Rebuild(ctx, projections.RebuildConfig{Pool: s.db.Pool, NATSURL: s.readerURL, Projection: p, Progress: report, Logger: log})
 	finish()
 	if err != nil {
 		return err

@@ -64,6 +64,9 @@ func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector
 	if withProjector {
 		parts["projector"] = s.runProjector
 	}
+	if s.embedded != nil && !s.embedded.Attached() {
+		parts["nats-users"] = s.syncFeedUsers
+	}
 	if s.logKey != nil {
 		parts["checkpoints"] = s.runCheckpoints
 	} else {

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -35,8 +37,9 @@ import (
 
 // NATSFlags say where the event stream is.
 type NATSFlags struct {
-	NATSURL  string `name:"nats-url" env:"NATS_URL" help:"NATS server with JetStream; when empty an embedded server is started with its store under --data-dir."`
-	Replicas int    `name:"replicas" default:"1" help:"Replicas of the LEDGER stream (3 on a cluster)."`
+	NATSURL       string `name:"nats-url" env:"NATS_URL" help:"NATS server with JetStream, with the ledger service user's credentials (nats://aidledger:PASSWORD@host:4222); when empty an embedded server is started with its store under --data-dir."`
+	NATSReaderURL string `name:"nats-reader-url" env:"NATS_READER_URL" help:"The same server as the read-only user that projectors and verification connect as (nats://aidledger-reader:PASSWORD@host:4222); default --nats-url."`
+	Replicas      int    `name:"replicas" default:"1" help:"Replicas of the LEDGER stream (3 on a cluster)."`
 }
 
 // readModels are the projections this build maintains.
@@ -46,14 +49,19 @@ func readModels() []projections.Projection {
 
 // stack is the ledger's running parts, opened from flags.
 type stack struct {
-	log      *slog.Logger
-	db       *database
-	store    *eventstore.Store
-	ledger   *ledger.Ledger
-	natsURL  string
-	replicas int
-	embedded *embeddednats.Server
-	monitor  *nats.Conn // for readiness
+	log     *slog.Logger
+	db      *database
+	store   *eventstore.Store
+	ledger  *ledger.Ledger
+	natsURL string
+	// readerURL is NATS as the reader: what only consumes connects so.
+	readerURL string
+	replicas  int
+	embedded  *embeddednats.Server
+	// natsUsers are the embedded server's users (when this process runs
+	// it): the service user, the reader, then the feed users.
+	natsUsers []embeddednats.User
+	monitor   *nats.Conn // for readiness
 	// relay is the relay running in this process, if any (readiness
 	// reports its failures).
 	relay    *relay.Relay
@@ -117,7 +125,7 @@ func openStack(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFla
 	if err != nil {
 		return nil, err
 	}
-	s := &stack{log: log, db: db, natsURL: n.NATSURL, replicas: n.Replicas}
+	s := &stack{log: log, db: db, natsURL: n.NATSURL, readerURL: cmp.Or(n.NATSReaderURL, n.NATSURL), replicas: n.Replicas}
 	if err := s.init(); err != nil {
 		s.Close()
 		return nil, err
@@ -130,19 +138,26 @@ func openStack(ctx context.Context, log *slog.Logger, d DatabaseFlags, n NATSFla
 			return nil, err
 		}
 		log.Info("no NATS_URL: starting an embedded NATS server with JetStream", "store", dir)
-		if s.embedded, err = embeddednats.Start(embeddednats.Config{StoreDir: dir}); err != nil {
+		feeds, err := auth.NewFeedUsers(db.Pool).List(ctx, false)
+		if err == nil {
+			s.natsUsers, err = embeddedUsers(feeds)
+		}
+		if err == nil {
+			s.embedded, err = embeddednats.Start(embeddednats.Config{StoreDir: dir, Users: s.natsUsers})
+		}
+		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		s.natsURL = s.embedded.ClientURL()
+		s.natsURL, s.readerURL = s.embedded.ClientURL(), s.embedded.URLFor(relay.ReaderUser)
 		if s.embedded.Attached() {
-			log.Info("another aidledger process runs the embedded NATS server on this data directory: using it", "url", s.natsURL)
+			log.Info("another aidledger process runs the embedded NATS server on this data directory: using it", "url", redacted(s.natsURL))
 		}
 	}
 	s.monitor, err = nats.Connect(s.natsURL, nats.Name("aidledger-readiness"), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true))
 	if err != nil {
 		s.Close()
-		return nil, fmt.Errorf("nats %s: %w", s.natsURL, err)
+		return nil, fmt.Errorf("nats %s: %w", redacted(s.natsURL), err)
 	}
 	// Create the stream up front, so that a projector started before the
 	// relay's first publish finds it. NATS being down is not fatal here:
@@ -184,13 +199,13 @@ func (s *stack) newRelay() (*relay.Relay, error) {
 }
 
 func (s *stack) runProjector(ctx context.Context) error {
-	return projections.Run(ctx, projections.RunnerConfig{Pool: s.db.Pool, NATSURL: s.natsURL,
+	return projections.Run(ctx, projections.RunnerConfig{Pool: s.db.Pool, NATSURL: s.readerURL,
 		Projections: readModels(), Logger: s.log, Registerer: s.registry})
 }
 
 func (s *stack) newAPI() (*api.Server, error) {
 	return api.New(api.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Tokens: auth.NewTokens(s.db.Pool),
-		NATSURL: s.natsURL, Logger: s.log, Registry: s.registry, Tree: s.tree, LogVerifier: s.logVerifier,
+		NATSURL: s.readerURL, Logger: s.log, Registry: s.registry, Tree: s.tree, LogVerifier: s.logVerifier,
 		Ready: s.readiness(), StreamHead: s.streamHead,
 		ReadModels:  readModels(),
 		MaxRelayLag: s.maxRelayLag, MaxProjectionLag: s.maxProjectionLag})
@@ -236,7 +251,7 @@ func (s *stack) newWeb() (*web.Server, error) {
 		return nil, err
 	}
 	return web.New(web.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Users: auth.NewUsers(s.db.Pool),
-		NATSURL: s.natsURL, ReadModels: readModels(), API: a, Logger: s.log, SecureCookies: s.secureCookies,
+		NATSURL: s.readerURL, ReadModels: readModels(), API: a, Logger: s.log, SecureCookies: s.secureCookies,
 		TrustedProxies: s.trustedProxies})
 }
 
@@ -260,4 +275,13 @@ func runAll(ctx context.Context, parts map[string]func(context.Context) error) e
 	wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+// redacted is a URL with its password hidden, for logs and messages.
+func redacted(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(a URL that cannot be parsed)"
+	}
+	return u.Redacted()
 }

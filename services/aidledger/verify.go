@@ -85,7 +85,7 @@ func (c *VerifyCmd) verify(ctx context.Context, log *slog.Logger) (verify.Report
 			return verify.Report{}, err
 		}
 		defer s.Close()
-		cfg.Pool, cfg.NATSURL, cfg.ReadModels = s.db.Pool, s.natsURL, readModels()
+		cfg.Pool, cfg.NATSURL, cfg.ReadModels = s.db.Pool, s.readerURL, readModels()
 	} else {
 		db, err := openDatabase(ctx, c.DatabaseFlags, log)
 		if err != nil {

@@ -33,6 +33,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats-server/v2/server"
 
+	"github.com/aidledger/aidledger/events/relay"
 	"github.com/aidledger/aidledger/services/platform/pgcluster"
 )
 
@@ -122,11 +123,18 @@ func newDatabase(tb testing.TB, admin, options string) string {
 	return dbURL
 }
 
+// NATSPassword is the password of every user of the test servers (the
+// ledger's service user and its reader).
+const NATSPassword = "test-nats-password"
+
 // NATS starts an embedded nats-server with JetStream on 127.0.0.1 (random
-// port, storage in tb.TempDir, no logging, no signal handlers) and returns
-// it with its client URL (nats://127.0.0.1:PORT). The server is shut down at
-// tb.Cleanup. Failure to start is fatal to the test.
-func NATS(tb testing.TB) (srv *server.Server, url string) {
+// port, storage in tb.TempDir, no logging, no signal handlers) that, like
+// every NATS of the ledger, refuses anonymous connections: it has the
+// ledger's service user (relay.ServiceUser, allowed everything) and its
+// reader (relay.ReaderUser), both with NATSPassword. It returns the server
+// with the service user's URL (nats://aidledger:…@127.0.0.1:PORT). The
+// server is shut down at tb.Cleanup. Failure to start is fatal.
+func NATS(tb testing.TB) (srv *server.Server, clientURL string) {
 	tb.Helper()
 	opts := &server.Options{
 		Host:      "127.0.0.1",
@@ -135,6 +143,9 @@ func NATS(tb testing.TB) (srv *server.Server, url string) {
 		StoreDir:  tb.TempDir(),
 		NoSigs:    true,
 		NoLog:     true,
+		Users: []*server.User{{Username: relay.ServiceUser, Password: NATSPassword},
+			{Username: relay.ReaderUser, Password: NATSPassword, Permissions: &server.Permissions{
+				Publish: &server.SubjectPermission{Deny: relay.ReaderDenyPublish()}}}},
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
@@ -153,7 +164,17 @@ func NATS(tb testing.TB) (srv *server.Server, url string) {
 		ns.Shutdown()
 		ns.WaitForShutdown()
 	})
-	return ns, ns.ClientURL()
+	return ns, NATSUserURL(ns.ClientURL(), relay.ServiceUser)
+}
+
+// NATSUserURL is the client URL raw with user's credentials (NATSPassword).
+func NATSUserURL(raw, user string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.User = url.UserPassword(user, NATSPassword)
+	return u.String()
 }
 
 // adminURL returns DATABASE_URL, or else the URL of the private cluster,

@@ -85,7 +85,11 @@ func TestNATSServesJetStream(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	_, url := testenv.NATS(t)
+	srv, url := testenv.NATS(t)
+	if anon, err := nats.Connect(srv.ClientURL(), nats.MaxReconnects(0)); err == nil {
+		anon.Close()
+		t.Fatal("the test server let an anonymous connection in")
+	}
 	nc, err := nats.Connect(url)
 	if err != nil {
 		t.Fatalf("connecting to %s: %v", url, err)
