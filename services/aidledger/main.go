@@ -60,6 +60,7 @@ type CLI struct {
 	Checkpoint CheckpointCmd     `cmd:"" help:"Print the transparency log's latest signed checkpoint (a C2SP note) or write it to --out."`
 	Witness    WitnessCmd        `cmd:"" help:"Witness a ledger: check its latest checkpoint extends the last one seen, cosign it and post it back; exit 1 with an alarm otherwise."`
 	NATSUser   NATSUserCmd       `cmd:"" name:"nats-user" help:"Manage the NATS users of partner counties' live feeds."`
+	Stream     StreamCmd         `cmd:"" help:"Manage the ledger's JetStream stream."`
 }
 
 func main() {

@@ -59,7 +59,7 @@ func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector
 		if err != nil {
 			return err
 		}
-		s.relay, parts["relay"] = r, r.Run
+		s.relay, parts["relay"] = r, s.runRelay
 	}
 	if withProjector {
 		parts["projector"] = s.runProjector

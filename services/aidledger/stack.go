@@ -64,8 +64,10 @@ type stack struct {
 	monitor   *nats.Conn // for readiness
 	// relay is the relay running in this process, if any (readiness
 	// reports its failures).
-	relay    *relay.Relay
-	registry *prometheus.Registry
+	relay *relay.Relay
+	// streamWatch reports a stream that diverged from the ledger.
+	streamWatch *streamWatch
+	registry    *prometheus.Registry
 	// secureCookies marks the web interface's cookies Secure;
 	// trustedProxies are the reverse proxies in front of it.
 	secureCookies  bool
@@ -177,6 +179,7 @@ func (s *stack) init() error {
 	s.store = eventstore.New(s.db.Pool)
 	s.tree = transparency.New(s.store)
 	s.registry = prometheus.NewRegistry()
+	s.streamWatch = newStreamWatch(s.registry)
 	var err error
 	s.ledger, err = ledger.New(ledger.Config{Store: s.store})
 	return err
@@ -221,7 +224,7 @@ func (s *stack) readiness() map[string]func(context.Context) error {
 		return nil
 	}}
 	if s.relay != nil {
-		checks["relay"] = func(context.Context) error { return s.relay.Failing() }
+		checks["relay"] = func(context.Context) error { return cmp.Or(s.streamWatch.err(), s.relay.Failing()) }
 	}
 	return checks
 }
