@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
@@ -244,4 +245,82 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// Proofs at scale: a tree of 2^20 leaves (its hashes stored as Extend
+// stores them, computed in memory and copied in), proven from the
+// database at random sizes and positions, each proof checked by tlog's
+// verifier and by transparency-dev/merkle's.
+func TestProofsOfAMillionLeaves(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := eventstore.New(testenv.MigratedPool(t))
+	const n = 1 << 20
+	var stored memHashes
+	leaves := make([]tlog.Hash, n)
+	for i := range int64(n) {
+		data := fmt.Appendf(nil, "leaf %d", i)
+		hs, err := tlog.StoredHashes(i, data, stored)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaves[i] = hs[0]
+		stored = append(stored, hs...)
+	}
+	rows := make([][]any, len(stored))
+	for i, h := range stored {
+		rows[i] = []any{int64(i), h[:]}
+	}
+	if _, err := s.Pool().CopyFrom(ctx, pgx.Identifier{"tree_hashes"}, []string{"idx", "hash"}, pgx.CopyFromRows(rows)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool().Exec(ctx, `UPDATE tree_head SET size = $1`, n); err != nil {
+		t.Fatal(err)
+	}
+	tree := transparency.New(s)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 25 {
+		size := 1 + rng.Int64N(n)
+		root, err := tree.Root(ctx, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want, _ := tlog.TreeHash(size, stored); root != want {
+			t.Fatalf("root of %d", size)
+		}
+		pos := 1 + rng.Int64N(size)
+		incl, err := tree.InclusionProof(ctx, pos, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tlog.CheckRecord(incl, size, root, pos-1, leaves[pos-1]); err != nil {
+			t.Fatalf("inclusion of %d in %d (tlog): %v", pos, size, err)
+		}
+		if err := proof.VerifyInclusion(rfc6962.DefaultHasher, uint64(pos-1), uint64(size), leaves[pos-1][:], raw(incl), root[:]); err != nil {
+			t.Fatalf("inclusion of %d in %d (merkle): %v", pos, size, err)
+		}
+		from := 1 + rng.Int64N(size)
+		cons, err := tree.ConsistencyProof(ctx, from, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, _ := tlog.TreeHash(from, stored)
+		if err := tlog.CheckTree(cons, size, root, from, old); err != nil {
+			t.Fatalf("consistency %d → %d (tlog): %v", from, size, err)
+		}
+		if err := proof.VerifyConsistency(rfc6962.DefaultHasher, uint64(from), uint64(size), raw(cons), old[:], root[:]); err != nil {
+			t.Fatalf("consistency %d → %d (merkle): %v", from, size, err)
+		}
+	}
+}
+
+// memHashes is a tree's stored hashes in memory.
+type memHashes []tlog.Hash
+
+func (m memHashes) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(idx))
+	for i, x := range idx {
+		out[i] = m[x]
+	}
+	return out, nil
 }
