@@ -1,5 +1,7 @@
 package events
 
+import "fmt"
+
 // FundsCommitted (资金计划下达): fiscal aid is planned for a pairing (and
 // optionally one of its projects) by a budget document.
 //
@@ -65,6 +67,24 @@ func (CommitmentAllocated) EventType() string { return "aid.commitment_allocated
 
 // PairingIDs implements PairingScoped: every pairing of the commitment.
 func (e CommitmentAllocated) PairingIDs() []string { return shareIDs(e.Shares) }
+
+// Changes is, for each of the commitment's pairings, how much allocation e
+// moves its share by from current (the shares before it, in the
+// commitment's order); an error when e does not name exactly those
+// pairings in that order (the ledger never records such an allocation).
+func (e CommitmentAllocated) Changes(current []Share) ([]int64, error) {
+	if current == nil || len(e.Shares) != len(current) {
+		return nil, fmt.Errorf("allocation of commitment %s, which funds %d pairings, to %d", e.CommitmentID, len(current), len(e.Shares))
+	}
+	out := make([]int64, len(current))
+	for i, sh := range e.Shares {
+		if sh.PairingID != current[i].PairingID {
+			return nil, fmt.Errorf("allocation of commitment %s to pairing %s, not its %s", e.CommitmentID, sh.PairingID, current[i].PairingID)
+		}
+		out[i] = sh.AmountFen - current[i].AmountFen
+	}
+	return out, nil
+}
 
 // CommitmentAdjusted (计划调整): a commitment is raised or lowered. The
 // committed amount never falls below what has been disbursed (net).

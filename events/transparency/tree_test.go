@@ -91,40 +91,7 @@ func TestTreeAndProofs(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 60 {
-		size := 1 + rng.Int64N(int64(len(recs)))
-		root, err := tree.Root(ctx, size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if root != mth(leaves[:size]) {
-			t.Fatalf("root of %d is not RFC 6962's", size)
-		}
-		pos := 1 + rng.Int64N(size)
-		incl, err := tree.InclusionProof(ctx, pos, size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := tlog.CheckRecord(incl, size, root, pos-1, leaves[pos-1]); err != nil {
-			t.Fatalf("inclusion of %d in %d (tlog): %v", pos, size, err)
-		}
-		if err := proof.VerifyInclusion(rfc6962.DefaultHasher, uint64(pos-1), uint64(size), leaves[pos-1][:], raw(incl), root[:]); err != nil {
-			t.Fatalf("inclusion of %d in %d (merkle): %v", pos, size, err)
-		}
-		if tlog.CheckRecord(incl, size, root, pos-1, leaves[(pos)%size]) == nil && size > 1 {
-			t.Fatalf("the inclusion proof of %d also proves another leaf", pos)
-		}
-		from := 1 + rng.Int64N(size)
-		cons, err := tree.ConsistencyProof(ctx, from, size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old := mth(leaves[:from])
-		if err := tlog.CheckTree(cons, size, root, from, old); err != nil {
-			t.Fatalf("consistency %d → %d (tlog): %v", from, size, err)
-		}
-		if err := proof.VerifyConsistency(rfc6962.DefaultHasher, uint64(from), uint64(size), raw(cons), old[:], root[:]); err != nil {
-			t.Fatalf("consistency %d → %d (merkle): %v", from, size, err)
-		}
+		checkRandomProofs(t, tree, rng, leaves, func(size int64) tlog.Hash { return mth(leaves[:size]) })
 	}
 	// a run of consecutive events proven at once, and a changed one refused
 	for range 40 {
@@ -280,37 +247,55 @@ func TestProofsOfAMillionLeaves(t *testing.T) {
 	tree := transparency.New(s)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 25 {
-		size := 1 + rng.Int64N(n)
-		root, err := tree.Root(ctx, size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want, _ := tlog.TreeHash(size, stored); root != want {
-			t.Fatalf("root of %d", size)
-		}
-		pos := 1 + rng.Int64N(size)
-		incl, err := tree.InclusionProof(ctx, pos, size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := tlog.CheckRecord(incl, size, root, pos-1, leaves[pos-1]); err != nil {
-			t.Fatalf("inclusion of %d in %d (tlog): %v", pos, size, err)
-		}
-		if err := proof.VerifyInclusion(rfc6962.DefaultHasher, uint64(pos-1), uint64(size), leaves[pos-1][:], raw(incl), root[:]); err != nil {
-			t.Fatalf("inclusion of %d in %d (merkle): %v", pos, size, err)
-		}
-		from := 1 + rng.Int64N(size)
-		cons, err := tree.ConsistencyProof(ctx, from, size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old, _ := tlog.TreeHash(from, stored)
-		if err := tlog.CheckTree(cons, size, root, from, old); err != nil {
-			t.Fatalf("consistency %d → %d (tlog): %v", from, size, err)
-		}
-		if err := proof.VerifyConsistency(rfc6962.DefaultHasher, uint64(from), uint64(size), raw(cons), old[:], root[:]); err != nil {
-			t.Fatalf("consistency %d → %d (merkle): %v", from, size, err)
-		}
+		checkRandomProofs(t, tree, rng, leaves, func(size int64) tlog.Hash {
+			h, err := tlog.TreeHash(size, stored)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		})
+	}
+}
+
+// checkRandomProofs checks the tree's root at a random size against
+// rootOf (the reference), and an inclusion and a consistency proof at
+// random with tlog's verifier and transparency-dev/merkle's.
+func checkRandomProofs(t *testing.T, tree *transparency.Tree, rng *rand.Rand, leaves []tlog.Hash, rootOf func(int64) tlog.Hash) {
+	t.Helper()
+	ctx := context.Background()
+	size := 1 + rng.Int64N(int64(len(leaves)))
+	root, err := tree.Root(ctx, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if root != rootOf(size) {
+		t.Fatalf("root of %d is not RFC 6962's", size)
+	}
+	pos := 1 + rng.Int64N(size)
+	incl, err := tree.InclusionProof(ctx, pos, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tlog.CheckRecord(incl, size, root, pos-1, leaves[pos-1]); err != nil {
+		t.Fatalf("inclusion of %d in %d (tlog): %v", pos, size, err)
+	}
+	if err := proof.VerifyInclusion(rfc6962.DefaultHasher, uint64(pos-1), uint64(size), leaves[pos-1][:], raw(incl), root[:]); err != nil {
+		t.Fatalf("inclusion of %d in %d (merkle): %v", pos, size, err)
+	}
+	if size > 1 && tlog.CheckRecord(incl, size, root, pos-1, leaves[pos%size]) == nil {
+		t.Fatalf("the inclusion proof of %d also proves another leaf", pos)
+	}
+	from := 1 + rng.Int64N(size)
+	cons, err := tree.ConsistencyProof(ctx, from, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := rootOf(from)
+	if err := tlog.CheckTree(cons, size, root, from, old); err != nil {
+		t.Fatalf("consistency %d → %d (tlog): %v", from, size, err)
+	}
+	if err := proof.VerifyConsistency(rfc6962.DefaultHasher, uint64(from), uint64(size), raw(cons), old[:], root[:]); err != nil {
+		t.Fatalf("consistency %d → %d (merkle): %v", from, size, err)
 	}
 }
 

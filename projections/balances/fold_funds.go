@@ -56,18 +56,14 @@ func (b *batchState) commitmentAllocated(e events.CommitmentAllocated) error {
 	if err != nil {
 		return err
 	}
-	if c.shares == nil || len(e.Shares) != len(c.shares) {
-		return fmt.Errorf("%w: allocation of commitment %s, which funds %d pairings, to %d", ErrInconsistent, c.id,
-			len(c.shares), len(e.Shares))
+	changes, err := e.Changes(c.shares)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInconsistent, err)
 	}
 	var moved int64
 	for i, sh := range e.Shares {
-		if sh.PairingID != c.shares[i].PairingID {
-			return fmt.Errorf("%w: allocation of commitment %s to pairing %s", ErrInconsistent, c.id, sh.PairingID)
-		}
-		delta := sh.AmountFen - c.shares[i].AmountFen
-		b.add(sh.PairingID, c.budgetYear, cCommittedFen, delta)
-		moved += delta
+		b.add(sh.PairingID, c.budgetYear, cCommittedFen, changes[i])
+		moved += changes[i]
 	}
 	b.add(c.pairingID, c.budgetYear, cUnallocatedFen, -moved)
 	c.shares = e.Shares

@@ -57,17 +57,13 @@ func (b *batchState) commitmentAllocated(e events.CommitmentAllocated) error {
 	if err != nil {
 		return err
 	}
-	if c.shares == nil || len(e.Shares) != len(c.shares) {
-		return fmt.Errorf("%w: allocation of commitment %s, which funds %d pairings, to %d", ErrInconsistent, c.id,
-			len(c.shares), len(e.Shares))
+	changes, err := e.Changes(c.shares)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInconsistent, err)
 	}
 	var moved int64
 	for i, sh := range e.Shares {
-		if sh.PairingID != c.shares[i].PairingID {
-			return fmt.Errorf("%w: allocation of commitment %s to pairing %s, not its %s", ErrInconsistent, c.id,
-				sh.PairingID, c.shares[i].PairingID)
-		}
-		delta := sh.AmountFen - c.shares[i].AmountFen
+		delta := changes[i]
 		moved += delta
 		if err := b.emit(contribution{pairingID: sh.PairingID, figure: FigFiscalCommittedFen, year: c.budgetYear,
 			own: e.BusinessDate, amount: delta, documentNo: e.DocNo}); err != nil {

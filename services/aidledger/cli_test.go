@@ -334,6 +334,25 @@ func TestSecondProcessAttachesToTheRunningOne(t *testing.T) {
 	stop()
 }
 
+// startServe starts `serve` on a free address with args, stopped (SIGTERM)
+// when the test ends; it returns the address and what serve prints.
+func startServe(t *testing.T, args ...string) (addr string, out *syncBuffer) {
+	t.Helper()
+	addr, _ = freeAddr(t)
+	serve := exec.Command(binary(t), append([]string{"serve", "--http", addr}, args...)...)
+	serve.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
+	out = &syncBuffer{}
+	serve.Stdout, serve.Stderr = out, out
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = serve.Process.Signal(syscall.SIGTERM)
+		_ = serve.Wait()
+	})
+	return addr, out
+}
+
 // freeAddr is a free 127.0.0.1 address (nothing listens on it).
 func freeAddr(t *testing.T) (addr string, port int) {
 	t.Helper()

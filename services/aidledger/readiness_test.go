@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -39,20 +36,9 @@ func TestReadinessReportsAFullNATSStore(t *testing.T) {
 		t.Fatal("nats-server not ready")
 	}
 	url := testenv.MigratedURL(t)
-	addr, _ := freeAddr(t)
 	metricsAddr, _ := freeAddr(t)
-	serve := exec.Command(binary(t), "serve", "--http", addr, "--data-dir", t.TempDir(), "--database-url", url, "--nats-url", ns.ClientURL(),
+	addr, serveLog := startServe(t, "--data-dir", t.TempDir(), "--database-url", url, "--nats-url", ns.ClientURL(),
 		"--metrics-listen", metricsAddr)
-	serve.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
-	var serveLog syncBuffer
-	serve.Stdout, serve.Stderr = &serveLog, &serveLog
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		_ = serve.Process.Signal(syscall.SIGTERM)
-		_ = serve.Wait()
-	}()
 	readyz := func() (int, string) {
 		res, err := http.Get("http://" + addr + "/readyz")
 		if err != nil {

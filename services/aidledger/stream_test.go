@@ -7,10 +7,8 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -29,18 +27,7 @@ import (
 func TestForgedMessageDoesNotStopTheLedger(t *testing.T) {
 	t.Parallel()
 	dir, dbURL := t.TempDir(), testenv.MigratedURL(t)
-	addr, _ := freeAddr(t)
-	serve := exec.Command(binary(t), "serve", "--http", addr, "--data-dir", dir, "--database-url", dbURL)
-	serve.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
-	var serveLog syncBuffer
-	serve.Stdout, serve.Stderr = &serveLog, &serveLog
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		_ = serve.Process.Signal(syscall.SIGTERM)
-		_ = serve.Wait()
-	}()
+	addr, serveLog := startServe(t, "--data-dir", dir, "--database-url", dbURL)
 	call := func(method, path, token string, body string) (int, string) {
 		req, _ := http.NewRequest(method, "http://"+addr+path, strings.NewReader(body))
 		if token != "" {
@@ -86,9 +73,9 @@ func TestForgedMessageDoesNotStopTheLedger(t *testing.T) {
 		}
 	}
 	pairing("632624")
-	waitReady(http.StatusOK, "")
 
-	// the insider's forged message, with the service user's password from the data directory
+	// the insider's forged message, with the service user's password from
+	// the data directory, once the relay has published the event
 	f, err := os.Open(filepath.Join(dir, "nats", ".aidledger.url"))
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +90,14 @@ func TestForgedMessageDoesNotStopTheLedger(t *testing.T) {
 	defer nc.Close()
 	js, _ := jetstream.New(nc)
 	ctx := context.Background()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if st, err := js.Stream(ctx, relay.DefaultStreamName); err == nil && st.CachedInfo().State.LastSeq == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the relay did not publish the first event")
+		}
+	}
 	if _, err := js.Publish(ctx, "aid.D1.632624.aid.visit_conducted", []byte(`{"forged":true}`)); err != nil {
 		t.Fatal(err)
 	}

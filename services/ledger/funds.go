@@ -171,14 +171,22 @@ type AdjustCommitment struct {
 // AdjustCommitment raises or lowers a commitment; it never takes the
 // committed amount below what has been disbursed (net of reversals).
 func (l *Ledger) AdjustCommitment(ctx context.Context, req Request, commitmentID string, cmd AdjustCommitment) (*Written, error) {
-	today := l.today()
-	if _, err := cmd.event(today, commitmentID, ""); err != nil {
+	if _, err := cmd.event(l.today(), commitmentID, ""); err != nil {
 		return nil, err
 	}
+	return l.onCommitment(ctx, req, "AdjustCommitment", commitmentID, cmd, cmd.decide)
+}
+
+// onCommitment runs cmd (op names it) on commitment commitmentID: the
+// commitment known and loaded, its pairing one the caller may write for,
+// then decided and appended.
+func (l *Ledger) onCommitment(ctx context.Context, req Request, op, commitmentID string, cmd any,
+	decide func(today events.Date, s *commitmentState, pr events.PairingEstablished) (*eventstore.AppendRequest, error)) (*Written, error) {
+	today := l.today()
 	if _, err := l.entity(ctx, "commitment_id", commitmentID, "commitment"); err != nil {
 		return nil, err
 	}
-	return l.run(ctx, req, "AdjustCommitment/"+commitmentID, cmd, Written{CommitmentID: commitmentID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
+	return l.run(ctx, req, op+"/"+commitmentID, cmd, Written{CommitmentID: commitmentID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
 		s, err := l.loadCommitment(ctx, commitmentID)
 		if err != nil {
 			return nil, err
@@ -187,7 +195,7 @@ func (l *Ledger) AdjustCommitment(ctx context.Context, req Request, commitmentID
 		if err != nil {
 			return nil, err
 		}
-		return cmd.decide(today, s, pr)
+		return decide(today, s, pr)
 	})
 }
 
@@ -237,21 +245,7 @@ type AllocateCommitment struct {
 // pairings: every pairing of it, each share not negative, together not
 // above the amount committed (adjustments included).
 func (l *Ledger) AllocateCommitment(ctx context.Context, req Request, commitmentID string, cmd AllocateCommitment) (*Written, error) {
-	today := l.today()
-	if _, err := l.entity(ctx, "commitment_id", commitmentID, "commitment"); err != nil {
-		return nil, err
-	}
-	return l.run(ctx, req, "AllocateCommitment/"+commitmentID, cmd, Written{CommitmentID: commitmentID}, func(ctx context.Context) (*eventstore.AppendRequest, error) {
-		s, err := l.loadCommitment(ctx, commitmentID)
-		if err != nil {
-			return nil, err
-		}
-		pr, err := l.writablePairing(ctx, req.Principal, target{"commitment_id", "commitment", commitmentID}, s.commitment.PairingID)
-		if err != nil {
-			return nil, err
-		}
-		return cmd.decide(today, s, pr)
-	})
+	return l.onCommitment(ctx, req, "AllocateCommitment", commitmentID, cmd, cmd.decide)
 }
 
 // decide allocates commitment s (of pairing pr), which funds several
