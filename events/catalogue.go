@@ -69,7 +69,7 @@ func init() {
 		AgreementSigned{}, AgreementReversed{},
 		ParkEstablished{}, ParkReported{}, ParkReversed{},
 		WorkshopEstablished{}, WorkshopReported{}, WorkshopReversed{},
-		SummaryGenerated{},
+		SummaryGenerated{}, ReportOrderSet{},
 	} {
 		register(e)
 	}

@@ -422,6 +422,11 @@ func samples() []events.Event {
 			ChainHash:  "88819fe76a8f3f6c703b1be8bdfbe532767656e46b92d8d91a1c714d5589665c",
 			TextSHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 		},
+		events.ReportOrderSet{
+			DonorCode:    "320404",
+			PairingIDs:   []string{pairingZhonglouBanma, "01JCE0B2X3Y4Z5A6B7C8D9E0F1"},
+			BusinessDate: d(2025, time.December, 1),
+		},
 	}
 }
 
@@ -598,7 +603,8 @@ func zeroFields(v reflect.Value, path string, out *[]string) {
 // sample ids are well-formed ULIDs.
 func TestSamplesArePairingScoped(t *testing.T) {
 	for _, e := range samples() {
-		if _, ledgerLevel := e.(events.SummaryGenerated); ledgerLevel {
+		switch e.(type) {
+		case events.SummaryGenerated, events.ReportOrderSet:
 			continue // about a donor's reports, not a pairing
 		}
 		ps, ok := e.(events.PairingScoped)

@@ -20,3 +20,17 @@ type SummaryGenerated struct {
 
 // EventType implements Event.
 func (SummaryGenerated) EventType() string { return "aid.summary_generated" }
+
+// ReportOrderSet (报表排序): the order in which a donor's pairings appear
+// in its year-end summary — paragraph, table, XLSX and web alike. Pairings
+// not listed follow, in the order they were established (the order of a
+// donor that never set one). It holds from its position on; an empty list
+// returns to the default.
+type ReportOrderSet struct {
+	DonorCode    string   `json:"donor_code"`
+	PairingIDs   []string `json:"pairing_ids"`
+	BusinessDate Date     `json:"business_date"`
+}
+
+// EventType implements Event.
+func (ReportOrderSet) EventType() string { return "aid.report_order_set" }

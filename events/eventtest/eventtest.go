@@ -192,6 +192,7 @@ type donor struct {
 	persons     pool[*person]
 	summaryYear int // the next year to publish a summary of
 	summaries   int64
+	orders      int64 // the version of its report-order stream
 }
 
 type pairing struct {
@@ -653,6 +654,24 @@ var actions = []struct {
 	{12, (*Generator).reportSite},
 	{2, (*Generator).reverseSite},
 	{1, (*Generator).newPairing},
+	{1, (*Generator).reorder},
+}
+
+// reorder sets the order of a donor's pairings in its year-end summary:
+// some of them, shuffled.
+func (g *Generator) reorder() bool {
+	d := g.donors[g.r.IntN(len(g.donors))]
+	if len(d.pairings) < 2 {
+		return false
+	}
+	ids := make([]string, len(d.pairings))
+	for i, p := range d.pairings {
+		ids[i] = p.id
+	}
+	g.r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	ev := events.ReportOrderSet{DonorCode: d.unit.Code, PairingIDs: ids[:1+g.r.IntN(len(ids))], BusinessDate: g.today}
+	g.command("report-order-"+d.unit.Code, &d.orders, d.unit.Code, "all", g.recorder(d), ev)
+	return true
 }
 
 var totalWeight = func() int {

@@ -719,6 +719,10 @@ func (c *checker) check(ev eventtest.Event) {
 		c.reversal(r, "park", e.EntryReversal)
 	case events.WorkshopReversed:
 		c.reversal(r, "workshop", e.EntryReversal)
+	case events.ReportOrderSet:
+		if r.StreamID != "report-order-"+e.DonorCode || r.DonorCode != e.DonorCode || r.PartnerCode != "all" || len(e.PairingIDs) == 0 {
+			c.fail(r, "report order %+v in %s routed %s/%s", e, r.StreamID, r.DonorCode, r.PartnerCode)
+		}
 	case events.SummaryGenerated:
 		if r.StreamID != "summaries-"+e.DonorCode || r.DonorCode != e.DonorCode || r.PartnerCode != "all" ||
 			e.Position != r.Position-1 || e.ChainHash != r.PrevHash.String() {

@@ -322,6 +322,8 @@ func scenario() []scenarioEvent {
 			DocNo:  "市财〔2025〕9号", BusinessDate: day("2025-05-01")},
 			want{kind: "commitment", entity: "C9", relation: "allocation", original: "C9", date: "2025-05-01", docKind: "doc_no",
 				docNo: "市财〔2025〕9号", pairings: both, partner: multiPartner, partners: []string{banma, zhenping}}},
+		{m("report-order-"+donor, "all"), events.ReportOrderSet{DonorCode: donor, PairingIDs: []string{"P2", "P1"}, BusinessDate: day("2025-12-01")},
+			want{date: "2025-12-01", pairings: []string{}, partner: "all"}},
 	}
 }
 

@@ -215,6 +215,8 @@ func flatten(d events.Event) facts {
 	case events.SummaryGenerated:
 		f.businessDate = e.Cutoff
 		f.doc("text_sha256", e.TextSHA256)
+	case events.ReportOrderSet:
+		f.businessDate = e.BusinessDate
 	}
 	return f
 }

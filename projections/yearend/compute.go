@@ -1,11 +1,9 @@
 package yearend
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aidledger/aidledger/events"
@@ -30,7 +28,8 @@ import (
 // Report.Donor is the donor unit as its first pairing (by position)
 // states it. Pairings lists the donor's pairings established by the
 // position that are valid in the year or have figures or footnotes in it,
-// by partner code, programme and pairing id, each with its targets for the
+// in the donor's report order (ReportOrderSet; pairings it does not name
+// follow in the order they were established), each with its targets for the
 // year and their progress when any were set. Programmes sum the pairings'
 // figures per programme (in the order programmes first appear), Totals
 // all of them (a visit covering two pairings counts once in each, so twice
@@ -90,6 +89,11 @@ func ComputeForPartner(ctx context.Context, q projections.Querier, donorCode, pa
 	if err != nil {
 		return nil, err
 	}
+	order, err := readOrder(ctx, q, donorCode, pos)
+	if err != nil {
+		return nil, err
+	}
+	sortByOrder(pairings, order)
 	rows := rowSets{counted: counted, movedOut: movedOut, earlier: earlier}
 	if partnerCode != "" {
 		rows = rows.of(pairings)
@@ -137,13 +141,13 @@ func (rs rowSets) of(pairings []donorPairing) rowSets {
 }
 
 // assemble builds the report of donorCode for per at position pos (whose
-// hash is hash) from the donor's pairings established by pos (in the
-// order they were established), its rows and the targets of its pairings
+// hash is hash) from the donor's pairings established by pos (in report
+// order: see sortByOrder), its rows and the targets of its pairings
 // for the year: see Compute for what the report holds.
 func assemble(donorCode string, per period, pos int64, hash events.Hash, pairings []donorPairing, rows rowSets,
 	targets map[string]events.Targets) (*Report, error) {
 	counted := rows.counted
-	r := &Report{Donor: pairings[0].donor, Year: per.year, Cutoff: per.cutoff, Position: pos, ChainHash: hash.String(),
+	r := &Report{Donor: firstEstablished(pairings).donor, Year: per.year, Cutoff: per.cutoff, Position: pos, ChainHash: hash.String(),
 		Pairings: []PairingFigures{}, LineItems: make([]LineItem, 0, len(counted))}
 	tallies := map[string]*tally{}
 	tallyOf := func(pairingID string) *tally {
@@ -192,10 +196,6 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 			return nil, fmt.Errorf("yearend: contributions to pairing %s, which donor %s did not have at position %d", id, donorCode, pos)
 		}
 	}
-	slices.SortFunc(listed, func(a, b donorPairing) int {
-		return cmp.Or(strings.Compare(a.partner.Code, b.partner.Code), strings.Compare(a.programme, b.programme),
-			strings.Compare(a.id, b.id))
-	})
 	var total tally
 	programmes := map[string]*tally{}
 	var order []string // programmes in the order of first appearance

@@ -18,6 +18,8 @@ func (b *batchState) fold(ev events.Event) error {
 		return b.pairingEstablished(e)
 	case events.AnnualTargetsSet:
 		return b.targetsSet(e)
+	case events.ReportOrderSet:
+		return b.reportOrderSet(e)
 	case events.FundsCommitted:
 		return b.fundsCommitted(e)
 	case events.CommitmentAdjusted:

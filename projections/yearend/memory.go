@@ -2,6 +2,7 @@ package yearend
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections"
@@ -19,6 +20,7 @@ type Memory struct {
 	state     *batchState
 	rows      []row
 	targets   []targetsRow
+	order     []string // the latest ReportOrderSet's
 	pairings  []donorPairing
 	position  int64
 	hash      events.Hash
@@ -58,6 +60,10 @@ func (m *Memory) Apply(ev projections.Event) error {
 	}
 	m.rows, b.rows = append(m.rows, b.rows...), b.rows[:0]
 	m.targets, b.targets = append(m.targets, b.targets...), b.targets[:0]
+	for _, o := range b.orders {
+		m.order = o.pairingIDs
+	}
+	b.orders = b.orders[:0]
 	if e, ok := ev.Data.(events.PairingEstablished); ok {
 		m.pairings = append(m.pairings, donorPairing{id: text(e.PairingID), position: ev.Position,
 			donor:     events.Unit{Code: text(e.Donor.Code), Name: text(e.Donor.Name), ShortName: text(e.Donor.ShortName)},
@@ -104,5 +110,7 @@ func (m *Memory) Compute(year int, cutoff events.Date) (*Report, error) {
 			targets[t.pairingID] = t.targets
 		}
 	}
-	return assemble(m.donorCode, per, m.position, m.hash, m.pairings, rows, targets)
+	pairings := slices.Clone(m.pairings)
+	sortByOrder(pairings, m.order)
+	return assemble(m.donorCode, per, m.position, m.hash, pairings, rows, targets)
 }

@@ -122,8 +122,10 @@ type batchState struct {
 	projects      map[string]*project
 	indicators    map[string]*indicator
 
-	// targets are the AnnualTargetsSet folded, in ledger order.
+	// targets are the AnnualTargetsSet folded, orders the
+	// ReportOrderSet, in ledger order.
 	targets []targetsRow
+	orders  []orderRow
 
 	// contributions are the rows emitted, encoded for COPY; in a Memory
 	// (contributions nil) they are collected in rows instead.

@@ -847,3 +847,43 @@ func TestDecideYearPlans(t *testing.T) {
 			}},
 	})
 }
+
+// I-55: the report order names the donor's pairings, each once; another donor's
+// pairing is answered as if it did not exist.
+func TestDecideReportOrder(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name     string
+		cmd      SetReportOrder
+		pairings []events.PairingEstablished
+		code     string
+	}{
+		{"the donor's pairings", SetReportOrder{}, []events.PairingEstablished{expired, pairing}, ""},
+		{"back to the default", SetReportOrder{}, nil, ""},
+		{"another donor's pairing", SetReportOrder{}, []events.PairingEstablished{pairing, otherDonor}, CodeNotFound},
+		{"a pairing twice", SetReportOrder{}, []events.PairingEstablished{pairing, expired, pairing}, CodeValidationFailed},
+		{"a date to come", SetReportOrder{BusinessDate: "2025-07-01"}, []events.PairingEstablished{pairing}, CodeFutureDate},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ev, err := c.cmd.decide(today, donor.Code, c.pairings)
+			if c.code != "" {
+				var rej *Rejection
+				if !errors.As(err, &rej) || rej.Code != c.code {
+					t.Fatalf("got %v, want %s", err, c.code)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ev.PairingIDs) != len(c.pairings) || ev.DonorCode != donor.Code || ev.BusinessDate != today {
+				t.Fatalf("event %+v", ev)
+			}
+			for i, p := range c.pairings {
+				if ev.PairingIDs[i] != p.PairingID {
+					t.Fatalf("order %v", ev.PairingIDs)
+				}
+			}
+		})
+	}
+}

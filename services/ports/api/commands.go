@@ -85,6 +85,11 @@ func (s *Server) registerCommands() {
 	create(s, writeOp("commit-funds", "/v1/commitments", "Commit funds (资金计划下达)", ""), l.CommitFunds)
 	onEntity(s, writeOp("adjust-commitment", "/v1/commitments/{id}/adjustments", "Adjust a commitment (计划调整)",
 		"The committed amount never falls below what has been disbursed, nor, for a commitment of several pairings, below what is allocated to them."), l.AdjustCommitment)
+	order := writeOp("set-report-order", "/v1/donors/{id}/report-order", "Order a donor's pairings in its year-end summary (报表排序)",
+		"{id} is the donor's code. The summary — paragraph, table, XLSX, web — lists the pairings named in this order, then the others in the order they were "+
+			"established (the default; [] returns to it). Recorded as an event: a summary at an earlier position keeps the order it had.")
+	order.Method = http.MethodPut
+	onEntity(s, order, l.SetReportOrder)
 	onEntity(s, writeOp("allocate-commitment", "/v1/commitments/{id}/allocation", "Allocate a commitment of several pairings (资金计划分配)",
 		"Sets anew the share of each pairing of a commitment that funds several (every pairing named, none negative, together not above the amount committed); the rest stays unallocated."), l.AllocateCommitment)
 	create(s, writeOp("disburse-funds", "/v1/disbursements", "Disburse funds (资金拨付)",

@@ -121,7 +121,7 @@ func (s *stack) doAs(token, method, path string, body, out any) int {
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
-	if method == http.MethodPost {
+	if method == http.MethodPost || method == http.MethodPut {
 		req.Header.Set("Idempotency-Key", fmt.Sprintf("e2e-key-%07d", s.keys.Add(1)))
 	}
 	res, err := http.DefaultClient.Do(req)

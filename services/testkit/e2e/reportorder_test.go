@@ -1,0 +1,88 @@
+package e2e_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/aidledger/aidledger/projections/yearend"
+	"github.com/aidledger/aidledger/services/auth"
+)
+
+// A donor's pairings appear in its summary in the order they were
+// established, or in the order the donor set (PUT report-order), the
+// pairings it did not name following; a summary at an earlier position
+// keeps the order it had; only the donor's recorders and admins set it.
+func TestReportOrder(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	pairing := func(code, name string) string {
+		var w map[string]any
+		if st := s.do(http.MethodPost, "/v1/pairings", obj{"donor": obj{"code": "REN", "name": "壬区", "short_name": "壬"},
+			"partner": obj{"code": code, "name": name, "short_name": name[:3]}, "programme": "east_west",
+			"agreement_doc_no": "协议" + code, "valid_from": "2021-01-01", "valid_to": "2030-12-31"}, &w); st != http.StatusCreated {
+			t.Fatalf("pairing %s: %d", code, st)
+		}
+		return w["pairing_id"].(string)
+	}
+	c, a, b := pairing("520003", "丙县"), pairing("520001", "甲县"), pairing("520002", "乙县")
+	order := func(at int64) []string {
+		t.Helper()
+		s.waitProjected()
+		path := "/v1/reports/yearend?donor=REN&year=2025&format=json"
+		if at > 0 {
+			path += fmt.Sprintf("&at_position=%d", at)
+		}
+		st, body, _ := s.get(path)
+		var out struct{ Report yearend.Report }
+		if st != http.StatusOK || json.Unmarshal(body, &out) != nil {
+			t.Fatalf("report: %d %s", st, body)
+		}
+		var ids []string
+		for _, p := range out.Report.Pairings {
+			ids = append(ids, p.PairingID)
+		}
+		return ids
+	}
+	if got := order(0); !slices.Equal(got, []string{c, a, b}) {
+		t.Fatalf("default order %v, want as established %v", got, []string{c, a, b})
+	}
+	before := s.waitProjected()
+	var w map[string]any
+	if st := s.do(http.MethodPut, "/v1/donors/REN/report-order", obj{"pairing_ids": []string{b, a}}, &w); st != http.StatusCreated {
+		t.Fatalf("set the order: %d", st)
+	}
+	if got := order(0); !slices.Equal(got, []string{b, a, c}) {
+		t.Errorf("order %v, want %v", got, []string{b, a, c})
+	}
+	if got := order(before); !slices.Equal(got, []string{c, a, b}) {
+		t.Errorf("the summary at the earlier position %d: %v", before, got)
+	}
+	if st := s.do(http.MethodPut, "/v1/donors/REN/report-order", obj{"pairing_ids": []string{b, b}}, nil); st != http.StatusUnprocessableEntity {
+		t.Errorf("a pairing twice: %d", st)
+	}
+	tokens := auth.NewTokens(s.pool)
+	for _, c := range []struct {
+		p    auth.Principal
+		want int
+	}{
+		{auth.Principal{Name: "审计", Role: auth.RoleAuditor}, http.StatusForbidden},
+		{auth.Principal{Name: "他区", Role: auth.RoleRecorder, DonorCode: "GUI"}, http.StatusNotFound},
+		{auth.Principal{Name: "壬区", Role: auth.RoleRecorder, DonorCode: "REN"}, http.StatusCreated},
+	} {
+		tok, err := tokens.Create(ctx, c.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := s.doAs(tok, http.MethodPut, "/v1/donors/REN/report-order", obj{"pairing_ids": []string{}}, nil); st != c.want {
+			t.Errorf("%s sets the order: %d, want %d", c.p.Name, st, c.want)
+		}
+	}
+	if got := order(0); !slices.Equal(got, []string{c, a, b}) {
+		t.Errorf("after [] the order is %v, want the default", got)
+	}
+}
