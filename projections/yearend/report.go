@@ -16,12 +16,17 @@ const (
 	StyleYue Style = "yue"
 )
 
-// Profile chooses a style per category of aid.
+// Profile chooses a style per category of aid, and the paragraph's.
 type Profile struct {
 	Name        string `json:"name"`
 	Fiscal      Style  `json:"fiscal"`
 	Social      Style  `json:"social"`
 	Consumption Style  `json:"consumption"`
+	// Paragraph is the paragraph's style: "" or "by_pairing" (a clause
+	// group per pairing), "by_programme" (a sentence per programme, then
+	// one for social and consumption aid); Lead a sentence it opens with.
+	Paragraph string `json:"paragraph,omitempty"`
+	Lead      string `json:"lead,omitempty"`
 }
 
 // Figure is a number (fen, or a count) and the ids of the events behind it.

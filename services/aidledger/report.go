@@ -27,6 +27,8 @@ type SummaryFlags struct {
 	Year    int           `required:"" help:"Fiscal year."`
 	Cutoff  string        `help:"Statistical cut-off date YYYY-MM-DD (default 31 December)."`
 	Profile string        `default:"official" enum:"official,exact,approx" help:"Rounding profile."`
+	Style   string        `default:"by_pairing" enum:"by_pairing,by_programme" help:"The paragraph: a clause group per pairing, or a sentence per programme."`
+	Lead    string        `help:"A sentence the paragraph opens with."`
 	Wait    time.Duration `default:"10s" help:"How long to wait for the read model to reach the ledger head."`
 
 	AtPosition   int64  `name:"at-position" help:"Compute as the ledger stood at this position."`
@@ -35,7 +37,7 @@ type SummaryFlags struct {
 
 // request is the summary the flags ask for (format and language aside).
 func (f *SummaryFlags) request() (summary.Request, error) {
-	req := summary.Request{DonorCode: f.Donor, Year: f.Year, Profile: f.Profile, AtPosition: f.AtPosition}
+	req := summary.Request{DonorCode: f.Donor, Year: f.Year, Profile: f.Profile, Style: f.Style, Lead: f.Lead, AtPosition: f.AtPosition}
 	var err error
 	if f.Cutoff != "" {
 		if req.Cutoff, err = events.ParseDate(f.Cutoff); err != nil {

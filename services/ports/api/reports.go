@@ -37,6 +37,8 @@ type yearEndInput struct {
 	Format     string `query:"format" enum:"text,md,json,csv,xlsx" default:"text"`
 	Lang       string `query:"lang" enum:"zh,en" default:"zh"`
 	Profile    string `query:"profile" enum:"official,exact,approx" default:"official" doc:"rounding profile: official prints social and consumption aid in the 余 style"`
+	Style      string `query:"style" enum:"by_pairing,by_programme" default:"by_pairing" doc:"the paragraph: a clause group per pairing, or a sentence per programme (its partners and totals) then one for social and consumption aid"`
+	Lead       string `query:"lead" maxLength:"200" doc:"a sentence the paragraph opens with"`
 	AtPosition int64  `query:"at_position" minimum:"0" doc:"compute as the ledger stood at this position (default: the latest)"`
 	// AsRecordedAt is resolved to the last position recorded by the
 	// instant (summary.PositionRecordedBy); it excludes at_position.
@@ -107,7 +109,8 @@ func (s *Server) registerReports() {
 				return nil, err
 			}
 			res, err := summary.Render(ctx, s.cfg.Pool, principal(ctx), summary.Request{DonorCode: in.Donor, Year: in.Year,
-				Cutoff: cutoff, Format: in.Format, Lang: in.Lang, Profile: in.Profile, AtPosition: in.AtPosition, AsRecordedAt: recordedBy})
+				Cutoff: cutoff, Format: in.Format, Lang: in.Lang, Profile: in.Profile, Style: in.Style, Lead: in.Lead, AtPosition: in.AtPosition,
+				AsRecordedAt: recordedBy})
 			if err != nil {
 				return nil, s.fail("year-end-report", err)
 			}
@@ -131,6 +134,8 @@ type publicationInput struct {
 		Format     string `json:"format,omitempty" enum:"text,md,json,csv,xlsx" default:"xlsx"`
 		Lang       string `json:"lang,omitempty" enum:"zh,en" default:"zh"`
 		Profile    string `json:"profile,omitempty" enum:"official,exact,approx" default:"official"`
+		Style      string `json:"style,omitempty" enum:"by_pairing,by_programme" default:"by_pairing"`
+		Lead       string `json:"lead,omitempty" maxLength:"200"`
 		AtPosition int64  `json:"at_position,omitempty" minimum:"0" doc:"publish the summary as the ledger stood at this position (default: the latest)"`
 	}
 }
@@ -167,7 +172,7 @@ func (s *Server) registerPublications() {
 			return nil, err
 		}
 		res, err := summary.Publish(ctx, s.cfg.Pool, s.cfg.Ledger, principal(ctx), summary.Request{DonorCode: b.Donor, Year: b.Year,
-			Cutoff: cutoff, Format: b.Format, Lang: b.Lang, Profile: b.Profile, AtPosition: b.AtPosition})
+			Cutoff: cutoff, Format: b.Format, Lang: b.Lang, Profile: b.Profile, Style: b.Style, Lead: b.Lead, AtPosition: b.AtPosition})
 		if err != nil {
 			return nil, s.fail("publish-year-end-report", err)
 		}

@@ -21,14 +21,16 @@ import (
 type reportData struct {
 	basePage
 	Donor, Cutoff, Profile string
-	Donors                 []events.Unit
-	Year                   int
-	Years                  []int
-	Report                 *yearend.Report
-	Heading                string
-	Paragraph, English     string
-	Header                 []string
-	Rows                   [][]string
+	// Style is the paragraph's (by_pairing or by_programme).
+	Style              string
+	Donors             []events.Unit
+	Year               int
+	Years              []int
+	Report             *yearend.Report
+	Heading            string
+	Paragraph, English string
+	Header             []string
+	Rows               [][]string
 	// TargetsHeader and TargetRows: report.TargetsTable (no rows: no
 	// targets set for the year).
 	// Publishes: the user may publish the donor's summary.
@@ -85,9 +87,12 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, q *request) {
 func (s *Server) reportRequest(w http.ResponseWriter, r *http.Request, q *request) (summary.Request, *reportData, bool) {
 	v := r.URL.Query()
 	d := &reportData{basePage: q.base(r, q.lang.T("report.title"), "report"), Year: yearParam(r, "year"), Years: yearChoices(),
-		Profile: v.Get("profile"), Cutoff: v.Get("cutoff")}
+		Profile: v.Get("profile"), Cutoff: v.Get("cutoff"), Style: v.Get("style")}
 	if _, err := report.LookupProfile(d.Profile); err != nil || d.Profile == "" {
 		d.Profile = report.DefaultProfileName
+	}
+	if d.Style != report.ParagraphByProgramme {
+		d.Style = report.ParagraphByPairing
 	}
 	s.waitFor(r.Context(), positionParam(r), yearend.New())
 	donors, err := visibleDonors(r.Context(), s.cfg.Pool, q.principal())
@@ -102,7 +107,7 @@ func (s *Server) reportRequest(w http.ResponseWriter, r *http.Request, q *reques
 			d.Donor = donors[0].Code
 		}
 	}
-	req := summary.Request{DonorCode: d.Donor, Year: d.Year, Profile: d.Profile}
+	req := summary.Request{DonorCode: d.Donor, Year: d.Year, Profile: d.Profile, Style: d.Style}
 	if d.Cutoff != "" {
 		cut, err := forms.ParseDate(d.Cutoff)
 		if err != nil || cut.Year() != d.Year {
@@ -111,7 +116,7 @@ func (s *Server) reportRequest(w http.ResponseWriter, r *http.Request, q *reques
 			req.Cutoff, d.Cutoff = cut, cut.String()
 		}
 	}
-	query := url.Values{"donor": {d.Donor}, "year": {strconv.Itoa(d.Year)}, "profile": {d.Profile}}
+	query := url.Values{"donor": {d.Donor}, "year": {strconv.Itoa(d.Year)}, "profile": {d.Profile}, "style": {d.Style}}
 	if d.Cutoff != "" {
 		query.Set("cutoff", d.Cutoff)
 	}

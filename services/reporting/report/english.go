@@ -14,7 +14,8 @@ import (
 // style and are not carried over.
 //
 // Contract: a heading line naming the donor, year and period; then one
-// line per pairing that has a non-zero fact, in r.Pairings order (visits,
+// line per pairing that has a non-zero fact (by_programme: per programme,
+// "Counterpart support with 甲县 and 乙县: …"), in r.Pairings order (visits,
 // cadres, professional staff, fiscal aid disbursed, social aid,
 // consumption aid, projects under way; zero facts omitted, as in Chinese); then one line with
 // the donor totals (r.Totals). Lines end with "\n". The output is a pure
@@ -31,10 +32,20 @@ func EnglishText(r *yearend.Report) string {
 	b.WriteString(": year-end summary of counterpart aid for " + strconv.Itoa(r.Year) +
 		", events dated " + periodStart(r).String() + " to " + effectiveCutoff(r).String() + ".\n")
 	stated := false
+	if effectiveProfile(r).Paragraph == ParagraphByProgramme {
+		for i := range r.Programmes {
+			pg := &r.Programmes[i]
+			if facts := englishFacts(&pg.Figures); len(facts) > 0 {
+				stated = true
+				b.WriteString(upperFirst(programmeName(pg.Programme, LangEN)) + " with " + unitNames(pg.Partners, " and ") + ": " +
+					strings.Join(facts, "; ") + ".\n")
+			}
+		}
+	}
 	for i := range r.Pairings {
 		pf := &r.Pairings[i]
 		facts := englishFacts(&pf.Figures)
-		if len(facts) == 0 {
+		if len(facts) == 0 || effectiveProfile(r).Paragraph == ParagraphByProgramme {
 			continue
 		}
 		stated = true
@@ -107,6 +118,22 @@ func englishFacts(f *yearend.Figures) []string {
 		}
 		facts = append(facts, fact)
 	}
+	if n := f.LabourPersons.Value; n != 0 {
+		fact := count(n, "rural worker", "rural workers") + " helped into work"
+		if m := f.LabourPovertyPersons.Value; m != 0 {
+			fact += ", " + strconv.FormatInt(m, 10) + " of them lifted out of poverty"
+		}
+		facts = append(facts, fact)
+	}
+	if v := f.InvestmentFen.Value; v != 0 {
+		facts = append(facts, count(f.InvestmentRecords.Value, "enterprise", "enterprises")+" investing "+EnglishAmount(v))
+	}
+	if n := f.Parks.Value; n != 0 {
+		facts = append(facts, count(n, "industrial park", "industrial parks")+" built together")
+	}
+	if n := f.Workshops.Value; n != 0 {
+		facts = append(facts, count(n, "assistance workshop", "assistance workshops")+" set up")
+	}
 	return facts
 }
 
@@ -130,4 +157,12 @@ func EnglishAmount(fen int64) string {
 func EnglishYuan(fen int64) string {
 	m, neg := magnitude(fen)
 	return "CNY " + signed(groupThousands(fixedDecimal(m, 2)), neg)
+}
+
+// upperFirst is s with its first letter in upper case.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -41,21 +41,37 @@ import (
 //   - names: {donor_short} and {partner_short} are the units' ShortName
 //     (Name when empty); {partner} is the partner's full Name;
 //   - styles come from r.Profile, unset parts defaulting to "official".
+//
+// That is the by_pairing style; r.Profile.Paragraph "by_programme" gives
+// programmeParagraph's instead. Either opens with r.Profile.Lead, when
+// set, as a sentence of its own.
 func ChineseParagraph(r *yearend.Report) string {
 	if r == nil {
 		return ""
 	}
 	p := effectiveProfile(r)
-	var groups []string
-	for i := range r.Pairings {
-		if g := chineseGroup(r.Donor, &r.Pairings[i], p); g != "" {
-			groups = append(groups, g)
+	var body string
+	if p.Paragraph == ParagraphByProgramme {
+		body = programmeParagraph(r, p)
+	} else {
+		var groups []string
+		for i := range r.Pairings {
+			if g := chineseGroup(r.Donor, &r.Pairings[i], p); g != "" {
+				groups = append(groups, g)
+			}
+		}
+		if len(groups) > 0 {
+			body = strings.Join(groups, ";") + "。"
 		}
 	}
-	if len(groups) == 0 {
-		return ""
+	if body == "" || p.Lead == "" {
+		return body
 	}
-	return strings.Join(groups, ";") + "。"
+	lead := strings.TrimSpace(p.Lead)
+	if !strings.HasSuffix(lead, "。") {
+		lead += "。"
+	}
+	return lead + body
 }
 
 // chineseGroup renders one pairing's clause group (no terminator), or ""

@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -32,6 +34,10 @@ type Request struct {
 	// Format (text, md, json, csv, xlsx), Lang (zh, en) and Profile
 	// (official, exact, approx); empty means text, zh and official.
 	Format, Lang, Profile string
+	// Style is the paragraph's (by_pairing, by_programme; empty means
+	// by_pairing) and Lead a sentence it opens with (at most 200
+	// characters).
+	Style, Lead string
 	// AtPosition computes the summary as the ledger stood at that position
 	// (0: the read model's latest position).
 	AtPosition int64
@@ -155,6 +161,16 @@ func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*ye
 	profile, err := report.LookupProfile(req.Profile)
 	if err != nil {
 		return nil, invalid("profile", err)
+	}
+	switch req.Style {
+	case "", report.ParagraphByPairing:
+	case report.ParagraphByProgramme:
+		profile.Paragraph = req.Style
+	default:
+		return nil, invalid("style", fmt.Errorf("style %q: want by_pairing or by_programme", req.Style))
+	}
+	if profile.Lead = strings.TrimSpace(req.Lead); utf8.RuneCountInString(profile.Lead) > 200 {
+		return nil, invalid("lead", errors.New("the lead-in is longer than 200 characters"))
 	}
 	if !req.Cutoff.IsZero() && req.Cutoff.Year() != req.Year {
 		return nil, invalid("cutoff", fmt.Errorf("cutoff %s is not in %d", req.Cutoff, req.Year))
