@@ -44,10 +44,13 @@ import (
 
 // FormatName and FormatVersion identify the bundle layout in the manifest.
 // Version 2 renders the summary with the projects counted by calendar
-// year; Verify still reads version 1 bundles (see checkReport).
+// year; version 3 lists the pairings in the donor's report order (by
+// default as they were established, no longer by county code) and states
+// the office indicators in the English text. Verify still reads earlier
+// versions (see checkReport).
 const (
 	FormatName    = "aidledger-evidence-bundle"
-	FormatVersion = 2
+	FormatVersion = 3
 )
 
 // Member names.

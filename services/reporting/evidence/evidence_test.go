@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -444,4 +445,12 @@ func TestEarlierFormatVersion(t *testing.T) {
 		fig["value"] = fig["value"].(float64) + 1
 	}))
 	wantProblem(t, res, CheckReport, 0, "$.report.totals.fiscal_disbursed_fen.value")
+	// an earlier release listed the pairings in another order
+	res = check(t, asVersion1(func(rep map[string]any) {
+		ps := rep["pairings"].([]any)
+		slices.Reverse(ps)
+	}))
+	if !res.OK {
+		t.Fatalf("an earlier bundle with its pairings in another order: %+v", res.Problems)
+	}
 }

@@ -447,8 +447,15 @@ func within(had, now any, path string) (string, bool) {
 		if !ok || len(n) != len(h) {
 			return path, false
 		}
+		// Pairings and programmes are matched by their id, partners by
+		// code: an earlier release may have listed them in another order.
+		byKey := keyed(h, n)
 		for i := range h {
-			if p, ok := within(h[i], n[i], fmt.Sprintf("%s[%d]", path, i)); !ok {
+			other := n[i]
+			if byKey != nil {
+				other = byKey[key(h[i])]
+			}
+			if p, ok := within(h[i], other, fmt.Sprintf("%s[%d]", path, i)); !ok {
 				return p, false
 			}
 		}
@@ -508,4 +515,42 @@ func digestMember(f *zip.File) (int64, string, error) {
 		return n, "", err
 	}
 	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// identities are the fields that identify an element of a report's list
+// whatever its place: a pairing, a programme, a unit.
+var identities = []string{"pairing_id", "programme", "code"}
+
+// key is the identity of a list element ("" when it has none).
+func key(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return ""
+	}
+	for _, k := range identities {
+		if s, ok := m[k].(string); ok {
+			return k + "=" + s
+		}
+	}
+	return ""
+}
+
+// keyed indexes now by identity when every element of had and now has
+// one of its own (nil otherwise — footnotes of one pairing, say —: the
+// lists are compared place by place).
+func keyed(had, now []any) map[string]any {
+	out := make(map[string]any, len(now))
+	for _, v := range now {
+		k := key(v)
+		if _, twice := out[k]; k == "" || twice {
+			return nil
+		}
+		out[k] = v
+	}
+	for _, v := range had {
+		if key(v) == "" {
+			return nil
+		}
+	}
+	return out
 }
