@@ -20,15 +20,7 @@ func TestReportOrder(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
-	pairing := func(code, name string) string {
-		var w map[string]any
-		if st := s.do(http.MethodPost, "/v1/pairings", obj{"donor": obj{"code": "REN", "name": "壬区", "short_name": "壬"},
-			"partner": obj{"code": code, "name": name, "short_name": name[:3]}, "programme": "east_west",
-			"agreement_doc_no": "协议" + code, "valid_from": "2021-01-01", "valid_to": "2030-12-31"}, &w); st != http.StatusCreated {
-			t.Fatalf("pairing %s: %d", code, st)
-		}
-		return w["pairing_id"].(string)
-	}
+	pairing := func(code, name string) string { return s.establish("REN", "壬区", code, name, "east_west") }
 	c, a, b := pairing("520003", "丙县"), pairing("520001", "甲县"), pairing("520002", "乙县")
 	order := func(at int64) []string {
 		t.Helper()

@@ -141,6 +141,20 @@ func (s *stack) doAs(token, method, path string, body, out any) int {
 	return res.StatusCode
 }
 
+// establish records, as admin, a pairing of donor (code, name: the short
+// name is its first character) with partner county code under programme,
+// in force 2021–2030, and returns its id.
+func (s *stack) establish(donorCode, donorName, code, name, programme string) string {
+	s.t.Helper()
+	var w map[string]any
+	if st := s.do(http.MethodPost, "/v1/pairings", obj{"donor": obj{"code": donorCode, "name": donorName, "short_name": donorName[:3]},
+		"partner": obj{"code": code, "name": name, "short_name": name[:3]}, "programme": programme,
+		"agreement_doc_no": "协议" + code, "valid_from": "2021-01-01", "valid_to": "2030-12-31"}, &w); st != http.StatusCreated {
+		s.t.Fatalf("pairing %s: %d", code, st)
+	}
+	return w["pairing_id"].(string)
+}
+
 // waitProjected waits until both read models have applied the ledger head.
 func (s *stack) waitProjected() int64 {
 	s.t.Helper()

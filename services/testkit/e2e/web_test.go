@@ -593,16 +593,7 @@ func TestWebSharedCommitment(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
-	pairing := func(code, name string) string {
-		var w map[string]any
-		if st := s.do(http.MethodPost, "/v1/pairings", obj{"donor": obj{"code": "XIN", "name": "辛区", "short_name": "辛"},
-			"partner": obj{"code": code, "name": name, "short_name": name[:3]}, "programme": "mountain_sea",
-			"agreement_doc_no": "协议" + code, "valid_from": "2021-01-01", "valid_to": "2030-12-31"}, &w); st != http.StatusCreated {
-			t.Fatalf("pairing %s: %d", code, st)
-		}
-		return w["pairing_id"].(string)
-	}
-	ren, gui := pairing("330011", "壬县"), pairing("330012", "癸县")
+	ren, gui := s.establish("XIN", "辛区", "330011", "壬县", "mountain_sea"), s.establish("XIN", "辛区", "330012", "癸县", "mountain_sea")
 	rec := auth.Principal{Name: "辛会计", Role: auth.RoleRecorder, DonorCode: "XIN"}
 	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "xin", Principal: rec}, "a long enough password"); err != nil {
 		t.Fatal(err)
