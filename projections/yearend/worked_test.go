@@ -36,9 +36,9 @@ type worked struct {
 // entry error and entered again), 436,000 元 of donations (cash and
 // in-kind), 905,000 元 of purchases and facilitated sales, and a project —
 // and 丙县: 1 visit (one of 乙's three covered both) and 1,000,000 元
-// disbursed. Expected paragraph: 开展甲-乙区县互访调研3次,选派专业技术人才
-// 12名,完成对乙县财政帮扶260万元、社会帮扶40余万元、采购、帮助销售当地农副产
-// 品90余万元;开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。
+// disbursed. Expected paragraph: 开展甲-乙区县互访调研3次，选派专业技术人才
+// 12名，完成对乙县财政帮扶260万元、社会帮扶40余万元、采购、帮助销售当地农副产
+// 品90余万元；开展甲-丙区县互访调研1次，完成对丙县财政帮扶100万元。
 func workedExample(tb testing.TB) *worked {
 	s := &script{tb: tb}
 	w := &worked{s: s, id: map[string]string{}}

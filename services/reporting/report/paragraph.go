@@ -11,18 +11,18 @@ import (
 // ChineseParagraph renders the official-style year-end paragraph of r,
 // following the template of docs/domain.md §9.6
 //
-//	开展{donor_short}-{partner_short}区县互访调研{n}次,选派专业技术人才{n}名,完成对{partner}财政帮扶{x}、社会帮扶{y}、采购、帮助销售当地农副产品{z}。
+//	开展{donor_short}-{partner_short}区县互访调研{n}次，选派专业技术人才{n}名，完成对{partner}财政帮扶{x}、社会帮扶{y}、采购、帮助销售当地农副产品{z}。
 //
 // Contract:
-//   - one clause group per pairing, in r.Pairings order, joined by ";"
-//     (ASCII semicolon); clauses within a group are joined by "," (ASCII
+//   - one clause group per pairing, in r.Pairings order, joined by "；"
+//     (full-width, as official Chinese text is); clauses within a group are joined by "，" (full-width
 //     comma); the paragraph ends with "。";
 //   - a clause is omitted when its figure is zero (a negative net figure is
 //     not zero and prints with its minus sign); a pairing with no non-zero
 //     figure contributes no group; a report with no group at all renders
 //     as "" (callers print their own "nothing recorded" line);
 //   - order: visits → staff → fiscal → social → consumption → projects;
-//   - projects: "实施援建项目N个(其中新开工M个、竣工K个)" from the projects
+//   - projects: "实施援建项目N个（其中新开工M个、竣工K个）" from the projects
 //     under way in the year (Figures.ProjectsUnderWay), started and
 //     completed in it, the bracket listing the non-zero ones; alone in a
 //     group it names the partner ("在乙县实施援建项目1个");
@@ -61,7 +61,7 @@ func ChineseParagraph(r *yearend.Report) string {
 			}
 		}
 		if len(groups) > 0 {
-			body = strings.Join(groups, ";") + "。"
+			body = strings.Join(groups, "；") + "。"
 		}
 	}
 	if body == "" || p.Lead == "" {
@@ -115,12 +115,12 @@ func chineseGroup(donor events.Unit, pf *yearend.PairingFigures, p yearend.Profi
 		}
 		clauses = append(clauses, c)
 	}
-	return strings.Join(clauses, ",")
+	return strings.Join(clauses, "，")
 }
 
 // projectClause is "实施援建项目N个" with, in brackets, the non-zero counts
 // of projects started and completed in the year
-// ("实施援建项目4个(其中新开工2个、竣工1个)"), or "" when no project was
+// ("实施援建项目4个（其中新开工2个、竣工1个）"), or "" when no project was
 // under way in the year.
 func projectClause(f *yearend.Figures) string {
 	n := f.ProjectsUnderWay.Value
@@ -136,7 +136,7 @@ func projectClause(f *yearend.Figures) string {
 	}
 	c := "实施援建项目" + strconv.FormatInt(n, 10) + "个"
 	if len(of) > 0 {
-		c += "(其中" + strings.Join(of, "、") + ")"
+		c += "（其中" + strings.Join(of, "、") + "）"
 	}
 	return c
 }

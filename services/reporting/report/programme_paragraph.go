@@ -21,8 +21,8 @@ const (
 // non-zero), then one closing sentence with the social and consumption
 // aid of each programme's partners:
 //
-//	落实对口支援甲县财政援助资金1200万元,实施援建项目3个。落实山海协作结对地区乙县和丙县援建资金300万元,实施援建项目2个。
-//	今年以来,共动员社会力量向甲县捐款捐物90余万元,帮助采购和销售甲县农特产品800余万元,帮助采购和销售乙县、丙县农特产品200余万元。
+//	落实对口支援甲县财政援助资金1200万元，实施援建项目3个。落实山海协作结对地区乙县和丙县援建资金300万元，实施援建项目2个。
+//	今年以来，共动员社会力量向甲县捐款捐物90余万元，帮助采购和销售甲县农特产品800余万元，帮助采购和销售乙县、丙县农特产品200余万元。
 //
 // Every amount is the programme's total, summed in fen and rendered once
 // (the 余 rule applies to the total, never to rounded parts). A programme
@@ -47,7 +47,7 @@ func programmeParagraph(r *yearend.Report, p yearend.Profile) string {
 		}
 	}
 	if len(closing) > 0 {
-		sentences = append(sentences, "今年以来,"+strings.Join(closing, ",")+"。")
+		sentences = append(sentences, "今年以来，"+strings.Join(closing, "，")+"。")
 	}
 	return strings.Join(sentences, "")
 }
@@ -66,7 +66,7 @@ func programmeSentence(pg *yearend.ProgrammeFigures, p yearend.Profile) string {
 	if n := f.LabourPersons.Value; n != 0 {
 		c := "帮助农村劳动力转移就业" + strconv.FormatInt(n, 10) + "人"
 		if m := f.LabourPovertyPersons.Value; m != 0 {
-			c += ",其中脱贫人口" + strconv.FormatInt(m, 10) + "人"
+			c += "，其中脱贫人口" + strconv.FormatInt(m, 10) + "人"
 		}
 		clauses = append(clauses, c)
 	}
@@ -85,7 +85,7 @@ func programmeSentence(pg *yearend.ProgrammeFigures, p yearend.Profile) string {
 	if !strings.HasPrefix(clauses[0], "落实") {
 		clauses[0] = "在" + programmeLead(pg) + clauses[0]
 	}
-	return strings.Join(clauses, ",")
+	return strings.Join(clauses, "，")
 }
 
 // programmeLead names a programme and its partners: "对口支援甲县",

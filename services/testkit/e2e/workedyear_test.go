@@ -132,8 +132,8 @@ func TestWorkedYearEveryFamily(t *testing.T) {
 	if st != http.StatusOK || json.Unmarshal(body, &doc) != nil {
 		t.Fatalf("by_programme: %d %s", st, body)
 	}
-	if want := "落实山海协作结对地区戊县和己县援建资金230万元,实施援建项目1个(其中竣工1个),帮助农村劳动力转移就业120人,其中脱贫人口45人," +
-		"引导1家企业实际到位投资2000万元,共建产业园区1个,建设帮扶车间1个。落实对口支援庚县财政援助资金50万元。"; doc.Rendered.Paragraph != want {
+	if want := "落实山海协作结对地区戊县和己县援建资金230万元，实施援建项目1个（其中竣工1个），帮助农村劳动力转移就业120人，其中脱贫人口45人，" +
+		"引导1家企业实际到位投资2000万元，共建产业园区1个，建设帮扶车间1个。落实对口支援庚县财政援助资金50万元。"; doc.Rendered.Paragraph != want {
 		t.Errorf("by_programme:\n got %s\nwant %s", doc.Rendered.Paragraph, want)
 	}
 	if st, _, _ := s.get("/v1/reports/yearend?donor=DING&year=2023&style=by_county"); st != http.StatusUnprocessableEntity {

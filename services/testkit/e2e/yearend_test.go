@@ -65,8 +65,8 @@ func TestYearEndWorkedExampleThroughTheStack(t *testing.T) {
 	post("/v1/sales", obj{"pairing_id": yi, "channel": "store", "period_from": "2025-01-01", "period_to": "2025-09-30", "amount_fen": 40_000_000})
 	head := s.waitProjected()
 
-	const want = "开展甲-乙区县互访调研3次,选派专业技术人才12名,完成对乙县财政帮扶260万元、社会帮扶40余万元、采购、帮助销售当地农副产品90余万元;" +
-		"开展甲-丙区县互访调研1次,完成对丙县财政帮扶100万元。"
+	const want = "开展甲-乙区县互访调研3次，选派专业技术人才12名，完成对乙县财政帮扶260万元、社会帮扶40余万元、采购、帮助销售当地农副产品90余万元；" +
+		"开展甲-丙区县互访调研1次，完成对丙县财政帮扶100万元。"
 	st, first, hdr := s.get("/v1/reports/yearend?donor=JIA&year=2025")
 	if st != http.StatusOK || !strings.Contains(string(first), want) {
 		t.Fatalf("summary %d:\n%s\nwant the paragraph\n%s", st, first, want)
