@@ -39,8 +39,10 @@ type reportData struct {
 	TargetRows            [][]string
 	Footnotes, Provenance []string
 	// Query is the request as a query string, for the downloads.
-	Query   string
-	Problem string
+	Query string
+	// OrderKey is the idempotency key of the order form.
+	OrderKey string
+	Problem  string
 }
 
 // report shows a donor's year-end summary: the Chinese paragraph with a
@@ -75,7 +77,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, q *request) {
 			d.Paragraph, d.English = report.ChineseParagraph(d.Report), report.EnglishText(d.Report)
 			d.Header, d.Rows = report.Table(d.Report, l)
 			d.TargetsHeader, d.TargetRows = report.TargetsTable(d.Report, l)
-			d.Publishes = q.principal().CanWrite(d.Donor)
+			d.Publishes, d.OrderKey = q.principal().CanWrite(d.Donor), randomKey()
 			d.Footnotes, d.Provenance = report.Footnotes(d.Report, l), report.Provenance(d.Report, l)
 		}
 	}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aidledger/aidledger/projections/yearend"
@@ -76,5 +78,44 @@ func TestReportOrder(t *testing.T) {
 	}
 	if got := order(0); !slices.Equal(got, []string{c, a, b}) {
 		t.Errorf("after [] the order is %v, want the default", got)
+	}
+}
+
+// The report page's order form: numbers per pairing, saved once however
+// often sent, and the page then lists the pairings in that order.
+func TestWebReportOrder(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	a, b := s.establish("REN", "壬区", "520001", "甲县", "east_west"), s.establish("REN", "壬区", "520002", "乙县", "east_west")
+	rec := auth.Principal{Name: "壬会计", Role: auth.RoleRecorder, DonorCode: "REN"}
+	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "ren", Principal: rec}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	s.waitProjected()
+	u := signInHTTP(t, s.srv.URL, "ren", "a long enough password")
+	page := u.get("/report?donor=REN&year=2025")
+	if !strings.Contains(page, `id="report-order"`) || strings.Index(page, "甲县") > strings.Index(page, "乙县") {
+		t.Fatal("the report page has no order form, or does not list the pairings as established")
+	}
+	form := url.Values{"csrf": {u.csrf}, "idempotency_key": {"web-order-1"}, "donor": {"REN"}, "next": {"/report?donor=REN&year=2025"},
+		"pairing": {a, b}, "rank." + a: {"2"}, "rank." + b: {"1"}}
+	head, _, _ := s.store.Head(ctx)
+	for range 2 {
+		if res := u.post("/report/order", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save the order: %d", res.StatusCode)
+		}
+	}
+	if h, _, _ := s.store.Head(ctx); h != head+1 {
+		t.Fatalf("the order form sent twice wrote %d events", h-head)
+	}
+	s.waitProjected()
+	page = u.get("/report?donor=REN&year=2025")
+	if i, j := strings.Index(page, `<p class="paragraph" id="paragraph"`), strings.Index(page, `id="summary-table"`); i < 0 || j < 0 {
+		t.Fatal("no report on the page")
+	}
+	table := page[strings.Index(page, `id="summary-table"`):]
+	if strings.Index(table, "乙县") > strings.Index(table, "甲县") {
+		t.Error("the table does not list 乙县 first")
 	}
 }
