@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -47,10 +48,12 @@ func (w *streamWatch) set(err error) {
 	w.gauge.Set(1)
 }
 
-// err is the divergence the relay stopped on, if any.
+// err is the divergence the relay stopped on, if any, said for the
+// readiness check named "relay" (without the relay package's prefix).
 func (w *streamWatch) err() error {
 	if p := w.diverged.Load(); p != nil {
-		return fmt.Errorf("%w — recording goes on, publishing does not: rebuild the stream with `aidledger stream rebuild`", *p)
+		return fmt.Errorf("%s — recording goes on, publishing does not: rebuild the stream with `aidledger stream rebuild`",
+			strings.TrimPrefix((*p).Error(), "relay: "))
 	}
 	return nil
 }
