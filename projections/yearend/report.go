@@ -14,6 +14,10 @@ const (
 	StyleYu Style = "yu"
 	// StyleYue prints "约" (about): rounded to the same precision as 余.
 	StyleYue Style = "yue"
+	// StyleWan2 prints an amount of 1万元 or more rounded half up to
+	// 0.01万元 (100元), without a marker: 117.28万元 for 117.2808万元;
+	// smaller amounts exactly. Official documents state fiscal aid so.
+	StyleWan2 Style = "wan2"
 )
 
 // Profile chooses a style per category of aid, and the paragraph's.
@@ -234,7 +238,7 @@ type Report struct {
 	LineItems  []LineItem         `json:"line_items"`
 }
 
-// Valid reports whether s is one of the three styles.
+// Valid reports whether s is one of the styles.
 func (s Style) Valid() bool {
-	return s == StyleExact || s == StyleYu || s == StyleYue
+	return s == StyleExact || s == StyleYu || s == StyleYue || s == StyleWan2
 }

@@ -56,7 +56,7 @@ func (f *SummaryFlags) request() (summary.Request, error) {
 type YearendCmd struct {
 	DatabaseFlags
 	SummaryFlags
-	Format string `default:"text" enum:"text,md,json,csv,xlsx" help:"text, md, json, csv or xlsx."`
+	Format string `default:"text" enum:"text,md,json,csv,xlsx,pdf" help:"text, md, json, csv, xlsx or pdf."`
 	Lang   string `default:"zh" enum:"zh,en" help:"zh or en."`
 	// Publish records the summary as handed in.
 	Publish bool   `help:"Record the summary as published (a SummaryGenerated event: the office hands it in); without it nothing is recorded."`

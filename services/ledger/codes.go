@@ -57,6 +57,7 @@ const (
 	CodeAccessLogUnavailable = "access_log_unavailable" // 503: a logged read could not be logged
 	CodeUnavailable          = "unavailable"            // 503: the database is unavailable
 	CodeOutcomeUnknown       = "outcome_unknown"        // 503: the append's connection was lost; retry with the same key
+	CodeFormatUnavailable    = "format_unavailable"     // 503: this server cannot render the format (no font for PDF)
 	CodeConflict             = "conflict"               // 409: a generic conflict from the HTTP layer
 	CodeInternalError        = "internal_error"         // 500: a bug; logged
 )
@@ -74,6 +75,6 @@ var Codes = []string{
 	CodeDuplicateOrder, CodeSecondmentOverlap, CodeSecondmentAlreadyEnded, CodeAsOfNotMonotonic,
 	CodeStatusNotMonotonic, CodeDuplicateEntry, CodeCumulativeDecreased,
 	CodeDuplicateRow, CodeAlreadyImported,
-	CodeNotYetProjected, CodePointInTimeBusy, CodeAccessLogUnavailable, CodeUnavailable, CodeOutcomeUnknown, CodeConflict,
+	CodeNotYetProjected, CodePointInTimeBusy, CodeAccessLogUnavailable, CodeUnavailable, CodeOutcomeUnknown, CodeFormatUnavailable, CodeConflict,
 	CodeInternalError,
 }

@@ -34,7 +34,7 @@ type yearEndInput struct {
 	Donor      string `query:"donor" required:"true" maxLength:"32"`
 	Year       int    `query:"year" required:"true" minimum:"1900" maximum:"9999"`
 	Cutoff     string `query:"cutoff" format:"date" doc:"statistical cut-off date (default 31 December), e.g. 30 November"`
-	Format     string `query:"format" enum:"text,md,json,csv,xlsx" default:"text"`
+	Format     string `query:"format" enum:"text,md,json,csv,xlsx,pdf" default:"text"`
 	Lang       string `query:"lang" enum:"zh,en" default:"zh"`
 	Profile    string `query:"profile" enum:"official,exact,approx" default:"official" doc:"rounding profile: official prints social and consumption aid in the 余 style"`
 	Style      string `query:"style" enum:"by_pairing,by_programme" default:"by_pairing" doc:"the paragraph: a clause group per pairing, or a sentence per programme (its partners and totals) then one for social and consumption aid"`
@@ -73,6 +73,7 @@ func (s *Server) registerReports() {
 			"text/csv; charset=utf-8":      {Schema: &huma.Schema{Type: huma.TypeString, Description: "format=csv"}},
 			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {Schema: &huma.Schema{Type: huma.TypeString,
 				Format: "binary", Description: "format=xlsx"}},
+			"application/pdf": {Schema: &huma.Schema{Type: huma.TypeString, Format: "binary", Description: "format=pdf"}},
 		}}}
 	huma.Register(s.api, op,
 		func(ctx context.Context, in *yearEndInput) (*yearEndOutput, error) {
@@ -131,7 +132,7 @@ type publicationInput struct {
 		Donor      string `json:"donor" maxLength:"32"`
 		Year       int    `json:"year" minimum:"1900" maximum:"9999"`
 		Cutoff     string `json:"cutoff,omitempty" format:"date" doc:"statistical cut-off date (default 31 December)"`
-		Format     string `json:"format,omitempty" enum:"text,md,json,csv,xlsx" default:"xlsx"`
+		Format     string `json:"format,omitempty" enum:"text,md,json,csv,xlsx,pdf" default:"xlsx"`
 		Lang       string `json:"lang,omitempty" enum:"zh,en" default:"zh"`
 		Profile    string `json:"profile,omitempty" enum:"official,exact,approx" default:"official"`
 		Style      string `json:"style,omitempty" enum:"by_pairing,by_programme" default:"by_pairing"`

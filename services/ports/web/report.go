@@ -31,6 +31,9 @@ type reportData struct {
 	Paragraph, English string
 	Header             []string
 	Rows               [][]string
+	// Sections are the table as printed: report.Sections, each narrow
+	// enough for A4 landscape (the wide table is shown on screen only).
+	Sections []report.Section
 	// TargetsHeader and TargetRows: report.TargetsTable (no rows: no
 	// targets set for the year).
 	// Publishes: the user may publish the donor's summary.
@@ -47,8 +50,8 @@ type reportData struct {
 
 // report shows a donor's year-end summary: the Chinese paragraph with a
 // copy button, the English text, the table, the footnotes and the
-// provenance, with the XLSX and (for auditors) the evidence bundle to
-// download. Showing or downloading it records nothing; publishing it (a
+// provenance, with the XLSX, the PDF and (for auditors) the evidence
+// bundle to download; printed, the table comes as report.Sections. Showing or downloading it records nothing; publishing it (a
 // recorder's or admin's form) records it as handed in (summary.Publish).
 func (s *Server) report(w http.ResponseWriter, r *http.Request, q *request) {
 	req, d, ok := s.reportRequest(w, r, q)
@@ -76,6 +79,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, q *request) {
 			d.Heading = report.Title(d.Report, l)
 			d.Paragraph, d.English = report.ChineseParagraph(d.Report), report.EnglishText(d.Report)
 			d.Header, d.Rows = report.Table(d.Report, l)
+			d.Sections = report.Sections(d.Report, l)
 			d.TargetsHeader, d.TargetRows = report.TargetsTable(d.Report, l)
 			d.Publishes, d.OrderKey = q.principal().CanWrite(d.Donor), randomKey()
 			d.Footnotes, d.Provenance = report.Footnotes(d.Report, l), report.Provenance(d.Report, l)
@@ -162,6 +166,9 @@ func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, q *request, 
 	}
 	var rej *ledger.Rejection
 	switch {
+	case errors.As(err, &rej) && rej.Code == ledger.CodeFormatUnavailable:
+		s.errorPage(w, r, q, rej.Status, "error.format_unavailable")
+		return
 	case errors.As(err, &rej):
 		s.errorPage(w, r, q, rej.Status, "error.notfound")
 		return

@@ -46,11 +46,15 @@ import (
 // Version 2 renders the summary with the projects counted by calendar
 // year; version 3 lists the pairings in the donor's report order (by
 // default as they were established, no longer by county code) and states
-// the office indicators in the English text. Verify still reads earlier
-// versions (see checkReport).
+// the office indicators in the English text; version 4 renders the
+// summary for print (the XLSX as titled A4 sheets of printed tables, the
+// office indicators in the table, full-width punctuation, fiscal aid to
+// 0.01万元 in the official profile, footnotes citing dates and document
+// numbers, the products' province, English in full sentences). Verify
+// still reads earlier versions (see checkReport).
 const (
 	FormatName    = "aidledger-evidence-bundle"
-	FormatVersion = 3
+	FormatVersion = 4
 )
 
 // Member names.

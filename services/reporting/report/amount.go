@@ -49,6 +49,13 @@ import "github.com/aidledger/aidledger/projections/yearend"
 // unit is chosen again after rounding (9999.6万 → 约1亿元, 9.6万 → 约10万元).
 // When nothing is dropped the amount prints exactly, without 约.
 //
+// # StyleWan2 (two decimals of 万元)
+//
+// From 1万元, rounded half up to a multiple of 100元 (0.01万元) and printed
+// as exact would print that: 117.2808万元 → 117.28万元, 98.4171万元 →
+// 98.42万元, 195万元 → 195万元; the unit is chosen again after rounding
+// (9999.996万 → 1亿元). Below 1万元 the amount prints exactly.
+//
 // Any other Style (including "") prints exactly: an unknown style must not
 // make a figure look smaller or larger than it is.
 func Amount(fen int64, s yearend.Style) string {
@@ -58,6 +65,8 @@ func Amount(fen int64, s yearend.Style) string {
 		return amountYu(m, neg)
 	case yearend.StyleYue:
 		return amountYue(m, neg)
+	case yearend.StyleWan2:
+		return amountWan2(m, neg)
 	default:
 		return amountExact(m, neg)
 	}
@@ -145,4 +154,18 @@ func amountYue(m uint64, neg bool) string {
 		r += step
 	}
 	return "约" + amountExact(r, neg)
+}
+
+// amountWan2 prints the two-decimals-of-万元 style (see Amount).
+func amountWan2(m uint64, neg bool) string {
+	const step = fenPerWan / 100
+	if m < fenPerWan || m%step == 0 {
+		return amountExact(m, neg)
+	}
+	rem := m % step
+	r := m - rem
+	if 2*rem >= step {
+		r += step
+	}
+	return amountExact(r, neg)
 }

@@ -107,6 +107,16 @@ func TestAmount(t *testing.T) {
 		{math.MaxInt64, yearend.StyleYu, "920000000余亿元"},
 		{math.MinInt64, yearend.StyleYu, "-920000000余亿元"},
 
+		// 0.01万元: from 1万元 half up to 100元, no marker; below exact.
+		{117_280_800, yearend.StyleWan2, "117.28万元"},
+		{98_417_100, yearend.StyleWan2, "98.42万元"},
+		{19_500_000_00, yearend.StyleWan2, "1950万元"},
+		{1_005_000, yearend.StyleWan2, "1.01万元"},
+		{1_004_999, yearend.StyleWan2, "1万元"},
+		{999_999, yearend.StyleWan2, "9999.99元"},
+		{9_999_999_950, yearend.StyleWan2, "1亿元"},
+		{-117_285_000, yearend.StyleWan2, "-117.29万元"},
+
 		// 约: same step, half up, exact when nothing is dropped.
 		{0, yearend.StyleYue, "0元"},
 		{1, yearend.StyleYue, "0.01元"},

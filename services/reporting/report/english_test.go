@@ -10,14 +10,14 @@ import (
 
 func TestEnglishTextWorkedExample(t *testing.T) {
 	t.Parallel()
-	want := "甲区 (320404): year-end summary of counterpart aid for 2025, events dated 2025-01-01 to 2025-12-31.\n" +
-		"With 乙县 (乙, 522601, East–West cooperation): 3 exchange and research visits; 12 professional and technical staff sent; " +
-		"fiscal aid disbursed CNY 2,600,000.00 (260 × 10k yuan); social aid CNY 436,000.00 (43.6 × 10k yuan); " +
-		"purchases and facilitated sales of local farm products CNY 905,000.00 (90.5 × 10k yuan).\n" +
-		"With 丙县 (丙, 522602, East–West cooperation): 1 exchange and research visit; fiscal aid disbursed CNY 1,000,000.00 (100 × 10k yuan).\n" +
-		"Donor totals: 4 exchange and research visits; 12 professional and technical staff sent; " +
-		"fiscal aid disbursed CNY 3,600,000.00 (360 × 10k yuan); social aid CNY 436,000.00 (43.6 × 10k yuan); " +
-		"purchases and facilitated sales of local farm products CNY 905,000.00 (90.5 × 10k yuan).\n"
+	want := "Jia District (甲区): year-end summary of counterpart aid for 2025, covering 1 January to 31 December 2025.\n" +
+		"With Yi County (乙县), under East–West Cooperation, the district made 3 exchange and research visits, sent 12 professional " +
+		"and technical staff, disbursed CNY 2.6 million in fiscal aid, mobilised more than CNY 400,000 in private donations and " +
+		"helped buy and sell more than CNY 900,000 of farm products from Guizhou Province (including Yi County).\n" +
+		"With Bing County (丙县), under East–West Cooperation, the district made 1 exchange and research visit and disbursed CNY 1 million in fiscal aid.\n" +
+		"In all, the district made 4 exchange and research visits, sent 12 professional and technical staff, disbursed CNY 3.6 million " +
+		"in fiscal aid, mobilised more than CNY 400,000 in private donations and helped buy and sell more than CNY 900,000 of farm " +
+		"products from the partner areas.\n"
 	if got := EnglishText(workedExample()); got != want {
 		t.Errorf("EnglishText:\n got %q\nwant %q", got, want)
 	}
@@ -25,18 +25,18 @@ func TestEnglishTextWorkedExample(t *testing.T) {
 
 func TestEnglishTextEmptyAndCutoff(t *testing.T) {
 	t.Parallel()
-	r := &yearend.Report{Donor: events.Unit{Code: "320404", Name: "甲区"}, Year: 2025, Cutoff: events.DateOf(2025, 11, 30),
-		Pairings: []yearend.PairingFigures{{Partner: events.Unit{Name: "乙县"}, Figures: yearend.Figures{StaffCadre: fig(1)}}},
+	r := &yearend.Report{Donor: events.Unit{Code: "320404", Name: "常州市钟楼区", ShortName: "钟楼"}, Year: 2025, Cutoff: events.DateOf(2025, 11, 30),
+		Pairings: []yearend.PairingFigures{{Partner: events.Unit{Name: "班玛县", ShortName: "班玛"}, Figures: yearend.Figures{StaffCadre: fig(1)}}},
 		Totals:   yearend.Figures{StaffCadre: fig(1)}}
-	want := "甲区 (320404): year-end summary of counterpart aid for 2025, events dated 2025-01-01 to 2025-11-30.\n" +
-		"With 乙县: 1 cadre sent.\n" +
-		"Donor totals: 1 cadre sent.\n"
+	want := "Zhonglou District (常州市钟楼区): year-end summary of counterpart aid for 2025, covering 1 January to 30 November 2025 (the statistical cut-off).\n" +
+		"With Banma County (班玛县), the district sent 1 cadre.\n" +
+		"In all, the district sent 1 cadre.\n"
 	if got := EnglishText(r); got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 	r = &yearend.Report{Donor: events.Unit{Name: "甲区"}, Year: 2025}
-	want = "甲区: year-end summary of counterpart aid for 2025, events dated 2025-01-01 to 2025-12-31.\n" +
-		"No aid was recorded for any pairing in the period.\nDonor totals: nothing recorded.\n"
+	want = "Jia District (甲区): year-end summary of counterpart aid for 2025, covering 1 January to 31 December 2025.\n" +
+		"No aid was recorded for any pairing in the period.\n"
 	if got := EnglishText(r); got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
@@ -44,18 +44,48 @@ func TestEnglishTextEmptyAndCutoff(t *testing.T) {
 
 func TestEnglishAmount(t *testing.T) {
 	t.Parallel()
-	tests := map[int64]string{
-		260000000:     "CNY 2,600,000.00 (260 × 10k yuan)",
-		43600000:      "CNY 436,000.00 (43.6 × 10k yuan)",
-		1:             "CNY 0.01 (0.000001 × 10k yuan)",
-		0:             "CNY 0.00 (0 × 10k yuan)",
-		-20000000:     "CNY -200,000.00 (-20 × 10k yuan)",
-		10500000000:   "CNY 105,000,000.00 (10500 × 10k yuan)",
-		math.MinInt64: "CNY -92,233,720,368,547,758.08 (-9223372036854.775808 × 10k yuan)",
+	tests := []struct {
+		fen   int64
+		style yearend.Style
+		want  string
+	}{
+		{180_000_000, yearend.StyleExact, "CNY 1.8 million"},
+		{117_280_800, yearend.StyleExact, "CNY 1,172,808"},
+		{117_280_800, yearend.StyleWan2, "CNY 1.1728 million"},
+		{43_600_000, yearend.StyleExact, "CNY 436,000"},
+		{43_600_000, yearend.StyleYu, "more than CNY 400,000"},
+		{43_600_000, yearend.StyleYue, "about CNY 400,000"},
+		{20_000_000, yearend.StyleYu, "CNY 200,000"},
+		{1_234_500_000, yearend.StyleYu, "more than CNY 12 million"},
+		{123_456, yearend.StyleExact, "CNY 1,234.56"},
+		{1, yearend.StyleYu, "CNY 0.01"},
+		{0, yearend.StyleExact, "CNY 0"},
+		{-20_000_000, yearend.StyleExact, "CNY -200,000"},
+		{10_500_000_000, yearend.StyleWan2, "CNY 105 million"},
+		{math.MinInt64, yearend.StyleExact, "CNY -92,233,720,368,547,758.08"},
 	}
-	for fen, want := range tests {
-		if got := EnglishAmount(fen); got != want {
-			t.Errorf("EnglishAmount(%d) = %q, want %q", fen, got, want)
+	for _, tt := range tests {
+		if got := EnglishAmount(tt.fen, tt.style); got != tt.want {
+			t.Errorf("EnglishAmount(%d, %s) = %q, want %q", tt.fen, tt.style, got, tt.want)
+		}
+	}
+}
+
+func TestEnglishPlace(t *testing.T) {
+	t.Parallel()
+	tests := map[events.Unit]string{
+		{Name: "班玛县", ShortName: "班玛"}:      "Banma County",
+		{Name: "常州市钟楼区", ShortName: "钟楼"}:   "Zhonglou District",
+		{Name: "长顺县"}:                       "Changshun County",
+		{Name: "西安市"}:                       "Xi'an City",
+		{Name: "峨边彝族自治县", ShortName: "峨边"}:  "Ebian Autonomous County",
+		{Name: "白玉县", ShortName: "白玉"}:      "Baiyu County",
+		{Code: "522601"}:                    "522601",
+		{Name: "Zone 7", ShortName: "Zone"}: "Zone 7",
+	}
+	for u, want := range tests {
+		if got := englishPlace(u); got != want {
+			t.Errorf("englishPlace(%+v) = %q, want %q", u, got, want)
 		}
 	}
 }

@@ -66,6 +66,9 @@ func (n note) text(r *yearend.Report, lang string) string {
 		return FootnoteText(r, n.Footnote, lang)
 	}
 	partner := footnotePartner(r, n.PairingID)
+	if lang == LangEN {
+		partner = englishFootnotePartner(r, n.PairingID)
+	}
 	first, last := n.late[0].Detail, n.late[0].Detail
 	var money int64
 	anyMoney := false
@@ -75,20 +78,20 @@ func (n note) text(r *yearend.Report, lang string) string {
 			money, anyMoney = money+f.AmountFen, true
 		}
 	}
-	cutoff := effectiveCutoff(r).String()
 	if lang == LangEN {
-		s := partner + ": " + strconv.Itoa(len(n.late)) + " entries dated on or before the cut-off " + cutoff +
-			" were recorded after it (" + span(first, last, " to ") + ")"
+		s := partner + ": " + strconv.Itoa(len(n.late)) + " entries dated on or before the cut-off, " + englishDate(effectiveCutoff(r)) +
+			", were recorded after it (" + span(englishDateText(first), englishDateText(last), " to ") + ")"
 		if anyMoney {
-			s += ", amount involved " + EnglishYuan(money)
+			s += ", amount involved " + EnglishAmount(money, yearend.StyleExact)
 		}
 		return s + "; they are included in these figures (each is listed in the JSON report and the XLSX notes)."
 	}
-	s := partner + ":" + strconv.Itoa(len(n.late)) + "条记录于统计截止日" + cutoff + "后补录(登记于" + span(first, last, "至") + ")"
+	s := partner + "：" + strconv.Itoa(len(n.late)) + "条记录于统计截止日" + zhDate(effectiveCutoff(r)) + "后补录（登记于" +
+		span(zhDateText(first), zhDateText(last), "至") + "）"
 	if anyMoney {
-		s += ",涉及金额" + Amount(money, yearend.StyleExact)
+		s += "，涉及金额" + Amount(money, yearend.StyleExact)
 	}
-	return s + ",已计入本报告数据(逐条见JSON报告及XLSX附注表)。"
+	return s + "，已计入本报告数据（逐条见JSON报告及XLSX附注表）。"
 }
 
 // span is "a" when a == b, else "a<sep>b".
@@ -109,15 +112,18 @@ func footnoteNumber(n int, lang string) string {
 	if lang == LangEN {
 		return "[" + strconv.Itoa(n) + "] "
 	}
-	return "注" + strconv.Itoa(n) + ":"
+	return "注" + strconv.Itoa(n) + "："
 }
 
 // FootnoteText renders footnote f of r in lang, without its number.
 //
 // Every kind names the pairing's partner (looked up in r.Pairings by
-// f.PairingID; the id itself when absent), the event id, the date and
-// "the amount involved" (f.AmountFen, exact; left out when zero or when
-// f.Figure is a count — a late visit carries no money). The kind-specific Detail is rendered as:
+// f.PairingID; the id itself when absent), the date (2025年6月30日 in
+// Chinese), "the amount involved" (f.AmountFen, exact; left out when zero
+// or when f.Figure is a count — a late visit carries no money) and the
+// voucher or document number of the event as its line item carries it
+// (the event id itself is in the JSON report and the XLSX's notes
+// sheet). Chinese uses full-width punctuation. The kind-specific Detail is rendered as:
 //
 //   - over_commitment: "<justification> / <approved by>" (the yearend read
 //     model's form), rendered as the two parts; any other Detail is
@@ -134,89 +140,140 @@ func footnoteNumber(n int, lang string) string {
 // An unknown kind is rendered generically with its kind string, so a new
 // flag is never dropped from a published report.
 func FootnoteText(r *yearend.Report, f yearend.Footnote, lang string) string {
-	partner := footnotePartner(r, f.PairingID)
 	if lang == LangEN {
+		partner := englishFootnotePartner(r, f.PairingID)
 		return partner + ": " + footnoteEnglish(r, f, partner)
 	}
-	return partner + ":" + footnoteChinese(r, f, partner)
+	partner := footnotePartner(r, f.PairingID)
+	return partner + "：" + footnoteChinese(r, f, partner)
 }
 
-// footnoteChinese is the kind-specific Chinese sentence.
+// footnoteChinese is the kind-specific Chinese sentence, in full-width
+// punctuation, dates as 2025年6月30日, citing the amount involved and the
+// voucher or document number users know (the event id is in the JSON
+// report and the XLSX's notes sheet).
 func footnoteChinese(r *yearend.Report, f yearend.Footnote, partner string) string {
-	date := dateOr(f.Date, "日期未记录")
-	ref := "事件" + f.EventID
+	date := "日期未记录"
+	if !f.Date.IsZero() {
+		date = zhDate(f.Date)
+	}
+	var refs []string
 	if f.AmountFen != 0 && isMoney(f) {
-		ref = "涉及金额" + Amount(f.AmountFen, yearend.StyleExact) + "," + ref
+		refs = append(refs, "涉及金额"+Amount(f.AmountFen, yearend.StyleExact))
+	}
+	if doc := documentNo(r, f.EventID); doc != "" {
+		refs = append(refs, "凭证号/文号"+doc)
+	}
+	ref := ""
+	if len(refs) > 0 {
+		ref = "（" + strings.Join(refs, "，") + "）"
 	}
 	detail := detailOr(f.Detail, "未说明")
 	switch f.Kind {
 	case yearend.FootOverCommitment:
 		if why, who, ok := overCommitmentDetail(f.Detail); ok {
-			return date + "拨付资金超出资金计划(" + ref + "),超计划理由:" + why + ",审批人:" + who + "。"
+			return date + "拨付资金超出资金计划" + ref + "，超计划理由：" + why + "，审批人：" + who + "。"
 		}
-		return date + "拨付资金超出资金计划(" + ref + "),超计划理由及审批:" + detail + "。"
+		return date + "拨付资金超出资金计划" + ref + "，超计划理由及审批：" + detail + "。"
 	case yearend.FootCrossYear:
 		reason, original, ok := crossYearDetail(f.Detail)
 		switch {
 		case ok && reason == string(events.ReasonEntryError):
-			return date + "的差错冲正(" + ref + ")冲销业务日期为" + original.String() +
-				"的原记录,按规则计入原记录所属的" + strconv.Itoa(original.Year()) + "年度。"
+			return date + "的差错冲正" + ref + "冲销业务日期为" + zhDate(original) +
+				"的原记录，按规则计入原记录所属的" + strconv.Itoa(original.Year()) + "年度。"
 		case ok && reason == string(events.ReasonFundsReturned):
-			return date + "的资金退回(" + ref + ")对应业务日期为" + original.String() +
-				"的原拨付,按规则计入退回当年(" + strconv.Itoa(f.Date.Year()) + "年度)。"
+			return date + "的资金退回" + ref + "对应业务日期为" + zhDate(original) +
+				"的原拨付，按规则计入退回当年（" + strconv.Itoa(f.Date.Year()) + "年度）。"
 		}
-		return date + "的冲正/资金退回(" + ref + ")涉及其他年度的原记录(" + detail + "),资金在年度之间发生转移。"
+		return date + "的冲正/资金退回" + ref + "涉及其他年度的原记录（" + detail + "），资金在年度之间发生转移。"
 	case yearend.FootLateEntry:
-		return "业务日期" + date + "的记录(" + ref + ")于" + detail + "登记,晚于统计截止日" +
-			effectiveCutoff(r).String() + ",已计入本报告数据。"
+		return "业务日期为" + date + "的记录" + ref + "于" + zhDateText(detail) + "登记，晚于统计截止日" +
+			zhDate(effectiveCutoff(r)) + "，已计入本报告数据。"
 	case yearend.FootPartnerMismatch:
-		return date + "的采购(" + ref + ")供应商所在县(" + detail + ")与结对县" + partner + "不一致。"
+		return date + "的采购" + ref + "供应商所在县（" + detail + "）与结对县" + partner + "不一致。"
 	case yearend.FootInKindValuation:
-		return date + "接受捐物并折价计入社会帮扶(" + ref + "),估值依据:" + detail + "。"
+		return date + "接受捐物并折价计入社会帮扶" + ref + "，估值依据：" + detail + "。"
 	default:
-		return string(f.Kind) + "(" + date + "," + ref + "):" + detail + "。"
+		return string(f.Kind) + "（" + date + "）" + ref + "：" + detail + "。"
 	}
+}
+
+// documentNo is the voucher or document number of event id as the
+// report's line items carry it, or "".
+func documentNo(r *yearend.Report, id string) string {
+	for i := range r.LineItems {
+		if r.LineItems[i].EventID == id && r.LineItems[i].DocumentNo != "" {
+			return r.LineItems[i].DocumentNo
+		}
+	}
+	return ""
+}
+
+// zhDate is d as official Chinese text writes it: 2025年6月30日.
+func zhDate(d events.Date) string {
+	t := d.Time()
+	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日"
+}
+
+// zhDateText is zhDate of a YYYY-MM-DD string, or s itself when it is not
+// one.
+func zhDateText(s string) string {
+	d, err := events.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return zhDate(d)
 }
 
 // footnoteEnglish is the kind-specific English sentence.
 func footnoteEnglish(r *yearend.Report, f yearend.Footnote, partner string) string {
-	date := dateOr(f.Date, "an unrecorded date")
-	ref := "event " + f.EventID
+	date := "an unrecorded date"
+	if !f.Date.IsZero() {
+		date = englishDate(f.Date)
+	}
+	var refs []string
 	if f.AmountFen != 0 && isMoney(f) {
-		ref = "amount involved " + EnglishYuan(f.AmountFen) + ", " + ref
+		refs = append(refs, "amount involved "+EnglishAmount(f.AmountFen, yearend.StyleExact))
+	}
+	if doc := documentNo(r, f.EventID); doc != "" {
+		refs = append(refs, "voucher/document no. "+doc)
+	}
+	ref := ""
+	if len(refs) > 0 {
+		ref = " (" + strings.Join(refs, ", ") + ")"
 	}
 	detail := detailOr(f.Detail, "not stated")
 	switch f.Kind {
 	case yearend.FootOverCommitment:
 		if why, who, ok := overCommitmentDetail(f.Detail); ok {
-			return "a disbursement on " + date + " exceeded its commitment (" + ref +
-				"); justification: " + why + "; approved by " + who + "."
+			return "a disbursement on " + date + " exceeded its commitment" + ref +
+				"; justification: " + why + "; approved by " + who + "."
 		}
-		return "a disbursement on " + date + " exceeded its commitment (" + ref +
-			"); justification and approver: " + detail + "."
+		return "a disbursement on " + date + " exceeded its commitment" + ref +
+			"; justification and approver: " + detail + "."
 	case yearend.FootCrossYear:
 		reason, original, ok := crossYearDetail(f.Detail)
 		switch {
 		case ok && reason == string(events.ReasonEntryError):
-			return "the entry-error reversal dated " + date + " (" + ref + ") cancels an entry dated " +
-				original.String() + "; by rule it counts in the original's fiscal year " + strconv.Itoa(original.Year()) + "."
+			return "the entry-error reversal dated " + date + ref + " cancels an entry dated " +
+				englishDate(original) + "; by rule it counts in the original's fiscal year " + strconv.Itoa(original.Year()) + "."
 		case ok && reason == string(events.ReasonFundsReturned):
-			return "the return of funds dated " + date + " (" + ref + ") relates to a disbursement dated " +
-				original.String() + "; by rule it counts in its own fiscal year " + strconv.Itoa(f.Date.Year()) + "."
+			return "the return of funds dated " + date + ref + " relates to a disbursement dated " +
+				englishDate(original) + "; by rule it counts in its own fiscal year " + strconv.Itoa(f.Date.Year()) + "."
 		}
-		return "the reversal dated " + date + " (" + ref + ") concerns an entry of another fiscal year (" +
+		return "the reversal dated " + date + ref + " concerns an entry of another fiscal year (" +
 			detail + "), so it moves money between fiscal years."
 	case yearend.FootLateEntry:
-		return "the entry dated " + date + " (" + ref + ") was recorded on " + detail +
-			", after the cut-off " + effectiveCutoff(r).String() + "; it is included in these figures."
+		return "the entry dated " + date + ref + " was recorded on " + englishDateText(detail) +
+			", after the cut-off, " + englishDate(effectiveCutoff(r)) + "; it is included in these figures."
 	case yearend.FootPartnerMismatch:
-		return "the purchase on " + date + " (" + ref + ") has its supplier in county " + detail +
+		return "the purchase on " + date + ref + " has its supplier in county " + detail +
 			", not in the partner " + partner + "."
 	case yearend.FootInKindValuation:
-		return "an in-kind donation on " + date + " is counted in social aid at its valuation (" + ref +
-			"); valuation basis: " + detail + "."
+		return "an in-kind donation on " + date + " is counted in social aid at its valuation" + ref +
+			"; valuation basis: " + detail + "."
 	default:
-		return string(f.Kind) + " (" + date + ", " + ref + "): " + detail + "."
+		return string(f.Kind) + " on " + date + ref + ": " + detail + "."
 	}
 }
 
@@ -260,12 +317,29 @@ func footnotePartner(r *yearend.Report, id string) string {
 	return id
 }
 
-// dateOr is d as YYYY-MM-DD, or alt for the zero date.
-func dateOr(d events.Date, alt string) string {
-	if d.IsZero() {
-		return alt
+// englishFootnotePartner names the partner of pairing id in English,
+// "Yi County (乙县)", or is the id when the report has no such pairing.
+func englishFootnotePartner(r *yearend.Report, id string) string {
+	for i := range r.Pairings {
+		if r.Pairings[i].PairingID == id {
+			u := r.Pairings[i].Partner
+			if en := englishPlace(u); en != fullName(u) {
+				return en + " (" + fullName(u) + ")"
+			}
+			return fullName(u)
+		}
 	}
-	return d.String()
+	return footnotePartner(r, id)
+}
+
+// englishDateText is englishDate of a YYYY-MM-DD string, or s itself when
+// it is not one.
+func englishDateText(s string) string {
+	d, err := events.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return englishDate(d)
 }
 
 // detailOr is s trimmed, or alt when empty.

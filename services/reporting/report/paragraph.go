@@ -37,7 +37,9 @@ import (
 //     财政帮扶 (FiscalDisbursedFen, style Profile.Fiscal), 社会帮扶
 //     (SocialFen, Profile.Social) and 采购、帮助销售当地农副产品
 //     (ConsumptionFen, Profile.Consumption), joined by "、", e.g. only
-//     social: "完成对乙县社会帮扶40余万元";
+//     social: "完成对乙县社会帮扶40余万元"; when a purchase's supplier
+//     lies outside the partner county the products are not 当地 but of
+//     the province (productOrigin: "采购、帮助销售四川省（含白玉县）农副产品");
 //   - names: {donor_short} and {partner_short} are the units' ShortName
 //     (Name when empty); {partner} is the partner's full Name;
 //   - styles come from r.Profile, unset parts defaulting to "official".
@@ -56,7 +58,7 @@ func ChineseParagraph(r *yearend.Report) string {
 	} else {
 		var groups []string
 		for i := range r.Pairings {
-			if g := chineseGroup(r.Donor, &r.Pairings[i], p); g != "" {
+			if g := chineseGroup(r, &r.Pairings[i], p); g != "" {
 				groups = append(groups, g)
 			}
 		}
@@ -76,8 +78,8 @@ func ChineseParagraph(r *yearend.Report) string {
 
 // chineseGroup renders one pairing's clause group (no terminator), or ""
 // when every figure in it is zero.
-func chineseGroup(donor events.Unit, pf *yearend.PairingFigures, p yearend.Profile) string {
-	f := &pf.Figures
+func chineseGroup(r *yearend.Report, pf *yearend.PairingFigures, p yearend.Profile) string {
+	donor, f := r.Donor, &pf.Figures
 	var clauses []string
 	if n := f.Visits.Value; n != 0 {
 		clauses = append(clauses, "开展"+shortName(donor)+"-"+shortName(pf.Partner)+"区县互访调研"+strconv.FormatInt(n, 10)+"次")
@@ -104,7 +106,11 @@ func chineseGroup(donor events.Unit, pf *yearend.PairingFigures, p yearend.Profi
 		money = append(money, "社会帮扶"+Amount(v, p.Social))
 	}
 	if v := f.ConsumptionFen.Value; v != 0 {
-		money = append(money, "采购、帮助销售当地农副产品"+Amount(v, p.Consumption))
+		origin := productOrigin(r, []string{pf.PairingID}, []events.Unit{pf.Partner}, LangZH)
+		if origin == "" {
+			origin = "当地"
+		}
+		money = append(money, "采购、帮助销售"+origin+"农副产品"+Amount(v, p.Consumption))
 	}
 	if len(money) > 0 {
 		clauses = append(clauses, "完成对"+fullName(pf.Partner)+strings.Join(money, "、"))

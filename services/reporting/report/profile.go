@@ -18,17 +18,19 @@ const DefaultProfileName = "official"
 
 // Profiles are the known rounding profiles, by name:
 //
-//   - official: fiscal aid exact, social and consumption aid 余 (the
-//     default of docs/domain.md §9.7 and the style of published summaries);
+//   - official: fiscal aid to 0.01万元 (StyleWan2: official documents state
+//     it with at most two decimals of 万元), social and consumption aid 余
+//     (the default of docs/domain.md §9.7 and the style of published
+//     summaries);
 //   - exact: every amount exact;
-//   - approx: fiscal aid exact, social and consumption aid 约.
+//   - approx: fiscal aid to 0.01万元, social and consumption aid 约.
 //
-// Fiscal aid is exact in every profile offered here because docs/domain.md §9.7
-// requires it; a caller may still build another Profile by hand.
+// Fiscal aid is never approximated beyond 0.01万元 in a profile offered
+// here (docs/domain.md §9.7); the tables and files always carry it exactly.
 var Profiles = map[string]yearend.Profile{
-	"official": {Name: "official", Fiscal: yearend.StyleExact, Social: yearend.StyleYu, Consumption: yearend.StyleYu},
+	"official": {Name: "official", Fiscal: yearend.StyleWan2, Social: yearend.StyleYu, Consumption: yearend.StyleYu},
 	"exact":    {Name: "exact", Fiscal: yearend.StyleExact, Social: yearend.StyleExact, Consumption: yearend.StyleExact},
-	"approx":   {Name: "approx", Fiscal: yearend.StyleExact, Social: yearend.StyleYue, Consumption: yearend.StyleYue},
+	"approx":   {Name: "approx", Fiscal: yearend.StyleWan2, Social: yearend.StyleYue, Consumption: yearend.StyleYue},
 }
 
 // LookupProfile returns the profile called name; "" means

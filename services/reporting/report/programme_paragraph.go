@@ -43,7 +43,11 @@ func programmeParagraph(r *yearend.Report, p yearend.Profile) string {
 			closing = append(closing, lead+partners+"捐款捐物"+Amount(v, p.Social))
 		}
 		if v := pg.ConsumptionFen.Value; v != 0 {
-			closing = append(closing, "帮助采购和销售"+partners+"农特产品"+Amount(v, p.Consumption))
+			origin := productOrigin(r, programmePairings(r, pg.Programme), pg.Partners, LangZH)
+			if origin == "" {
+				origin = partners
+			}
+			closing = append(closing, "帮助采购和销售"+origin+"农特产品"+Amount(v, p.Consumption))
 		}
 	}
 	if len(closing) > 0 {
@@ -115,4 +119,15 @@ func unitNames(units []events.Unit, sep string) string {
 		names[i] = fullName(u)
 	}
 	return strings.Join(names, sep)
+}
+
+// programmePairings are the ids of r's pairings of programme.
+func programmePairings(r *yearend.Report, programme string) []string {
+	var ids []string
+	for i := range r.Pairings {
+		if r.Pairings[i].Programme == programme {
+			ids = append(ids, r.Pairings[i].PairingID)
+		}
+	}
+	return ids
 }

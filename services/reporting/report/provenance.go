@@ -25,11 +25,11 @@ func Provenance(r *yearend.Report, lang string) []string {
 		}
 	}
 	return []string{
-		"账本位置:" + strconv.FormatInt(r.Position, 10),
-		"链哈希:" + r.ChainHash,
-		"统计区间:" + periodStart(r).String() + "至" + effectiveCutoff(r).String() + "(统计截止日)",
-		"金额口径:" + profileNameZh(p.Name) + "(财政帮扶:" + styleName(p.Fiscal, lang) + ";社会帮扶:" + styleName(p.Social, lang) +
-			";消费帮扶:" + styleName(p.Consumption, lang) + ")",
+		"账本位置：" + strconv.FormatInt(r.Position, 10),
+		"链哈希：" + r.ChainHash,
+		"统计区间：" + periodStart(r).String() + "至" + effectiveCutoff(r).String() + "（统计截止日）",
+		"金额口径：" + profileNameZh(p.Name) + "（财政帮扶：" + styleName(p.Fiscal, lang) + "；社会帮扶：" + styleName(p.Social, lang) +
+			"；消费帮扶：" + styleName(p.Consumption, lang) + "）",
 	}
 }
 

@@ -22,6 +22,7 @@ const (
 	FormatJSON = "json"
 	FormatCSV  = "csv"
 	FormatXLSX = "xlsx"
+	FormatPDF  = "pdf"
 )
 
 // formatInfo is a format's content type and file extension.
@@ -31,9 +32,10 @@ var formatInfo = map[string]struct{ contentType, ext string }{
 	FormatJSON: {"application/json", "json"},
 	FormatCSV:  {"text/csv; charset=utf-8", "csv"},
 	FormatXLSX: {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
+	FormatPDF:  {"application/pdf", "pdf"},
 }
 
-// Render renders r in format (text, md, json, csv or xlsx; "" means text)
+// Render renders r in format (text, md, json, csv, xlsx or pdf; "" means text)
 // and language lang (zh or en; "" means zh), returning the bytes, their
 // MIME content type and a file name (see Filename; the UTF-8 one).
 //
@@ -48,10 +50,13 @@ var formatInfo = map[string]struct{ contentType, ext string }{
 //   - md: the same as Markdown with a GFM table;
 //   - json: Document (the Report and every rendered text, both languages);
 //   - csv: the summary table, units in the headers, exact 万元 decimals;
-//   - xlsx: summary, line items and footnotes sheets (see renderXLSX).
+//   - xlsx: the printed tables, line items and footnotes sheets (see
+//     renderXLSX);
+//   - pdf: the text's content on A4 landscape pages (see renderPDF); it
+//     also depends on the font it embeds.
 //
-// Errors wrap ErrNoReport, ErrUnknownFormat or ErrUnknownLanguage, or an
-// encoder's error.
+// Errors wrap ErrNoReport, ErrUnknownFormat, ErrUnknownLanguage or
+// ErrNoFont (pdf), or an encoder's error.
 func Render(r *yearend.Report, format, lang string) (body []byte, contentType, filename string, err error) {
 	if r == nil {
 		return nil, "", "", ErrNoReport
@@ -61,7 +66,7 @@ func Render(r *yearend.Report, format, lang string) (body []byte, contentType, f
 	}
 	info, ok := formatInfo[format]
 	if !ok {
-		return nil, "", "", fmt.Errorf("%w %q (want text, md, json, csv or xlsx)", ErrUnknownFormat, format)
+		return nil, "", "", fmt.Errorf("%w %q (want text, md, json, csv, xlsx or pdf)", ErrUnknownFormat, format)
 	}
 	if lang == "" {
 		lang = LangZH
@@ -80,6 +85,8 @@ func Render(r *yearend.Report, format, lang string) (body []byte, contentType, f
 		body, err = renderCSV(r, lang)
 	case FormatXLSX:
 		body, err = renderXLSX(r, lang)
+	case FormatPDF:
+		body, err = renderPDF(r, lang)
 	}
 	if err != nil {
 		return nil, "", "", fmt.Errorf("render %s: %w", format, err)

@@ -14,7 +14,7 @@ import (
 	"github.com/aidledger/aidledger/projections/yearend"
 )
 
-var allFormats = []string{FormatText, FormatMD, FormatJSON, FormatCSV, FormatXLSX}
+var allFormats = []string{FormatText, FormatMD, FormatJSON, FormatCSV, FormatXLSX, FormatPDF}
 
 // TestRenderDeterministic renders every format and language twice from
 // separately built but equal reports and compares the bytes; then one
@@ -48,7 +48,7 @@ func TestRenderDeterministic(t *testing.T) {
 				t.Errorf("%s/%s: one more event left the output unchanged", format, lang)
 			}
 			if format == FormatText || format == FormatMD || format == FormatJSON {
-				want := map[string]string{LangZH: "账本位置:1043", LangEN: "Ledger position: 1043"}[lang]
+				want := map[string]string{LangZH: "账本位置：1043", LangEN: "Ledger position: 1043"}[lang]
 				if !bytes.Contains(c, []byte(want)) || !bytes.Contains(c, []byte("0a1b2c3d4e5f6071")) {
 					t.Errorf("%s/%s: provenance does not state the new position and hash", format, lang)
 				}
@@ -69,6 +69,7 @@ func TestRenderMetadata(t *testing.T) {
 		{FormatJSON, LangZH, "application/json", "年度总结-320404-2025.json"},
 		{FormatCSV, LangZH, "text/csv; charset=utf-8", "年度总结-320404-2025.csv"},
 		{FormatXLSX, LangZH, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "年度总结-320404-2025.xlsx"},
+		{FormatPDF, LangEN, "application/pdf", "yearend-320404-2025.pdf"},
 	}
 	for _, tt := range tests {
 		_, ct, fn, err := Render(r, tt.format, tt.lang)
@@ -86,8 +87,8 @@ func TestRenderMetadata(t *testing.T) {
 
 func TestRenderErrors(t *testing.T) {
 	t.Parallel()
-	if _, _, _, err := Render(workedExample(), "pdf", LangZH); !errors.Is(err, ErrUnknownFormat) {
-		t.Errorf("pdf: %v", err)
+	if _, _, _, err := Render(workedExample(), "docx", LangZH); !errors.Is(err, ErrUnknownFormat) {
+		t.Errorf("docx: %v", err)
 	}
 	if _, _, _, err := Render(workedExample(), FormatText, "fr"); !errors.Is(err, ErrUnknownLanguage) {
 		t.Errorf("fr: %v", err)
@@ -107,8 +108,9 @@ func TestRenderText(t *testing.T) {
 	for _, want := range []string{
 		"甲区2025年度对口帮扶工作总结\n\n开展甲-乙区县互访调研3次，",
 		"\n汇总表\n结对地区  行政区划代码  协作类型",
-		"\n注5:乙县:2025-04-02接受捐物",
-		"\n数据来源\n账本位置:1042\n链哈希:9f2c4e0b7a1d3c5e\n统计区间:2025-01-01至2025-12-31(统计截止日)\n金额口径:公文口径(财政帮扶:精确;社会帮扶:余(只舍不入);消费帮扶:余(只舍不入))\n",
+		"\n注5：乙县：2025年4月2日接受捐物",
+		"\n数据来源\n账本位置：1042\n链哈希：9f2c4e0b7a1d3c5e\n统计区间：2025-01-01至2025-12-31（统计截止日）\n" +
+			"金额口径：公文口径（财政帮扶：精确到0.01万元（四舍五入）；社会帮扶：余（只舍不入）；消费帮扶：余（只舍不入））\n",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("text lacks %q", want)
@@ -138,12 +140,12 @@ func TestRenderMarkdown(t *testing.T) {
 	s := string(body)
 	for _, want := range []string{
 		"# 甲区2025年度对口帮扶工作总结\n\n开展甲-乙区县互访调研3次，",
-		"| 结对地区 | 行政区划代码 | 协作类型 | 互访调研(次) |",
+		"| 结对地区 | 行政区划代码 | 协作类型 | 互访调研（次） |",
 		"| --- | --- | --- | ---: |",
 		"| 乙\\|县\\* | 522601 | 东西部协作 | 3 | 0 | 12 |",
 		"| 合计 |  |  | 4 |",
-		"\n## 附注\n\n- 注1:丙县:",
-		"\n## 数据来源\n\n- 账本位置:1042\n",
+		"\n## 附注\n\n- 注1：丙县：",
+		"\n## 数据来源\n\n- 账本位置：1042\n",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("markdown lacks %q", want)
@@ -189,7 +191,7 @@ func TestRenderCSV(t *testing.T) {
 		t.Fatalf("%d records, want header + %d pairings + totals", len(recs), len(r.Pairings))
 	}
 	header := recs[0]
-	if header[0] != "结对地区" || !strings.Contains(strings.Join(header, ","), "财政帮扶拨付(万元)") {
+	if header[0] != "结对地区" || !strings.Contains(strings.Join(header, ","), "财政帮扶拨付（万元）") {
 		t.Errorf("header %q", header)
 	}
 	figs := []*yearend.Figures{&r.Pairings[0].Figures, &r.Pairings[1].Figures, &r.Totals}

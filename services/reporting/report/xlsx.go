@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,8 +26,9 @@ import (
 // or exports would be in 分 while everything around it says 万元.
 const (
 	// numFmtWan shows a 万元 value with at least two and up to six
-	// decimals (the 分 digit), so every value shows exactly.
-	numFmtWan = `0.00####"万元"`
+	// decimals (the 分 digit), so every value shows exactly; the unit is
+	// in the column's header and the sheet's unit line.
+	numFmtWan = `0.00####`
 	// numFmtYuan shows a 元 value (line items, footnotes).
 	numFmtYuan = `#,##0.00`
 	// numFmtRate shows a rate stored as a fraction (0.8667) in percent.
@@ -41,13 +43,31 @@ const (
 	fixedTimestamp = "1980-01-01T00:00:00Z"
 )
 
-// sheetNames are the three sheets, per language.
-func sheetNames(lang string) (summary, items, notes string) {
+// sheetNames are the sheets after the printed tables, per language.
+func sheetNames(lang string) (items, notes string) {
 	if lang == LangEN {
-		return "Summary", "Line items", "Notes"
+		return "Line items", "Notes"
 	}
-	return "年度汇总", "事件明细", "附注"
+	return "事件明细", "附注"
 }
+
+// Print layout: every sheet prints on A4 landscape, one page wide, with
+// its title lines and header repeated on each page.
+const (
+	paperA4   = 9  // the OOXML paper size code of A4
+	titleRows = 2  // the title and the period/unit line above a header
+	titleSize = 14 // the title's font size (pt); the body keeps the default 11
+)
+
+// Column widths (characters) of the printed tables: an amount of 万元 with
+// six decimals, a count or a rate, after the label columns. The widest
+// printed table (11 counts, or 4 amounts and 5 other figures) stays under
+// 170 characters, which prints on A4 landscape at a scale of no less
+// than 0.85: 11 pt text prints at ≥ 9 pt.
+var (
+	labelWidths = []float64{12, 9, 11}
+	kindWidths  = map[columnKind]float64{kindWan: 13, kindCount: 9, kindRate: 9}
+)
 
 // xlsxBook accumulates the first error of a sequence of excelize calls so
 // the layout code reads as a list of cells.
@@ -64,18 +84,24 @@ func (b *xlsxBook) fail(what string, err error) {
 	}
 }
 
-// style returns the id of a style: "header" (bold, wrapped, shaded) or a
-// number format code.
+// style returns the id of a style: "title" (bold, larger), "header"
+// (bold, wrapped, shaded), "wrap" (wrapped, top-aligned) or a number
+// format code.
 func (b *xlsxBook) style(key string) int {
 	if id, ok := b.styles[key]; ok {
 		return id
 	}
 	s := &excelize.Style{}
-	if key == "header" {
+	switch key {
+	case "title":
+		s.Font = &excelize.Font{Bold: true, Size: titleSize}
+	case "wrap":
+		s.Alignment = &excelize.Alignment{WrapText: true, Vertical: "top"}
+	case "header":
 		s.Font = &excelize.Font{Bold: true}
 		s.Alignment = &excelize.Alignment{WrapText: true, Vertical: "center"}
 		s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}
-	} else {
+	default:
 		format := key
 		s.CustomNumFmt = &format
 	}
@@ -119,25 +145,38 @@ func (b *xlsxBook) columnFormat(sheet string, col int, format string) {
 	b.fail("column style "+sheet, b.f.SetColStyle(sheet, name, b.style(format)))
 }
 
-// headerRow writes bold, wrapped headers in row 1 (tall enough for two
-// lines), freezes it, and sets the sheet to print landscape, one page
-// wide.
-func (b *xlsxBook) headerRow(sheet string, headers []string) {
+// headerRow writes the sheet's title (bold, larger) in row 1, the line
+// under it (period, unit, ledger position) in row 2, and bold, wrapped
+// headers in row 3 (tall enough for three lines); freezes the three, has
+// them printed at the top of every page, and sets the sheet to print on
+// A4 landscape, one page wide. Data starts at row firstRow.
+func (b *xlsxBook) headerRow(sheet, title, subtitle string, headers []string) {
+	b.str(sheet, 1, 1, title)
+	b.fail("style "+sheet, b.f.SetCellStyle(sheet, "A1", "A1", b.style("title")))
+	b.fail("row height "+sheet, b.f.SetRowHeight(sheet, 1, 22))
+	b.str(sheet, 1, 2, subtitle)
 	for i, h := range headers {
-		b.str(sheet, i+1, 1, h)
+		// The unit on a line of its own: "援建项目\n（个）".
+		b.str(sheet, i+1, titleRows+1, strings.Replace(h, "（", "\n（", 1))
 	}
-	last := b.cell(len(headers), 1)
-	b.fail("style "+sheet, b.f.SetCellStyle(sheet, "A1", last, b.style("header")))
-	b.fail("row height "+sheet, b.f.SetRowHeight(sheet, 1, 32))
+	last := b.cell(len(headers), titleRows+1)
+	b.fail("style "+sheet, b.f.SetCellStyle(sheet, b.cell(1, titleRows+1), last, b.style("header")))
+	b.fail("row height "+sheet, b.f.SetRowHeight(sheet, titleRows+1, 45))
 	b.fail("panes "+sheet, b.f.SetPanes(sheet, &excelize.Panes{
-		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Freeze: true, YSplit: titleRows + 1, TopLeftCell: b.cell(1, firstRow), ActivePane: "bottomLeft",
 	}))
-	landscape, wide, tall, fit := "landscape", 1, 0, true
+	b.fail("print titles "+sheet, b.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", sheet, titleRows+1), Scope: sheet,
+	}))
+	landscape, a4, wide, tall, fit := "landscape", paperA4, 1, 0, true
 	b.fail("page layout "+sheet, b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
-		Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
+		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
 	}))
 	b.fail("sheet properties "+sheet, b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
 }
+
+// firstRow is the first data row under a sheet's header.
+const firstRow = titleRows + 2
 
 // widths sets the widths of consecutive columns starting at A.
 func (b *xlsxBook) widths(sheet string, ws ...float64) {
@@ -148,23 +187,24 @@ func (b *xlsxBook) widths(sheet string, ws ...float64) {
 	}
 }
 
-// renderXLSX is the workbook of r:
+// renderXLSX is the workbook of r, every sheet titled (title, period,
+// unit and ledger position above its header) and set to print on A4
+// landscape:
 //
-//   - sheet 1 (年度汇总 / Summary): the summary table with headers and
-//     units in lang, one row per pairing and a totals row; money as
-//     numbers in 万元 with the format `0.00####"万元"`, counts as integers,
-//     the disbursal rate as a fraction formatted as percent; below it the
-//     provenance lines;
-//   - sheet 2 (事件明细 / Line items): every LineItem in r.LineItems order
-//     with its event id, ledger position, type, pairing, the figure it
-//     counts in, business date, amount in 元 (money figures) or count
-//     (count figures, ±1), and document/voucher number;
-//   - sheet 3 (附注 / Notes): the numbered footnotes with their kind,
-//     partner, event, date, amount involved (元) and text in both
-//     languages;
-//   - sheet 4 (目标任务 / Targets), when any pairing has targets for the
-//     year: TargetsTable, targets and results as numbers (money in 万元),
-//     rates as fractions formatted as percent.
+//   - one sheet per printed table (printTables: 年度汇总 / Summary first,
+//     then each family of figures), one row per pairing, programme
+//     subtotals and a totals row; money as numbers in 万元 with the format
+//     `0.00####`, counts as integers, rates as fractions formatted as
+//     percent; below the first, the provenance lines;
+//   - 事件明细 / Line items: every LineItem in r.LineItems order with its
+//     event id, ledger position, type (named in lang), pairing, the
+//     figure it counts in, business date, amount in 元 (money figures) or
+//     count (count figures, ±1), and document/voucher number;
+//   - 附注 / Notes: the numbered footnotes with their kind, partner, event,
+//     date, amount involved (元) and text in both languages;
+//   - 目标任务 / Targets, when any pairing has targets for the year:
+//     TargetsTable, targets and results as numbers (money in 万元), rates
+//     as fractions formatted as percent.
 //
 // The output is deterministic: excelize writes the package parts in sorted
 // order without file times, and the document properties carry
@@ -173,10 +213,17 @@ func renderXLSX(r *yearend.Report, lang string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	b := &xlsxBook{f: f, styles: map[string]int{}}
-	summary, items, notes := sheetNames(lang)
+	items, notes := sheetNames(lang)
 
-	b.fail("rename sheet", f.SetSheetName("Sheet1", summary))
-	xlsxSummary(b, r, lang, summary)
+	for i, t := range printTables(r, lang) {
+		if i == 0 {
+			b.fail("rename sheet", f.SetSheetName("Sheet1", t.name))
+		} else {
+			_, err := f.NewSheet(t.name)
+			b.fail("new sheet", err)
+		}
+		xlsxPrintTable(b, r, lang, t, i == 0)
+	}
 	_, err := f.NewSheet(items)
 	b.fail("new sheet", err)
 	xlsxItems(b, r, lang, items)
@@ -212,20 +259,38 @@ func renderXLSX(r *yearend.Report, lang string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// xlsxSummary writes sheet 1.
-func xlsxSummary(b *xlsxBook, r *yearend.Report, lang, sheet string) {
-	headers := labelHeaders(lang)
-	cols := reportColumns(r)
-	for _, c := range cols {
-		headers = append(headers, c.header(lang))
+// sheetTitle is the title row of a sheet named name: the report's title
+// and, in brackets, the sheet.
+func sheetTitle(r *yearend.Report, lang, name string) string {
+	if lang == LangEN {
+		return Title(r, lang) + " (" + name + ")"
 	}
-	b.headerRow(sheet, headers)
-	row := 2
+	return Title(r, lang) + "（" + name + "）"
+}
+
+// Subtitle is the line under a printed table's title: the period with its
+// cut-off, the unit of money and the ledger position the figures are at.
+func Subtitle(r *yearend.Report, lang string) string {
+	pos := strconv.FormatInt(r.Position, 10)
+	if lang == LangEN {
+		return "Period " + periodStart(r).String() + " to " + effectiveCutoff(r).String() +
+			" (statistical cut-off) · Amounts in 10,000 CNY · Ledger position " + pos
+	}
+	return "统计区间：" + periodStart(r).String() + "至" + effectiveCutoff(r).String() +
+		"（统计截止日）　金额单位：万元　账本位置：" + pos
+}
+
+// xlsxPrintTable writes printed table t on its sheet, with the
+// provenance lines under it when provenance is set.
+func xlsxPrintTable(b *xlsxBook, r *yearend.Report, lang string, t printTable, provenance bool) {
+	sheet := t.name
+	b.headerRow(sheet, sheetTitle(r, lang, t.name), Subtitle(r, lang), t.header(lang))
+	row := firstRow
 	for _, tr := range tableRows(r, lang) {
 		for i, l := range tr.labels {
 			b.str(sheet, i+1, row, l)
 		}
-		for j, c := range cols {
+		for j, c := range t.cols {
 			col := len(tr.labels) + j + 1
 			v := c.value(tr.figures)
 			switch c.kind {
@@ -239,64 +304,68 @@ func xlsxSummary(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		}
 		row++
 	}
-	row++
-	for _, p := range Provenance(r, lang) {
-		b.str(sheet, 1, row, p)
+	if provenance {
 		row++
+		for _, p := range Provenance(r, lang) {
+			b.str(sheet, 1, row, p)
+			row++
+		}
 	}
-	ws := []float64{16, 14, 14}
-	for range cols {
-		ws = append(ws, 14)
+	ws := slices.Clone(labelWidths)
+	for _, c := range t.cols {
+		ws = append(ws, kindWidths[c.kind])
 	}
 	b.widths(sheet, ws...)
 }
 
-// xlsxItems writes sheet 2.
+// xlsxItems writes the line-items sheet.
 func xlsxItems(b *xlsxBook, r *yearend.Report, lang, sheet string) {
-	headers := []string{"事件ID", "账本位置", "事件类型", "结对ID", "结对地区", "计入指标", "指标键", "业务日期", "金额(元)", "数量", "凭证号/文号"}
+	headers := []string{"事件ID", "账本位置", "事件类型", "结对地区", "计入指标", "业务日期", "金额（元）", "数量", "凭证号/文号", "结对ID"}
 	if lang == LangEN {
-		headers = []string{"Event ID", "Ledger position", "Event type", "Pairing ID", "Partner", "Counts in", "Figure key", "Business date", "Amount (CNY)", "Count", "Document / voucher no."}
+		headers = []string{"Event ID", "Ledger position", "Event type", "Partner", "Counts in", "Business date", "Amount (CNY)", "Count", "Document / voucher no.", "Pairing ID"}
 	}
-	b.headerRow(sheet, headers)
 	b.columnFormat(sheet, 2, numFmtCount)
-	b.columnFormat(sheet, 9, numFmtYuan)
-	b.columnFormat(sheet, 10, numFmtCount)
+	b.columnFormat(sheet, 7, numFmtYuan)
+	b.columnFormat(sheet, 8, numFmtCount)
+	b.headerRow(sheet, sheetTitle(r, lang, sheet), Subtitle(r, lang), headers) // after: its styles win
 	partners := make(map[string]string, len(r.Pairings))
 	for _, p := range r.Pairings {
 		partners[p.PairingID] = fullName(p.Partner)
 	}
 	for i, li := range r.LineItems {
-		row := i + 2
+		row := firstRow + i
 		b.str(sheet, 1, row, li.EventID)
 		b.numIn(sheet, 2, row, strconv.FormatInt(li.Position, 10))
-		b.str(sheet, 3, row, li.Type)
-		b.str(sheet, 4, row, li.PairingID)
-		b.str(sheet, 5, row, partners[li.PairingID])
-		b.str(sheet, 6, row, figureLabel(li.Figure, lang))
-		b.str(sheet, 7, row, li.Figure)
-		b.str(sheet, 8, row, li.BusinessDate.String())
+		b.str(sheet, 3, row, eventTypeName(li.Type, lang))
+		b.str(sheet, 4, row, partners[li.PairingID])
+		b.str(sheet, 5, row, figureLabel(li.Figure, lang))
+		b.str(sheet, 6, row, li.BusinessDate.String())
 		if isMoneyFigure(li.Figure) {
-			b.numIn(sheet, 9, row, YuanDecimal(li.AmountFen))
+			b.numIn(sheet, 7, row, YuanDecimal(li.AmountFen))
 		} else {
-			b.numIn(sheet, 10, row, strconv.FormatInt(li.AmountFen, 10))
+			b.numIn(sheet, 8, row, strconv.FormatInt(li.AmountFen, 10))
 		}
-		b.str(sheet, 11, row, li.DocumentNo)
+		b.str(sheet, 9, row, li.DocumentNo)
+		b.str(sheet, 10, row, li.PairingID)
 	}
-	b.widths(sheet, 30, 12, 28, 30, 14, 18, 24, 12, 16, 8, 28)
+	b.widths(sheet, 29, 9, 16, 12, 16, 11, 14, 7, 20, 29)
 }
 
-// xlsxNotes writes sheet 3.
+// xlsxNotes writes the notes sheet.
 func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
-	headers := []string{"序号", "类型", "结对地区", "事件ID", "日期", "涉及金额(元)", "说明", "说明(英文)", "原始说明"}
+	headers := []string{"序号", "类型", "结对地区", "事件ID", "日期", "涉及金额（元）", "说明", "说明（英文）", "原始说明"}
 	if lang == LangEN {
 		headers = []string{"No.", "Kind", "Partner", "Event ID", "Date", "Amount involved (CNY)", "Note", "Note (Chinese)", "Detail as recorded"}
 	}
-	b.headerRow(sheet, headers)
+	for _, col := range []int{7, 8, 9} {
+		b.columnFormat(sheet, col, "wrap")
+	}
+	b.headerRow(sheet, sheetTitle(r, lang, sheet), Subtitle(r, lang), headers) // after: its styles win
 	other := LangEN
 	if lang == LangEN {
 		other = LangZH
 	}
-	row := 2
+	row := firstRow
 	for i, n := range reportNotes(r) {
 		b.num(sheet, 1, row, strconv.Itoa(i+1), numFmtCount)
 		b.str(sheet, 2, row, footnoteKindName(n.Kind, lang))
@@ -309,7 +378,7 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		row++
 	}
 	// Every late entry, one row each: the notes above gather a pairing's.
-	title := "截止日后补录明细(每条记录一行)"
+	title := "截止日后补录明细（每条记录一行）"
 	if lang == LangEN {
 		title = "Late entries, one row each"
 	}
@@ -330,7 +399,7 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		b.str(sheet, 8, row, FootnoteText(r, f, other))
 		row++
 	}
-	b.widths(sheet, 6, 18, 14, 30, 12, 16, 80, 80, 40)
+	b.widths(sheet, 5, 10, 8, 27, 11, 12, 34, 34, 18)
 }
 
 // xlsxNoteFacts writes the event, date, amount (money only: a count is
@@ -352,14 +421,14 @@ func targetsSheetName(lang string) string {
 	return "目标任务"
 }
 
-// xlsxTargets writes sheet 4.
+// xlsxTargets writes the targets sheet.
 func xlsxTargets(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	header, rows := TargetsTable(r, lang)
-	b.headerRow(sheet, header)
-	row := 2
+	b.headerRow(sheet, sheetTitle(r, lang, sheet), Subtitle(r, lang), header)
+	row := firstRow
 	for i := range r.Pairings {
 		for _, p := range r.Pairings[i].Progress {
-			cells := rows[row-2]
+			cells := rows[row-firstRow]
 			b.str(sheet, 1, row, cells[0])
 			b.str(sheet, 2, row, cells[1])
 			format := numFmtCount

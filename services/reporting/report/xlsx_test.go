@@ -63,9 +63,23 @@ func numFmt(t *testing.T, f *excelize.File, sheet, cell string) string {
 	return *s.CustomNumFmt
 }
 
-// TestXLSXNumbersEqualJSON opens the workbook and checks every figure
-// of sheet 1 against the JSON export of the same report, every line item
-// of sheet 2 and every footnote of sheet 3.
+// columnByHeader is the column of the table whose header (in Chinese,
+// the unit on its own line as the XLSX writes it) is h.
+func columnByHeader(t *testing.T, h string) column {
+	t.Helper()
+	for _, c := range slices.Concat(append([][]column{columns}, optionalColumns...)...) {
+		if strings.Replace(c.zh, "（", "\n（", 1) == h {
+			return c
+		}
+	}
+	t.Fatalf("no column is headed %q", h)
+	return column{}
+}
+
+// TestXLSXNumbersEqualJSON opens the workbook and checks every figure of
+// every printed table's sheet against the JSON export of the same report,
+// every line item of the line-items sheet and every footnote of the notes
+// sheet.
 func TestXLSXNumbersEqualJSON(t *testing.T) {
 	t.Parallel()
 	r := workedExample()
@@ -81,56 +95,70 @@ func TestXLSXNumbersEqualJSON(t *testing.T) {
 	want := doc.Report
 
 	f := openXLSX(t, r, LangZH)
-	if got := f.GetSheetList(); !slices.Equal(got, []string{"年度汇总", "事件明细", "附注"}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"年度汇总", "人才与互访", "财政资金", "援建项目", "社会与消费帮扶", "事件明细", "附注"}) {
 		t.Fatalf("sheets %q", got)
 	}
-	rows, err := f.GetRows("年度汇总")
-	if err != nil {
-		t.Fatal(err)
+	if v, _ := f.GetCellValue("年度汇总", "A1"); v != "甲区2025年度对口帮扶工作总结（年度汇总）" {
+		t.Errorf("title %q", v)
 	}
-	header := rows[0]
-	if header[0] != "结对地区" || header[3+colIndex(t, "fiscal_disbursed_fen")] != "财政帮扶拨付(万元)" {
-		t.Errorf("summary header %q", header)
+	if v, _ := f.GetCellValue("财政资金", "A2"); v != "统计区间：2025-01-01至2025-12-31（统计截止日）　金额单位：万元　账本位置：1042" {
+		t.Errorf("unit line %q", v)
 	}
 	figs := []*yearend.Figures{&want.Pairings[0].Figures, &want.Pairings[1].Figures, &want.Totals}
 	labels := []string{"乙县", "丙县", "合计"}
-	for i, fg := range figs {
-		row := i + 2
-		if v, _ := f.GetCellValue("年度汇总", "A"+strconv.Itoa(row)); v != labels[i] {
-			t.Errorf("row %d is %q, want %q", row, v, labels[i])
+	checked := map[string]bool{}
+	for _, sheet := range f.GetSheetList()[:5] {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for j, c := range columns {
-			cell, _ := excelize.CoordinatesToCellName(4+j, row)
-			raw := rawNumber(t, f, "年度汇总", cell)
-			switch c.kind {
-			case kindWan:
-				if got := parseWan(t, raw); got != c.value(fg) {
-					t.Errorf("%s (%s) = %s 万元 = %d fen, JSON has %d", cell, c.zh, raw, got, c.value(fg))
-				}
-				if nf := numFmt(t, f, "年度汇总", cell); nf != numFmtWan {
-					t.Errorf("%s number format %q", cell, nf)
-				}
-			case kindRate:
-				// Stored as a fraction: basis points / 10000.
-				if got := parseWan(t, raw) / 100; got != c.value(fg) {
-					t.Errorf("%s (%s) = %s, JSON has %d bp", cell, c.zh, raw, c.value(fg))
-				}
-			default:
-				if raw != strconv.FormatInt(c.value(fg), 10) {
-					t.Errorf("%s (%s) = %s, JSON has %d", cell, c.zh, raw, c.value(fg))
+		header := rows[titleRows]
+		if header[0] != "结对地区" {
+			t.Errorf("%s header %q", sheet, header)
+		}
+		for i, fg := range figs {
+			row := firstRow + i
+			if v, _ := f.GetCellValue(sheet, "A"+strconv.Itoa(row)); v != labels[i] {
+				t.Errorf("%s row %d is %q, want %q", sheet, row, v, labels[i])
+			}
+			for j := labelColumns; j < len(header); j++ {
+				c := columnByHeader(t, header[j])
+				checked[c.key] = true
+				cell, _ := excelize.CoordinatesToCellName(j+1, row)
+				raw := rawNumber(t, f, sheet, cell)
+				switch c.kind {
+				case kindWan:
+					if got := parseWan(t, raw); got != c.value(fg) {
+						t.Errorf("%s!%s (%s) = %s 万元 = %d fen, JSON has %d", sheet, cell, c.zh, raw, got, c.value(fg))
+					}
+					if nf := numFmt(t, f, sheet, cell); nf != numFmtWan {
+						t.Errorf("%s!%s number format %q", sheet, cell, nf)
+					}
+				case kindRate:
+					// Stored as a fraction: basis points / 10000.
+					if got := parseWan(t, raw) / 100; got != c.value(fg) {
+						t.Errorf("%s!%s (%s) = %s, JSON has %d bp", sheet, cell, c.zh, raw, c.value(fg))
+					}
+				default:
+					if raw != strconv.FormatInt(c.value(fg), 10) {
+						t.Errorf("%s!%s (%s) = %s, JSON has %d", sheet, cell, c.zh, raw, c.value(fg))
+					}
 				}
 			}
 		}
 	}
-	fiscal, _ := excelize.CoordinatesToCellName(4+colIndex(t, "fiscal_disbursed_fen"), 2)
-	if shown, _ := f.GetCellValue("年度汇总", fiscal); shown != "260.00万元" {
-		t.Errorf("%s shows %q, want 260.00万元", fiscal, shown)
+	for _, c := range columns {
+		if !checked[c.key] {
+			t.Errorf("no sheet shows %s", c.zh)
+		}
 	}
-	cash, _ := excelize.CoordinatesToCellName(4+colIndex(t, "social_cash_fen"), 3)
-	if raw := rawNumber(t, f, "年度汇总", cash); raw != "0.000001" {
+	if shown, _ := f.GetCellValue("年度汇总", "D4"); shown != "260.00" {
+		t.Errorf("年度汇总!D4 shows %q, want 260.00", shown)
+	}
+	if raw := rawNumber(t, f, "社会与消费帮扶", "E5"); raw != "0.000001" {
 		t.Errorf("one fen is stored as %q", raw)
 	}
-	if prov, _ := f.GetCellValue("年度汇总", "A"+strconv.Itoa(len(figs)+3)); prov != "账本位置:1042" {
+	if prov, _ := f.GetCellValue("年度汇总", "A"+strconv.Itoa(firstRow+len(figs)+1)); prov != "账本位置：1042" {
 		t.Errorf("provenance under the table: %q", prov)
 	}
 
@@ -139,32 +167,33 @@ func TestXLSXNumbersEqualJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(items) != len(want.LineItems)+1 {
+	if len(items) != len(want.LineItems)+firstRow-1 {
 		t.Fatalf("%d line item rows, want %d", len(items)-1, len(want.LineItems))
 	}
 	for i, li := range want.LineItems {
-		row := strconv.Itoa(i + 2)
-		doc, _ := f.GetCellValue("事件明细", "K"+row)
-		if items[i+1][0] != li.EventID || doc != li.DocumentNo || items[i+1][7] != li.BusinessDate.String() {
-			t.Errorf("line item row %s = %q", row, items[i+1])
+		row := strconv.Itoa(firstRow + i)
+		doc, _ := f.GetCellValue("事件明细", "I"+row)
+		if got := items[firstRow-1+i]; got[0] != li.EventID || doc != li.DocumentNo || got[5] != li.BusinessDate.String() ||
+			got[2] != eventTypeName(li.Type, LangZH) || got[9] != li.PairingID {
+			t.Errorf("line item row %s = %q", row, got)
 		}
 		if got := rawNumber(t, f, "事件明细", "B"+row); got != strconv.FormatInt(li.Position, 10) {
 			t.Errorf("B%s position %s", row, got)
 		}
 		if isMoneyFigure(li.Figure) {
-			raw := rawNumber(t, f, "事件明细", "I"+row)
+			raw := rawNumber(t, f, "事件明细", "G"+row)
 			if got := parseWan(t, raw) / 10000; got != li.AmountFen {
-				t.Errorf("I%s = %s 元, want %d fen", row, raw, li.AmountFen)
+				t.Errorf("G%s = %s 元, want %d fen", row, raw, li.AmountFen)
 			}
-			if nf := numFmt(t, f, "事件明细", "I"+row); nf != numFmtYuan {
-				t.Errorf("I%s number format %q", row, nf)
+			if nf := numFmt(t, f, "事件明细", "G"+row); nf != numFmtYuan {
+				t.Errorf("G%s number format %q", row, nf)
 			}
-		} else if raw := rawNumber(t, f, "事件明细", "J"+row); raw != strconv.FormatInt(li.AmountFen, 10) {
-			t.Errorf("J%s = %s, want %d", row, raw, li.AmountFen)
+		} else if raw := rawNumber(t, f, "事件明细", "H"+row); raw != strconv.FormatInt(li.AmountFen, 10) {
+			t.Errorf("H%s = %s, want %d", row, raw, li.AmountFen)
 		}
 	}
-	if items[4][8] != "-200,000.00" || items[4][5] != "财政帮扶拨付" {
-		t.Errorf("the entry_error reversal row reads %q", items[4])
+	if rev := items[firstRow-1+3]; rev[6] != "-200,000.00" || rev[4] != "财政帮扶拨付" || rev[2] != "拨付冲正" {
+		t.Errorf("the entry_error reversal row reads %q", rev)
 	}
 
 	// Sheet 3: the footnotes, numbered as in the texts.
@@ -180,16 +209,16 @@ func TestXLSXNumbersEqualJSON(t *testing.T) {
 		}
 	}
 	// the numbered notes, then a blank row, a title and every late entry
-	if want := 1 + len(zh) + 2 + len(late); len(notes) != want || len(late) == 0 {
+	if want := firstRow - 1 + len(zh) + 2 + len(late); len(notes) != want || len(late) == 0 {
 		t.Fatalf("%d rows on the notes sheet, want %d (%d late entries)", len(notes), want, len(late))
 	}
 	if last := notes[len(notes)-1]; last[3] != late[len(late)-1].EventID {
 		t.Errorf("the last late entry's row %q", last)
 	}
 	for i, n := range zh {
-		text := notes[i+1][6]
-		if !strings.HasSuffix(n, text) || notes[i+1][0] != strconv.Itoa(i+1) {
-			t.Errorf("footnote row %d = %q, want %q", i+1, notes[i+1], n)
+		got := notes[firstRow-1+i]
+		if !strings.HasSuffix(n, got[6]) || got[0] != strconv.Itoa(i+1) {
+			t.Errorf("footnote row %d = %q, want %q", i+1, got, n)
 		}
 	}
 
@@ -205,14 +234,18 @@ func TestXLSXNumbersEqualJSON(t *testing.T) {
 func TestXLSXEnglish(t *testing.T) {
 	t.Parallel()
 	f := openXLSX(t, workedExample(), LangEN)
-	if got := f.GetSheetList(); !slices.Equal(got, []string{"Summary", "Line items", "Notes"}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"Summary", "Staff and visits", "Fiscal aid", "Aid projects",
+		"Donations and consumption aid", "Line items", "Notes"}) {
 		t.Fatalf("sheets %q", got)
 	}
-	if v, _ := f.GetCellValue("Summary", "A4"); v != "Total" {
-		t.Errorf("A4 = %q", v)
+	if v, _ := f.GetCellValue("Summary", "A6"); v != "Total" {
+		t.Errorf("A6 = %q", v)
 	}
-	if v, _ := f.GetCellValue("Notes", "G2"); !strings.HasPrefix(v, "丙县: a disbursement on 2025-06-30") {
-		t.Errorf("Notes!G2 = %q", v)
+	if v, _ := f.GetCellValue("Line items", "C4"); v != "funds disbursed" {
+		t.Errorf("Line items!C4 = %q", v)
+	}
+	if v, _ := f.GetCellValue("Notes", "G4"); !strings.HasPrefix(v, "Bing County (丙县): a disbursement on 30 June 2025") {
+		t.Errorf("Notes!G4 = %q", v)
 	}
 }
 
@@ -236,8 +269,8 @@ func TestTargets(t *testing.T) {
 		{Indicator: "visits", Target: 3, Result: 3, RateBP: 10000, ExpectedBP: 10000},
 	}
 	header, rows := TargetsTable(r, LangZH)
-	want := [][]string{{"乙县", "财政援助资金(万元)", "300", "260", "86.67", "100", "落后序时进度"},
-		{"乙县", "互访调研(次)", "3", "3", "100", "100", "达到序时进度"}}
+	want := [][]string{{"乙县", "财政援助资金（万元）", "300", "260", "86.67", "100", "落后序时进度"},
+		{"乙县", "互访调研（次）", "3", "3", "100", "100", "达到序时进度"}}
 	if len(header) != 7 || !reflect.DeepEqual(rows, want) {
 		t.Errorf("targets table %v %v, want %v", header, rows, want)
 	}
@@ -246,16 +279,16 @@ func TestTargets(t *testing.T) {
 		t.Errorf("the English text lacks the targets:\n%s", text)
 	}
 	f := openXLSX(t, r, LangZH)
-	if got := rawNumber(t, f, "目标任务", "C2"); got != "300" {
+	if got := rawNumber(t, f, "目标任务", "C4"); got != "300" {
 		t.Errorf("target cell %s, want 300 (万元)", got)
 	}
-	if got := rawNumber(t, f, "目标任务", "E2"); got != "0.8667" {
+	if got := rawNumber(t, f, "目标任务", "E4"); got != "0.8667" {
 		t.Errorf("rate cell %s, want 0.8667", got)
 	}
-	if got := numFmt(t, f, "目标任务", "D2"); got != numFmtWan {
+	if got := numFmt(t, f, "目标任务", "D4"); got != numFmtWan {
 		t.Errorf("result format %q", got)
 	}
-	if v, _ := f.GetCellValue("目标任务", "G3"); v != "达到序时进度" {
+	if v, _ := f.GetCellValue("目标任务", "G5"); v != "达到序时进度" {
 		t.Errorf("status %q", v)
 	}
 }

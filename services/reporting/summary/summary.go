@@ -116,6 +116,10 @@ func Render(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req Reque
 		return nil, err
 	}
 	body, ctype, _, err := report.Render(rep, req.Format, req.Lang)
+	if errors.Is(err, report.ErrNoFont) {
+		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeFormatUnavailable, Field: "format",
+			Message: err.Error(), MessageZh: "服务器缺少生成PDF所需的中文字体（请安装 fonts-arphic-gbsn00lp 或设置 " + report.PDFFontEnv + "）"}
+	}
 	if err != nil {
 		return nil, invalid("format", err)
 	}

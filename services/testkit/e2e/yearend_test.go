@@ -152,7 +152,11 @@ func TestYearEndWorkedExampleThroughTheStack(t *testing.T) {
 		!strings.Contains(h.Get("Content-Type"), "spreadsheetml") || !bytes.HasPrefix(body, []byte("PK")) {
 		t.Fatalf("xlsx: %d %s", st, h.Get("Content-Type"))
 	}
-	if st, _, _ := s.get("/v1/reports/yearend?donor=JIA&year=2025&format=pdf"); st != http.StatusUnprocessableEntity {
+	if st, body, h := s.get("/v1/reports/yearend?donor=JIA&year=2025&format=pdf"); st != http.StatusOK ||
+		h.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(body, []byte("%PDF-")) {
+		t.Fatalf("pdf: %d %s", st, h.Get("Content-Type"))
+	}
+	if st, _, _ := s.get("/v1/reports/yearend?donor=JIA&year=2025&format=docx"); st != http.StatusUnprocessableEntity {
 		t.Fatalf("unknown format: %d", st)
 	}
 }
