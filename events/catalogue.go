@@ -69,7 +69,7 @@ func init() {
 		AgreementSigned{}, AgreementReversed{},
 		ParkEstablished{}, ParkReported{}, ParkReversed{},
 		WorkshopEstablished{}, WorkshopReported{}, WorkshopReversed{},
-		SummaryGenerated{}, ReportOrderSet{},
+		SummaryGenerated{}, ReportOrderSet{}, ReportStyleSet{},
 	} {
 		register(e)
 	}

@@ -427,6 +427,12 @@ func samples() []events.Event {
 			PairingIDs:   []string{pairingZhonglouBanma, "01JCE0B2X3Y4Z5A6B7C8D9E0F1"},
 			BusinessDate: d(2025, time.December, 1),
 		},
+		events.ReportStyleSet{
+			DonorCode:    "320404",
+			Paragraph:    "by_programme",
+			Lead:         "2025年，钟楼区坚决扛起东西部协作和对口支援政治责任",
+			BusinessDate: d(2025, time.December, 1),
+		},
 	}
 }
 
@@ -604,7 +610,7 @@ func zeroFields(v reflect.Value, path string, out *[]string) {
 func TestSamplesArePairingScoped(t *testing.T) {
 	for _, e := range samples() {
 		switch e.(type) {
-		case events.SummaryGenerated, events.ReportOrderSet:
+		case events.SummaryGenerated, events.ReportOrderSet, events.ReportStyleSet:
 			continue // about a donor's reports, not a pairing
 		}
 		ps, ok := e.(events.PairingScoped)

@@ -34,3 +34,19 @@ type ReportOrderSet struct {
 
 // EventType implements Event.
 func (ReportOrderSet) EventType() string { return "aid.report_order_set" }
+
+// ReportStyleSet (设置年度总结写法): how a donor's year-end summary is
+// written by default — the paragraph's style, "by_pairing" (a clause group
+// per pairing) or "by_programme" (a sentence per programme), and the
+// lead-in sentence it opens with ("" for none). It holds from its
+// position on; a request may still ask for the other style or another
+// lead-in.
+type ReportStyleSet struct {
+	DonorCode    string `json:"donor_code"`
+	Paragraph    string `json:"paragraph"`
+	Lead         string `json:"lead,omitempty"`
+	BusinessDate Date   `json:"business_date"`
+}
+
+// EventType implements Event.
+func (ReportStyleSet) EventType() string { return "aid.report_style_set" }

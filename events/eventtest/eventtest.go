@@ -193,6 +193,7 @@ type donor struct {
 	summaryYear int // the next year to publish a summary of
 	summaries   int64
 	orders      int64 // the version of its report-order stream
+	styles      int64 // the version of its report-style stream
 }
 
 type pairing struct {
@@ -655,6 +656,7 @@ var actions = []struct {
 	{2, (*Generator).reverseSite},
 	{1, (*Generator).newPairing},
 	{1, (*Generator).reorder},
+	{1, (*Generator).restyle},
 }
 
 // reorder sets the order of a donor's pairings in its year-end summary:
@@ -671,6 +673,18 @@ func (g *Generator) reorder() bool {
 	g.r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	ev := events.ReportOrderSet{DonorCode: d.unit.Code, PairingIDs: ids[:1+g.r.IntN(len(ids))], BusinessDate: g.today}
 	g.command("report-order-"+d.unit.Code, &d.orders, d.unit.Code, "all", g.recorder(d), ev)
+	return true
+}
+
+// restyle sets how a donor's year-end summary is written by default: a
+// style, sometimes with a lead-in.
+func (g *Generator) restyle() bool {
+	d := g.donors[g.r.IntN(len(g.donors))]
+	ev := events.ReportStyleSet{DonorCode: d.unit.Code, Paragraph: []string{"by_pairing", "by_programme"}[g.r.IntN(2)], BusinessDate: g.today}
+	if g.r.IntN(2) == 0 {
+		ev.Lead = d.unit.Name + "坚决扛起帮扶协作政治责任"
+	}
+	g.command("report-style-"+d.unit.Code, &d.styles, d.unit.Code, "all", g.recorder(d), ev)
 	return true
 }
 

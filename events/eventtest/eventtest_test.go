@@ -723,6 +723,11 @@ func (c *checker) check(ev eventtest.Event) {
 		if r.StreamID != "report-order-"+e.DonorCode || r.DonorCode != e.DonorCode || r.PartnerCode != "all" || len(e.PairingIDs) == 0 {
 			c.fail(r, "report order %+v in %s routed %s/%s", e, r.StreamID, r.DonorCode, r.PartnerCode)
 		}
+	case events.ReportStyleSet:
+		if r.StreamID != "report-style-"+e.DonorCode || r.DonorCode != e.DonorCode || r.PartnerCode != "all" ||
+			(e.Paragraph != "by_pairing" && e.Paragraph != "by_programme") {
+			c.fail(r, "report style %+v in %s routed %s/%s", e, r.StreamID, r.DonorCode, r.PartnerCode)
+		}
 	case events.SummaryGenerated:
 		if r.StreamID != "summaries-"+e.DonorCode || r.DonorCode != e.DonorCode || r.PartnerCode != "all" ||
 			e.Position != r.Position-1 || e.ChainHash != r.PrevHash.String() {

@@ -99,6 +99,7 @@ var labels = map[string]label{
 	"aid.workshop_reversed":              {"帮扶车间冲正", "Workshop reversed"},
 	"aid.summary_generated":              {"生成年度总结", "Year-end summary generated"},
 	"aid.report_order_set":               {"设置年度总结排序", "Year-end summary order set"},
+	"aid.report_style_set":               {"设置年度总结写法", "Year-end summary style set"},
 }
 
 // Label returns the Chinese and English label of an event type. For a type

@@ -324,6 +324,8 @@ func scenario() []scenarioEvent {
 				docNo: "市财〔2025〕9号", pairings: both, partner: multiPartner, partners: []string{banma, zhenping}}},
 		{m("report-order-"+donor, "all"), events.ReportOrderSet{DonorCode: donor, PairingIDs: []string{"P2", "P1"}, BusinessDate: day("2025-12-01")},
 			want{date: "2025-12-01", pairings: []string{}, partner: "all"}},
+		{m("report-style-"+donor, "all"), events.ReportStyleSet{DonorCode: donor, Paragraph: "by_programme", BusinessDate: day("2025-12-02")},
+			want{date: "2025-12-02", pairings: []string{}, partner: "all"}},
 	}
 }
 

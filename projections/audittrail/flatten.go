@@ -217,6 +217,8 @@ func flatten(d events.Event) facts {
 		f.doc("text_sha256", e.TextSHA256)
 	case events.ReportOrderSet:
 		f.businessDate = e.BusinessDate
+	case events.ReportStyleSet:
+		f.businessDate = e.BusinessDate
 	}
 	return f
 }

@@ -2,6 +2,7 @@ package yearend_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"testing"
 	"time"
@@ -56,29 +57,34 @@ func BenchmarkApply(b *testing.B) {
 
 // BenchmarkCompute computes a year-end report for a donor with 50
 // pairings from a model of 200,000 events (10 donors × 50 pairings,
-// 2023–2025): the donor has about 20,000 events over three years.
+// 2023–2025: the donor has about 20,000 events over three years) and of
+// 1,000,000 events (20 donors × 50 pairings: the donor has about 50,000).
+// Building the model is not timed (at 1M events it takes a few minutes).
 //
-//	go test -run '^$' -bench Compute ./projections/yearend/
+//	go test -run '^$' -bench Compute -benchtime 20x ./projections/yearend/
 func BenchmarkCompute(b *testing.B) {
-	const n = 200_000
-	ctx := context.Background()
-	pool := newModel(b)
-	g := eventtest.New(genConfig(43, 10, 50, n, nil))
-	for done := 0; done < n; {
-		batch := runnerEvents(g.Next(min(5000, n-done)))
-		if err := applyBatch(ctx, pool, batch); err != nil {
-			b.Fatal(err)
-		}
-		done += len(batch)
+	for _, size := range []struct{ events, donors int }{{200_000, 10}, {1_000_000, 20}} {
+		b.Run(fmt.Sprintf("events=%d", size.events), func(b *testing.B) {
+			ctx := context.Background()
+			pool := newModel(b)
+			g := eventtest.New(genConfig(43, size.donors, 50, size.events, nil))
+			for done := 0; done < size.events; {
+				batch := runnerEvents(g.Next(min(5000, size.events-done)))
+				if err := applyBatch(ctx, pool, batch); err != nil {
+					b.Fatal(err)
+				}
+				done += len(batch)
+			}
+			if _, err := pool.Exec(ctx, `ANALYZE proj_yearend.contributions, proj_yearend.pairings, proj_yearend.chain`); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			items := 0
+			for range b.N {
+				r := compute(b, pool, "D03", 2024, events.DateOf(2024, 11, 30), 0)
+				items = len(r.LineItems)
+			}
+			b.ReportMetric(float64(items), "line-items")
+		})
 	}
-	if _, err := pool.Exec(ctx, `ANALYZE proj_yearend.contributions, proj_yearend.pairings, proj_yearend.chain`); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	items := 0
-	for range b.N {
-		r := compute(b, pool, "D03", 2024, events.DateOf(2024, 11, 30), 0)
-		items = len(r.LineItems)
-	}
-	b.ReportMetric(float64(items), "line-items")
 }

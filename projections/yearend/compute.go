@@ -30,7 +30,8 @@ import (
 // position that are valid in the year or have figures or footnotes in it,
 // in the donor's report order (ReportOrderSet; pairings it does not name
 // follow in the order they were established), each with its targets for the
-// year and their progress when any were set. Programmes sum the pairings'
+// year and their progress when any were set. DonorStyle is the donor's
+// default style (ReportStyleSet) as set at the position. Programmes sum the pairings'
 // figures per programme (in the order programmes first appear), Totals
 // all of them (a visit covering two pairings counts once in each, so twice
 // in the totals); every Figure lists the sorted, distinct ids of the
@@ -94,11 +95,20 @@ func ComputeForPartner(ctx context.Context, q projections.Querier, donorCode, pa
 		return nil, err
 	}
 	sortByOrder(pairings, order)
+	style, err := readStyle(ctx, q, donorCode, pos)
+	if err != nil {
+		return nil, err
+	}
 	rows := rowSets{counted: counted, movedOut: movedOut, earlier: earlier}
 	if partnerCode != "" {
 		rows = rows.of(pairings)
 	}
-	return assemble(donorCode, per, pos, hash, pairings, rows, targets)
+	r, err := assemble(donorCode, per, pos, hash, pairings, rows, targets)
+	if err != nil {
+		return nil, err
+	}
+	r.DonorStyle = style
+	return r, nil
 }
 
 // period is the span of business dates a report counts: 1 January to the

@@ -20,7 +20,7 @@ func (b *batchState) flush(ctx context.Context, tx pgx.Tx) error {
 		func(ctx context.Context, tx pgx.Tx) error { return send(ctx, tx, b.contributions) },
 		func(ctx context.Context, tx pgx.Tx) error { return send(ctx, tx, b.chain) },
 		b.writePairings, b.writeCommitments, b.writeDisbursements, b.writeDonations, b.writeSecondments, b.writeProjects,
-		b.writeIndicators, b.writeTargets, b.writeOrders,
+		b.writeIndicators, b.writeTargets, b.writeOrders, b.writeStyles,
 	} {
 		if err := write(ctx, tx); err != nil {
 			return err

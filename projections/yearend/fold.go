@@ -20,6 +20,8 @@ func (b *batchState) fold(ev events.Event) error {
 		return b.targetsSet(e)
 	case events.ReportOrderSet:
 		return b.reportOrderSet(e)
+	case events.ReportStyleSet:
+		return b.reportStyleSet(e)
 	case events.FundsCommitted:
 		return b.fundsCommitted(e)
 	case events.CommitmentAdjusted:

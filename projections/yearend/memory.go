@@ -20,7 +20,8 @@ type Memory struct {
 	state     *batchState
 	rows      []row
 	targets   []targetsRow
-	order     []string // the latest ReportOrderSet's
+	order     []string   // the latest ReportOrderSet's
+	style     DonorStyle // the latest ReportStyleSet's
 	pairings  []donorPairing
 	position  int64
 	hash      events.Hash
@@ -64,6 +65,10 @@ func (m *Memory) Apply(ev projections.Event) error {
 		m.order = o.pairingIDs
 	}
 	b.orders = b.orders[:0]
+	for _, s := range b.styles {
+		m.style = s.style
+	}
+	b.styles = b.styles[:0]
 	if e, ok := ev.Data.(events.PairingEstablished); ok {
 		m.pairings = append(m.pairings, donorPairing{id: text(e.PairingID), position: ev.Position,
 			donor:     events.Unit{Code: text(e.Donor.Code), Name: text(e.Donor.Name), ShortName: text(e.Donor.ShortName)},
@@ -112,5 +117,10 @@ func (m *Memory) Compute(year int, cutoff events.Date) (*Report, error) {
 	}
 	pairings := slices.Clone(m.pairings)
 	sortByOrder(pairings, m.order)
-	return assemble(m.donorCode, per, m.position, m.hash, pairings, rows, targets)
+	r, err := assemble(m.donorCode, per, m.position, m.hash, pairings, rows, targets)
+	if err != nil {
+		return nil, err
+	}
+	r.DonorStyle = m.style
+	return r, nil
 }

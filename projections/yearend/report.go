@@ -225,10 +225,13 @@ type Report struct {
 	Year   int         `json:"year"`
 	Cutoff events.Date `json:"cutoff"` // default 31 December
 	// Position and ChainHash identify the ledger state it was computed at.
-	Position  int64            `json:"position"`
-	ChainHash string           `json:"chain_hash"`
-	Profile   Profile          `json:"profile"`
-	Pairings  []PairingFigures `json:"pairings"` // in partner code order
+	Position  int64   `json:"position"`
+	ChainHash string  `json:"chain_hash"`
+	Profile   Profile `json:"profile"`
+	// DonorStyle is the donor's default paragraph style and lead-in, used
+	// where Profile sets none.
+	DonorStyle DonorStyle       `json:"donor_style,omitzero"`
+	Pairings   []PairingFigures `json:"pairings"` // in the donor's report order
 	// Programmes are the pairings' figures summed per programme, stated
 	// across its partners (山海协作: 乙县和丙县 together), in the order the
 	// programmes first appear in Pairings.

@@ -123,9 +123,10 @@ type batchState struct {
 	indicators    map[string]*indicator
 
 	// targets are the AnnualTargetsSet folded, orders the
-	// ReportOrderSet, in ledger order.
+	// ReportOrderSet, styles the ReportStyleSet, in ledger order.
 	targets []targetsRow
 	orders  []orderRow
+	styles  []styleRow
 
 	// contributions are the rows emitted, encoded for COPY; in a Memory
 	// (contributions nil) they are collected in rows instead.

@@ -35,8 +35,8 @@
 // disbursements (date, amount, reversals, receipt), donations (kind),
 // secondments (category, direction, start), projects (plan year, latest
 // progress) and indicators (what an office-indicator entry contributed, for
-// its reversal and a site's next report); targets and report_orders, each
-// as set at a position.
+// its reversal and a site's next report); targets, report_orders and
+// report_styles, each as set at a position.
 //
 // Apply is the only writer. Compute reads schema-qualified tables and works
 // on any projections.Querier.
@@ -92,5 +92,6 @@ func (*Projection) Tables() []projections.Table {
 		{Name: "indicators", OrderBy: "entity_id"},
 		{Name: "targets", OrderBy: "position, pairing_id"},
 		{Name: "report_orders", OrderBy: "position"},
+		{Name: "report_styles", OrderBy: "position"},
 	}
 }

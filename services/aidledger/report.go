@@ -27,7 +27,7 @@ type SummaryFlags struct {
 	Year    int           `required:"" help:"Fiscal year."`
 	Cutoff  string        `help:"Statistical cut-off date YYYY-MM-DD (default 31 December)."`
 	Profile string        `default:"official" enum:"official,exact,approx" help:"Rounding profile."`
-	Style   string        `default:"by_pairing" enum:"by_pairing,by_programme" help:"The paragraph: a clause group per pairing, or a sentence per programme."`
+	Style   string        `placeholder:"by_pairing|by_programme" help:"The paragraph: a clause group per pairing (by_pairing), or a sentence per programme (by_programme); by default the donor's, else by_pairing."`
 	Lead    string        `help:"A sentence the paragraph opens with."`
 	Wait    time.Duration `default:"10s" help:"How long to wait for the read model to reach the ledger head."`
 

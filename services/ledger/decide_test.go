@@ -887,3 +887,37 @@ func TestDecideReportOrder(t *testing.T) {
 		})
 	}
 }
+
+func TestDecideReportStyle(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		cmd  SetReportStyle
+		code string
+	}{
+		{"by programme with a lead-in", SetReportStyle{Paragraph: "by_programme", Lead: "  2025年，甲区坚决扛起政治责任 "}, ""},
+		{"by pairing", SetReportStyle{Paragraph: "by_pairing"}, ""},
+		{"no style", SetReportStyle{}, CodeValidationFailed},
+		{"an unknown style", SetReportStyle{Paragraph: "by_county"}, CodeValidationFailed},
+		{"a lead-in too long", SetReportStyle{Paragraph: "by_pairing", Lead: strings.Repeat("长", 201)}, CodeValidationFailed},
+		{"a lead-in of two lines", SetReportStyle{Paragraph: "by_pairing", Lead: "一\n二"}, CodeValidationFailed},
+		{"a date to come", SetReportStyle{Paragraph: "by_pairing", BusinessDate: "2025-07-01"}, CodeFutureDate},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ev, err := c.cmd.decide(today, donor.Code)
+			if c.code != "" {
+				var rej *Rejection
+				if !errors.As(err, &rej) || rej.Code != c.code {
+					t.Fatalf("got %v, want %s", err, c.code)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.DonorCode != donor.Code || ev.Paragraph != c.cmd.Paragraph || ev.Lead != strings.TrimSpace(c.cmd.Lead) || ev.BusinessDate != today {
+				t.Fatalf("event %+v", ev)
+			}
+		})
+	}
+}

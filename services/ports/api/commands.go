@@ -90,6 +90,11 @@ func (s *Server) registerCommands() {
 			"established (the default; [] returns to it). Recorded as an event: a summary at an earlier position keeps the order it had.")
 	order.Method = http.MethodPut
 	onEntity(s, order, l.SetReportOrder)
+	style := writeOp("set-report-style", "/v1/donors/{id}/report-style", "Set how a donor's year-end summary is written (总结写法)",
+		"{id} is the donor's code. The paragraph's style (by_pairing or by_programme) and lead-in sentence used when a request names none. "+
+			"Recorded as an event: a summary at an earlier position keeps the style it had.")
+	style.Method = http.MethodPut
+	onEntity(s, style, l.SetReportStyle)
 	onEntity(s, writeOp("allocate-commitment", "/v1/commitments/{id}/allocation", "Allocate a commitment of several pairings (资金计划分配)",
 		"Sets anew the share of each pairing of a commitment that funds several (every pairing named, none negative, together not above the amount committed); the rest stays unallocated."), l.AllocateCommitment)
 	create(s, writeOp("disburse-funds", "/v1/disbursements", "Disburse funds (资金拨付)",

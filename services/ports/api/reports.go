@@ -37,7 +37,7 @@ type yearEndInput struct {
 	Format     string `query:"format" enum:"text,md,json,csv,xlsx,pdf" default:"text"`
 	Lang       string `query:"lang" enum:"zh,en" default:"zh"`
 	Profile    string `query:"profile" enum:"official,exact,approx" default:"official" doc:"rounding profile: official prints social and consumption aid in the 余 style"`
-	Style      string `query:"style" enum:"by_pairing,by_programme" default:"by_pairing" doc:"the paragraph: a clause group per pairing, or a sentence per programme (its partners and totals) then one for social and consumption aid"`
+	Style      string `query:"style" enum:"by_pairing,by_programme" doc:"the paragraph: a clause group per pairing, or a sentence per programme (its partners and totals) then one for social and consumption aid; by default the donor's (PUT /v1/donors/{code}/report-style), else by_pairing"`
 	Lead       string `query:"lead" maxLength:"200" doc:"a sentence the paragraph opens with"`
 	AtPosition int64  `query:"at_position" minimum:"0" doc:"compute as the ledger stood at this position (default: the latest)"`
 	// AsRecordedAt is resolved to the last position recorded by the
@@ -135,7 +135,7 @@ type publicationInput struct {
 		Format     string `json:"format,omitempty" enum:"text,md,json,csv,xlsx,pdf" default:"xlsx"`
 		Lang       string `json:"lang,omitempty" enum:"zh,en" default:"zh"`
 		Profile    string `json:"profile,omitempty" enum:"official,exact,approx" default:"official"`
-		Style      string `json:"style,omitempty" enum:"by_pairing,by_programme" default:"by_pairing"`
+		Style      string `json:"style,omitempty" enum:"by_pairing,by_programme" doc:"by default the donor's, else by_pairing"`
 		Lead       string `json:"lead,omitempty" maxLength:"200"`
 		AtPosition int64  `json:"at_position,omitempty" minimum:"0" doc:"publish the summary as the ledger stood at this position (default: the latest)"`
 	}

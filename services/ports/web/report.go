@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -21,7 +22,8 @@ import (
 type reportData struct {
 	basePage
 	Donor, Cutoff, Profile string
-	// Style is the paragraph's (by_pairing or by_programme).
+	// Style is the paragraph's (by_pairing or by_programme): the request's,
+	// or the donor's default (Report.DonorStyle) when it names none.
 	Style              string
 	Donors             []events.Unit
 	Year               int
@@ -43,9 +45,10 @@ type reportData struct {
 	Footnotes, Provenance []string
 	// Query is the request as a query string, for the downloads.
 	Query string
-	// OrderKey is the idempotency key of the order form.
-	OrderKey string
-	Problem  string
+	// OrderKey and StyleKey are the idempotency keys of the order and
+	// default-style forms.
+	OrderKey, StyleKey string
+	Problem            string
 }
 
 // report shows a donor's year-end summary: the Chinese paragraph with a
@@ -81,7 +84,10 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, q *request) {
 			d.Header, d.Rows = report.Table(d.Report, l)
 			d.Sections = report.Sections(d.Report, l)
 			d.TargetsHeader, d.TargetRows = report.TargetsTable(d.Report, l)
-			d.Publishes, d.OrderKey = q.principal().CanWrite(d.Donor), randomKey()
+			d.Publishes, d.OrderKey, d.StyleKey = q.principal().CanWrite(d.Donor), randomKey(), randomKey()
+			if d.Style == "" {
+				d.Style = cmp.Or(d.Report.DonorStyle.Paragraph, report.ParagraphByPairing)
+			}
 			d.Footnotes, d.Provenance = report.Footnotes(d.Report, l), report.Provenance(d.Report, l)
 		}
 	}
@@ -97,8 +103,8 @@ func (s *Server) reportRequest(w http.ResponseWriter, r *http.Request, q *reques
 	if _, err := report.LookupProfile(d.Profile); err != nil || d.Profile == "" {
 		d.Profile = report.DefaultProfileName
 	}
-	if d.Style != report.ParagraphByProgramme {
-		d.Style = report.ParagraphByPairing
+	if d.Style != report.ParagraphByProgramme && d.Style != report.ParagraphByPairing {
+		d.Style = "" // the donor's default
 	}
 	s.waitFor(r.Context(), positionParam(r), yearend.New())
 	donors, err := visibleDonors(r.Context(), s.cfg.Pool, q.principal())
@@ -122,9 +128,12 @@ func (s *Server) reportRequest(w http.ResponseWriter, r *http.Request, q *reques
 			req.Cutoff, d.Cutoff = cut, cut.String()
 		}
 	}
-	query := url.Values{"donor": {d.Donor}, "year": {strconv.Itoa(d.Year)}, "profile": {d.Profile}, "style": {d.Style}}
+	query := url.Values{"donor": {d.Donor}, "year": {strconv.Itoa(d.Year)}, "profile": {d.Profile}}
 	if d.Cutoff != "" {
 		query.Set("cutoff", d.Cutoff)
+	}
+	if d.Style != "" {
+		query.Set("style", d.Style)
 	}
 	d.Query = query.Encode()
 	return req, d, true

@@ -152,6 +152,7 @@ func (s *Server) routes() {
 	m.Handle("GET /report/download", s.signedIn(s.reportDownload))
 	m.Handle("POST /report/publish", s.signedIn(s.reportPublish))
 	m.Handle("POST /report/order", s.signedIn(s.reportOrder))
+	m.Handle("POST /report/style", s.signedIn(s.reportStyle))
 	m.Handle("GET /evidence", s.signedIn(s.evidence))
 	m.Handle("GET /verify", s.signedIn(s.verifyPage))
 	m.Handle("POST /verify", s.signedIn(s.verify))

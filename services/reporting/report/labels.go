@@ -94,6 +94,7 @@ var eventTypeNames = map[string][2]string{
 	"aid.workshop_reversed":              {"车间冲正", "workshop reversed"},
 	"aid.summary_generated":              {"年度总结报送", "summary published"},
 	"aid.report_order_set":               {"设定报告顺序", "report order set"},
+	"aid.report_style_set":               {"设定报告写法", "report style set"},
 }
 
 // eventTypeName is the name of event type t in lang, or t itself when it

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"github.com/aidledger/aidledger/projections/yearend"
@@ -54,9 +55,17 @@ func LookupProfile(name string) (yearend.Profile, error) {
 
 // effectiveProfile is r's profile with every unset part taken from the
 // official profile, so that a Report whose Profile was left zero renders
-// in the default style and says so in its provenance.
+// in the default style and says so in its provenance; the paragraph's
+// style and lead-in, when unset, are the donor's (r.DonorStyle), the style
+// by_pairing when the donor set none.
 func effectiveProfile(r *yearend.Report) yearend.Profile {
 	p := r.Profile
+	if p.Paragraph == "" {
+		p.Paragraph = cmp.Or(r.DonorStyle.Paragraph, ParagraphByPairing)
+	}
+	if p.Lead == "" {
+		p.Lead = r.DonorStyle.Lead
+	}
 	def := Profiles[DefaultProfileName]
 	if p.Name == "" {
 		p.Name = def.Name

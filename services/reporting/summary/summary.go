@@ -167,8 +167,8 @@ func Compute(ctx context.Context, tx pgx.Tx, p auth.Principal, req Request) (*ye
 		return nil, invalid("profile", err)
 	}
 	switch req.Style {
-	case "", report.ParagraphByPairing:
-	case report.ParagraphByProgramme:
+	case "": // the donor's default (yearend.Report.DonorStyle)
+	case report.ParagraphByPairing, report.ParagraphByProgramme:
 		profile.Paragraph = req.Style
 	default:
 		return nil, invalid("style", fmt.Errorf("style %q: want by_pairing or by_programme", req.Style))
