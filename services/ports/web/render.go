@@ -17,6 +17,7 @@ import (
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/services/auth"
 	"github.com/aidledger/aidledger/services/intake/forms"
+	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/reporting/history"
 	"github.com/aidledger/aidledger/services/reporting/report"
 )
@@ -266,6 +267,17 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, q *request, s
 	}
 	d.Title, d.Message = d.L.T("error.title"), d.L.T(key)
 	s.render(w, r, status, "error", d)
+}
+
+// rejectionPage renders the error page with what the ledger answered
+// (its message in the page's language).
+func (s *Server) rejectionPage(w http.ResponseWriter, r *http.Request, q *request, rej *ledger.Rejection) {
+	d := &errorData{basePage: q.base(r, "", "")}
+	d.Title, d.Message = d.L.T("error.title"), rej.MessageZh
+	if d.L.EN() {
+		d.Message = rej.Message
+	}
+	s.render(w, r, rej.Status, "error", d)
 }
 
 // fail logs err and renders the internal error page.

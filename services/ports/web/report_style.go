@@ -16,14 +16,8 @@ func (s *Server) reportStyle(w http.ResponseWriter, r *http.Request, q *request)
 		r.PostFormValue("donor"), ledger.SetReportStyle{Paragraph: r.PostFormValue("paragraph"), Lead: r.PostFormValue("lead")})
 	var rej *ledger.Rejection
 	switch {
-	case errors.As(err, &rej) && rej.Status == http.StatusNotFound:
-		s.errorPage(w, r, q, rej.Status, "error.notfound")
-		return
-	case errors.As(err, &rej) && rej.Status == http.StatusForbidden:
-		s.errorPage(w, r, q, rej.Status, "error.forbidden")
-		return
 	case errors.As(err, &rej):
-		s.errorPage(w, r, q, rej.Status, "error.badform")
+		s.rejectionPage(w, r, q, rej)
 		return
 	case err != nil:
 		s.fail(w, r, q, err)
