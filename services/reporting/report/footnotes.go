@@ -20,11 +20,32 @@ func Footnotes(r *yearend.Report, lang string) []string {
 	if len(notes) == 0 {
 		return nil
 	}
+	w := newNoteWriter(r)
 	out := make([]string, len(notes))
 	for i, n := range notes {
-		out[i] = footnoteNumber(i+1, lang) + n.text(r, lang)
+		out[i] = footnoteNumber(i+1, lang) + w.note(n, lang)
 	}
 	return out
+}
+
+// noteWriter renders the notes of one report, with the document numbers
+// of its line items looked up once.
+type noteWriter struct {
+	r    *yearend.Report
+	docs map[string]string // event id → voucher or document number
+}
+
+// newNoteWriter indexes r's line items by event id.
+func newNoteWriter(r *yearend.Report) *noteWriter {
+	docs := make(map[string]string, len(r.LineItems))
+	for i := range r.LineItems {
+		if li := &r.LineItems[i]; li.DocumentNo != "" {
+			if _, ok := docs[li.EventID]; !ok {
+				docs[li.EventID] = li.DocumentNo
+			}
+		}
+	}
+	return &noteWriter{r: r, docs: docs}
 }
 
 // note is one numbered note of a report: a footnote of r.Footnotes, or
@@ -60,10 +81,11 @@ func reportNotes(r *yearend.Report) []note {
 	return out
 }
 
-// text renders n in lang, without its number.
-func (n note) text(r *yearend.Report, lang string) string {
+// note renders n in lang, without its number.
+func (w *noteWriter) note(n note, lang string) string {
+	r := w.r
 	if n.late == nil {
-		return FootnoteText(r, n.Footnote, lang)
+		return w.footnote(n.Footnote, lang)
 	}
 	partner := footnotePartner(r, n.PairingID)
 	if lang == LangEN {
@@ -140,19 +162,25 @@ func footnoteNumber(n int, lang string) string {
 // An unknown kind is rendered generically with its kind string, so a new
 // flag is never dropped from a published report.
 func FootnoteText(r *yearend.Report, f yearend.Footnote, lang string) string {
-	if lang == LangEN {
-		partner := englishFootnotePartner(r, f.PairingID)
-		return partner + ": " + footnoteEnglish(r, f, partner)
-	}
-	partner := footnotePartner(r, f.PairingID)
-	return partner + "：" + footnoteChinese(r, f, partner)
+	return newNoteWriter(r).footnote(f, lang)
 }
 
-// footnoteChinese is the kind-specific Chinese sentence, in full-width
+// footnote is FootnoteText.
+func (w *noteWriter) footnote(f yearend.Footnote, lang string) string {
+	if lang == LangEN {
+		partner := englishFootnotePartner(w.r, f.PairingID)
+		return partner + ": " + w.english(f, partner)
+	}
+	partner := footnotePartner(w.r, f.PairingID)
+	return partner + "：" + w.chinese(f, partner)
+}
+
+// chinese is the kind-specific Chinese sentence, in full-width
 // punctuation, dates as 2025年6月30日, citing the amount involved and the
 // voucher or document number users know (the event id is in the JSON
 // report and the XLSX's notes sheet).
-func footnoteChinese(r *yearend.Report, f yearend.Footnote, partner string) string {
+func (w *noteWriter) chinese(f yearend.Footnote, partner string) string {
+	r := w.r
 	date := "日期未记录"
 	if !f.Date.IsZero() {
 		date = zhDate(f.Date)
@@ -161,7 +189,7 @@ func footnoteChinese(r *yearend.Report, f yearend.Footnote, partner string) stri
 	if f.AmountFen != 0 && isMoney(f) {
 		refs = append(refs, "涉及金额"+Amount(f.AmountFen, yearend.StyleExact))
 	}
-	if doc := documentNo(r, f.EventID); doc != "" {
+	if doc := w.docs[f.EventID]; doc != "" {
 		refs = append(refs, "凭证号/文号"+doc)
 	}
 	ref := ""
@@ -198,17 +226,6 @@ func footnoteChinese(r *yearend.Report, f yearend.Footnote, partner string) stri
 	}
 }
 
-// documentNo is the voucher or document number of event id as the
-// report's line items carry it, or "".
-func documentNo(r *yearend.Report, id string) string {
-	for i := range r.LineItems {
-		if r.LineItems[i].EventID == id && r.LineItems[i].DocumentNo != "" {
-			return r.LineItems[i].DocumentNo
-		}
-	}
-	return ""
-}
-
 // zhDate is d as official Chinese text writes it: 2025年6月30日.
 func zhDate(d events.Date) string {
 	t := d.Time()
@@ -225,8 +242,9 @@ func zhDateText(s string) string {
 	return zhDate(d)
 }
 
-// footnoteEnglish is the kind-specific English sentence.
-func footnoteEnglish(r *yearend.Report, f yearend.Footnote, partner string) string {
+// english is the kind-specific English sentence.
+func (w *noteWriter) english(f yearend.Footnote, partner string) string {
+	r := w.r
 	date := "an unrecorded date"
 	if !f.Date.IsZero() {
 		date = englishDate(f.Date)
@@ -235,7 +253,7 @@ func footnoteEnglish(r *yearend.Report, f yearend.Footnote, partner string) stri
 	if f.AmountFen != 0 && isMoney(f) {
 		refs = append(refs, "amount involved "+EnglishAmount(f.AmountFen, yearend.StyleExact))
 	}
-	if doc := documentNo(r, f.EventID); doc != "" {
+	if doc := w.docs[f.EventID]; doc != "" {
 		refs = append(refs, "voucher/document no. "+doc)
 	}
 	ref := ""

@@ -366,6 +366,7 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		other = LangZH
 	}
 	row := firstRow
+	w := newNoteWriter(r)
 	for i, n := range reportNotes(r) {
 		b.num(sheet, 1, row, strconv.Itoa(i+1), numFmtCount)
 		b.str(sheet, 2, row, footnoteKindName(n.Kind, lang))
@@ -373,8 +374,8 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		if n.late == nil {
 			xlsxNoteFacts(b, sheet, row, n.Footnote)
 		}
-		b.str(sheet, 7, row, n.text(r, lang))
-		b.str(sheet, 8, row, n.text(r, other))
+		b.str(sheet, 7, row, w.note(n, lang))
+		b.str(sheet, 8, row, w.note(n, other))
 		row++
 	}
 	// Every late entry, one row each: the notes above gather a pairing's.
@@ -395,8 +396,8 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		b.str(sheet, 2, row, footnoteKindName(f.Kind, lang))
 		b.str(sheet, 3, row, footnotePartner(r, f.PairingID))
 		xlsxNoteFacts(b, sheet, row, f)
-		b.str(sheet, 7, row, FootnoteText(r, f, lang))
-		b.str(sheet, 8, row, FootnoteText(r, f, other))
+		b.str(sheet, 7, row, w.footnote(f, lang))
+		b.str(sheet, 8, row, w.footnote(f, other))
 		row++
 	}
 	b.widths(sheet, 5, 10, 8, 27, 11, 12, 34, 34, 18)
