@@ -66,8 +66,12 @@ type AppendResult struct {
 // Append writes req's events atomically after checking, in this order: the
 // idempotency key, the expected version, new entity ids and natural keys.
 // On any error nothing is written. It is safe to call concurrently from any
-// number of processes.
+// number of processes; concurrent appends of one Store share a transaction
+// and its flush (see groupcommit.go), each checked and answered on its own.
 func (s *Store) Append(ctx context.Context, req *AppendRequest) (*AppendResult, error) {
+	if s.group != nil {
+		return s.group.append(ctx, req)
+	}
 	return appendWith(ctx, s.db, req)
 }
 

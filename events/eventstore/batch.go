@@ -3,10 +3,13 @@ package eventstore
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/events"
 )
@@ -42,19 +45,15 @@ func (s *Store) AppendBatch(ctx context.Context, reqs []*AppendRequest) ([]*Appe
 	if len(reqs) == 0 {
 		return nil, nil
 	}
-	var out []*AppendResult
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		p, err := lockedPlanner(ctx, tx, reqs)
-		if err != nil {
-			return err
-		}
-		out = make([]*AppendResult, len(reqs))
+	out := make([]*AppendResult, len(reqs))
+	err := planAndWrite(ctx, s.pool, reqs, func(p *Planner) error {
 		for i, req := range reqs {
+			var err error
 			if out[i], err = p.Place(req); err != nil {
 				return &BatchError{Index: i, Err: err}
 			}
 		}
-		return p.write(ctx, tx)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -62,27 +61,73 @@ func (s *Store) AppendBatch(ctx context.Context, reqs []*AppendRequest) ([]*Appe
 	return out, nil
 }
 
-// lockedPlanner locks the ledger head in tx and returns a planner that
-// knows every name reqs look at.
-func lockedPlanner(ctx context.Context, tx pgx.Tx, reqs []*AppendRequest) (*Planner, error) {
+// planAndWrite runs one transaction on a connection of pool in two round
+// trips: BEGIN, the head lock and the lookups of reqs' names (lockedPlanner),
+// then — once place has placed on the planner what is to be written —
+// the writes and COMMIT. An error of place rolls back and is returned; so
+// is any other error, wrapped: ErrOutcomeUnknown when the connection was
+// lost after the writes were sent (they may have committed).
+func planAndWrite(ctx context.Context, pool *pgxpool.Pool, reqs []*AppendRequest, place func(*Planner) error) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("append batch: %w", err)
+	}
+	defer conn.Release()
+	committed := false
+	defer func() {
+		if !committed && !conn.Conn().IsClosed() {
+			_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK") // after an error; a no-op outside a transaction
+		}
+	}()
+	p, err := lockedPlanner(ctx, conn, reqs)
+	if err != nil {
+		return err
+	}
+	if err := place(p); err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	p.queueWrites(b)
+	b.Queue("COMMIT")
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		var pg *pgconn.PgError
+		if !errors.As(err, &pg) {
+			return fmt.Errorf("append batch: %w: %w", ErrOutcomeUnknown, err)
+		}
+		return fmt.Errorf("append batch: %w", err)
+	}
+	committed = true
+	return nil
+}
+
+// lockedPlanner begins a transaction on conn, locks the ledger head and
+// returns a planner that knows every name reqs look at: BEGIN, the lock
+// and the lookups go in one round trip (run in order: the lookups see the
+// log as the lock holder does).
+func lockedPlanner(ctx context.Context, conn *pgxpool.Conn, reqs []*AppendRequest) (*Planner, error) {
 	var head int64
 	var hash []byte
-	if err := tx.QueryRow(ctx, `SELECT position, hash FROM ledger_head FOR UPDATE`).Scan(&head, &hash); err != nil {
-		return nil, fmt.Errorf("append batch: lock the head: %w", err)
-	}
-	var headHash events.Hash
-	copy(headHash[:], hash)
-	p := NewPlanner(head, headHash)
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(`SELECT position, hash FROM ledger_head FOR UPDATE`).QueryRow(func(row pgx.Row) error {
+		if err := row.Scan(&head, &hash); err != nil {
+			return fmt.Errorf("lock the head: %w", err)
+		}
+		return nil
+	})
 	var q LookupQuery
 	for _, r := range reqs {
 		rq := Query(r)
 		q.Streams, q.Keys = append(q.Streams, rq.Streams...), append(q.Keys, rq.Keys...)
 		q.Entities, q.NaturalKeys = append(q.Entities, rq.Entities...), append(q.NaturalKeys, rq.NaturalKeys...)
 	}
-	ex, err := lookup(ctx, tx, q)
-	if err != nil {
+	ex := queueLookups(b, q)
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("append batch: %w", err)
 	}
+	var headHash events.Hash
+	copy(headHash[:], hash)
+	p := NewPlanner(head, headHash)
 	p.Learn(q, ex)
 	return p, nil
 }
@@ -98,11 +143,12 @@ func forEach(rows pgx.Rows, scan func() error) error {
 	return rows.Err()
 }
 
-// write inserts the batch's rows, one statement a table, and moves the
-// head once.
-func (p *Planner) write(ctx context.Context, tx pgx.Tx) error {
+// queueWrites queues on b the inserts of the batch's rows, one statement
+// a table, and the head's one move (nothing when every request was a
+// repeat).
+func (p *Planner) queueWrites(b *pgx.Batch) {
 	if len(p.records) == 0 {
-		return nil // every request was a repeat
+		return
 	}
 	n := len(p.records)
 	pos, vers := make([]int64, n), make([]int64, n)
@@ -119,47 +165,36 @@ func (p *Planner) write(ctx context.Context, tx pgx.Tx) error {
 		corrs[i], causes[i], payloads[i] = r.Metadata.CorrelationID, r.Metadata.CausationID, string(r.Payload)
 		prev[i], hashes[i] = r.PrevHash[:], r.Hash[:]
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO events (position, event_id, stream_id, stream_version, type, schema_version, recorded_at,
+	b.Queue(`INSERT INTO events (position, event_id, stream_id, stream_version, type, schema_version, recorded_at,
 			donor_code, partner_code, actor, idempotency_key, correlation_id, causation_id, payload, prev_hash, hash)
 		SELECT p, id, s, v, t, sv, at, d, pc, a, k, c, ca, pl::json, ph, h FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[],
 			$5::text[], $6::int[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
 			$14::text[], $15::bytea[], $16::bytea[]) AS u(p, id, s, v, t, sv, at, d, pc, a, k, c, ca, pl, ph, h)`,
-		pos, ids, streams, vers, types, sv, at, donors, partners, actors, keys, corrs, causes, payloads, prev, hashes); err != nil {
-		return fmt.Errorf("append batch: events: %w", err)
-	}
-	if err := p.writeLookups(ctx, tx); err != nil {
-		return err
-	}
+		pos, ids, streams, vers, types, sv, at, donors, partners, actors, keys, corrs, causes, payloads, prev, hashes)
+	p.queueLookupWrites(b)
 	last := &p.records[n-1]
-	if _, err := tx.Exec(ctx, `UPDATE ledger_head SET position = $1, hash = $2`, last.Position, last.Hash[:]); err != nil {
-		return fmt.Errorf("append batch: head: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `SELECT pg_notify('ledger_appended', $1)`, fmt.Sprint(last.Position)); err != nil {
-		return fmt.Errorf("append batch: notify: %w", err)
-	}
-	return nil
+	b.Queue(`UPDATE ledger_head SET position = $1, hash = $2`, last.Position, last.Hash[:])
+	b.Queue(`SELECT pg_notify('ledger_appended', $1)`, fmt.Sprint(last.Position))
 }
 
-// writeLookups writes the streams, entities, natural keys and idempotency
-// records of the batch.
-func (p *Planner) writeLookups(ctx context.Context, tx pgx.Tx) error {
+// queueLookupWrites queues on b the writes of the streams, entities,
+// natural keys and idempotency records of the batch (those it has).
+func (p *Planner) queueLookupWrites(b *pgx.Batch) {
 	var sIDs []string
 	var sVers []int64
 	for id := range p.touched {
 		sIDs, sVers = append(sIDs, id), append(sVers, p.versions[id])
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::bigint[])
-		ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version`, sIDs, sVers); err != nil {
-		return fmt.Errorf("append batch: streams: %w", err)
-	}
+	b.Queue(`INSERT INTO streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::bigint[])
+		ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version`, sIDs, sVers)
 	var eIDs, eKinds, eStreams []string
 	var ePos []int64
 	for _, e := range p.newEnts {
 		eIDs, eKinds, eStreams, ePos = append(eIDs, e.id), append(eKinds, e.kind), append(eStreams, e.stream), append(ePos, e.position)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO entities (entity_id, kind, stream_id, position)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])`, eIDs, eKinds, eStreams, ePos); err != nil {
-		return fmt.Errorf("append batch: entities: %w", err)
+	if len(eIDs) > 0 {
+		b.Queue(`INSERT INTO entities (entity_id, kind, stream_id, position)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])`, eIDs, eKinds, eStreams, ePos)
 	}
 	var dScopes, dKeys, iScopes, iKeys, iHolders []string
 	for k, was := range p.stored { // released, perhaps claimed again by another entry
@@ -172,13 +207,13 @@ func (p *Planner) writeLookups(ctx context.Context, tx pgx.Tx) error {
 			iScopes, iKeys, iHolders = append(iScopes, k[0]), append(iKeys, k[1]), append(iHolders, holder)
 		}
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM natural_keys n USING unnest($1::text[], $2::text[]) AS d(scope, key)
-		WHERE n.scope = d.scope AND n.key = d.key`, dScopes, dKeys); err != nil {
-		return fmt.Errorf("append batch: natural keys released: %w", err)
+	if len(dScopes) > 0 {
+		b.Queue(`DELETE FROM natural_keys n USING unnest($1::text[], $2::text[]) AS d(scope, key)
+		WHERE n.scope = d.scope AND n.key = d.key`, dScopes, dKeys)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO natural_keys (scope, key, entity_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
-		iScopes, iKeys, iHolders); err != nil {
-		return fmt.Errorf("append batch: natural keys: %w", err)
+	if len(iScopes) > 0 {
+		b.Queue(`INSERT INTO natural_keys (scope, key, entity_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+			iScopes, iKeys, iHolders)
 	}
 	var kKeys []string
 	var kFPs, kResults [][]byte
@@ -190,12 +225,11 @@ func (p *Planner) writeLookups(ctx context.Context, tx pgx.Tx) error {
 			append(kPos, r.position), append(kAt, r.recordedAt)
 		kIDs = append(kIDs, textArray(r.eventIDs))
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO idempotency (key, fingerprint, result, position, event_ids, recorded_at)
+	if len(kKeys) > 0 {
+		b.Queue(`INSERT INTO idempotency (key, fingerprint, result, position, event_ids, recorded_at)
 		SELECT k, f, r::json, p, ids::text[], at FROM unnest($1::text[], $2::bytea[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[])
-			AS u(k, f, r, p, ids, at)`, kKeys, kFPs, byteStrings(kResults), kPos, kIDs, kAt); err != nil {
-		return fmt.Errorf("append batch: idempotency: %w", err)
+			AS u(k, f, r, p, ids, at)`, kKeys, kFPs, byteStrings(kResults), kPos, kIDs, kAt)
 	}
-	return nil
 }
 
 // textArray is ids as a Postgres text[] literal (ids are ULIDs: no quoting

@@ -33,9 +33,11 @@ import (
 // creating the database, migrating, opening connections and prefilling
 // (see prefill) are not.
 
-// benchGoroutines is the number of concurrent writers in the /parallel
-// sub-benchmarks.
-const benchGoroutines = 8
+// benchWriters are the numbers of concurrent writers of the /parallel-N
+// sub-benchmarks; benchGoroutines the most of them.
+var benchWriters = []int{8, 32}
+
+const benchGoroutines = 32
 
 // benchPool returns a pool on a fresh database, big enough that the
 // parallel writers never wait for a connection, with every connection
@@ -99,11 +101,26 @@ func prefill(b *testing.B, pool *pgxpool.Pool, op func() error) {
 	}
 }
 
-// parallelism sets b to run benchGoroutines goroutines in RunParallel
-// (RunParallel starts parallelism × GOMAXPROCS of them).
-func parallelism(b *testing.B) {
-	procs := runtime.GOMAXPROCS(0)
-	b.SetParallelism((benchGoroutines + procs - 1) / procs)
+// parallel runs op from each number of benchWriters goroutines in
+// RunParallel (which starts parallelism × GOMAXPROCS of them), as
+// sub-benchmarks parallel-N.
+func parallel(b *testing.B, op func() error) {
+	for _, writers := range benchWriters {
+		b.Run(fmt.Sprintf("parallel-%d", writers), func(b *testing.B) {
+			procs := runtime.GOMAXPROCS(0)
+			b.SetParallelism((writers + procs - 1) / procs)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := op(); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			reportEventsPerSecond(b)
+		})
+	}
 }
 
 func reportEventsPerSecond(b *testing.B) {
@@ -175,18 +192,9 @@ func BenchmarkAppend(b *testing.B) {
 		}
 		reportEventsPerSecond(b)
 	})
-	b.Run("parallel", func(b *testing.B) {
-		parallelism(b)
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if _, err := s.Append(ctx, disbursementRequest()); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-		reportEventsPerSecond(b)
+	parallel(b, func() error {
+		_, err := s.Append(ctx, disbursementRequest())
+		return err
 	})
 }
 
@@ -238,17 +246,5 @@ func BenchmarkRawInsert(b *testing.B) {
 		}
 		reportEventsPerSecond(b)
 	})
-	b.Run("parallel", func(b *testing.B) {
-		parallelism(b)
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if err := insertRaw(ctx, pool); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-		reportEventsPerSecond(b)
-	})
+	parallel(b, func() error { return insertRaw(ctx, pool) })
 }

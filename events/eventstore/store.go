@@ -3,10 +3,12 @@
 // order, per-stream optimistic concurrency, permanent idempotency, unique
 // natural keys and a SHA-256 hash chain.
 //
-// Every append is one call of the SQL function ledger_append (see
-// migrations/002_append_function.sql), which runs under a lock on the single
-// ledger_head row: appends are serialised, so positions are assigned in
-// commit order and a reader polling by position never skips an event.
+// Every append runs under a lock on the single ledger_head row: appends
+// are serialised, so positions are assigned in commit order and a reader
+// polling by position never skips an event. A lone append is one call of
+// the SQL function ledger_append (see migrations/002_append_function.sql);
+// concurrent appends of one Store are written together, checked one by one
+// by the Planner, in one transaction and one flush (groupcommit.go).
 package eventstore
 
 import (
@@ -40,16 +42,23 @@ type Store struct {
 	pool *pgxpool.Pool
 	// db runs the statements: the pool, or the transaction of InTx.
 	db db
+	// group collects the appends of a Store on the pool (nil in InTx).
+	group *group
 }
 
 // db is what the store's statements run on: a pool or a transaction.
 type db interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // New returns a Store on pool. The schema must have been migrated.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, db: pool} }
+func New(pool *pgxpool.Pool) *Store {
+	s := &Store{pool: pool, db: pool}
+	s.group = &group{store: s}
+	return s
+}
 
 // InTx returns the store with every read and append running in tx: reads
 // see what tx has appended so far, and nothing it appends is visible to
