@@ -137,6 +137,28 @@ func (Projection) Apply(ctx context.Context, tx pgx.Tx, batch []projections.Even
 	if err := buf.Send(ctx, tx); err != nil {
 		return fmt.Errorf("audittrail: copy positions %d–%d: %w", batch[0].Position, batch[len(batch)-1].Position, err)
 	}
+	return writeMembers(ctx, tx, batch, fs)
+}
+
+// writeMembers inserts a members row for each pairing of each event of
+// the batch that names several.
+func writeMembers(ctx context.Context, tx pgx.Tx, batch []projections.Event, fs []facts) error {
+	var ids []string
+	var pos []int64
+	for i := range fs {
+		if len(fs[i].pairingIDs) < 2 {
+			continue
+		}
+		for _, id := range slices.Compact(slices.Sorted(slices.Values(fs[i].pairingIDs))) {
+			ids, pos = append(ids, id), append(pos, batch[i].Position)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO members (pairing_id, position) SELECT * FROM unnest($1::text[], $2::bigint[])`, ids, pos); err != nil {
+		return fmt.Errorf("audittrail: members of positions %d–%d: %w", batch[0].Position, batch[len(batch)-1].Position, err)
+	}
 	return nil
 }
 

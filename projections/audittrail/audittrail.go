@@ -37,7 +37,7 @@ func New() Projection { return Projection{} }
 // Name is "audittrail": the schema is proj_audittrail.
 func (Projection) Name() string { return "audittrail" }
 
-// Migrations are the read model's tables (audittrail, pairings), with unqualified names, to be run with search_path set to
+// Migrations are the read model's tables (audittrail, pairings, members), with unqualified names, to be run with search_path set to
 // proj_audittrail.
 func (Projection) Migrations() fs.FS {
 	sub, err := fs.Sub(migrationFiles, "migrations")
@@ -52,6 +52,7 @@ func (Projection) Tables() []projections.Table {
 	return []projections.Table{
 		{Name: "audittrail", OrderBy: "position"},
 		{Name: "pairings", OrderBy: "pairing_id"},
+		{Name: "members", OrderBy: "pairing_id, position"},
 	}
 }
 

@@ -348,7 +348,7 @@ func (f Filter) sql(n int) (string, []any) {
 	if f.PairingID != "" {
 		p := arg(f.PairingID)
 		alternatives([]string{"a.pairing_id = " + p},
-			[]string{"cardinality(a.pairing_ids) > 1", "a.pairing_ids @> ARRAY[" + p + "]::text[]", "a.pairing_id <> " + p})
+			[]string{"a.position IN (SELECT m.position FROM proj_audittrail.members m WHERE m.pairing_id = " + p + ")", "a.pairing_id <> " + p})
 	}
 	if !f.AsOfDate.IsZero() {
 		// Two disjoint branches: rows dated by their own business date,
