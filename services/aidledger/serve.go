@@ -22,6 +22,11 @@ type ServeCmd struct {
 	NoProjector      bool   `name:"no-projector" help:"Do not run the projector here (run 'aidledger project' elsewhere)."`
 	MaxRelayLag      int64  `name:"max-relay-lag" env:"AIDLEDGER_MAX_RELAY_LAG" default:"1000" help:"Readiness fails while more committed events than this are not yet in the stream."`
 	MaxProjectionLag int64  `name:"max-projection-lag" env:"AIDLEDGER_MAX_PROJECTION_LAG" default:"1000" help:"Readiness fails while a read model is more events than this behind the ledger."`
+	// Admission: past these, requests are shed with 503 overloaded.
+	WriteSlots  int `name:"write-slots" env:"AIDLEDGER_WRITE_SLOTS" default:"32" help:"Writes served at once."`
+	WriteQueue  int `name:"write-queue" env:"AIDLEDGER_WRITE_QUEUE" default:"256" help:"Writes that may wait for a slot; past them a write is answered 503 overloaded with Retry-After."`
+	ReportSlots int `name:"report-slots" env:"AIDLEDGER_REPORT_SLOTS" default:"4" help:"Year-end reports, evidence bundles and histories served at once."`
+	ReportQueue int `name:"report-queue" env:"AIDLEDGER_REPORT_QUEUE" default:"16" help:"Reports that may wait for a slot; past them 503 overloaded."`
 	// SecureCookies is for a server behind a proxy that terminates TLS.
 	SecureCookies bool `name:"secure-cookies" env:"AIDLEDGER_SECURE_COOKIES" help:"Mark the web interface's cookies Secure (behind a proxy that terminates TLS; they are when the request itself came over TLS)."`
 	// TrustedProxies name the reverse proxies whose X-Forwarded-For tells
@@ -48,6 +53,7 @@ func (c *ServeCmd) Run(ctx context.Context, log *slog.Logger) error {
 	}
 	s.secureCookies, s.maxRelayLag, s.maxProjectionLag = c.SecureCookies, c.MaxRelayLag, c.MaxProjectionLag
 	s.trustedProxies, s.metricsListen = proxies, c.MetricsListen
+	s.admission = api.Config{WriteSlots: c.WriteSlots, WriteQueue: c.WriteQueue, ReportSlots: c.ReportSlots, ReportQueue: c.ReportQueue}
 	return s.serve(ctx, c.HTTP, !c.NoRelay, !c.NoProjector)
 }
 

@@ -78,6 +78,8 @@ type stack struct {
 	// maxRelayLag and maxProjectionLag are readiness thresholds (0: the
 	// API's defaults).
 	maxRelayLag, maxProjectionLag int64
+	// admission holds the API's admission limits (zero: its defaults).
+	admission api.Config
 	// log keeps the transparency log; logKey signs its checkpoints (nil:
 	// none are signed here), logVerifier checks them.
 	tree        *transparency.Tree
@@ -211,7 +213,9 @@ func (s *stack) newAPI() (*api.Server, error) {
 		NATSURL: s.readerURL, Logger: s.log, Registry: s.registry, Tree: s.tree, LogVerifier: s.logVerifier,
 		Ready: s.readiness(), StreamHead: s.streamHead,
 		ReadModels:  readModels(),
-		MaxRelayLag: s.maxRelayLag, MaxProjectionLag: s.maxProjectionLag})
+		MaxRelayLag: s.maxRelayLag, MaxProjectionLag: s.maxProjectionLag,
+		WriteSlots: s.admission.WriteSlots, WriteQueue: s.admission.WriteQueue,
+		ReportSlots: s.admission.ReportSlots, ReportQueue: s.admission.ReportQueue})
 }
 
 // readiness are the checks of this process's dependencies: NATS, and the

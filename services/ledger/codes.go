@@ -58,6 +58,7 @@ const (
 	CodeUnavailable          = "unavailable"            // 503: the database is unavailable
 	CodeOutcomeUnknown       = "outcome_unknown"        // 503: the append's connection was lost; retry with the same key
 	CodeFormatUnavailable    = "format_unavailable"     // 503: this server cannot render the format (no font for PDF)
+	CodeOverloaded           = "overloaded"             // 503: too many requests of the kind in flight; retry after Retry-After
 	CodeConflict             = "conflict"               // 409: a generic conflict from the HTTP layer
 	CodeInternalError        = "internal_error"         // 500: a bug; logged
 )
@@ -75,6 +76,6 @@ var Codes = []string{
 	CodeDuplicateOrder, CodeSecondmentOverlap, CodeSecondmentAlreadyEnded, CodeAsOfNotMonotonic,
 	CodeStatusNotMonotonic, CodeDuplicateEntry, CodeCumulativeDecreased,
 	CodeDuplicateRow, CodeAlreadyImported,
-	CodeNotYetProjected, CodePointInTimeBusy, CodeAccessLogUnavailable, CodeUnavailable, CodeOutcomeUnknown, CodeFormatUnavailable, CodeConflict,
+	CodeNotYetProjected, CodePointInTimeBusy, CodeAccessLogUnavailable, CodeUnavailable, CodeOutcomeUnknown, CodeFormatUnavailable, CodeOverloaded, CodeConflict,
 	CodeInternalError,
 }

@@ -33,13 +33,20 @@ type env struct {
 	keys   atomic.Int64
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the API's Config changed by configure.
+func newEnvWith(t testing.TB, configure func(*api.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	pool := testenv.MigratedPool(t)
 	store := eventstore.New(pool)
 	tokens := auth.NewTokens(pool)
-	a, err := api.New(api.Config{Pool: pool, Store: store, Ledger: testenv.Ledger(t, store), Tokens: tokens})
+	cfg := api.Config{Pool: pool, Store: store, Ledger: testenv.Ledger(t, store), Tokens: tokens}
+	if configure != nil {
+		configure(&cfg)
+	}
+	a, err := api.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

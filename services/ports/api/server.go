@@ -4,6 +4,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -74,6 +75,11 @@ type Config struct {
 	// MaxRelayLag and MaxProjectionLag are the lags (events) above which
 	// /readyz fails; defaults DefaultMaxRelayLag, DefaultMaxProjectionLag.
 	MaxRelayLag, MaxProjectionLag int64
+	// WriteSlots and WriteQueue bound the writes running and waiting,
+	// ReportSlots and ReportQueue the heavy reads (reports, evidence,
+	// histories); past them a request is shed with 503 overloaded (see
+	// admission.go). Defaults DefaultWriteSlots … DefaultReportQueue.
+	WriteSlots, WriteQueue, ReportSlots, ReportQueue int
 }
 
 func (c *Config) setDefaults() {
@@ -104,6 +110,10 @@ func (c *Config) setDefaults() {
 	if c.MaxProjectionLag == 0 {
 		c.MaxProjectionLag = DefaultMaxProjectionLag
 	}
+	c.WriteSlots = cmp.Or(c.WriteSlots, DefaultWriteSlots)
+	c.WriteQueue = cmp.Or(c.WriteQueue, DefaultWriteQueue)
+	c.ReportSlots = cmp.Or(c.ReportSlots, DefaultReportSlots)
+	c.ReportQueue = cmp.Or(c.ReportQueue, DefaultReportQueue)
 }
 
 // Validate reports the first thing wrong with c after defaults are applied
@@ -119,6 +129,8 @@ func (c Config) Validate() error {
 		return errors.New("api: config: PointInTimeBuilds must not be negative")
 	case c.MaxRelayLag < 0 || c.MaxProjectionLag < 0:
 		return errors.New("api: config: MaxRelayLag and MaxProjectionLag must not be negative")
+	case c.WriteSlots < 0 || c.WriteQueue < 0 || c.ReportSlots < 0 || c.ReportQueue < 0:
+		return errors.New("api: config: admission slots and queues must not be negative")
 	}
 	return nil
 }
@@ -132,6 +144,8 @@ type Server struct {
 	handler http.Handler
 	// pitSlots holds a token per point-in-time build running.
 	pitSlots chan struct{}
+	// admission gates writes and heavy reads (admission.go).
+	admission *admission
 }
 
 // New builds the API and its routes, or reports what is wrong with cfg.
@@ -157,7 +171,8 @@ func New(cfg Config) (*Server, error) {
 	// not the Go struct huma would describe.
 	hc.Components.Schemas.RegisterTypeAlias(reflect.TypeFor[events.Date](), reflect.TypeFor[wireDate]())
 	s.api = humago.New(s.mux, hc)
-	s.api.UseMiddleware(s.metrics.observe, s.authenticate)
+	s.admission = newAdmission(cfg.Registry, cfg)
+	s.api.UseMiddleware(s.metrics.observe, s.admission.admit(s.api), s.authenticate)
 	s.mux.Handle("GET /metrics", s.metricsReaders(MetricsHandler(cfg.Registry)))
 	s.registerHealth()
 	s.registerCommands()
