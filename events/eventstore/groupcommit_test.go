@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/aidledger/aidledger/events/eventstore"
 )
 
@@ -75,14 +77,7 @@ func TestGroupCommitAnswersEachAppend(t *testing.T) {
 	}
 
 	// Hold the head lock so that every append queues, then let go.
-	tx, err := s.Pool().Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op once rolled back
-	if _, err := tx.Exec(ctx, `SELECT position FROM ledger_head FOR UPDATE`); err != nil {
-		t.Fatal(err)
-	}
+	tx := holdHead(t, s)
 	res := make([]*eventstore.AppendResult, len(reqs))
 	errs := make([]error, len(reqs))
 	var wg sync.WaitGroup
@@ -148,14 +143,7 @@ func TestGroupCommitWithdrawsCancelled(t *testing.T) {
 	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
-	tx, err := s.Pool().Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op once rolled back
-	if _, err := tx.Exec(ctx, `SELECT position FROM ledger_head FOR UPDATE`); err != nil {
-		t.Fatal(err)
-	}
+	tx := holdHead(t, s)
 	// The committer takes the first append and waits for the lock.
 	taken := make(chan error, 1)
 	go func() {
@@ -190,4 +178,20 @@ func TestGroupCommitWithdrawsCancelled(t *testing.T) {
 	if _, v, err := s.ReadStream(ctx, "queued"); err != nil || v != 0 {
 		t.Fatalf("the withdrawn append was written: version %d, %v", v, err)
 	}
+}
+
+// holdHead locks the ledger head in a transaction the caller rolls back
+// (the test's cleanup does, if it has not).
+func holdHead(t *testing.T, s *eventstore.Store) pgx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := s.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tx.Rollback(ctx) }) // a no-op once rolled back
+	if _, err := tx.Exec(ctx, `SELECT position FROM ledger_head FOR UPDATE`); err != nil {
+		t.Fatal(err)
+	}
+	return tx
 }

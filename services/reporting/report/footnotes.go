@@ -379,12 +379,5 @@ var footnoteKindNames = map[yearend.FootnoteKind][2]string{
 
 // footnoteKindName names kind k in lang, or is k itself when unknown.
 func footnoteKindName(k yearend.FootnoteKind, lang string) string {
-	n, ok := footnoteKindNames[k]
-	if !ok {
-		return string(k)
-	}
-	if lang == LangEN {
-		return n[1]
-	}
-	return n[0]
+	return named(footnoteKindNames, k, lang, string(k))
 }

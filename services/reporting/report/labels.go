@@ -10,6 +10,19 @@ const (
 	LangEN = "en"
 )
 
+// named is the name of key in lang from names (Chinese and English), or
+// fallback when names has none.
+func named[K comparable](names map[K][2]string, key K, lang, fallback string) string {
+	n, ok := names[key]
+	switch {
+	case !ok:
+		return fallback
+	case lang == LangEN:
+		return n[1]
+	}
+	return n[0]
+}
+
 // programmeNames are the Chinese and English names of the programmes
 // (events.Programme values).
 var programmeNames = map[string][2]string{
@@ -22,16 +35,7 @@ var programmeNames = map[string][2]string{
 
 // programmeName is the name of programme p in lang, or p itself when the
 // programme is unknown.
-func programmeName(p, lang string) string {
-	n, ok := programmeNames[p]
-	if !ok {
-		return p
-	}
-	if lang == LangEN {
-		return n[1]
-	}
-	return n[0]
-}
+func programmeName(p, lang string) string { return named(programmeNames, p, lang, p) }
 
 // styleNames are how the provenance names a Style.
 var styleNames = map[yearend.Style][2]string{
@@ -42,16 +46,7 @@ var styleNames = map[yearend.Style][2]string{
 }
 
 // styleName is the name of s in lang, or s itself when unknown.
-func styleName(s yearend.Style, lang string) string {
-	n, ok := styleNames[s]
-	if !ok {
-		return string(s)
-	}
-	if lang == LangEN {
-		return n[1]
-	}
-	return n[0]
-}
+func styleName(s yearend.Style, lang string) string { return named(styleNames, s, lang, string(s)) }
 
 // eventTypeNames are the Chinese and English names of the event types a
 // report lists (line items, notes).
@@ -99,13 +94,4 @@ var eventTypeNames = map[string][2]string{
 
 // eventTypeName is the name of event type t in lang, or t itself when it
 // is unknown.
-func eventTypeName(t, lang string) string {
-	n, ok := eventTypeNames[t]
-	if !ok {
-		return t
-	}
-	if lang == LangEN {
-		return n[1]
-	}
-	return n[0]
-}
+func eventTypeName(t, lang string) string { return named(eventTypeNames, t, lang, t) }

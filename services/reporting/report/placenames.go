@@ -122,12 +122,5 @@ func province(code, lang string) string {
 	if len(code) < 2 {
 		return ""
 	}
-	p, ok := provinces[code[:2]]
-	if !ok {
-		return ""
-	}
-	if lang == LangEN {
-		return p[1]
-	}
-	return p[0]
+	return named(provinces, code[:2], lang, "")
 }

@@ -244,11 +244,5 @@ func figureLabel(key, lang string) string {
 			return name
 		}
 	}
-	if n, ok := lineFigureNames[key]; ok {
-		if lang == LangEN {
-			return n[1]
-		}
-		return n[0]
-	}
-	return key
+	return named(lineFigureNames, key, lang, key)
 }

@@ -26,16 +26,7 @@ var targetLabels = map[string][2]string{
 }
 
 // targetLabel names indicator key in lang (the key itself when unknown).
-func targetLabel(key, lang string) string {
-	l, ok := targetLabels[key]
-	switch {
-	case !ok:
-		return key
-	case lang == LangEN:
-		return l[1]
-	}
-	return l[0]
-}
+func targetLabel(key, lang string) string { return named(targetLabels, key, lang, key) }
 
 // targetValue renders a target or a result of indicator key: money in
 // exact 万元, counts as integers.
