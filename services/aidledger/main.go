@@ -61,6 +61,7 @@ type CLI struct {
 	Witness    WitnessCmd        `cmd:"" help:"Witness a ledger: check its latest checkpoint extends the last one seen, cosign it and post it back; exit 1 with an alarm otherwise."`
 	NATSUser   NATSUserCmd       `cmd:"" name:"nats-user" help:"Manage the NATS users of partner counties' live feeds."`
 	Stream     StreamCmd         `cmd:"" help:"Manage the ledger's JetStream stream."`
+	Loadtest   LoadtestCmd       `cmd:"" help:"Drive a running ledger's API with concurrent clients; report commands/s and latency beside raw pgbench INSERTs."`
 }
 
 func main() {

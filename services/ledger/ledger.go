@@ -79,6 +79,7 @@ type Ledger struct {
 	maxRetries int
 	pairings   *sync.Map    // pairing id → events.PairingEstablished (immutable once written)
 	streams    *streamCache // nil for a Batch's ledger
+	turns      *streamTurns // nil for a Batch's ledger
 }
 
 // New returns a Ledger on cfg.Store, or the first thing wrong with cfg.
@@ -88,7 +89,7 @@ func New(cfg Config) (*Ledger, error) {
 	}
 	cfg.setDefaults()
 	return &Ledger{store: cfg.Store, now: cfg.Now, maxRetries: cfg.MaxRetries, pairings: new(sync.Map),
-		streams: newStreamCache(cfg.CachedEvents, cfg.Store)}, nil
+		streams: newStreamCache(cfg.CachedEvents, cfg.Store), turns: newStreamTurns()}, nil
 }
 
 // backend is what the ledger reads state from and appends to: the event
@@ -172,6 +173,18 @@ func (l *Ledger) run(ctx context.Context, req Request, op string, cmd any, ids W
 	result, merr := json.Marshal(ids)
 	if merr != nil {
 		return nil, fmt.Errorf("%s: %w", op, merr)
+	}
+	// Decide again and append in the stream's turn when another command
+	// of this process was appending to it meanwhile.
+	if err == nil && l.turns != nil {
+		release, contended, terr := l.turns.take(ctx, ar.StreamID)
+		if terr != nil {
+			return nil, terr
+		}
+		defer release()
+		if contended {
+			ar, err = decide(ctx)
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
