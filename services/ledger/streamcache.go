@@ -61,43 +61,56 @@ func (c *streamCache) read(ctx context.Context, streamID string) (*cachedStream,
 	if len(recs) == 0 {
 		return held, nil
 	}
-	// The cached slices are shared: extend copies, never append in place.
-	next := &cachedStream{id: streamID, version: version,
-		recs:    append(held.recs[:len(held.recs):len(held.recs)], recs...),
-		decoded: make([]events.Event, len(held.decoded), len(held.decoded)+len(recs))}
-	copy(next.decoded, held.decoded)
-	for _, r := range recs {
-		e, err := events.Decode(r.Type, r.SchemaVersion, r.Payload)
-		if err != nil {
+	decoded := make([]events.Event, len(recs))
+	for i, r := range recs {
+		if decoded[i], err = events.Decode(r.Type, r.SchemaVersion, r.Payload); err != nil {
 			return nil, fmt.Errorf("stream %s position %d: %w", streamID, r.Position, err)
 		}
-		next.decoded = append(next.decoded, e)
 	}
-	c.store(next)
-	return next, nil
+	return c.extend(held, recs, decoded, version), nil
 }
 
-// store keeps s unless a newer version of the stream is held, then drops
-// the least recently used streams beyond the bound.
-func (c *streamCache) store(s *cachedStream) {
+// extend returns the stream held extended by recs (decoded), which end at
+// version, and keeps it. Under the cache's lock the latest cached version
+// is extended by what it lacks, in place: a snapshot handed out before
+// keeps its own length and never sees an element below it change, and
+// only one extension at a time writes beyond the latest's length, so the
+// backing arrays grow amortised instead of being copied per command. The
+// least recently used streams are then dropped beyond the bound.
+func (c *streamCache) extend(held *cachedStream, recs []events.Record, decoded []events.Event, version int64) *cachedStream {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.byID[s.id]; ok {
-		old := e.Value.(*cachedStream)
-		if old.version >= s.version {
-			return
+	e, ok := c.byID[held.id]
+	var latest *cachedStream
+	if ok {
+		latest = e.Value.(*cachedStream)
+		if latest.version >= version {
+			return latest // as new as what was read, or newer
 		}
-		c.held -= len(old.recs)
-		e.Value = s
+	}
+	next := &cachedStream{id: held.id, version: version}
+	if latest != nil && latest.version >= held.version {
+		// The latest is the longest user of its arrays: append in place.
+		skip := int(latest.version - held.version) // of recs, already in it
+		next.recs, next.decoded = append(latest.recs, recs[skip:]...), append(latest.decoded, decoded[skip:]...)
+	} else {
+		// held may share its arrays with a longer snapshot: copy.
+		next.recs = append(held.recs[:len(held.recs):len(held.recs)], recs...)
+		next.decoded = append(held.decoded[:len(held.decoded):len(held.decoded)], decoded...)
+	}
+	if ok {
+		c.held -= len(e.Value.(*cachedStream).recs)
+		e.Value = next
 		c.lru.MoveToFront(e)
 	} else {
-		c.byID[s.id] = c.lru.PushFront(s)
+		c.byID[next.id] = c.lru.PushFront(next)
 	}
-	c.held += len(s.recs)
+	c.held += len(next.recs)
 	for c.held > c.max && c.lru.Len() > 1 {
 		last := c.lru.Back()
 		dropped := c.lru.Remove(last).(*cachedStream)
 		delete(c.byID, dropped.id)
 		c.held -= len(dropped.recs)
 	}
+	return next
 }
