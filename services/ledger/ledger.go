@@ -80,6 +80,9 @@ type Ledger struct {
 	pairings   *sync.Map    // pairing id → events.PairingEstablished (immutable once written)
 	streams    *streamCache // nil for a Batch's ledger
 	turns      *streamTurns // nil for a Batch's ledger
+	// commitments keeps commitments' folded states (nil for a Batch's
+	// ledger).
+	commitments *commitmentStates
 }
 
 // New returns a Ledger on cfg.Store, or the first thing wrong with cfg.
@@ -89,8 +92,11 @@ func New(cfg Config) (*Ledger, error) {
 	}
 	cfg.setDefaults()
 	return &Ledger{store: cfg.Store, now: cfg.Now, maxRetries: cfg.MaxRetries, pairings: new(sync.Map),
-		streams: newStreamCache(cfg.CachedEvents, cfg.Store), turns: newStreamTurns()}, nil
+		streams: newStreamCache(cfg.CachedEvents, cfg.Store), turns: newStreamTurns(), commitments: newCommitmentStates(cachedCommitments)}, nil
 }
+
+// cachedCommitments is how many commitments' folded states a Ledger keeps.
+const cachedCommitments = 4096
 
 // backend is what the ledger reads state from and appends to: the event
 // store, or a Batch that holds its appends back.
