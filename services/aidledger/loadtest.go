@@ -146,18 +146,7 @@ func (c *LoadtestCmd) run(ctx context.Context, client *http.Client, clients int,
 // send posts body to path with a fresh idempotency key and returns the
 // status (0 when no answer came).
 func (c *LoadtestCmd) send(ctx context.Context, client *http.Client, path string, body any) int {
-	b, err := json.Marshal(body)
-	if err != nil {
-		return 0
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(c.URL, "/")+path, bytes.NewReader(b))
-	if err != nil {
-		return 0
-	}
-	req.Header.Set("Authorization", "Bearer "+c.Token)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", events.NewID())
-	res, err := client.Do(req)
+	res, err := c.do(ctx, client, path, body)
 	if err != nil {
 		return 0
 	}
@@ -166,20 +155,26 @@ func (c *LoadtestCmd) send(ctx context.Context, client *http.Client, path string
 	return res.StatusCode
 }
 
-// post sends one setup command and decodes its 201 answer into out.
-func (c *LoadtestCmd) post(ctx context.Context, client *http.Client, path string, body, out any) error {
+// do posts body to path as the token's principal with a fresh
+// idempotency key.
+func (c *LoadtestCmd) do(ctx context.Context, client *http.Client, path string, body any) (*http.Response, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(c.URL, "/")+path, bytes.NewReader(b))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", events.NewID())
-	res, err := client.Do(req)
+	return client.Do(req)
+}
+
+// post sends one setup command and decodes its 201 answer into out.
+func (c *LoadtestCmd) post(ctx context.Context, client *http.Client, path string, body, out any) error {
+	res, err := c.do(ctx, client, path, body)
 	if err != nil {
 		return err
 	}

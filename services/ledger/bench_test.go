@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/ledger"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
@@ -33,16 +32,7 @@ func BenchmarkDisburseOnLongStream(b *testing.B) {
 				n++
 				return ledger.Request{Principal: admin, IdempotencyKey: fmt.Sprintf("bench-key-%07d", n)}
 			}
-			if _, err := l.EstablishPairing(ctx, req(), ledger.EstablishPairing{PairingID: id(1),
-				Donor:   ledger.UnitInput{Code: "zhonglou", Name: "常州市钟楼区", ShortName: "钟楼"},
-				Partner: ledger.UnitInput{Code: "632624", Name: "班玛县", ShortName: "班玛"}, Programme: events.ProgrammeCounterpartSupport,
-				AgreementDocNo: "钟政〔2021〕1号", ValidFrom: "2021-01-01", ValidTo: "2030-12-31"}); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := l.CommitFunds(ctx, req(), ledger.CommitFunds{CommitmentID: id(2), PairingID: id(1), AmountFen: 1_000_000_0000_00,
-				BudgetYear: 2025, SourceLevel: events.SourceDistrict, DocNo: "钟财〔2025〕1号", BusinessDate: "2025-01-10"}); err != nil {
-				b.Fatal(err)
-			}
+			commitment(b, l, req(), req(), 1_000_000_0000_00)
 			disburse := func() {
 				if _, err := l.DisburseFunds(ctx, req(), ledger.DisburseFunds{CommitmentID: id(2), AmountFen: 1_0000_00,
 					BusinessDate: "2025-03-01", PayeeName: "班玛县财政局", VoucherNo: fmt.Sprintf("V-%07d", n)}); err != nil {

@@ -28,16 +28,7 @@ func TestHotStreamTakesTurns(t *testing.T) {
 	req := func(n int) ledger.Request {
 		return ledger.Request{Principal: admin, IdempotencyKey: fmt.Sprintf("hot-key-%04d", n)}
 	}
-	if _, err := l.EstablishPairing(ctx, req(1), ledger.EstablishPairing{PairingID: id(1),
-		Donor:   ledger.UnitInput{Code: "zhonglou", Name: "常州市钟楼区", ShortName: "钟楼"},
-		Partner: ledger.UnitInput{Code: "632624", Name: "班玛县", ShortName: "班玛"}, Programme: events.ProgrammeCounterpartSupport,
-		AgreementDocNo: "钟政〔2021〕1号", ValidFrom: "2021-01-01", ValidTo: "2030-12-31"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.CommitFunds(ctx, req(2), ledger.CommitFunds{CommitmentID: id(2), PairingID: id(1), AmountFen: 100_0000_00,
-		BudgetYear: 2025, SourceLevel: events.SourceDistrict, DocNo: "钟财〔2025〕1号", BusinessDate: "2025-01-10"}); err != nil {
-		t.Fatal(err)
-	}
+	commitment(t, l, req(1), req(2), 100_0000_00)
 	const n = 32
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -55,5 +46,22 @@ func TestHotStreamTakesTurns(t *testing.T) {
 	}
 	if _, v, err := store.ReadStream(ctx, "commitment-"+id(2)); err != nil || v != 1+n {
 		t.Fatalf("the commitment's stream is at version %d (%v), want %d", v, err, 1+n)
+	}
+}
+
+// commitment establishes pairing id(1) and commits amount to commitment
+// id(2) under it, with the two requests given.
+func commitment(tb testing.TB, l *ledger.Ledger, pairingReq, commitReq ledger.Request, amount int64) {
+	tb.Helper()
+	ctx := context.Background()
+	if _, err := l.EstablishPairing(ctx, pairingReq, ledger.EstablishPairing{PairingID: id(1),
+		Donor:   ledger.UnitInput{Code: "zhonglou", Name: "常州市钟楼区", ShortName: "钟楼"},
+		Partner: ledger.UnitInput{Code: "632624", Name: "班玛县", ShortName: "班玛"}, Programme: events.ProgrammeCounterpartSupport,
+		AgreementDocNo: "钟政〔2021〕1号", ValidFrom: "2021-01-01", ValidTo: "2030-12-31"}); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := l.CommitFunds(ctx, commitReq, ledger.CommitFunds{CommitmentID: id(2), PairingID: id(1), AmountFen: amount,
+		BudgetYear: 2025, SourceLevel: events.SourceDistrict, DocNo: "钟财〔2025〕1号", BusinessDate: "2025-01-10"}); err != nil {
+		tb.Fatal(err)
 	}
 }
