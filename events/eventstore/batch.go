@@ -66,7 +66,9 @@ func (s *Store) AppendBatch(ctx context.Context, reqs []*AppendRequest) ([]*Appe
 // then — once place has placed on the planner what is to be written —
 // the writes and COMMIT. An error of place rolls back and is returned; so
 // is any other error, wrapped: ErrOutcomeUnknown when the connection was
-// lost after the writes were sent (they may have committed).
+// lost after the writes were sent (they may have committed), and when it
+// was lost before them unless nothing can have been sent (nothing was
+// written then, but the answer to give is the same: repeat with the key).
 func planAndWrite(ctx context.Context, pool *pgxpool.Pool, reqs []*AppendRequest, place func(*Planner) error) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
@@ -80,6 +82,10 @@ func planAndWrite(ctx context.Context, pool *pgxpool.Pool, reqs []*AppendRequest
 		}
 	}()
 	p, err := lockedPlanner(ctx, conn, reqs)
+	var pg *pgconn.PgError
+	if err != nil && !errors.As(err, &pg) {
+		return lostConnection(err) // the caller repeats it with the same key either way
+	}
 	if err != nil {
 		return err
 	}
@@ -90,9 +96,8 @@ func planAndWrite(ctx context.Context, pool *pgxpool.Pool, reqs []*AppendRequest
 	p.queueWrites(b)
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
-		var pg *pgconn.PgError
 		if !errors.As(err, &pg) {
-			return fmt.Errorf("append batch: %w: %w", ErrOutcomeUnknown, err)
+			return fmt.Errorf("append batch: %w: %w", ErrOutcomeUnknown, err) // the writes and COMMIT were sent
 		}
 		return fmt.Errorf("append batch: %w", err)
 	}

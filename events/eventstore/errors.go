@@ -42,10 +42,7 @@ func (e *DuplicateKeyError) Error() string {
 func translate(err error, req *AppendRequest) error {
 	var pg *pgconn.PgError
 	if !errors.As(err, &pg) {
-		if !pgconn.SafeToRetry(err) && !isConnectError(err) {
-			return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
-		}
-		return err
+		return lostConnection(err)
 	}
 	switch pg.Code {
 	case "AL001":
@@ -64,6 +61,16 @@ func translate(err error, req *AppendRequest) error {
 		return fmt.Errorf("%w: %s", ErrIDInUse, pg.Detail)
 	}
 	return err
+}
+
+// lostConnection is err, a failure that is not the server's answer,
+// wrapped in ErrOutcomeUnknown unless nothing can have been sent (a
+// failure to connect, or one pgconn knows is safe to retry).
+func lostConnection(err error) error {
+	if pgconn.SafeToRetry(err) || isConnectError(err) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
 }
 
 // isConnectError reports whether err is a failure to connect (nothing was
