@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -36,8 +36,26 @@ var PDFFontPaths = []string{
 	"/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf",
 }
 
-// pdfFont is the font file's content, read once per process.
-var pdfFont = sync.OnceValues(func() ([]byte, error) {
+// loadedFont is the font file's content once read (nil before).
+var loadedFont atomic.Pointer[[]byte]
+
+// pdfFont is the font file's content, read once it is found: a server
+// started before the font was installed finds it at the next PDF asked
+// for.
+func pdfFont() ([]byte, error) {
+	if b := loadedFont.Load(); b != nil {
+		return *b, nil
+	}
+	b, err := readFont()
+	if err == nil {
+		loadedFont.Store(&b)
+	}
+	return b, err
+}
+
+// readFont reads the file PDFFontEnv names, or the first of PDFFontPaths
+// there is.
+func readFont() ([]byte, error) {
 	if p := os.Getenv(PDFFontEnv); p != "" {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -52,7 +70,7 @@ var pdfFont = sync.OnceValues(func() ([]byte, error) {
 	}
 	return nil, fmt.Errorf("%w: none of %s exists (install Debian's fonts-arphic-gbsn00lp, or set %s to a .ttf file)",
 		ErrNoFont, strings.Join(PDFFontPaths, ", "), PDFFontEnv)
-})
+}
 
 // PDF page geometry (mm, A4 landscape) and type sizes (pt).
 const (
