@@ -65,16 +65,16 @@ func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector
 		if err != nil {
 			return err
 		}
-		s.relay, parts["relay"] = r, s.runRelay
+		s.relay, parts[roleRelay] = r, s.elected(roleRelay, s.runRelay)
 	}
 	if withProjector {
-		parts["projector"] = s.runProjector
+		s.projectorParts(parts)
 	}
 	if s.embedded != nil && !s.embedded.Attached() {
 		parts["nats-users"] = s.syncFeedUsers
 	}
 	if s.logKey != nil {
-		parts["checkpoints"] = s.runCheckpoints
+		parts[roleCheckpoints] = s.elected(roleCheckpoints, s.runCheckpoints)
 	} else {
 		s.log.Warn("no --log-key: this process signs no checkpoint of the transparency log (run one that does)")
 	}
@@ -98,7 +98,7 @@ func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector
 	return runAll(ctx, parts)
 }
 
-// RelayCmd runs the relay alone.
+// RelayCmd runs the relay alone (when elected: see roles.go).
 type RelayCmd struct {
 	DatabaseFlags
 	NATSFlags
@@ -111,14 +111,13 @@ func (c *RelayCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
-	r, err := s.newRelay()
-	if err != nil {
+	if s.relay, err = s.newRelay(); err != nil {
 		return err
 	}
-	return runAll(ctx, map[string]func(context.Context) error{"relay": r.Run})
+	return runAll(ctx, map[string]func(context.Context) error{roleRelay: s.elected(roleRelay, s.runRelay)})
 }
 
-// ProjectCmd runs every projection alone.
+// ProjectCmd runs every projection alone (each when elected: see roles.go).
 type ProjectCmd struct {
 	DatabaseFlags
 	NATSFlags
@@ -131,7 +130,9 @@ func (c *ProjectCmd) Run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
-	return runAll(ctx, map[string]func(context.Context) error{"projector": s.runProjector})
+	parts := map[string]func(context.Context) error{}
+	s.projectorParts(parts)
+	return runAll(ctx, parts)
 }
 
 // MigrateCmd applies the migrations.

@@ -68,6 +68,8 @@ type stack struct {
 	// streamWatch reports a stream that diverged from the ledger.
 	streamWatch *streamWatch
 	registry    *prometheus.Registry
+	// leaderHeld tells which elected roles this process holds (roles.go).
+	leaderHeld *prometheus.GaugeVec
 	// secureCookies marks the web interface's cookies Secure;
 	// trustedProxies are the reverse proxies in front of it.
 	secureCookies  bool
@@ -182,6 +184,8 @@ func (s *stack) init() error {
 	s.tree = transparency.New(s.store)
 	s.registry = prometheus.NewRegistry()
 	s.streamWatch = newStreamWatch(s.registry)
+	s.leaderHeld = newLeaderGauges()
+	s.registry.MustRegister(s.leaderHeld)
 	var err error
 	s.ledger, err = ledger.New(ledger.Config{Store: s.store})
 	return err
@@ -201,11 +205,6 @@ func (s *stack) Close() {
 func (s *stack) newRelay() (*relay.Relay, error) {
 	return relay.New(relay.Config{Store: s.store, Pool: s.db.Pool, NATSURL: s.natsURL,
 		Stream: relay.StreamConfig{Replicas: s.replicas}, Logger: s.log, Registerer: s.registry})
-}
-
-func (s *stack) runProjector(ctx context.Context) error {
-	return projections.Run(ctx, projections.RunnerConfig{Pool: s.db.Pool, NATSURL: s.readerURL,
-		Projections: readModels(), Logger: s.log, Registerer: s.registry})
 }
 
 func (s *stack) newAPI() (*api.Server, error) {

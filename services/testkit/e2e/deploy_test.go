@@ -1,11 +1,14 @@
 package e2e_test
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"golang.org/x/mod/modfile"
 
 	"github.com/aidledger/aidledger/events/relay"
 )
@@ -32,5 +35,38 @@ func TestDeployedNATSRefusesAnonymous(t *testing.T) {
 	}
 	if reader.Permissions == nil || reader.Permissions.Publish == nil || !slices.Equal(reader.Permissions.Publish.Deny, relay.ReaderDenyPublish()) {
 		t.Errorf("the reader's permissions are not relay.ReaderDenyPublish: %+v", reader.Permissions)
+	}
+}
+
+// The compose stack runs the NATS server version the code is built and
+// tested with (go.mod's nats-server), and reads its secrets from the
+// environment.
+func TestComposePinsTheTestedNATS(t *testing.T) {
+	root := filepath.Join("..", "..", "..")
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := modfile.ParseLax("go.mod", mod, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := ""
+	for _, r := range f.Require {
+		if r.Mod.Path == "github.com/nats-io/nats-server/v2" {
+			version = strings.TrimPrefix(r.Mod.Version, "v")
+		}
+	}
+	compose, err := os.ReadFile(filepath.Join(root, "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "image: nats:" + version + "-alpine"; version == "" || !strings.Contains(string(compose), want) {
+		t.Errorf("docker-compose.yml does not run %q (go.mod's nats-server)", want)
+	}
+	for _, secret := range []string{"${AIDLEDGER_NATS_PASSWORD:?", "${AIDLEDGER_NATS_READER_PASSWORD:?"} {
+		if !strings.Contains(string(compose), secret) {
+			t.Errorf("docker-compose.yml does not take %s… from the environment", secret)
+		}
 	}
 }
