@@ -96,7 +96,7 @@ func planAndWrite(ctx context.Context, pool *pgxpool.Pool, reqs []*AppendRequest
 	p.queueWrites(b)
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
-		if !errors.As(err, &pg) {
+		if !errors.As(err, &pg) || sessionEnded(pg) {
 			return fmt.Errorf("append batch: %w: %w", ErrOutcomeUnknown, err) // the writes and COMMIT were sent
 		}
 		return fmt.Errorf("append batch: %w", err)

@@ -3,6 +3,7 @@ package eventstore
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -60,7 +61,30 @@ func translate(err error, req *AppendRequest) error {
 	case "AL004":
 		return fmt.Errorf("%w: %s", ErrIDInUse, pg.Detail)
 	}
+	if sessionEnded(pg) {
+		return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err) // it may have committed before the session ended
+	}
 	return err
+}
+
+// sessionEnded reports whether the server ended the session while a call
+// ran — a shutdown, a crash, a failover, pg_terminate_backend, a
+// synchronous commit cut short — rather than refused the call: whether
+// what was sent committed is not known.
+func sessionEnded(pg *pgconn.PgError) bool {
+	return pg.Severity == "FATAL" || pg.Severity == "PANIC" || strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57P")
+}
+
+// Unavailable reports whether err means the database cannot serve the
+// call now, not that the call is wrong: it could not be reached, it ended
+// the session, or it is a standby refusing writes (after a failover a
+// connection may still reach the demoted primary). Worth a 503.
+func Unavailable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return sessionEnded(pg) || pg.Code == "25006" // read_only_sql_transaction
+	}
+	return isConnectError(err) || pgconn.SafeToRetry(err)
 }
 
 // lostConnection is err, a failure that is not the server's answer,

@@ -9,8 +9,8 @@ import (
 	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/ledger"
 )
 
@@ -107,6 +107,5 @@ func orBody(field string) string {
 // unavailable reports whether err means the database could not be reached
 // (as opposed to a bug): the caller should retry.
 func unavailable(err error) bool {
-	var connErr *pgconn.ConnectError
-	return errors.As(err, &connErr) || errors.Is(err, context.DeadlineExceeded) || pgconn.SafeToRetry(err)
+	return eventstore.Unavailable(err) || errors.Is(err, context.DeadlineExceeded)
 }
