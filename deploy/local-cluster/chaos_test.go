@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -331,6 +332,8 @@ func TestChaos(t *testing.T) {
 	}
 
 	checkLog(t, ctx, c.DatabaseURL, w.acks)
+	readOwnWrite(t, ctx, w, pairing.ID)
+	signInAcrossInstances(t, ctx, c)
 	verify := exec.CommandContext(ctx, filepath.Join(dir, "bin", "aidledger"), "verify", "--stream", "--projections")
 	verify.Env = append(os.Environ(), "DATABASE_URL="+c.DatabaseURL, "NATS_URL="+c.NATSURL)
 	if out, err := verify.CombinedOutput(); err != nil {
@@ -378,6 +381,98 @@ func checkLog(t *testing.T, ctx context.Context, databaseURL string, acks []ack)
 	if found != len(ids) || doubled != 0 {
 		t.Errorf("lost %d acknowledged events, doubled %d donations", len(ids)-found, doubled)
 	}
+}
+
+// readOwnWrite records one more donation and reads the pairing's balances
+// with min_position through each instance, whose reads go to a standby
+// (--read-database-url): each answers at or past the write, with it counted.
+func readOwnWrite(t *testing.T, ctx context.Context, w *writer, pairingID string) {
+	t.Helper()
+	answer, code := w.send(ctx, "/v1/donations", map[string]any{"pairing_id": pairingID, "donor_name": "读己之写",
+		"donor_type": "enterprise", "kind": "cash", "amount_fen": 1, "receipt_no": "HD-READ", "business_date": "2025-03-01"})
+	var a ack
+	if err := json.Unmarshal(answer, &a); err != nil || code != http.StatusCreated {
+		t.Fatalf("the last donation: %d %s", code, answer)
+	}
+	for range 4 { // HAProxy alternates between the instances
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/v1/pairings?min_position=%d", w.url, a.Position), nil)
+		req.Header.Set("Authorization", "Bearer "+w.token)
+		res, err := w.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var page struct {
+			Position int64 `json:"position"`
+		}
+		if res.StatusCode != http.StatusOK || json.Unmarshal(b, &page) != nil || page.Position < a.Position {
+			t.Fatalf("reading with min_position=%d: %d %s", a.Position, res.StatusCode, b)
+		}
+	}
+	t.Logf("a write at position %d was read back through both instances from the standby", a.Position)
+}
+
+// signInAcrossInstances: a web session opened on one instance is honoured
+// by the other, and failed sign-ins counted on both throttle the login on
+// either — sessions and throttling live in PostgreSQL, not in a process.
+func signInAcrossInstances(t *testing.T, ctx context.Context, c cluster) {
+	t.Helper()
+	const login, password = "chaos-auditor", "混沌-审计-口令-2026-Kennwort"
+	create := exec.CommandContext(ctx, filepath.Join(c.Dir, "bin", "aidledger"), "user", "create",
+		"--role", "auditor", "--name", "混沌审计", "--login", login)
+	create.Env = append(os.Environ(), "DATABASE_URL="+c.DatabaseURL)
+	create.Stdin = strings.NewReader(password + "\n")
+	if out, err := create.CombinedOutput(); err != nil {
+		t.Fatalf("user create: %v\n%s", err, out)
+	}
+	client := &http.Client{Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	signIn := func(base, password string) *http.Response {
+		const csrf = "chaos-double-submit-token" // the sign-in form's token is a double-submit cookie
+		form := url.Values{"login": {login}, "password": {password}, "csrf": {csrf}}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: "aidledger_login", Value: csrf})
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	one, other := c.Ledgers[0].URL, c.Ledgers[1].URL
+	res := signIn(one, password)
+	var session *http.Cookie
+	for _, ck := range res.Cookies() {
+		if ck.Name == "aidledger_session" && ck.Value != "" {
+			session = ck
+		}
+	}
+	if res.StatusCode != http.StatusSeeOther || session == nil {
+		t.Fatalf("signing in on %s: %d, session cookie %v", one, res.StatusCode, session)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, other+"/", nil)
+	req.AddCookie(session)
+	page, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Body.Close()
+	if page.StatusCode != http.StatusOK {
+		t.Fatalf("the session opened on %s, on %s: %d (want the dashboard)", one, other, page.StatusCode)
+	}
+	for i := range 5 { // MaxFailures wrong passwords, alternating instances
+		if res := signIn([]string{one, other}[i%2], "wrong-password"); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong password #%d: %d, want 401", i+1, res.StatusCode)
+		}
+	}
+	for _, base := range []string{one, other} {
+		if res := signIn(base, password); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("after 5 failures across instances, the right password on %s: %d, want 429 with Retry-After", base, res.StatusCode)
+		}
+	}
+	t.Log("a session opened on one instance worked on the other; 5 failed sign-ins across both throttled the login on each")
 }
 
 // holdsRole reads an instance's /metrics for aidledger_leader{role} 1.

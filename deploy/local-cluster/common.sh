@@ -77,11 +77,11 @@ wait_for() {
 	done
 }
 
-database_url() { # the ledger's multi-host URL
+database_url() { # the ledger's multi-host URL; $1: target_session_attrs (default read-write)
 	local pw hosts=""
 	pw="$(secret pg-aidledger)"
 	for n in 1 2 3; do hosts+="${hosts:+,}127.0.0.1:$(pg_port $n)"; done
-	echo "postgres://aidledger:$pw@$hosts/aidledger?target_session_attrs=read-write&connect_timeout=3"
+	echo "postgres://aidledger:$pw@$hosts/aidledger?target_session_attrs=${1:-read-write}&connect_timeout=3"
 }
 
 nats_urls() { # NATS URLs for USER with PASSWORD, comma-separated

@@ -115,3 +115,19 @@ func openLedger(ctx context.Context, f DatabaseFlags, log *slog.Logger) (*stack,
 	}
 	return s, nil
 }
+
+// openReadPool connects to a database for reads only (no migrations: it is
+// a standby of the one openDatabase migrated, or the same).
+func openReadPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	pool, err := pgxpool.New(ctx, url)
+	if err == nil {
+		err = pool.Ping(ctx)
+	}
+	if err != nil {
+		if pool != nil {
+			pool.Close()
+		}
+		return nil, fmt.Errorf("--read-database-url %s: %w", redacted(url), err)
+	}
+	return pool, nil
+}

@@ -27,6 +27,8 @@ type ServeCmd struct {
 	WriteQueue  int `name:"write-queue" env:"AIDLEDGER_WRITE_QUEUE" default:"256" help:"Writes that may wait for a slot; past them a write is answered 503 overloaded with Retry-After."`
 	ReportSlots int `name:"report-slots" env:"AIDLEDGER_REPORT_SLOTS" default:"4" help:"Year-end reports, evidence bundles and histories served at once."`
 	ReportQueue int `name:"report-queue" env:"AIDLEDGER_REPORT_QUEUE" default:"16" help:"Reports that may wait for a slot; past them 503 overloaded."`
+	// ReadDatabaseURL is a standby for reads that may be a little stale.
+	ReadDatabaseURL string `name:"read-database-url" env:"AIDLEDGER_READ_DATABASE_URL" help:"A PostgreSQL standby (or a multi-host URL with target_session_attrs=prefer-standby) for the API's reads of the read models; their answers name the position they reflect and min_position waits on the standby. Default: the database itself."`
 	// SecureCookies is for a server behind a proxy that terminates TLS.
 	SecureCookies bool `name:"secure-cookies" env:"AIDLEDGER_SECURE_COOKIES" help:"Mark the web interface's cookies Secure (behind a proxy that terminates TLS; they are when the request itself came over TLS)."`
 	// TrustedProxies name the reverse proxies whose X-Forwarded-For tells
@@ -54,6 +56,12 @@ func (c *ServeCmd) Run(ctx context.Context, log *slog.Logger) error {
 	s.secureCookies, s.maxRelayLag, s.maxProjectionLag = c.SecureCookies, c.MaxRelayLag, c.MaxProjectionLag
 	s.trustedProxies, s.metricsListen = proxies, c.MetricsListen
 	s.admission = api.Config{WriteSlots: c.WriteSlots, WriteQueue: c.WriteQueue, ReportSlots: c.ReportSlots, ReportQueue: c.ReportQueue}
+	if c.ReadDatabaseURL != "" {
+		if s.readPool, err = openReadPool(ctx, c.ReadDatabaseURL); err != nil {
+			return err
+		}
+		log.Info("reads of the read models go to", "database", redacted(c.ReadDatabaseURL))
+	}
 	return s.serve(ctx, c.HTTP, !c.NoRelay, !c.NoProjector)
 }
 

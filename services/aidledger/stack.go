@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,11 +50,13 @@ func readModels() []projections.Projection {
 
 // stack is the ledger's running parts, opened from flags.
 type stack struct {
-	log     *slog.Logger
-	db      *database
-	store   *eventstore.Store
-	ledger  *ledger.Ledger
-	natsURL string
+	log *slog.Logger
+	db  *database
+	// readPool, when set, serves the API's read-model reads (a standby).
+	readPool *pgxpool.Pool
+	store    *eventstore.Store
+	ledger   *ledger.Ledger
+	natsURL  string
 	// readerURL is NATS as the reader: what only consumes connects so.
 	readerURL string
 	replicas  int
@@ -196,6 +199,9 @@ func (s *stack) Close() {
 	if s.monitor != nil {
 		s.monitor.Close()
 	}
+	if s.readPool != nil {
+		s.readPool.Close()
+	}
 	if s.embedded != nil {
 		s.embedded.Shutdown()
 	}
@@ -208,7 +214,7 @@ func (s *stack) newRelay() (*relay.Relay, error) {
 }
 
 func (s *stack) newAPI() (*api.Server, error) {
-	return api.New(api.Config{Pool: s.db.Pool, Store: s.store, Ledger: s.ledger, Tokens: auth.NewTokens(s.db.Pool),
+	return api.New(api.Config{Pool: s.db.Pool, ReadPool: s.readPool, Store: s.store, Ledger: s.ledger, Tokens: auth.NewTokens(s.db.Pool),
 		NATSURL: s.readerURL, Logger: s.log, Registry: s.registry, Tree: s.tree, LogVerifier: s.logVerifier,
 		Ready: s.readiness(), StreamHead: s.streamHead,
 		ReadModels:  readModels(),

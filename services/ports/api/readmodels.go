@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
@@ -38,7 +40,7 @@ func (s *Server) waitProjected(ctx context.Context, op string, p projections.Pro
 	if min <= 0 {
 		return nil
 	}
-	reached, err := projections.WaitFor(ctx, s.cfg.Pool, p, min, s.cfg.ReadWait)
+	reached, err := projections.WaitFor(ctx, s.readPool(), p, min, s.cfg.ReadWait)
 	if errors.Is(err, projections.ErrNotReached) {
 		return &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeNotYetProjected,
 			Message:   fmt.Sprintf("the %s read model is at position %d, not yet at %d; retry shortly", p.Name(), reached, min),
@@ -50,6 +52,9 @@ func (s *Server) waitProjected(ctx context.Context, op string, p projections.Pro
 	return nil
 }
 
+// readPool is where read-model reads go (Config.ReadPool).
+func (s *Server) readPool() *pgxpool.Pool { return cmp.Or(s.cfg.ReadPool, s.cfg.Pool) }
+
 // readModel answers a read from projection p: it waits for min_position,
 // then runs query in one REPEATABLE READ snapshot together with the
 // checkpoint, so the answer is exactly the effect of events 1..position.
@@ -58,7 +63,7 @@ func readModel[T any](s *Server, ctx context.Context, op string, p projections.P
 		return nil, err
 	}
 	out := &projected[T]{}
-	err := pgx.BeginTxFunc(ctx, s.cfg.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err := pgx.BeginTxFunc(ctx, s.readPool(), pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		pos, err := projections.Position(ctx, tx, p)
 		if err != nil {
 			return err

@@ -34,10 +34,17 @@ const DefaultReadWait = 5 * time.Second
 // Config wires the API to its dependencies. Pool, Store, Ledger and Tokens
 // are required.
 type Config struct {
-	Pool   *pgxpool.Pool
-	Store  *eventstore.Store
-	Ledger *ledger.Ledger
-	Tokens *auth.Tokens
+	Pool *pgxpool.Pool
+	// ReadPool, when set, serves the reads of the read models (pairings,
+	// balances, commitments, projects, the audit trail): a standby, whose
+	// answers may be a little behind the primary's. Each answer still names
+	// the position it reflects, and min_position waits on the standby's
+	// own checkpoint, so a client reads its own write as it does on the
+	// primary. Nil: Pool.
+	ReadPool *pgxpool.Pool
+	Store    *eventstore.Store
+	Ledger   *ledger.Ledger
+	Tokens   *auth.Tokens
 	// Logger receives the API's logs; default slog.Default().
 	Logger *slog.Logger
 	// Registry receives the API's metrics and is served at /metrics;
