@@ -219,7 +219,9 @@ func (a *applier) applyTx(ctx context.Context, tx pgx.Tx, batch []Event, upTo in
 // lockCheckpoint does step 1 of applyTx and returns the checkpoint and its
 // hash (nil when unknown).
 func (a *applier) lockCheckpoint(ctx context.Context, tx pgx.Tx, async bool) (int64, *events.Hash, error) {
-	sql := "SET LOCAL search_path TO " + ident(a.schema) + ";"
+	// A lock held longer than this is a session that died without telling
+	// (its step is retried, or redelivered, rather than waited for forever).
+	sql := "SET LOCAL search_path TO " + ident(a.schema) + "; SET LOCAL lock_timeout TO '60s';"
 	if async {
 		sql += "SET LOCAL synchronous_commit TO off;"
 	}

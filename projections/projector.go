@@ -314,11 +314,16 @@ func (pr *projector) catchUp(ctx context.Context, ap *applier, r streamReader) e
 		return nil
 	}
 	pr.log.Info("catching up from the stream", "from", cp+1, "to", last)
-	return replay(ctx, pr.cfg.Pool, r, ap, cp+1, last, catchUpBatch, func(res applyResult) {
+	start := time.Now()
+	err = replay(ctx, pr.cfg.Pool, r, ap, cp+1, last, catchUpBatch, func(res applyResult) {
 		pr.committed(res)
 		pr.m.lag.WithLabelValues(pr.p.Name()).Set(float64(max(0, last-res.Checkpoint)))
 		pr.hook("catchup.applied")
 	})
+	if err == nil {
+		pr.log.Info("caught up from the stream", "to", last, "took", time.Since(start).Round(time.Millisecond))
+	}
+	return err
 }
 
 // watch measures the lag every watchInterval and catches up from the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -15,6 +16,12 @@ const smallRange = 32
 
 // maxScanFailures is how many consecutive read errors scan tolerates.
 const maxScanFailures = 10
+
+// scanStall is how long scan waits for the next message it knows the
+// stream holds before it gives up (the caller reads again with a fresh
+// consumer): an ordered consumer can stall without an error while a NATS
+// cluster changes its stream leader.
+const scanStall = 15 * time.Second
 
 // rawMsg is one stream message, not yet verified.
 type rawMsg struct {
@@ -116,10 +123,16 @@ func (r streamReader) scan(ctx context.Context, from, to int64, size int, fn fun
 	failures := 0
 	batch := make([]rawMsg, 0, min(size, int(to-from+1)))
 	for next <= uint64(to) {
-		msg, err := it.Next(jetstream.NextContext(ctx))
+		nctx, cancel := context.WithTimeout(ctx, scanStall)
+		msg, err := it.Next(jetstream.NextContext(nctx))
+		stalled := nctx.Err() != nil
+		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("stream %s: reading %d: %w", r.stream, next, ctx.Err())
+			}
+			if stalled {
+				return fmt.Errorf("stream %s: reading %d: no message for %s: %w", r.stream, next, scanStall, err)
 			}
 			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 				return fmt.Errorf("stream %s: reading %d: %w", r.stream, next, err)

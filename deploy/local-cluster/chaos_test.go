@@ -315,7 +315,7 @@ func TestChaos(t *testing.T) {
 	// Everything settles: both instances ready, nothing left to relay or project.
 	c = status(t, dir, base)
 	for _, l := range c.Ledgers {
-		waitCaughtUp(t, ctx, w, l.URL)
+		waitCaughtUp(t, ctx, w, l.URL, c.DatabaseURL)
 	}
 	var answers []string
 	w.statuses.Range(func(k, v any) bool {
@@ -544,7 +544,7 @@ func streamLeader(t *testing.T, c cluster) string {
 
 // waitCaughtUp waits until an instance's /readyz says nothing is left to
 // relay or project.
-func waitCaughtUp(t *testing.T, ctx context.Context, w *writer, url string) {
+func waitCaughtUp(t *testing.T, ctx context.Context, w *writer, url, databaseURL string) {
 	t.Helper()
 	var last string
 	for limit := time.Now().Add(90 * time.Second); time.Now().Before(limit); time.Sleep(200 * time.Millisecond) {
@@ -572,7 +572,32 @@ func waitCaughtUp(t *testing.T, ctx context.Context, w *writer, url string) {
 			return
 		}
 	}
+	activity(t, ctx, databaseURL)
 	t.Fatalf("%s did not catch up within 90 s: %s", url, last)
+}
+
+// activity logs the ledger database's sessions: what each waits for.
+func activity(t *testing.T, ctx context.Context, databaseURL string) {
+	conn, err := pgx.Connect(ctx, databaseURL)
+	if err != nil {
+		t.Logf("pg_stat_activity: %v", err)
+		return
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT pid, application_name, state, coalesce(wait_event_type || ':' || wait_event, ''),
+		coalesce(now() - xact_start, '0'::interval)::text, left(query, 100) FROM pg_stat_activity WHERE datname = current_database()`)
+	if err != nil {
+		t.Logf("pg_stat_activity: %v", err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int
+		var app, state, wait, age, query string
+		if err := rows.Scan(&pid, &app, &state, &wait, &age, &query); err == nil {
+			t.Logf("session %d %q %s %s (transaction %s): %s", pid, app, state, wait, age, query)
+		}
+	}
 }
 
 func tail(t *testing.T, path string, n int) {
