@@ -91,7 +91,9 @@ type writer struct {
 	client     *http.Client
 	mu         sync.Mutex
 	acks       []ack
-	lastAck    atomic.Int64 // unix nanos of the latest 201
+	// recovered is the unix nanos of the first 201 to a request sent after
+	// watchFrom (0: none yet).
+	watchFrom, recovered atomic.Int64
 	commands   atomic.Int64
 	resends    atomic.Int64
 	gaveUp     atomic.Int64
@@ -119,6 +121,7 @@ func (w *writer) send(ctx context.Context, path string, body any) ([]byte, int) 
 		req.Header.Set("Authorization", "Bearer "+w.token)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Idempotency-Key", key)
+		sent := time.Now().UnixNano()
 		res, err := w.client.Do(req)
 		if err != nil {
 			w.count(0)
@@ -137,7 +140,9 @@ func (w *writer) send(ctx context.Context, path string, body any) ([]byte, int) 
 			w.mu.Lock()
 			w.acks = append(w.acks, a)
 			w.mu.Unlock()
-			w.lastAck.Store(time.Now().UnixNano())
+			if from := w.watchFrom.Load(); from > 0 && sent > from {
+				w.recovered.CompareAndSwap(0, time.Now().UnixNano())
+			}
 			return answer, res.StatusCode
 		case res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusConflict:
 			continue // outcome unknown, overloaded, no backend, a race: the same request again
@@ -161,13 +166,20 @@ func kill(t *testing.T, pids ...int) {
 	}
 }
 
-// recovery waits for the first 201 after since and returns how long it
-// took (the time writes were unavailable).
+// watch starts timing the recovery from a kill at since.
+func (w *writer) watch(since time.Time) {
+	w.recovered.Store(0)
+	w.watchFrom.Store(since.UnixNano())
+}
+
+// recovery waits for the first 201 to a request sent after the kill that
+// watch was told of, and returns how long after the kill it came (the time
+// writes were unavailable).
 func (w *writer) recovery(t *testing.T, since time.Time, what string) time.Duration {
 	t.Helper()
 	for limit := since.Add(90 * time.Second); time.Now().Before(limit); time.Sleep(50 * time.Millisecond) {
-		if last := w.lastAck.Load(); last > since.UnixNano() {
-			return time.Unix(0, last).Sub(since)
+		if at := w.recovered.Load(); at > 0 {
+			return time.Unix(0, at).Sub(since)
 		}
 	}
 	t.Fatalf("no write acknowledged within 90 s of %s", what)
@@ -256,6 +268,7 @@ func TestChaos(t *testing.T) {
 	for _, p := range c.Postgres {
 		if p.Role == "primary" {
 			at := time.Now()
+			w.watch(at)
 			kill(t, p.PatroniPID, p.PID)
 			kills["postgres primary"]++
 			took := w.recovery(t, at, "killing the PostgreSQL primary "+p.Name)
@@ -275,6 +288,7 @@ func TestChaos(t *testing.T) {
 	for _, n := range c.NATS {
 		if n.Name == leaderName {
 			at := time.Now()
+			w.watch(at)
 			kill(t, n.PID)
 			kills["nats node"]++
 			took := w.recovery(t, at, "killing NATS node "+n.Name)
@@ -294,6 +308,7 @@ func TestChaos(t *testing.T) {
 	for _, l := range c.Ledgers {
 		if holdsRole(ctx, w, l.URL, "relay") {
 			at := time.Now()
+			w.watch(at)
 			relayHolder = l.Name
 			kill(t, l.PID)
 			kills["ledger instance"]++
@@ -452,7 +467,7 @@ func signInAcrossInstances(t *testing.T, ctx context.Context, c cluster) {
 	if res.StatusCode != http.StatusSeeOther || session == nil {
 		t.Fatalf("signing in on %s: %d, session cookie %v", one, res.StatusCode, session)
 	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, other+"/", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, other+"/dashboard", nil)
 	req.AddCookie(session)
 	page, err := client.Do(req)
 	if err != nil {
