@@ -94,10 +94,10 @@ type writer struct {
 	// recovered is the unix nanos of the first 201 to a request sent after
 	// watchFrom (0: none yet).
 	watchFrom, recovered atomic.Int64
-	commands   atomic.Int64
-	resends    atomic.Int64
-	gaveUp     atomic.Int64
-	statuses   sync.Map // status code → *atomic.Int64 (every answer, resends included)
+	commands             atomic.Int64
+	resends              atomic.Int64
+	gaveUp               atomic.Int64
+	statuses             sync.Map // status code → *atomic.Int64 (every answer, resends included)
 }
 
 func (w *writer) count(code int) {
