@@ -15,6 +15,16 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
+// testPool is a pool on a database of the test's own.
+func testPool(t *testing.T) *pgxpool.Pool {
+	pool, err := pgxpool.New(context.Background(), testenv.Postgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
 // candidates runs n processes' worth of Run on one role and tracks which
 // of them work.
 type candidates struct {
@@ -95,11 +105,7 @@ func (c *candidates) awaitOneHolder(t *testing.T, limit time.Duration, not int) 
 func TestOneHolderAndTakeover(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testPool(t)
 	cfg := Config{Role: "test", Poll: 100 * time.Millisecond, IdleTimeout: time.Second}
 	c := startCandidates(t, pool, cfg, 3)
 
@@ -142,11 +148,7 @@ func TestOneHolderAndTakeover(t *testing.T) {
 func TestSilentHolderIsDropped(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testPool(t)
 	cfg := Config{Pool: pool, Role: "silent", Poll: 100 * time.Millisecond, IdleTimeout: 500 * time.Millisecond}
 	silent, held, err := campaign(ctx, cfg) // takes the lock, then never pings
 	if err != nil || !held {
@@ -167,15 +169,11 @@ func TestSilentHolderIsDropped(t *testing.T) {
 func TestWorkFailure(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testenv.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testPool(t)
 	boom := errors.New("boom")
 	cfg := Config{Pool: pool, Role: "failing", Poll: 50 * time.Millisecond, IdleTimeout: time.Second}
 	var calls atomic.Int32
-	err = Run(ctx, cfg, func(context.Context) error { calls.Add(1); return boom })
+	err := Run(ctx, cfg, func(context.Context) error { calls.Add(1); return boom })
 	if !errors.Is(err, boom) || calls.Load() != 1 {
 		t.Fatalf("Run = %v after %d calls, want boom after 1", err, calls.Load())
 	}
