@@ -261,6 +261,7 @@ var messages = map[string][2]string{
 	"error.notfound":                  {"未找到该页面或记录,或您无权查看。", "Not found, or not yours to see."},
 	"error.format_unavailable":        {"本服务器暂不能生成该格式的文件（缺少PDF所需的中文字体），请联系管理员。", "This server cannot produce files in this format (it lacks the Chinese font PDF needs); please ask your administrator."},
 	"error.internal":                  {"服务器内部错误,已记录日志。请稍后重试。", "An internal error occurred and was logged. Please try again shortly."},
+	"error.unavailable":               {"数据库暂时无法访问(可能正在切换主备),请几秒后重试。", "The database is briefly unavailable (it may be switching to its standby). Please try again in a few seconds."},
 	"error.badform":                   {"表单内容无法读取(文件过大或格式有误)。", "The form could not be read (too large, or malformed)."},
 	"error.badfilter":                 {"筛选条件无效,请检查日期与各项条件。", "The filters are not valid: check the dates and the other fields."},
 	"error.forbidden":                 {"您无权执行此操作。", "You may not do this."},

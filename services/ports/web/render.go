@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/projections"
 	"github.com/aidledger/aidledger/projections/audittrail"
 	"github.com/aidledger/aidledger/projections/balances"
@@ -282,6 +285,13 @@ func (s *Server) rejectionPage(w http.ResponseWriter, r *http.Request, q *reques
 
 // fail logs err and renders the internal error page.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, q *request, err error) {
+	if eventstore.Unavailable(err) || errors.Is(err, context.DeadlineExceeded) {
+		// A failover or a restart of the database: a pause, not a fault.
+		s.cfg.Logger.Warn("web page: database unavailable", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "5")
+		s.errorPage(w, r, q, http.StatusServiceUnavailable, "error.unavailable")
+		return
+	}
 	s.cfg.Logger.Error("web page failed", "path", r.URL.Path, "err", err)
 	s.errorPage(w, r, q, http.StatusInternalServerError, "error.internal")
 }
