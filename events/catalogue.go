@@ -1,15 +1,16 @@
 package events
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"slices"
 	"sort"
 	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // ErrUnknownType is returned when decoding a type string the catalogue does
@@ -142,17 +143,18 @@ func Decode(typ string, version int, payload []byte) (Event, error) {
 		}
 	}
 	ptr := reflect.New(s.goType)
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(ptr.Interface()); err != nil {
+	if err := jsonv2.Unmarshal(raw, ptr.Interface(), decodeOptions); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", typ, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("decode %s: trailing data after payload", typ)
 	}
 	nilEmptyOmitted(ptr.Elem())
 	return ptr.Elem().Interface().(Event), nil
 }
+
+// decodeOptions read a payload as encoding/json (v1) does — Decode used it
+// until the rebuild's profile showed it as the largest cost per event — but
+// with the faster decoder of json v2, refusing unknown fields and anything
+// after the payload.
+var decodeOptions = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsonv2.RejectUnknownMembers(true))
 
 // nilEmptyOmitted sets every empty but non-nil slice or map held in an
 // omitempty field of v (an addressable value) to nil, in nested structs too.

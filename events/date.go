@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -81,7 +82,9 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if len(b) == len(`"2006-01-02"`) && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		s = string(b[1 : len(b)-1]) // the usual form, without escapes: no JSON decoder needed
+	} else if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("date must be a \"YYYY-MM-DD\" string: %w", err)
 	}
 	p, err := ParseDate(s)

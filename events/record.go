@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Metadata says who caused an event and why it exists.
@@ -120,16 +122,20 @@ func appendField(b []byte, name, value string) []byte {
 	return append(b, v...)
 }
 
-// plainJSON reports whether encoding/json writes s as "s" unchanged: only
-// printable ASCII other than the characters it escapes.
+// plainJSON reports whether encoding/json writes s as "s" unchanged:
+// printable ASCII other than the characters it escapes, and valid UTF-8
+// (Chinese names, say) other than U+2028 and U+2029, which it escapes too.
 func plainJSON(s string) bool {
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+		case c < 0x20 || c == 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
 			return false
+		case c >= 0x80:
+			ascii = false
 		}
 	}
-	return true
+	return ascii || utf8.ValidString(s) && !strings.ContainsRune(s, '\u2028') && !strings.ContainsRune(s, '\u2029')
 }
 
 // ChainHash links one record to the chain:
