@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"strings"
 
@@ -35,7 +37,9 @@ type ServeCmd struct {
 	// the client's address (sign-ins are throttled by it).
 	// MetricsListen serves /metrics without a token on an address of its
 	// own (on the HTTP address it needs an admin's or auditor's).
-	MetricsListen  string   `name:"metrics-listen" env:"AIDLEDGER_METRICS_LISTEN" help:"Also serve /metrics, without a token, on this address (e.g. 127.0.0.1:9464 for a local Prometheus); on the HTTP address /metrics needs the bearer token of an admin or auditor."`
+	MetricsListen string `name:"metrics-listen" env:"AIDLEDGER_METRICS_LISTEN" help:"Also serve /metrics, without a token, on this address (e.g. 127.0.0.1:9464 for a local Prometheus); on the HTTP address /metrics needs the bearer token of an admin or auditor."`
+	// PprofListen serves Go's profiler, for an operator on the machine.
+	PprofListen    string   `name:"pprof-listen" env:"AIDLEDGER_PPROF_LISTEN" help:"Also serve Go's profiler (/debug/pprof/) on this address, without a token: a loopback address only (e.g. 127.0.0.1:6060), to profile a server under load."`
 	TrustedProxies []string `name:"trusted-proxy" env:"AIDLEDGER_TRUSTED_PROXIES" sep:"," help:"A reverse proxy in front of the server (address or CIDR, repeatable): for its requests the client's address, by which sign-ins are throttled, is taken from X-Forwarded-For."`
 }
 
@@ -55,6 +59,11 @@ func (c *ServeCmd) Run(ctx context.Context, log *slog.Logger) error {
 	}
 	s.secureCookies, s.maxRelayLag, s.maxProjectionLag = c.SecureCookies, c.MaxRelayLag, c.MaxProjectionLag
 	s.trustedProxies, s.metricsListen = proxies, c.MetricsListen
+	if c.PprofListen != "" {
+		if s.pprofListen, err = loopbackOnly(c.PprofListen); err != nil {
+			return err
+		}
+	}
 	s.admission = api.Config{WriteSlots: c.WriteSlots, WriteQueue: c.WriteQueue, ReportSlots: c.ReportSlots, ReportQueue: c.ReportQueue}
 	if c.ReadDatabaseURL != "" {
 		if s.readPool, err = openReadPool(ctx, c.ReadDatabaseURL); err != nil {
@@ -94,6 +103,12 @@ func (s *stack) serve(ctx context.Context, addr string, withRelay, withProjector
 		s.log.Info("serving the ledger: web interface and API", "addr", "http://"+addr, "openapi", "http://"+addr+"/v1/openapi.json",
 			"relay", withRelay, "projector", withProjector)
 		return api.Serve(ctx, addr, srv)
+	}
+	if s.pprofListen != "" {
+		parts["pprof"] = func(ctx context.Context) error {
+			s.log.Info("serving Go's profiler without a token", "addr", "http://"+s.pprofListen+"/debug/pprof/")
+			return api.Serve(ctx, s.pprofListen, profiler())
+		}
 	}
 	if s.metricsListen != "" {
 		mux := http.NewServeMux()
@@ -176,4 +191,30 @@ func parsePrefixes(in []string) ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 	}
 	return out, nil
+}
+
+// profiler is net/http/pprof's handlers on a mux of their own.
+func profiler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	return mux
+}
+
+// loopbackOnly returns addr when its host is a loopback address, else an
+// error: the profiler answers without a token.
+func loopbackOnly(addr string) (string, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err == nil {
+		if ip, perr := netip.ParseAddr(host); perr != nil || !ip.IsLoopback() {
+			err = fmt.Errorf("not a loopback address")
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("--pprof-listen %q: %w (the profiler has no token: give 127.0.0.1:PORT)", addr, err)
+	}
+	return addr, nil
 }

@@ -80,6 +80,9 @@ type stack struct {
 	// metricsListen is the address /metrics is also served on, without a
 	// token ("": none).
 	metricsListen string
+	// pprofListen is the loopback address Go's profiler is served on ("":
+	// none).
+	pprofListen string
 	// maxRelayLag and maxProjectionLag are readiness thresholds (0: the
 	// API's defaults).
 	maxRelayLag, maxProjectionLag int64

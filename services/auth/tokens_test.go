@@ -131,3 +131,64 @@ func TestPrincipalNames(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenCheckedOncePerSecond: a server trusts a token it checked for a
+// second; a revocation through another process (the command line, a
+// second server) takes effect there within that second, one through the
+// server itself at once, and an expiry to the instant.
+func TestTokenCheckedOncePerSecond(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testenv.MigratedPool(t)
+	server, cli := auth.NewTokens(pool), auth.NewTokens(pool)
+	admin := auth.Principal{Name: "王管理", Role: auth.RoleAdmin}
+	auditor := auth.Principal{Name: "审计", Role: auth.RoleAuditor}
+
+	token, id, err := cli.Issue(ctx, admin, auditor, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.Authenticate(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Revoke(ctx, admin, id); err != nil {
+		t.Fatal(err)
+	}
+	revoked := time.Now()
+	for {
+		_, err := server.Authenticate(ctx, token)
+		if errors.Is(err, auth.ErrInvalidToken) {
+			break
+		}
+		if err != nil || time.Since(revoked) > 1100*time.Millisecond {
+			t.Fatalf("%s after its revocation elsewhere the token still authenticates (%v)", time.Since(revoked), err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	token, id, err = server.Issue(ctx, admin, auditor, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.Authenticate(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if err := server.Revoke(ctx, admin, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.Authenticate(ctx, token); !errors.Is(err, auth.ErrInvalidToken) {
+		t.Fatalf("revoked through the server itself, the token still authenticates: %v", err)
+	}
+
+	short, _, err := server.Issue(ctx, admin, auditor, 300*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.Authenticate(ctx, short); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(350 * time.Millisecond)
+	if _, err := server.Authenticate(ctx, short); !errors.Is(err, auth.ErrInvalidToken) {
+		t.Fatalf("an expired token still authenticates from the cache: %v", err)
+	}
+}

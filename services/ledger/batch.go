@@ -266,8 +266,12 @@ func (b *Batch) Append(ctx context.Context, req *eventstore.AppendRequest) (*eve
 		}
 		b.planner.Learn(unknown, ex)
 	}
-	if _, err := b.planner.Place(req); err != nil {
+	placed, err := b.planner.Place(req)
+	if err != nil {
 		return nil, err
+	}
+	if placed.Replayed { // a repeated key: its first answer, nothing new
+		return placed, nil
 	}
 	// Accepted: it becomes part of what later commands see.
 	s, ok := b.streams[req.StreamID]

@@ -173,9 +173,9 @@ func (l *Ledger) run(ctx context.Context, req Request, op string, cmd any, ids W
 	if denied(err) {
 		return nil, err
 	}
-	if w, seen, err := l.answered(ctx, req.IdempotencyKey, fp[:]); seen || err != nil {
-		return w, err
-	}
+	// A repeated key needs no look-up here: the append answers it with its
+	// first answer (or refuses a reused one) before anything else, and a
+	// refused decision looks the key up below.
 	result, merr := json.Marshal(ids)
 	if merr != nil {
 		return nil, fmt.Errorf("%s: %w", op, merr)
