@@ -3,6 +3,8 @@ package auth
 import (
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // tokenCacheTTL is how long a process trusts a token it checked without
@@ -14,6 +16,16 @@ const tokenCacheTTL = time.Second
 
 // tokenCacheMax bounds the cache; past it the cache starts afresh.
 const tokenCacheMax = 4096
+
+// tokenCaches are the caches of this process, one per database (pool):
+// every Tokens on a pool shares it, so a revocation through any of them
+// (the API, the web administration page) takes effect at once in all.
+var tokenCaches sync.Map // *pgxpool.Pool → *tokenCache
+
+func tokenCacheOf(pool *pgxpool.Pool) *tokenCache {
+	c, _ := tokenCaches.LoadOrStore(pool, &tokenCache{})
+	return c.(*tokenCache)
+}
 
 // tokenCache remembers recently checked live tokens by their hash, so that
 // a busy client's requests do not each cost a database round trip.

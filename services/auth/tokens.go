@@ -56,11 +56,13 @@ const (
 type Tokens struct {
 	pool  *pgxpool.Pool
 	log   *AccessLog
-	cache tokenCache
+	cache *tokenCache
 }
 
 // NewTokens returns a token service on pool (schema migrated).
-func NewTokens(pool *pgxpool.Pool) *Tokens { return &Tokens{pool: pool, log: NewAccessLog(pool)} }
+func NewTokens(pool *pgxpool.Pool) *Tokens {
+	return &Tokens{pool: pool, log: NewAccessLog(pool), cache: tokenCacheOf(pool)}
+}
 
 // Create issues a token for p that lives DefaultTokenTTL, issued by the
 // system itself (tests, the demo): see Issue.
