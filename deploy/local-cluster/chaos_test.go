@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -347,6 +348,7 @@ func TestChaos(t *testing.T) {
 	}
 
 	checkLog(t, ctx, c.DatabaseURL, w.acks)
+	rejoined(t, ctx, dir, base, c.DatabaseURL)
 	readOwnWrite(t, ctx, w, pairing.ID)
 	signInAcrossInstances(t, ctx, c)
 	verify := exec.CommandContext(ctx, filepath.Join(dir, "bin", "aidledger"), "verify", "--stream", "--projections")
@@ -396,6 +398,73 @@ func checkLog(t *testing.T, ctx context.Context, databaseURL string, acks []ack)
 	if found != len(ids) || doubled != 0 {
 		t.Errorf("lost %d acknowledged events, doubled %d donations", len(ids)-found, doubled)
 	}
+}
+
+// rejoined checks that every killed part came back whole: PostgreSQL has a
+// primary and two replicas (the old primary rejoined as one), and every
+// NATS node — the restarted one too — holds the stream up to the ledger's
+// head.
+func rejoined(t *testing.T, ctx context.Context, dir, base, databaseURL string) {
+	t.Helper()
+	conn, err := pgx.Connect(ctx, databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var head int64
+	err = conn.QueryRow(ctx, "SELECT position FROM ledger_head").Scan(&head)
+	conn.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last string
+	for limit := time.Now().Add(60 * time.Second); time.Now().Before(limit); time.Sleep(500 * time.Millisecond) {
+		c := status(t, dir, base)
+		roles := map[string]int{}
+		for _, p := range c.Postgres {
+			roles[p.Role]++
+		}
+		seqs := []int64{}
+		for _, n := range c.NATS {
+			seqs = append(seqs, streamLastSeq(n.MonitorPort))
+		}
+		last = fmt.Sprintf("PostgreSQL roles %v; the stream's last sequence on each NATS node %v, ledger head %d", roles, seqs, head)
+		if roles["primary"] == 1 && roles["replica"] == 2 && !slices.ContainsFunc(seqs, func(s int64) bool { return s != head }) {
+			t.Logf("every part rejoined: %s", last)
+			return
+		}
+	}
+	t.Fatalf("the cluster did not come back whole within 60 s: %s", last)
+}
+
+// streamLastSeq is the LEDGER stream's last sequence as one NATS node
+// holds it (-1 when the node does not answer).
+func streamLastSeq(monitorPort int) int64 {
+	res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/jsz?streams=true", monitorPort))
+	if err != nil {
+		return -1
+	}
+	defer res.Body.Close()
+	var jsz struct {
+		Accounts []struct {
+			Streams []struct {
+				Name  string `json:"name"`
+				State struct {
+					LastSeq int64 `json:"last_seq"`
+				} `json:"state"`
+			} `json:"stream_detail"`
+		} `json:"account_details"`
+	}
+	if json.NewDecoder(res.Body).Decode(&jsz) != nil {
+		return -1
+	}
+	for _, a := range jsz.Accounts {
+		for _, s := range a.Streams {
+			if s.Name == "LEDGER" {
+				return s.State.LastSeq
+			}
+		}
+	}
+	return -1
 }
 
 // readOwnWrite records one more donation and reads the pairing's balances
