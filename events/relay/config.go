@@ -56,7 +56,10 @@ type Config struct {
 	// default DefaultBatch.
 	Batch int
 	// MaxInFlight is how many published events may await their
-	// acknowledgement at once; default DefaultMaxInFlight.
+	// acknowledgement at once; default DefaultMaxInFlight. It is also how
+	// many of the stream's last messages a relay checks against the
+	// ledger when it resumes, so relays that take turns on one stream
+	// must not use a larger value than each other.
 	MaxInFlight int
 	// PollInterval is how often the ledger is read when no ledger_appended
 	// notification arrives; default DefaultPollInterval.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,9 +169,11 @@ func testLatePublish(t *testing.T, inflight int) {
 }
 
 // TestForeignWriter: a message from another writer lands in the stream
-// while the relay is publishing (here: just after it resumed). The relay
-// builds nothing on it (the expected-last-msg-id guard refuses every later
-// event) and stops with ErrDiverged, leaving the foreign message last.
+// while the relay is publishing (here: just after it resumed). The relay's
+// own publish of that position is refused; the events it already had in
+// flight land after the foreign message, each at its position. When the
+// relay resumes it finds the foreign message among the last messages it
+// checks and stops with ErrDiverged, building nothing more on it.
 func TestForeignWriter(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
@@ -184,21 +187,25 @@ func TestForeignWriter(t *testing.T) {
 
 	js := jetStream(t, url)
 	ctx := context.Background()
+	foreign := 0
 	hook := func(point string) {
-		if point == relay.FaultResumed {
+		if point == relay.FaultResumed && foreign == 0 {
+			foreign++
 			if _, err := js.Publish(ctx, "aid.X.Y.visit_conducted", []byte("{}"), jetstream.WithMsgID("foreign")); err != nil {
 				t.Errorf("foreign publish: %v", err)
 			}
 		}
 	}
-	r, err := relay.New(relay.Config{Store: store, NATSURL: url, Logger: quiet, FaultHook: hook})
+	const inflight = 10
+	r, err := relay.New(relay.Config{Store: store, NATSURL: url, Logger: quiet, FaultHook: hook, MaxInFlight: inflight})
 	if err != nil {
 		t.Fatal(err)
 	}
 	runCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	if err := r.Run(runCtx); !errors.Is(err, relay.ErrDiverged) {
-		t.Fatalf("Run: %v, want ErrDiverged", err)
+	runErr := r.Run(runCtx)
+	if !errors.Is(runErr, relay.ErrDiverged) || !strings.Contains(runErr.Error(), "message 21 ") {
+		t.Fatalf("Run: %v, want ErrDiverged naming message 21", runErr)
 	}
 	stream, err := js.Stream(ctx, relay.DefaultStreamName)
 	if err != nil {
@@ -208,10 +215,23 @@ func TestForeignWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.State.LastSeq != 21 || info.State.Msgs != 21 {
-		t.Fatalf("stream holds %d messages up to sequence %d, want the 20 events and the foreign message", info.State.Msgs, info.State.LastSeq)
+	// The events in flight with 21 (22 … 20+inflight at most) follow it.
+	if last := info.State.LastSeq; last < 21 || last > 20+inflight || info.State.Msgs != last {
+		t.Fatalf("stream holds %d messages up to sequence %d, want at most %d after the foreign message 21",
+			info.State.Msgs, last, inflight-1)
 	}
-	if last, err := stream.GetMsg(ctx, 21); err != nil || last.Header.Get(jetstream.MsgIDHeader) != "foreign" {
-		t.Fatalf("message 21: %v %v, want the foreign one", last, err)
+	if msg, err := stream.GetMsg(ctx, 21); err != nil || msg.Header.Get(jetstream.MsgIDHeader) != "foreign" {
+		t.Fatalf("message 21: %v %v, want the foreign one", msg, err)
 	}
+	recs, err := store.ReadAll(ctx, 21, 50, eventstore.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs[:info.State.LastSeq-21] {
+		msg, err := stream.GetMsg(ctx, uint64(rec.Position))
+		if err != nil || msg.Header.Get(jetstream.MsgIDHeader) != rec.ID {
+			t.Fatalf("message %d: %v %v, want the ledger's event %s", rec.Position, msg, err, rec.ID)
+		}
+	}
+	t.Logf("Run: %v; the stream ends at %d", runErr, info.State.LastSeq)
 }

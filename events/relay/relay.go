@@ -2,16 +2,17 @@
 // each exactly once and in position order, so that stream sequence N is
 // ledger position N (docs/architecture.md §4, §5).
 //
-// Every event at position P is published with two JetStream guards:
-// "expected last sequence = P-1" and "expected last Nats-Msg-Id = the id of
-// the event at P-1". The stream stores it only as its P-th message, right
-// after the ledger's event P-1, and rejects it in any other state (so a
-// message that another writer slipped in is never built upon).
+// Every event at position P is published with the JetStream guard
+// "expected last sequence = P-1": the stream stores it only as its P-th
+// message, and rejects it in any other state.
 //
 // The stream is therefore the relay's only checkpoint. At start, and after
-// any error, the relay reads the stream's last sequence L, checks that
-// message L is the ledger's event at position L (else it stops: the stream
-// and the ledger have diverged), and publishes from L+1. Whatever instant a
+// any error, the relay reads the stream's last sequence L, checks that the
+// messages up to L, as many as it may have had in flight, are the ledger's
+// events at those positions (else it stops: the stream and the ledger have
+// diverged), and publishes from L+1. A message that another writer slipped
+// in is found by that check: the relay builds at most one in-flight window
+// on it before it stops (see resume). Whatever instant a
 // relay dies at (before a publish, after it, after the acknowledgement), a
 // restarted relay neither skips nor repeats an event: a publish that an
 // earlier incarnation left in flight either lands in its place or is
@@ -72,10 +73,6 @@ var ErrRunning = errors.New("relay: already running")
 // not the event at position-1. The relay re-reads the stream and continues
 // from there (checking it again).
 var errOutOfStep = errors.New("relay: stream is not at the expected sequence")
-
-// errCodeWrongLastMsgID is JetStream's "wrong last msg ID" (nats.go has no
-// constant for it).
-const errCodeWrongLastMsgID jetstream.ErrorCode = 10070
 
 // Relay publishes the ledger to JetStream. Create it with New; run it with
 // Run. Lag and Published may be called at any time, from any goroutine.
@@ -292,15 +289,14 @@ type batch struct {
 	err  error
 }
 
-// link is what the next event must follow: the position, hash and id of
-// the event before it.
+// link is what the next event must follow: the position and hash of the
+// event before it.
 type link struct {
 	position int64
 	hash     events.Hash
-	id       string
 }
 
-func linkOf(rec *events.Record) link { return link{position: rec.Position, hash: rec.Hash, id: rec.ID} }
+func linkOf(rec *events.Record) link { return link{position: rec.Position, hash: rec.Hash} }
 
 // read reads up to Config.Batch events after the event prev links to, and
 // builds the messages to publish them with, checking that they continue
@@ -321,62 +317,19 @@ func (r *Relay) read(ctx context.Context, prev link) batch {
 	return batch{recs: recs, msgs: msgs}
 }
 
-// resume reads the stream's last sequence L and checks that message L is
-// the ledger's event at position L. It returns the link to that event (the
-// zero link for an empty stream), which the next event must follow.
-func (r *Relay) resume(ctx context.Context, stream jetstream.Stream) (link, error) {
-	rctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
-	defer cancel()
-	info, err := stream.Info(rctx)
-	if err != nil {
-		return link{}, fmt.Errorf("relay: reading the state of stream %s: %w", r.cfg.Stream.Name, err)
-	}
-	last := int64(info.State.LastSeq)
-	if last == 0 {
-		return link{}, nil
-	}
-	recs, err := r.cfg.Store.ReadAll(ctx, last-1, 1, eventstore.Filter{})
-	if err != nil {
-		return link{}, fmt.Errorf("relay: reading ledger position %d: %w", last, err)
-	}
-	if len(recs) == 0 || recs[0].Position != last {
-		return link{}, fmt.Errorf("%w: stream %s ends at sequence %d but the ledger has no event at position %d "+
-			"(a ledger restored from an older backup, or the wrong database or stream?)", ErrDiverged, r.cfg.Stream.Name, last, last)
-	}
-	rec := &recs[0]
-	msg, err := stream.GetMsg(rctx, uint64(last))
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return link{}, fmt.Errorf("%w: stream %s: message %d, its last, is missing (deleted?)", ErrDiverged, r.cfg.Stream.Name, last)
-	}
-	if err != nil {
-		return link{}, fmt.Errorf("relay: reading message %d of stream %s: %w", last, r.cfg.Stream.Name, err)
-	}
-	if id := msg.Header.Get(jetstream.MsgIDHeader); id != rec.ID {
-		return link{}, fmt.Errorf("%w: stream %s: message %d has Nats-Msg-Id %q, but the ledger's event at position %d is %s",
-			ErrDiverged, r.cfg.Stream.Name, last, id, last, rec.ID)
-	}
-	if h := msg.Header.Get(events.HeaderHash); h != rec.Hash.String() || msg.Subject != rec.Subject() || string(msg.Data) != string(rec.Canonical()) {
-		return link{}, fmt.Errorf("%w: stream %s: message %d carries event %s, but its subject, body or hash differ from the ledger's",
-			ErrDiverged, r.cfg.Stream.Name, last, rec.ID)
-	}
-	return linkOf(rec), nil
-}
-
 // Message returns the JetStream message that carries rec (the wire format
 // of events/wire.go): subject rec.Subject(), body rec.Canonical(), headers
 // Nats-Msg-Id = rec.ID, Aid-Prev-Hash and Aid-Hash in hex. The relay adds
-// the expected-last-sequence and expected-last-msg-id guards when it
-// publishes.
+// the expected-last-sequence guard when it publishes.
 func Message(rec *events.Record) *nats.Msg { return message(rec, nil) }
 
-// message is Message, plus the relay's guards when after is not nil: the
-// expected last sequence after.position and, unless after is the empty
-// stream, the expected last Nats-Msg-Id after.id. (These are the headers
-// jetstream.WithExpectLastSequence and WithExpectLastMsgID set; setting
-// them here, off the publishing goroutine, lets it use the fast path.)
+// message is Message, plus the relay's guard when after is not nil: the
+// expected last sequence after.position. (It is the header
+// jetstream.WithExpectLastSequence sets; setting it here, off the
+// publishing goroutine, lets it use the fast path.)
 func message(rec *events.Record, after *link) *nats.Msg {
-	h := make(nats.Header, 5)
-	v := make([]string, 5) // one allocation for all the values
+	h := make(nats.Header, 4)
+	v := make([]string, 4) // one allocation for all the values
 	v[0], v[1], v[2] = rec.ID, rec.PrevHash.String(), rec.Hash.String()
 	h[jetstream.MsgIDHeader] = v[0:1:1]
 	h[events.HeaderPrevHash] = v[1:2:2]
@@ -384,10 +337,6 @@ func message(rec *events.Record, after *link) *nats.Msg {
 	if after != nil {
 		v[3] = strconv.FormatInt(after.position, 10)
 		h[jetstream.ExpectedLastSeqHeader] = v[3:4:4]
-		if after.id != "" {
-			v[4] = after.id
-			h[jetstream.ExpectedLastMsgIDHeader] = v[4:5:5]
-		}
 	}
 	return &nats.Msg{Subject: rec.Subject(), Data: rec.Canonical(), Header: h}
 }
@@ -473,7 +422,7 @@ func (p *pipeline) settle(ctx context.Context, block bool) error {
 	if err != nil {
 		var apiErr *jetstream.APIError
 		if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
-			apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant || apiErr.ErrorCode == errCodeWrongLastMsgID) {
+			apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
 			return fmt.Errorf("%w: position %d: %w", errOutOfStep, f.pos, err)
 		}
 		return fmt.Errorf("relay: publishing position %d: %w", f.pos, err)
