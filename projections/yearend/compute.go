@@ -74,10 +74,6 @@ func ComputeForPartner(ctx context.Context, q projections.Querier, donorCode, pa
 	if len(pairings) == 0 {
 		return nil, fmt.Errorf("donor %s at position %d: %w", donorCode, pos, ErrNotFound)
 	}
-	counted, err := readRows(ctx, q, countedRowsSQL, donorCode, year, pos, sqlDate(per.cutoff))
-	if err != nil {
-		return nil, fmt.Errorf("yearend: contributions of %s in %d: %w", donorCode, year, err)
-	}
 	movedOut, err := readRows(ctx, q, movedOutSQL, donorCode, sqlDate(per.first), sqlDate(per.cutoff), year, pos)
 	if err != nil {
 		return nil, fmt.Errorf("yearend: reversals of %s dated in %d: %w", donorCode, year, err)
@@ -98,6 +94,12 @@ func ComputeForPartner(ctx context.Context, q projections.Querier, donorCode, pa
 	style, err := readStyle(ctx, q, donorCode, pos)
 	if err != nil {
 		return nil, err
+	}
+	counted := func(each func(*row) error) error {
+		if err := scanRows(ctx, q, countedRowsSQL, each, donorCode, year, pos, sqlDate(per.cutoff)); err != nil {
+			return fmt.Errorf("yearend: contributions of %s in %d: %w", donorCode, year, err)
+		}
+		return nil
 	}
 	rows := rowSets{counted: counted, movedOut: movedOut, earlier: earlier}
 	if partnerCode != "" {
@@ -135,19 +137,32 @@ func newPeriod(year int, cutoff events.Date) (period, error) {
 // rowSets are the rows a report is assembled from, each in ledger order:
 // those it counts (countedRowsSQL), the cross-year reversals dated in
 // its period but counted elsewhere (movedOutSQL) and the project starts
-// and completions of earlier years (earlierSQL).
+// and completions of earlier years (earlierSQL). The counted rows, which
+// grow with the ledger, are not held: counted calls each with them in
+// turn (a reused row; see scanRows), stopping at the first error.
 type rowSets struct {
-	counted, movedOut, earlier []row
+	counted           func(each func(*row) error) error
+	movedOut, earlier []row
 }
 
 // of is rs with only the rows of pairings.
 func (rs rowSets) of(pairings []donorPairing) rowSets {
+	ours := func(r *row) bool {
+		return slices.ContainsFunc(pairings, func(p donorPairing) bool { return p.id == r.pairingID })
+	}
 	keep := func(rows []row) []row {
-		return slices.DeleteFunc(rows, func(r row) bool {
-			return !slices.ContainsFunc(pairings, func(p donorPairing) bool { return p.id == r.pairingID })
+		return slices.DeleteFunc(rows, func(r row) bool { return !ours(&r) })
+	}
+	all := rs.counted
+	counted := func(each func(*row) error) error {
+		return all(func(r *row) error {
+			if !ours(r) {
+				return nil
+			}
+			return each(r)
 		})
 	}
-	return rowSets{counted: keep(rs.counted), movedOut: keep(rs.movedOut), earlier: keep(rs.earlier)}
+	return rowSets{counted: counted, movedOut: keep(rs.movedOut), earlier: keep(rs.earlier)}
 }
 
 // assemble builds the report of donorCode for per at position pos (whose
@@ -156,9 +171,8 @@ func (rs rowSets) of(pairings []donorPairing) rowSets {
 // for the year: see Compute for what the report holds.
 func assemble(donorCode string, per period, pos int64, hash events.Hash, pairings []donorPairing, rows rowSets,
 	targets map[string]events.Targets) (*Report, error) {
-	counted := rows.counted
 	r := &Report{Donor: firstEstablished(pairings).donor, Year: per.year, Cutoff: per.cutoff, Position: pos, ChainHash: hash.String(),
-		Pairings: []PairingFigures{}, LineItems: make([]LineItem, 0, len(counted))}
+		Pairings: []PairingFigures{}, LineItems: []LineItem{}}
 	tallies := map[string]*tally{}
 	tallyOf := func(pairingID string) *tally {
 		t := tallies[pairingID]
@@ -169,13 +183,16 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 		return t
 	}
 	var notes footnotes
-	for i := range counted {
-		row := &counted[i]
+	err := rows.counted(func(row *row) error {
 		if err := tallyOf(row.pairingID).add(row.figure, row.amount, row.eventID); err != nil {
-			return nil, err
+			return err
 		}
 		notes.counted(row, per.cutoff)
 		r.LineItems = append(r.LineItems, row.lineItem())
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	noted := map[string]bool{}
 	for i := range rows.earlier {
@@ -251,7 +268,6 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 		}
 		r.Programmes[i].Figures = f
 	}
-	var err error
 	if r.Totals, err = total.figures(); err != nil {
 		return nil, err
 	}

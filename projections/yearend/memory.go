@@ -96,12 +96,18 @@ func (m *Memory) Compute(year int, cutoff events.Date) (*Report, error) {
 	if len(m.pairings) == 0 {
 		return nil, fmt.Errorf("donor %s at position %d: %w", m.donorCode, m.position, ErrNotFound)
 	}
-	var rows rowSets
+	rows := rowSets{counted: func(each func(*row) error) error {
+		for i := range m.rows {
+			if r := &m.rows[i]; r.counts(per, m.position) {
+				if err := each(r); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}}
 	for i := range m.rows {
 		r := &m.rows[i]
-		if r.counts(per, m.position) {
-			rows.counted = append(rows.counted, *r)
-		}
 		if r.movesOut(per, m.position) {
 			rows.movedOut = append(rows.movedOut, *r)
 		}

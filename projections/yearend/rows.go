@@ -84,25 +84,51 @@ func (r *row) movesOut(per period, pos int64) bool {
 
 // readRows runs a query of rowColumns and returns its rows.
 func readRows(ctx context.Context, q projections.Querier, sql string, args ...any) ([]row, error) {
+	var out []row
+	err := scanRows(ctx, q, sql, func(r *row) error {
+		out = append(out, *r)
+		return nil
+	}, args...)
+	return out, err
+}
+
+// scanRows runs a query of rowColumns and calls each with every row in
+// turn, stopping at its first error. The row is reused: each must copy
+// what it keeps (its strings may be kept). The few distinct types,
+// figures and pairing ids are shared between rows rather than allocated
+// for each.
+func scanRows(ctx context.Context, q projections.Querier, sql string, each func(*row) error, args ...any) error {
 	rs, err := q.Query(ctx, sql, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rs.Close()
-	var out []row
+	names := map[string]string{}
+	intern := func(b []byte) string {
+		if s, ok := names[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		names[s] = s
+		return s
+	}
+	var r row
+	var typ, pairingID, figure pgtype.DriverBytes
 	for rs.Next() {
-		var r row
 		var attributed, own pgtype.Date
 		var ordinal int32
 		var flag string
-		if err := rs.Scan(&r.position, &ordinal, &r.eventID, &r.typ, &r.recordedAt, &r.pairingID, &r.figure, &r.year,
+		if err := rs.Scan(&r.position, &ordinal, &r.eventID, &typ, &r.recordedAt, &pairingID, &figure, &r.year,
 			&attributed, &own, &r.amount, &r.documentNo, &flag, &r.detail); err != nil {
-			return nil, fmt.Errorf("scan: %w", err)
+			return fmt.Errorf("scan: %w", err)
 		}
 		r.ordinal, r.attributed, r.own, r.flag = int(ordinal), dateOf(attributed), dateOf(own), FootnoteKind(flag)
-		out = append(out, r)
+		r.typ, r.pairingID, r.figure = intern(typ), intern(pairingID), intern(figure)
+		if err := each(&r); err != nil {
+			return err
+		}
 	}
-	return out, rs.Err()
+	return rs.Err()
 }
 
 // lineItem is r as a line item of the report.

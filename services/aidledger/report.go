@@ -96,10 +96,10 @@ func (c *YearendCmd) Run(ctx context.Context, log *slog.Logger) error {
 		log.Info("year-end summary", "position", res.Position, "chain_hash", res.ChainHash)
 	}
 	if c.Out == "" {
-		_, err = os.Stdout.Write(res.Body)
+		_, err = res.WriteTo(os.Stdout)
 		return err
 	}
-	return os.WriteFile(c.Out, res.Body, 0o644)
+	return writeFile(c.Out, res)
 }
 
 // operator is the principal the CLI acts, reads and logs access under.
@@ -121,4 +121,22 @@ func (s *stack) waitYearend(ctx context.Context, wait time.Duration) error {
 		return nil
 	}
 	return err
+}
+
+// writeFile writes the summary to the file path, replacing it; a failed
+// write leaves no partial file.
+func writeFile(path string, res *summary.Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	_, err = res.WriteTo(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }

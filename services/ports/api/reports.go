@@ -57,7 +57,9 @@ type yearEndOutput struct {
 	ContentDisposition string `header:"Content-Disposition"`
 	Position           int64  `header:"X-Ledger-Position" doc:"the ledger position the summary was computed at"`
 	ChainHash          string `header:"X-Ledger-Chain-Hash" doc:"the chain hash at that position"`
-	Body               []byte
+	// Body writes the summary as it is rendered (summary.Result.WriteTo):
+	// a large JSON or XLSX is never held whole.
+	Body func(huma.Context)
 }
 
 func (s *Server) registerReports() {
@@ -115,7 +117,15 @@ func (s *Server) registerReports() {
 			if err != nil {
 				return nil, s.fail("year-end-report", err)
 			}
-			out := &yearEndOutput{ContentType: res.ContentType, Body: res.Body, Position: res.Position, ChainHash: res.ChainHash}
+			out := &yearEndOutput{ContentType: res.ContentType, Position: res.Position, ChainHash: res.ChainHash,
+				Body: func(hc huma.Context) {
+					hc.SetStatus(http.StatusOK)
+					if _, err := res.WriteTo(hc.BodyWriter()); err != nil {
+						// The status and part of the body are sent: the
+						// client sees a cut-short answer.
+						s.cfg.Logger.Warn("year-end report: writing the answer failed", "err", err)
+					}
+				}}
 			disposition := "inline"
 			if in.Format == "xlsx" || in.Format == "csv" {
 				disposition = "attachment"

@@ -1,11 +1,14 @@
 package report
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"github.com/aidledger/aidledger/projections/yearend"
+	"io"
 	"strconv"
 	"strings"
+
+	"github.com/aidledger/aidledger/projections/yearend"
 )
 
 // Errors returned (wrapped) by Render.
@@ -37,7 +40,8 @@ var formatInfo = map[string]struct{ contentType, ext string }{
 
 // Render renders r in format (text, md, json, csv, xlsx or pdf; "" means text)
 // and language lang (zh or en; "" means zh), returning the bytes, their
-// MIME content type and a file name (see Filename; the UTF-8 one).
+// MIME content type and a file name (see Filename; the UTF-8 one). It is
+// Write into memory: a server answering a large report uses Write.
 //
 // Contract: the output is a pure function of r, format and lang — no
 // clock, no map-order dependence — so rendering a report computed at the
@@ -58,41 +62,85 @@ var formatInfo = map[string]struct{ contentType, ext string }{
 // Errors wrap ErrNoReport, ErrUnknownFormat, ErrUnknownLanguage or
 // ErrNoFont (pdf), or an encoder's error.
 func Render(r *yearend.Report, format, lang string) (body []byte, contentType, filename string, err error) {
+	var buf bytes.Buffer
+	if err := Write(&buf, r, format, lang); err != nil {
+		return nil, "", "", err
+	}
+	name, _ := Filename(r, format, lang)
+	return buf.Bytes(), ContentType(format), name, nil
+}
+
+// Check reports whether Write can render format in lang, as Write's
+// errors would say (ErrUnknownFormat, ErrUnknownLanguage, or ErrNoFont
+// for a PDF on a server without the font), before anything is written.
+func Check(format, lang string) error {
+	if format == "" {
+		format = FormatText
+	}
+	if _, ok := formatInfo[format]; !ok {
+		return fmt.Errorf("%w %q (want text, md, json, csv, xlsx or pdf)", ErrUnknownFormat, format)
+	}
+	if lang != "" && lang != LangZH && lang != LangEN {
+		return fmt.Errorf("%w %q (want zh or en)", ErrUnknownLanguage, lang)
+	}
+	if format == FormatPDF {
+		if _, err := pdfFont(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ContentType is the MIME type of format ("" for an unknown one).
+func ContentType(format string) string {
+	if format == "" {
+		format = FormatText
+	}
+	return formatInfo[format].contentType
+}
+
+// Write writes r rendered in format and lang (see Render) to w. The JSON
+// and the XLSX, which carry every line item and so grow with the ledger,
+// are encoded as they are written rather than built whole first; the
+// other formats are small and are rendered, then written. Check's errors
+// come before anything is written; an encoder's or w's error may come
+// after part of the output.
+func Write(w io.Writer, r *yearend.Report, format, lang string) error {
 	if r == nil {
-		return nil, "", "", ErrNoReport
+		return ErrNoReport
+	}
+	if err := Check(format, lang); err != nil {
+		return err
 	}
 	if format == "" {
 		format = FormatText
 	}
-	info, ok := formatInfo[format]
-	if !ok {
-		return nil, "", "", fmt.Errorf("%w %q (want text, md, json, csv, xlsx or pdf)", ErrUnknownFormat, format)
-	}
 	if lang == "" {
 		lang = LangZH
 	}
-	if lang != LangZH && lang != LangEN {
-		return nil, "", "", fmt.Errorf("%w %q (want zh or en)", ErrUnknownLanguage, lang)
-	}
+	var body []byte
+	var err error
 	switch format {
 	case FormatText:
 		body = renderText(r, lang)
 	case FormatMD:
 		body = renderMarkdown(r, lang)
 	case FormatJSON:
-		body, err = renderJSON(r)
+		err = writeJSON(w, r)
 	case FormatCSV:
 		body, err = renderCSV(r, lang)
 	case FormatXLSX:
-		body, err = renderXLSX(r, lang)
+		err = writeXLSX(w, r, lang)
 	case FormatPDF:
 		body, err = renderPDF(r, lang)
 	}
-	if err != nil {
-		return nil, "", "", fmt.Errorf("render %s: %w", format, err)
+	if err == nil && body != nil {
+		_, err = w.Write(body)
 	}
-	name, _ := Filename(r, format, lang)
-	return body, info.contentType, name, nil
+	if err != nil {
+		return fmt.Errorf("render %s: %w", format, err)
+	}
+	return nil
 }
 
 // Filename names the file of r in format and lang, twice: name in UTF-8

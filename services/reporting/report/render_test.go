@@ -269,6 +269,46 @@ func TestRenderJSON(t *testing.T) {
 	}
 }
 
+// TestJSONIsEncodingJSON: the JSON, written with its line items encoded
+// one by one, is byte for byte what encoding/json's indenting encoder
+// (HTML unescaped) writes for the Document — with no line items, and with
+// line items whose strings need escaping (quotes, backslashes, control
+// characters, U+2028, invalid UTF-8, HTML characters, Chinese) and a
+// zero business date.
+func TestJSONIsEncodingJSON(t *testing.T) {
+	t.Parallel()
+	oracle := func(r *yearend.Report) []byte {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(NewDocument(r)); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	r := workedExample()
+	for i, s := range []string{`甲财〔2025〕1号`, `a"b\c`, "tab\there\nnewline", "sep\u2028ara\u2029tor", "bad\xffutf8", "<b>&amp;</b>", "\x01\x1f", ""} {
+		r.LineItems = append(r.LineItems, yearend.LineItem{EventID: s, Position: int64(-i), Type: s, PairingID: s, Figure: s, DocumentNo: s,
+			AmountFen: -1 << 62})
+	}
+	empty := &yearend.Report{Year: 2025, LineItems: []yearend.LineItem{}}
+	for name, rep := range map[string]*yearend.Report{"worked example": r, "empty": empty, "big": bigReport()} {
+		got, _, _, err := Render(rep, FormatJSON, LangZH)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := oracle(rep); !bytes.Equal(got, want) {
+			n := 0
+			for n < min(len(got), len(want)) && got[n] == want[n] {
+				n++
+			}
+			t.Errorf("%s: differs from encoding/json at byte %d:\n got …%s…\nwant …%s…", name, n,
+				got[max(0, n-80):min(len(got), n+80)], want[max(0, n-80):min(len(want), n+80)])
+		}
+	}
+}
+
 // TestOptionalColumns: a group of optional columns is in the table only
 // when the totals have one of its figures non-zero.
 func TestOptionalColumns(t *testing.T) {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,13 +132,6 @@ func (b *xlsxBook) num(sheet string, col, row int, decimal, format string) {
 	b.fail("style "+sheet, b.f.SetCellStyle(sheet, c, c, b.style(format)))
 }
 
-// numIn writes a numeric cell from an exact decimal string in a column
-// whose number format was set with columnFormat (cheaper than a style per
-// cell on the long line-items sheet).
-func (b *xlsxBook) numIn(sheet string, col, row int, decimal string) {
-	b.fail("write "+sheet, b.f.SetCellDefault(sheet, b.cell(col, row), decimal))
-}
-
 // columnFormat gives a whole column a number format.
 func (b *xlsxBook) columnFormat(sheet string, col int, format string) {
 	name, err := excelize.ColumnNumberToName(col)
@@ -147,9 +141,8 @@ func (b *xlsxBook) columnFormat(sheet string, col int, format string) {
 
 // headerRow writes the sheet's title (bold, larger) in row 1, the line
 // under it (period, unit, ledger position) in row 2, and bold, wrapped
-// headers in row 3 (tall enough for three lines); freezes the three, has
-// them printed at the top of every page, and sets the sheet to print on
-// A4 landscape, one page wide. Data starts at row firstRow.
+// headers in row 3 (tall enough for three lines); freezes the three, and
+// sets the print layout (printLayout). Data starts at row firstRow.
 func (b *xlsxBook) headerRow(sheet, title, subtitle string, headers []string) {
 	b.str(sheet, 1, 1, title)
 	b.fail("style "+sheet, b.f.SetCellStyle(sheet, "A1", "A1", b.style("title")))
@@ -162,9 +155,19 @@ func (b *xlsxBook) headerRow(sheet, title, subtitle string, headers []string) {
 	last := b.cell(len(headers), titleRows+1)
 	b.fail("style "+sheet, b.f.SetCellStyle(sheet, b.cell(1, titleRows+1), last, b.style("header")))
 	b.fail("row height "+sheet, b.f.SetRowHeight(sheet, titleRows+1, 45))
-	b.fail("panes "+sheet, b.f.SetPanes(sheet, &excelize.Panes{
-		Freeze: true, YSplit: titleRows + 1, TopLeftCell: b.cell(1, firstRow), ActivePane: "bottomLeft",
-	}))
+	b.fail("panes "+sheet, b.f.SetPanes(sheet, frozenHeader(b)))
+	b.printLayout(sheet)
+}
+
+// frozenHeader are the panes that keep a sheet's title lines and header
+// in view.
+func frozenHeader(b *xlsxBook) *excelize.Panes {
+	return &excelize.Panes{Freeze: true, YSplit: titleRows + 1, TopLeftCell: b.cell(1, firstRow), ActivePane: "bottomLeft"}
+}
+
+// printLayout has the sheet's title lines and header printed at the top
+// of every page, and the sheet printed on A4 landscape, one page wide.
+func (b *xlsxBook) printLayout(sheet string) {
 	b.fail("print titles "+sheet, b.f.SetDefinedName(&excelize.DefinedName{
 		Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", sheet, titleRows+1), Scope: sheet,
 	}))
@@ -209,7 +212,7 @@ func (b *xlsxBook) widths(sheet string, ws ...float64) {
 // The output is deterministic: excelize writes the package parts in sorted
 // order without file times, and the document properties carry
 // fixedTimestamp and the provenance instead of the clock.
-func renderXLSX(r *yearend.Report, lang string) ([]byte, error) {
+func writeXLSX(w io.Writer, r *yearend.Report, lang string) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	b := &xlsxBook{f: f, styles: map[string]int{}}
@@ -250,13 +253,12 @@ func renderXLSX(r *yearend.Report, lang string) ([]byte, error) {
 		Modified:       fixedTimestamp,
 	}))
 	if b.err != nil {
-		return nil, b.err
+		return b.err
 	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, fmt.Errorf("report: xlsx write: %w", err)
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("report: xlsx write: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // sheetTitle is the title row of a sheet named name: the report's title
@@ -318,37 +320,87 @@ func xlsxPrintTable(b *xlsxBook, r *yearend.Report, lang string, t printTable, p
 	b.widths(sheet, ws...)
 }
 
-// xlsxItems writes the line-items sheet.
+// xlsxItems writes the line-items sheet, which has a row per line item
+// and so grows with the ledger: through excelize's StreamWriter, which
+// keeps the rows in a temporary file rather than as cells in memory. Its
+// print layout is set before the stream starts (the stream keeps it).
 func xlsxItems(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	headers := []string{"事件ID", "账本位置", "事件类型", "结对地区", "计入指标", "业务日期", "金额（元）", "数量", "凭证号/文号", "结对ID"}
 	if lang == LangEN {
 		headers = []string{"Event ID", "Ledger position", "Event type", "Partner", "Counts in", "Business date", "Amount (CNY)", "Count", "Document / voucher no.", "Pairing ID"}
 	}
-	b.columnFormat(sheet, 2, numFmtCount)
-	b.columnFormat(sheet, 7, numFmtYuan)
-	b.columnFormat(sheet, 8, numFmtCount)
-	b.headerRow(sheet, sheetTitle(r, lang, sheet), Subtitle(r, lang), headers) // after: its styles win
+	b.printLayout(sheet)
+	sw, err := b.f.NewStreamWriter(sheet)
+	if err != nil {
+		b.fail("stream "+sheet, err)
+		return
+	}
+	for i, w := range []float64{29, 9, 16, 12, 16, 11, 14, 7, 20, 29} {
+		b.fail("width "+sheet, sw.SetColWidth(i+1, i+1, w))
+	}
+	b.fail("panes "+sheet, sw.SetPanes(frozenHeader(b)))
+	title, header := b.style("title"), b.style("header")
+	b.fail("write "+sheet, sw.SetRow("A1", []any{excelize.Cell{Value: sheetTitle(r, lang, sheet), StyleID: title}},
+		excelize.RowOpts{Height: 22}))
+	b.fail("write "+sheet, sw.SetRow("A2", []any{Subtitle(r, lang)}))
+	cells := make([]any, len(headers))
+	for i, h := range headers {
+		cells[i] = excelize.Cell{Value: strings.Replace(h, "（", "\n（", 1), StyleID: header}
+	}
+	b.fail("write "+sheet, sw.SetRow(b.cell(1, titleRows+1), cells, excelize.RowOpts{Height: 45}))
+
 	partners := make(map[string]string, len(r.Pairings))
 	for _, p := range r.Pairings {
 		partners[p.PairingID] = fullName(p.Partner)
 	}
-	for i, li := range r.LineItems {
-		row := firstRow + i
-		b.str(sheet, 1, row, li.EventID)
-		b.numIn(sheet, 2, row, strconv.FormatInt(li.Position, 10))
-		b.str(sheet, 3, row, eventTypeName(li.Type, lang))
-		b.str(sheet, 4, row, partners[li.PairingID])
-		b.str(sheet, 5, row, figureLabel(li.Figure, lang))
-		b.str(sheet, 6, row, li.BusinessDate.String())
+	count, yuan := b.style(numFmtCount), b.style(numFmtYuan)
+	row := make([]any, len(headers))
+	for i := range r.LineItems {
+		li := &r.LineItems[i]
+		clear(row)
+		row[0] = li.EventID
+		row[1] = excelize.Cell{Value: li.Position, StyleID: count}
+		row[2] = eventTypeName(li.Type, lang)
+		row[3] = partners[li.PairingID]
+		row[4] = figureLabel(li.Figure, lang)
+		row[5] = li.BusinessDate.String()
 		if isMoneyFigure(li.Figure) {
-			b.numIn(sheet, 7, row, YuanDecimal(li.AmountFen))
+			row[6] = excelize.Cell{Value: yuanCell(li.AmountFen), StyleID: yuan}
 		} else {
-			b.numIn(sheet, 8, row, strconv.FormatInt(li.AmountFen, 10))
+			row[7] = excelize.Cell{Value: li.AmountFen, StyleID: count}
 		}
-		b.str(sheet, 9, row, li.DocumentNo)
-		b.str(sheet, 10, row, li.PairingID)
+		row[8] = li.DocumentNo
+		row[9] = li.PairingID
+		if err := sw.SetRow(b.cell(1, firstRow+i), row); err != nil {
+			b.fail("write "+sheet, err)
+			return
+		}
 	}
-	b.widths(sheet, 29, 9, 16, 12, 16, 11, 14, 7, 20, 29)
+	b.fail("write "+sheet, sw.Flush())
+}
+
+// maxExactCell is the largest number of 分 yuanCell writes as a number: a
+// decimal of at most 15 significant digits (under 10^13 元).
+const maxExactCell = 1e15 - 1
+
+// yuanCell is the value of a cell holding fen 分 in 元, exactly
+// YuanDecimal(fen) in the sheet. excelize's stream writer takes numbers as
+// Go numbers, not decimal strings, and writes a float64 as the shortest
+// decimal that reads back as it; every decimal of at most 15 significant
+// digits reads back from the nearest float64 unchanged, so the cell's text
+// is YuanDecimal(fen) without its trailing zeros (a test holds this). The
+// float is only the carrier of that text: nothing is computed with it.
+// Larger amounts are written as text.
+func yuanCell(fen int64) any {
+	d := YuanDecimal(fen)
+	if fen > maxExactCell || fen < -maxExactCell {
+		return d
+	}
+	v, err := strconv.ParseFloat(d, 64)
+	if err != nil {
+		return d
+	}
+	return v
 }
 
 // xlsxNotes writes the notes sheet.

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strconv"
@@ -290,5 +291,32 @@ func TestTargets(t *testing.T) {
 	}
 	if v, _ := f.GetCellValue("目标任务", "G5"); v != "达到序时进度" {
 		t.Errorf("status %q", v)
+	}
+}
+
+// TestYuanCellIsExact: the number a line item's amount is handed to
+// excelize as prints, the way excelize writes it, as a decimal of exactly
+// that many 元 (YuanDecimal less any trailing zeros), up to the largest
+// amount written as a number; beyond it the cell is the decimal as text.
+func TestYuanCellIsExact(t *testing.T) {
+	t.Parallel()
+	fens := []int64{0, 1, -1, 10, 99, 100, 101, 123456789, 999_999_999_999_999, -999_999_999_999_999, 1<<53 - 1, 1 << 60}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 100_000 {
+		fens = append(fens, r.Int64N(2*maxExactCell+1)-maxExactCell, r.Int64N(1_000_000_00))
+	}
+	for _, fen := range fens {
+		switch v := yuanCell(fen).(type) {
+		case float64:
+			got := strconv.FormatFloat(v, 'f', -1, 64)
+			whole, frac, _ := strings.Cut(got, ".")
+			if n, err := strconv.ParseInt(whole+(frac + "00")[:2], 10, 64); err != nil || len(frac) > 2 || n != fen {
+				t.Fatalf("%d 分 is written as %s, want %s", fen, got, YuanDecimal(fen))
+			}
+		case string:
+			if fen <= maxExactCell && fen >= -maxExactCell || v != YuanDecimal(fen) {
+				t.Fatalf("%d 分 is written as the text %q", fen, v)
+			}
+		}
 	}
 }

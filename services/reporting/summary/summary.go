@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -80,24 +81,50 @@ func PositionRecordedBy(ctx context.Context, q Querier, t time.Time) (int64, err
 	return pos, nil
 }
 
-// Result is a rendered summary and where it came from.
+// Result is a computed summary, ready to be written in the format asked
+// for (WriteTo), and where it came from.
 type Result struct {
-	Body                []byte
 	ContentType         string
 	Filename, ASCIIName string
 	Position            int64
 	ChainHash           string
-	TextSHA256          string // of Body
-	report              *yearend.Report
-	format, lang        string
+	// TextSHA256 is the SHA-256 of the rendering, hex; set by Publish.
+	TextSHA256   string
+	report       *yearend.Report
+	format, lang string
 	// Recorded is the SummaryGenerated event's write when the summary was
 	// published (a repeat of the same publication answers the first one);
 	// nil when it was only rendered.
 	Recorded *ledger.Written
 }
 
-// Render computes and renders a summary for principal p (see Compute),
-// recording nothing: reading a summary is not publishing it.
+// WriteTo writes the rendered summary to w (report.Write: the JSON and the
+// XLSX, which grow with the ledger, are encoded as they are written, so a
+// server never holds a large one whole). It returns the bytes written.
+// The format was checked by Render, so an error here is one of w's, or
+// an encoder's after part of the output.
+func (r *Result) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	err := report.Write(cw, r.report, r.format, r.lang)
+	return cw.n, err
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// Render computes a summary for principal p (see Compute) and checks that
+// it can be rendered as asked (a PDF needs a font: 503
+// format_unavailable), recording nothing: reading a summary is not
+// publishing it. The rendering happens in Result.WriteTo.
 // Result.Position is the position actually used.
 func Render(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req Request) (*Result, error) {
 	if req.Format == "" {
@@ -115,7 +142,7 @@ func Render(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req Reque
 	if err != nil {
 		return nil, err
 	}
-	body, ctype, _, err := report.Render(rep, req.Format, req.Lang)
+	err = report.Check(req.Format, req.Lang)
 	if errors.Is(err, report.ErrNoFont) {
 		return nil, &ledger.Rejection{Status: http.StatusServiceUnavailable, Code: ledger.CodeFormatUnavailable, Field: "format",
 			Message: err.Error(), MessageZh: "服务器缺少生成PDF所需的中文字体（请安装 fonts-arphic-gbsn00lp 或设置 " + report.PDFFontEnv + "）"}
@@ -124,12 +151,12 @@ func Render(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req Reque
 		return nil, invalid("format", err)
 	}
 	name, ascii := report.Filename(rep, req.Format, req.Lang)
-	sum := sha256.Sum256(body)
-	return &Result{Body: body, ContentType: ctype, Filename: name, ASCIIName: ascii, Position: rep.Position, ChainHash: rep.ChainHash,
-		TextSHA256: hex.EncodeToString(sum[:]), report: rep, format: req.Format, lang: req.Lang}, nil
+	return &Result{ContentType: report.ContentType(req.Format), Filename: name, ASCIIName: ascii, Position: rep.Position,
+		ChainHash: rep.ChainHash, report: rep, format: req.Format, lang: req.Lang}, nil
 }
 
-// Publish renders a summary (Render) and records it as published — the
+// Publish computes a summary (Render), hashes its rendering (WriteTo)
+// and records it as published — the
 // office's act of handing it in — as a SummaryGenerated event, for a
 // principal who may record for the donor (ledger.RecordSummary). The
 // record's idempotency key is derived from what was published (its
@@ -140,6 +167,11 @@ func Publish(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.P
 	if err != nil {
 		return nil, err
 	}
+	h := sha256.New()
+	if _, err := res.WriteTo(h); err != nil {
+		return nil, fmt.Errorf("year-end summary: rendering it to publish: %w", err)
+	}
+	res.TextSHA256 = hex.EncodeToString(h.Sum(nil))
 	rep := res.report
 	ev := events.SummaryGenerated{DonorCode: req.DonorCode, Year: req.Year, Cutoff: rep.Cutoff, Profile: rep.Profile.Name,
 		Format: res.format, Lang: res.lang, Position: rep.Position, ChainHash: rep.ChainHash, TextSHA256: res.TextSHA256}
