@@ -45,25 +45,7 @@ func rebuildEvents(b *testing.B) int {
 // their ratio — the figure to compare between releases.
 func BenchmarkRebuild(b *testing.B) {
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testenv.Postgres(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer pool.Close()
-	_, url := testenv.NATS(b)
-	nc, err := nats.Connect(url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
-	if _, err := relay.EnsureStream(ctx, js, relay.StreamConfig{}); err != nil {
-		b.Fatal(err)
-	}
-	n := rebuildEvents(b)
-	start := time.Now()
-	publishHistory(b, js, n)
-	b.Logf("published %d events in %s", n, time.Since(start))
+	pool, url, js, n := historyBench(b, false)
 
 	// As `aidledger replay` does (rebuildGCPercent in services/aidledger).
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
@@ -84,6 +66,32 @@ func BenchmarkRebuild(b *testing.B) {
 			}
 		})
 	}
+}
+
+// historyBench is a database and a NATS server whose ledger stream holds
+// the n events of publishHistory (n from rebuildEvents), timely or not.
+func historyBench(b *testing.B, timely bool) (pool *pgxpool.Pool, url string, js jetstream.JetStream, n int) {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, testenv.Postgres(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
+	_, url = testenv.NATS(b)
+	nc, err := nats.Connect(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(nc.Close)
+	js, _ = jetstream.New(nc)
+	if _, err := relay.EnsureStream(ctx, js, relay.StreamConfig{}); err != nil {
+		b.Fatal(err)
+	}
+	n = rebuildEvents(b)
+	start := time.Now()
+	publishHistory(b, js, n, timely)
+	b.Logf("published %d events in %s", n, time.Since(start))
+	return pool, url, js, n
 }
 
 // rawRead reads the n messages of the stream with an ordered consumer and
@@ -112,8 +120,10 @@ func rawRead(ctx context.Context, b *testing.B, js jetstream.JetStream, n int) f
 
 // publishHistory publishes n consistent events: pairings, commitments,
 // disbursements and their reversals, receipts, donations, purchases, sales
-// and visits, as the relay would.
-func publishHistory(b *testing.B, js jetstream.JetStream, n int) {
+// and visits, as the relay would. They are recorded on 1 June 2025 (a
+// history imported at once: every entry of 2024 is late), or, if timely,
+// on the evening of the business day of the group they belong to.
+func publishHistory(b *testing.B, js jetstream.JetStream, n int, timely bool) {
 	var prev events.Hash
 	pos := int64(0)
 	at := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
@@ -149,6 +159,9 @@ func publishHistory(b *testing.B, js jetstream.JetStream, n int) {
 			AgreementDocNo: "协议", ValidFrom: events.DateOf(2020, 1, 1), ValidTo: events.DateOf(2030, 12, 31)})
 	}
 	for i := 0; int(pos) < n; i++ {
+		if timely {
+			at = time.Date(2024+i%2, time.Month(1+i%12), 1+i%28, 10, 0, 0, 0, time.UTC)
+		}
 		p := pairings[i%len(pairings)]
 		c := events.NewID()
 		emit("commitment-"+c, events.FundsCommitted{CommitmentID: c, PairingID: p, AmountFen: 100_000_000, BudgetYear: 2024 + i%2,
