@@ -183,17 +183,19 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 		return t
 	}
 	var notes footnotes
+	var items lineItemList
 	err := rows.counted(func(row *row) error {
 		if err := tallyOf(row.pairingID).add(row.figure, row.amount, row.eventID); err != nil {
 			return err
 		}
 		notes.counted(row, per.cutoff)
-		r.LineItems = append(r.LineItems, row.lineItem())
+		items.add(row.lineItem())
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	r.LineItems = items.all()
 	noted := map[string]bool{}
 	for i := range rows.earlier {
 		row := &rows.earlier[i]

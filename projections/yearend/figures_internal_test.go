@@ -1,7 +1,9 @@
 package yearend
 
 import (
+	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -92,6 +94,36 @@ func TestMigrationFigures(t *testing.T) {
 	for name := range derivedFigures {
 		if strings.Contains(sql, "'"+name+"'") {
 			t.Errorf("the migration allows derived figure %q, which is never stored", name)
+		}
+	}
+}
+
+// TestSortRuns: sortRuns sorts any list as slices.Sort does: sorted ones,
+// a few runs one after another, many short runs (past maxRuns), and
+// random ones, with repeats.
+func TestSortRuns(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 8))
+	id := func() string { return fmt.Sprintf("%06d", r.IntN(5000)) }
+	for n := range 2000 {
+		var ids []string
+		runs, size := 1+n%7, r.IntN(60)
+		if n%5 == 0 {
+			runs, size = maxRuns+r.IntN(100), 1+r.IntN(3)
+		}
+		for range runs {
+			run := make([]string, r.IntN(size+1))
+			for i := range run {
+				run[i] = id()
+			}
+			if n%3 != 0 {
+				slices.Sort(run)
+			}
+			ids = append(ids, run...)
+		}
+		want := slices.Sorted(slices.Values(ids))
+		if got := sortRuns(slices.Clone(ids)); !slices.Equal(got, want) {
+			t.Fatalf("sortRuns(%q) = %q, want %q", ids, got, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -92,17 +93,43 @@ func readRows(ctx context.Context, q projections.Querier, sql string, args ...an
 	return out, err
 }
 
+// scanBatch is how many rows scanRows hands over at a time.
+const scanBatch = 1024
+
 // scanRows runs a query of rowColumns and calls each with every row in
-// turn, stopping at its first error. The row is reused: each must copy
-// what it keeps (its strings may be kept). The few distinct types,
-// figures and pairing ids are shared between rows rather than allocated
-// for each.
+// order, stopping at its first error. The rows are decoded on the calling
+// goroutine and handed, a batch at a time, to another that calls each, so
+// that decoding and folding overlap; each is only ever called from that
+// one goroutine, and returns before scanRows does. The row is reused: each
+// must copy what it keeps (its strings may be kept). The few distinct
+// types, figures and pairing ids are shared between rows rather than
+// allocated for each.
 func scanRows(ctx context.Context, q projections.Querier, sql string, each func(*row) error, args ...any) error {
 	rs, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return err
 	}
 	defer rs.Close()
+
+	full, free := make(chan []row, 2), make(chan []row, 3)
+	for range cap(free) {
+		free <- make([]row, 0, scanBatch)
+	}
+	var failed atomic.Bool
+	folded := make(chan error, 1)
+	go func() {
+		var err error
+		for batch := range full {
+			for i := 0; i < len(batch) && err == nil; i++ {
+				if err = each(&batch[i]); err != nil {
+					failed.Store(true)
+				}
+			}
+			free <- batch[:0]
+		}
+		folded <- err
+	}()
+
 	names := map[string]string{}
 	intern := func(b []byte) string {
 		if s, ok := names[string(b)]; ok {
@@ -112,23 +139,37 @@ func scanRows(ctx context.Context, q projections.Querier, sql string, each func(
 		names[s] = s
 		return s
 	}
-	var r row
 	var typ, pairingID, figure pgtype.DriverBytes
-	for rs.Next() {
-		var attributed, own pgtype.Date
-		var ordinal int32
-		var flag string
-		if err := rs.Scan(&r.position, &ordinal, &r.eventID, &typ, &r.recordedAt, &pairingID, &figure, &r.year,
+	var attributed, own pgtype.Date
+	var ordinal int32
+	var flag string
+	batch := <-free
+	for !failed.Load() && rs.Next() {
+		batch = append(batch, row{})
+		r := &batch[len(batch)-1]
+		if err = rs.Scan(&r.position, &ordinal, &r.eventID, &typ, &r.recordedAt, &pairingID, &figure, &r.year,
 			&attributed, &own, &r.amount, &r.documentNo, &flag, &r.detail); err != nil {
-			return fmt.Errorf("scan: %w", err)
+			err = fmt.Errorf("scan: %w", err)
+			break
 		}
 		r.ordinal, r.attributed, r.own, r.flag = int(ordinal), dateOf(attributed), dateOf(own), FootnoteKind(flag)
 		r.typ, r.pairingID, r.figure = intern(typ), intern(pairingID), intern(figure)
-		if err := each(&r); err != nil {
-			return err
+		if len(batch) == cap(batch) {
+			full <- batch
+			batch = <-free
 		}
 	}
-	return rs.Err()
+	if err == nil {
+		err = rs.Err()
+	}
+	if err == nil {
+		full <- batch
+	}
+	close(full)
+	if ferr := <-folded; ferr != nil {
+		return ferr
+	}
+	return err
 }
 
 // lineItem is r as a line item of the report.

@@ -179,13 +179,68 @@ func (t *tally) figures() (Figures, error) {
 // sortedIDs returns ids sorted and without repeats (never nil, so that an
 // empty list is [] in JSON).
 func sortedIDs(ids []string) []string {
-	out := slices.Clone(ids)
-	slices.Sort(out)
+	out := sortRuns(slices.Clone(ids))
 	out = slices.Compact(out)
 	if out == nil {
 		out = []string{}
 	}
 	return out
+}
+
+// maxRuns is the most ascending runs sortRuns merges; a list in more
+// pieces is sorted outright.
+const maxRuns = 256
+
+// sortRuns sorts ids, which are mostly in order: event ids in ledger order
+// rise with it (ULIDs made as events are recorded), and a sum of several
+// pairings' or figures' lists is a few such runs one after the other. It
+// merges the ascending runs pairwise, which costs a pass per doubling of
+// the runs instead of a full sort.
+func sortRuns(ids []string) []string {
+	bounds := []int{0}
+	for i := 1; i < len(ids); i++ {
+		if ids[i] < ids[i-1] {
+			if bounds = append(bounds, i); len(bounds) > maxRuns {
+				slices.Sort(ids)
+				return ids
+			}
+		}
+	}
+	if len(bounds) == 1 {
+		return ids
+	}
+	bounds = append(bounds, len(ids))
+	src, dst := ids, make([]string, len(ids))
+	for len(bounds) > 2 {
+		merged := bounds[:1]
+		for k := 0; k+1 < len(bounds); k += 2 {
+			lo, mid := bounds[k], bounds[k+1]
+			hi := mid
+			if k+2 < len(bounds) {
+				hi = bounds[k+2]
+			}
+			mergeInto(dst[lo:hi], src[lo:mid], src[mid:hi])
+			merged = append(merged, hi)
+		}
+		bounds = merged
+		src, dst = dst, src
+	}
+	return src
+}
+
+// mergeInto merges the sorted a and b into out (len(a)+len(b) long).
+func mergeInto(out, a, b []string) {
+	i, j, k := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if b[j] < a[i] {
+			out[k], j = b[j], j+1
+		} else {
+			out[k], i = a[i], i+1
+		}
+		k++
+	}
+	k += copy(out[k:], a[i:])
+	copy(out[k:], b[j:])
 }
 
 // addChecked is a + b, or an error instead of wrapping around.

@@ -35,12 +35,16 @@ type noteWriter struct {
 	docs map[string]string // event id → voucher or document number
 }
 
-// newNoteWriter indexes r's line items by event id.
+// newNoteWriter looks up the document numbers of the events r's
+// footnotes name, each its first line item's that has one.
 func newNoteWriter(r *yearend.Report) *noteWriter {
-	docs := make(map[string]string, len(r.LineItems))
+	docs := make(map[string]string, len(r.Footnotes))
+	for _, f := range r.Footnotes {
+		docs[f.EventID] = ""
+	}
 	for i := range r.LineItems {
 		if li := &r.LineItems[i]; li.DocumentNo != "" {
-			if _, ok := docs[li.EventID]; !ok {
+			if doc, noted := docs[li.EventID]; noted && doc == "" {
 				docs[li.EventID] = li.DocumentNo
 			}
 		}
@@ -68,7 +72,7 @@ func reportNotes(r *yearend.Report) []note {
 			late[f.PairingID] = append(late[f.PairingID], f)
 		}
 	}
-	var out []note
+	out := make([]note, 0, len(r.Footnotes))
 	for _, f := range r.Footnotes {
 		switch fs := late[f.PairingID]; {
 		case f.Kind != yearend.FootLateEntry || len(fs) == 1:

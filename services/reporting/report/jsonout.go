@@ -2,12 +2,12 @@ package report
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
-	"unicode/utf8"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/yearend"
@@ -53,121 +53,67 @@ func NewDocument(r *yearend.Report) Document {
 	}}
 }
 
-// lineItemsKey is the report's last member with no line items, as the
-// indenting encoder writes it: a newline cannot occur inside a JSON
-// string, so this marks the member itself.
-const lineItemsKey = "\n    \"line_items\": []"
+// jsonOptions encode as encoding/json's Encoder does with
+// SetEscapeHTML(false) and SetIndent("", "  "): json v2 under its v1
+// options, which writes to its io.Writer as it goes, with dates and line
+// items encoded as tokens.
+var jsonOptions = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false),
+	jsontext.Multiline(true), jsontext.WithIndent("  "),
+	jsonv2.WithMarshalers(jsonv2.JoinMarshalers(
+		jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, d events.Date) error { return enc.WriteToken(dateToken(d)) }),
+		jsonv2.MarshalToFunc(encodeLineItem))))
 
-// writeJSON writes the Document of r to w, indented by two spaces, with
-// HTML characters left unescaped and a final newline: the bytes
-// encoding/json's Encoder (SetEscapeHTML(false), SetIndent("", "  "))
-// writes for NewDocument(r). Key order is the struct field order (the
-// Report has no maps), so the bytes are deterministic. Both languages are
-// always present; lang only picks the file name.
-//
-// Everything but the line items is encoded first (it is small: figures,
-// footnotes, texts); the line items, most of a large report, are then
-// encoded one by one straight to w, so the output is never held whole.
-func writeJSON(w io.Writer, r *yearend.Report) error {
-	doc := NewDocument(r)
-	head := *r
-	head.LineItems = []yearend.LineItem{}
-	doc.Report = &head
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("report: encode json: %w", err)
+// dateToken is d as events.Date.MarshalJSON writes it (without that
+// method's round trip through encoding/json for each date).
+func dateToken(d events.Date) jsontext.Token {
+	if d.IsZero() {
+		return jsontext.Null
 	}
-	frame := buf.Bytes()
-	at := bytes.Index(frame, []byte(lineItemsKey))
-	if at < 0 || bytes.Count(frame, []byte(lineItemsKey)) != 1 {
-		return fmt.Errorf("report: encode json: the line items' place is not unique")
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.Write(frame[:at])
-	if len(r.LineItems) == 0 {
-		bw.WriteString(lineItemsKey)
-	} else {
-		bw.WriteString("\n    \"line_items\": [")
-		var b []byte
-		for i := range r.LineItems {
-			b = b[:0]
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendLineItem(b, &r.LineItems[i])
-			bw.Write(b)
+	return jsontext.String(d.String())
+}
+
+// encodeLineItem encodes li as its struct tags say, token by token: line
+// items are the bulk of a large report, and this is about twice as fast
+// as by reflection. TestJSONIsEncodingJSON holds it to encoding/json.
+func encodeLineItem(enc *jsontext.Encoder, li yearend.LineItem) error {
+	for _, t := range [...]jsontext.Token{jsontext.BeginObject,
+		jsontext.String("event_id"), jsontext.String(li.EventID),
+		jsontext.String("position"), jsontext.Int(li.Position),
+		jsontext.String("type"), jsontext.String(li.Type),
+		jsontext.String("pairing_id"), jsontext.String(li.PairingID),
+		jsontext.String("figure"), jsontext.String(li.Figure),
+		jsontext.String("business_date"), dateToken(li.BusinessDate),
+		jsontext.String("amount_fen"), jsontext.Int(li.AmountFen),
+		jsontext.String("document_no"), jsontext.String(li.DocumentNo),
+		jsontext.EndObject} {
+		if err := enc.WriteToken(t); err != nil {
+			return err
 		}
-		bw.WriteString("\n    ]")
-	}
-	bw.Write(frame[at+len(lineItemsKey):])
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("report: write json: %w", err)
 	}
 	return nil
 }
 
-// appendLineItem appends li as an element of the line_items array (at
-// depth 3 of the Document), as the indenting encoder writes it.
-func appendLineItem(b []byte, li *yearend.LineItem) []byte {
-	const field = "\n        \""
-	b = append(b, "\n      {"+field+`event_id": `...)
-	b = appendJSONString(b, li.EventID)
-	b = append(b, ","+field+`position": `...)
-	b = strconv.AppendInt(b, li.Position, 10)
-	b = append(b, ","+field+`type": `...)
-	b = appendJSONString(b, li.Type)
-	b = append(b, ","+field+`pairing_id": `...)
-	b = appendJSONString(b, li.PairingID)
-	b = append(b, ","+field+`figure": `...)
-	b = appendJSONString(b, li.Figure)
-	b = append(b, ","+field+`business_date": `...)
-	if li.BusinessDate.IsZero() {
-		b = append(b, "null"...)
-	} else {
-		b = appendJSONString(b, li.BusinessDate.String())
+// writeJSON writes the Document of r to w, indented by two spaces, with
+// HTML characters left unescaped and a final newline: the bytes
+// encoding/json's Encoder (SetEscapeHTML(false), SetIndent("", "  "))
+// writes for NewDocument(r) (a test holds them equal). Key order is the
+// struct field order (the Report has no maps), so the bytes are
+// deterministic. Both languages are always present; lang only picks the
+// file name. The encoder writes to w as it goes, so the output, which
+// grows with the line items and the figures' event ids, is never held
+// whole.
+func writeJSON(w io.Writer, r *yearend.Report) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := jsonv2.MarshalWrite(bw, NewDocument(r), jsonOptions); err != nil {
+		return fmt.Errorf("report: encode json: %w", err)
 	}
-	b = append(b, ","+field+`amount_fen": `...)
-	b = strconv.AppendInt(b, li.AmountFen, 10)
-	b = append(b, ","+field+`document_no": `...)
-	b = appendJSONString(b, li.DocumentNo)
-	return append(b, "\n      }"...)
-}
-
-// appendJSONString appends s as a JSON string the way encoding/json does
-// with HTML escaping off: a string of valid UTF-8 without control
-// characters, '"', '\\', U+2028 or U+2029 is copied as is; any other goes
-// through encoding/json.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' {
-				return appendEncoded(b, s)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
-			return appendEncoded(b, s)
-		}
-		i += size
+	if err := bw.WriteByte('\n'); err != nil {
+		return fmt.Errorf("report: write json: %w", err)
 	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
-
-// appendEncoded appends s encoded by encoding/json with HTML escaping off.
-func appendEncoded(b []byte, s string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("report: write json: %w", err)
+	}
+	return nil
 }
 
 // nonNil turns a nil slice into an empty one, so "no footnotes" encodes

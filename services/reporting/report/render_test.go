@@ -273,8 +273,9 @@ func TestRenderJSON(t *testing.T) {
 // one by one, is byte for byte what encoding/json's indenting encoder
 // (HTML unescaped) writes for the Document — with no line items, and with
 // line items whose strings need escaping (quotes, backslashes, control
-// characters, U+2028, invalid UTF-8, HTML characters, Chinese) and a
-// zero business date.
+// characters, U+2028, HTML characters, Chinese, a replacement character)
+// and a zero business date. (A report's strings are valid UTF-8: they
+// come from PostgreSQL text or from decoded events.)
 func TestJSONIsEncodingJSON(t *testing.T) {
 	t.Parallel()
 	oracle := func(r *yearend.Report) []byte {
@@ -288,7 +289,7 @@ func TestJSONIsEncodingJSON(t *testing.T) {
 		return buf.Bytes()
 	}
 	r := workedExample()
-	for i, s := range []string{`甲财〔2025〕1号`, `a"b\c`, "tab\there\nnewline", "sep\u2028ara\u2029tor", "bad\xffutf8", "<b>&amp;</b>", "\x01\x1f", ""} {
+	for i, s := range []string{`甲财〔2025〕1号`, `a"b\c`, "tab\there\nnewline", "sep\u2028ara\u2029tor", "re\ufffdplaced", "<b>&amp;</b>", "\x01\x1f", ""} {
 		r.LineItems = append(r.LineItems, yearend.LineItem{EventID: s, Position: int64(-i), Type: s, PairingID: s, Figure: s, DocumentNo: s,
 			AmountFen: -1 << 62})
 	}

@@ -76,6 +76,8 @@ type xlsxBook struct {
 	f      *excelize.File
 	err    error
 	styles map[string]int // number format or "header" → style id
+	// streams counts the sheets written through a StreamWriter.
+	streams int
 }
 
 // fail records err (wrapped with what was being done) if it is the first.
@@ -130,13 +132,6 @@ func (b *xlsxBook) num(sheet string, col, row int, decimal, format string) {
 	c := b.cell(col, row)
 	b.fail("write "+sheet, b.f.SetCellDefault(sheet, c, decimal))
 	b.fail("style "+sheet, b.f.SetCellStyle(sheet, c, c, b.style(format)))
-}
-
-// columnFormat gives a whole column a number format.
-func (b *xlsxBook) columnFormat(sheet string, col int, format string) {
-	name, err := excelize.ColumnNumberToName(col)
-	b.fail("column name", err)
-	b.fail("column style "+sheet, b.f.SetColStyle(sheet, name, b.style(format)))
 }
 
 // headerRow writes the sheet's title (bold, larger) in row 1, the line
@@ -216,6 +211,7 @@ func writeXLSX(w io.Writer, r *yearend.Report, lang string) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	b := &xlsxBook{f: f, styles: map[string]int{}}
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newOrderedZip(w, b.streams) })
 	items, notes := sheetNames(lang)
 
 	for i, t := range printTables(r, lang) {
@@ -320,35 +316,49 @@ func xlsxPrintTable(b *xlsxBook, r *yearend.Report, lang string, t printTable, p
 	b.widths(sheet, ws...)
 }
 
-// xlsxItems writes the line-items sheet, which has a row per line item
-// and so grows with the ledger: through excelize's StreamWriter, which
-// keeps the rows in a temporary file rather than as cells in memory. Its
-// print layout is set before the stream starts (the stream keeps it).
+// streamSheet starts a sheet written through excelize's StreamWriter,
+// which keeps its rows in a temporary file rather than as cells in
+// memory: for the sheets that have a row per line item or footnote and so
+// grow with the ledger. It sets the print layout (before the stream
+// starts: the stream keeps it), the column widths from A, and frozen title
+// lines and header as headerRow does; the caller writes rows from
+// firstRow, in order, then Flush. Nil after a failure (b.err).
+func (b *xlsxBook) streamSheet(sheet, title, subtitle string, headers []string, widths ...float64) *excelize.StreamWriter {
+	b.printLayout(sheet)
+	sw, err := b.f.NewStreamWriter(sheet)
+	if err != nil {
+		b.fail("stream "+sheet, err)
+		return nil
+	}
+	b.streams++
+	for i, w := range widths {
+		b.fail("width "+sheet, sw.SetColWidth(i+1, i+1, w))
+	}
+	b.fail("panes "+sheet, sw.SetPanes(frozenHeader(b)))
+	b.fail("write "+sheet, sw.SetRow("A1", []any{excelize.Cell{Value: title, StyleID: b.style("title")}}, excelize.RowOpts{Height: 22}))
+	b.fail("write "+sheet, sw.SetRow("A2", []any{subtitle}))
+	cells := make([]any, len(headers))
+	for i, h := range headers {
+		// The unit on a line of its own: "金额\n（元）".
+		cells[i] = excelize.Cell{Value: strings.Replace(h, "（", "\n（", 1), StyleID: b.style("header")}
+	}
+	b.fail("write "+sheet, sw.SetRow(b.cell(1, titleRows+1), cells, excelize.RowOpts{Height: 45}))
+	if b.err != nil {
+		return nil
+	}
+	return sw
+}
+
+// xlsxItems writes the line-items sheet (streamSheet).
 func xlsxItems(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	headers := []string{"事件ID", "账本位置", "事件类型", "结对地区", "计入指标", "业务日期", "金额（元）", "数量", "凭证号/文号", "结对ID"}
 	if lang == LangEN {
 		headers = []string{"Event ID", "Ledger position", "Event type", "Partner", "Counts in", "Business date", "Amount (CNY)", "Count", "Document / voucher no.", "Pairing ID"}
 	}
-	b.printLayout(sheet)
-	sw, err := b.f.NewStreamWriter(sheet)
-	if err != nil {
-		b.fail("stream "+sheet, err)
+	sw := b.streamSheet(sheet, sheetTitle(r, lang, sheet), Subtitle(r, lang), headers, 29, 9, 16, 12, 16, 11, 14, 7, 20, 29)
+	if sw == nil {
 		return
 	}
-	for i, w := range []float64{29, 9, 16, 12, 16, 11, 14, 7, 20, 29} {
-		b.fail("width "+sheet, sw.SetColWidth(i+1, i+1, w))
-	}
-	b.fail("panes "+sheet, sw.SetPanes(frozenHeader(b)))
-	title, header := b.style("title"), b.style("header")
-	b.fail("write "+sheet, sw.SetRow("A1", []any{excelize.Cell{Value: sheetTitle(r, lang, sheet), StyleID: title}},
-		excelize.RowOpts{Height: 22}))
-	b.fail("write "+sheet, sw.SetRow("A2", []any{Subtitle(r, lang)}))
-	cells := make([]any, len(headers))
-	for i, h := range headers {
-		cells[i] = excelize.Cell{Value: strings.Replace(h, "（", "\n（", 1), StyleID: header}
-	}
-	b.fail("write "+sheet, sw.SetRow(b.cell(1, titleRows+1), cells, excelize.RowOpts{Height: 45}))
-
 	partners := make(map[string]string, len(r.Pairings))
 	for _, p := range r.Pairings {
 		partners[p.PairingID] = fullName(p.Partner)
@@ -403,32 +413,52 @@ func yuanCell(fen int64) any {
 	return v
 }
 
-// xlsxNotes writes the notes sheet.
+// xlsxNotes writes the notes sheet (streamSheet: a late entry has a row
+// of its own).
 func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	headers := []string{"序号", "类型", "结对地区", "事件ID", "日期", "涉及金额（元）", "说明", "说明（英文）", "原始说明"}
 	if lang == LangEN {
 		headers = []string{"No.", "Kind", "Partner", "Event ID", "Date", "Amount involved (CNY)", "Note", "Note (Chinese)", "Detail as recorded"}
 	}
-	for _, col := range []int{7, 8, 9} {
-		b.columnFormat(sheet, col, "wrap")
+	sw := b.streamSheet(sheet, sheetTitle(r, lang, sheet), Subtitle(r, lang), headers, 5, 10, 8, 27, 11, 12, 34, 34, 18)
+	if sw == nil {
+		return
 	}
-	b.headerRow(sheet, sheetTitle(r, lang, sheet), Subtitle(r, lang), headers) // after: its styles win
 	other := LangEN
 	if lang == LangEN {
 		other = LangZH
 	}
+	wrap := b.style("wrap")
+	cells := make([]any, len(headers))
 	row := firstRow
+	put := func() bool {
+		err := sw.SetRow(b.cell(1, row), cells)
+		b.fail("write "+sheet, err)
+		clear(cells)
+		row++
+		return err == nil
+	}
+	// facts sets the event, date, amount (money only: a count is left
+	// blank) and detail of footnote f.
+	facts := func(f yearend.Footnote) {
+		cells[3], cells[4] = f.EventID, f.Date.String()
+		if isMoney(f) {
+			cells[5] = excelize.Cell{Value: yuanCell(f.AmountFen), StyleID: b.style(numFmtYuan)}
+		}
+		cells[8] = excelize.Cell{Value: f.Detail, StyleID: wrap}
+	}
 	w := newNoteWriter(r)
 	for i, n := range reportNotes(r) {
-		b.num(sheet, 1, row, strconv.Itoa(i+1), numFmtCount)
-		b.str(sheet, 2, row, footnoteKindName(n.Kind, lang))
-		b.str(sheet, 3, row, footnotePartner(r, n.PairingID))
+		cells[0] = excelize.Cell{Value: i + 1, StyleID: b.style(numFmtCount)}
+		cells[1], cells[2] = footnoteKindName(n.Kind, lang), footnotePartner(r, n.PairingID)
 		if n.late == nil {
-			xlsxNoteFacts(b, sheet, row, n.Footnote)
+			facts(n.Footnote)
 		}
-		b.str(sheet, 7, row, w.note(n, lang))
-		b.str(sheet, 8, row, w.note(n, other))
-		row++
+		cells[6] = excelize.Cell{Value: w.note(n, lang), StyleID: wrap}
+		cells[7] = excelize.Cell{Value: w.note(n, other), StyleID: wrap}
+		if !put() {
+			return
+		}
 	}
 	// Every late entry, one row each: the notes above gather a pairing's.
 	title := "截止日后补录明细（每条记录一行）"
@@ -442,28 +472,21 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		}
 		if first {
 			row++
-			b.str(sheet, 1, row, title)
-			row, first = row+1, false
+			cells[0] = title
+			if !put() {
+				return
+			}
+			first = false
 		}
-		b.str(sheet, 2, row, footnoteKindName(f.Kind, lang))
-		b.str(sheet, 3, row, footnotePartner(r, f.PairingID))
-		xlsxNoteFacts(b, sheet, row, f)
-		b.str(sheet, 7, row, w.footnote(f, lang))
-		b.str(sheet, 8, row, w.footnote(f, other))
-		row++
+		cells[1], cells[2] = footnoteKindName(f.Kind, lang), footnotePartner(r, f.PairingID)
+		facts(f)
+		cells[6] = excelize.Cell{Value: w.footnote(f, lang), StyleID: wrap}
+		cells[7] = excelize.Cell{Value: w.footnote(f, other), StyleID: wrap}
+		if !put() {
+			return
+		}
 	}
-	b.widths(sheet, 5, 10, 8, 27, 11, 12, 34, 34, 18)
-}
-
-// xlsxNoteFacts writes the event, date, amount (money only: a count is
-// left blank) and detail of footnote f on row.
-func xlsxNoteFacts(b *xlsxBook, sheet string, row int, f yearend.Footnote) {
-	b.str(sheet, 4, row, f.EventID)
-	b.str(sheet, 5, row, f.Date.String())
-	if isMoney(f) {
-		b.num(sheet, 6, row, YuanDecimal(f.AmountFen), numFmtYuan)
-	}
-	b.str(sheet, 9, row, f.Detail)
+	b.fail("write "+sheet, sw.Flush())
 }
 
 // targetsSheetName is the name of sheet 4 in lang.
