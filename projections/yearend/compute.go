@@ -225,9 +225,9 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 			return nil, fmt.Errorf("yearend: contributions to pairing %s, which donor %s did not have at position %d", id, donorCode, pos)
 		}
 	}
-	var total tally
-	programmes := map[string]*tally{}
-	var order []string // programmes in the order of first appearance
+	var all []*tally                    // the listed pairings'
+	programmes := map[string][]*tally{} // and per programme
+	var order []string                  // programmes in the order of first appearance
 	r.Programmes = []ProgrammeFigures{}
 	for _, p := range listed {
 		t := tallies[p.id]
@@ -240,20 +240,13 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 		if err != nil {
 			return nil, err
 		}
-		if err := total.merge(t); err != nil {
-			return nil, err
-		}
-		pt := programmes[p.programme]
-		if pt == nil {
-			pt = new(tally)
-			programmes[p.programme] = pt
+		all = append(all, t)
+		if programmes[p.programme] == nil {
 			order = append(order, p.programme)
 			r.Programmes = append(r.Programmes, ProgrammeFigures{Programme: p.programme, Partners: []events.Unit{},
 				PairingIDs: []string{}})
 		}
-		if err := pt.merge(t); err != nil {
-			return nil, err
-		}
+		programmes[p.programme] = append(programmes[p.programme], t)
 		pg := &r.Programmes[slices.Index(order, p.programme)]
 		pg.Partners, pg.PairingIDs = append(pg.Partners, p.partner), append(pg.PairingIDs, p.id)
 		pf := PairingFigures{PairingID: p.id, Partner: p.partner, Programme: p.programme, Figures: f}
@@ -263,15 +256,17 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 		}
 		r.Pairings = append(r.Pairings, pf)
 	}
+	if r.Totals, err = mergedFigures(all); err != nil {
+		return nil, err
+	}
 	for i := range r.Programmes {
-		f, err := programmes[r.Programmes[i].Programme].figures()
-		if err != nil {
+		if len(r.Programmes) == 1 { // of every pairing listed: the totals
+			r.Programmes[i].Figures = r.Totals
+			break
+		}
+		if r.Programmes[i].Figures, err = mergedFigures(programmes[r.Programmes[i].Programme]); err != nil {
 			return nil, err
 		}
-		r.Programmes[i].Figures = f
-	}
-	if r.Totals, err = total.figures(); err != nil {
-		return nil, err
 	}
 	return r, nil
 }

@@ -139,21 +139,23 @@ func scanRows(ctx context.Context, q projections.Querier, sql string, each func(
 		names[s] = s
 		return s
 	}
+	// One set of destinations for every row (not a new one per Scan).
+	var r row
 	var typ, pairingID, figure pgtype.DriverBytes
 	var attributed, own pgtype.Date
 	var ordinal int32
 	var flag string
+	dest := []any{&r.position, &ordinal, &r.eventID, &typ, &r.recordedAt, &pairingID, &figure, &r.year,
+		&attributed, &own, &r.amount, &r.documentNo, &flag, &r.detail}
 	batch := <-free
 	for !failed.Load() && rs.Next() {
-		batch = append(batch, row{})
-		r := &batch[len(batch)-1]
-		if err = rs.Scan(&r.position, &ordinal, &r.eventID, &typ, &r.recordedAt, &pairingID, &figure, &r.year,
-			&attributed, &own, &r.amount, &r.documentNo, &flag, &r.detail); err != nil {
+		if err = rs.Scan(dest...); err != nil {
 			err = fmt.Errorf("scan: %w", err)
 			break
 		}
 		r.ordinal, r.attributed, r.own, r.flag = int(ordinal), dateOf(attributed), dateOf(own), FootnoteKind(flag)
 		r.typ, r.pairingID, r.figure = intern(typ), intern(pairingID), intern(figure)
+		batch = append(batch, r)
 		if len(batch) == cap(batch) {
 			full <- batch
 			batch = <-free

@@ -104,7 +104,27 @@ func (t *tally) isZero() bool {
 	return true
 }
 
-// merge adds o into t (a donor's totals from its pairings).
+// mergedFigures are the figures of the tallies ts added up (a donor's
+// totals from its pairings', a programme's from its pairings'), each
+// event id list allocated once at its length.
+func mergedFigures(ts []*tally) (Figures, error) {
+	var sum tally
+	for i := range sum.base {
+		n := 0
+		for _, t := range ts {
+			n += len(t.base[i].ids)
+		}
+		sum.base[i].ids = make([]string, 0, n)
+	}
+	for _, t := range ts {
+		if err := sum.merge(t); err != nil {
+			return Figures{}, err
+		}
+	}
+	return sum.figures()
+}
+
+// merge adds o into t.
 func (t *tally) merge(o *tally) error {
 	for i := range t.base {
 		if err := t.base[i].merge(baseFigures[i], &o.base[i]); err != nil {
@@ -153,7 +173,8 @@ func (t *tally) figures() (Figures, error) {
 	for _, name := range []string{FigStaffProfessional, FigSocialFen, FigConsumptionFen, FigProjectsUnderWay, FigStaffInPost,
 		FigStaffYearOrMore} {
 		var value int64
-		var ids []string
+		parts := make([]*sum, 0, len(derivedFigures[name]))
+		n := 0
 		for _, part := range derivedFigures[name] {
 			var s *sum
 			if i := slices.Index(earlierFigures[:], part); i >= 0 {
@@ -161,6 +182,10 @@ func (t *tally) figures() (Figures, error) {
 			} else {
 				s = &t.base[baseIndex[part]]
 			}
+			parts, n = append(parts, s), n+len(s.ids)
+		}
+		ids := make([]string, 0, n)
+		for _, s := range parts {
 			v, err := addChecked(value, s.value)
 			if err != nil {
 				return f, fmt.Errorf("yearend: %s: %w", name, err)

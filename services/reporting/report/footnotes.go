@@ -56,7 +56,7 @@ func newNoteWriter(r *yearend.Report) *noteWriter {
 // the late entries of one pairing (late holds them: two or more).
 type note struct {
 	yearend.Footnote
-	late []yearend.Footnote
+	late []*yearend.Footnote // into r.Footnotes
 }
 
 // reportNotes are the notes of r in order: its footnotes, the late
@@ -66,13 +66,13 @@ func reportNotes(r *yearend.Report) []note {
 	if r == nil {
 		return nil
 	}
-	late := map[string][]yearend.Footnote{}
-	for _, f := range r.Footnotes {
-		if f.Kind == yearend.FootLateEntry {
+	late := map[string][]*yearend.Footnote{}
+	for i := range r.Footnotes {
+		if f := &r.Footnotes[i]; f.Kind == yearend.FootLateEntry {
 			late[f.PairingID] = append(late[f.PairingID], f)
 		}
 	}
-	out := make([]note, 0, len(r.Footnotes))
+	var out []note
 	for _, f := range r.Footnotes {
 		switch fs := late[f.PairingID]; {
 		case f.Kind != yearend.FootLateEntry || len(fs) == 1:
@@ -100,7 +100,7 @@ func (w *noteWriter) note(n note, lang string) string {
 	anyMoney := false
 	for _, f := range n.late {
 		first, last = min(first, f.Detail), max(last, f.Detail) // recording dates, YYYY-MM-DD
-		if isMoney(f) {
+		if isMoney(*f) {
 			money, anyMoney = money+f.AmountFen, true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aidledger/aidledger/projections/yearend"
 )
@@ -237,12 +238,24 @@ var lineFigureNames = map[string][2]string{
 // without the column's unit ("财政帮扶拨付"), or is key itself when it is
 // unknown.
 func figureLabel(key, lang string) string {
-	for _, c := range slices.Concat(append([][]column{columns}, optionalColumns...)...) {
-		if c.key == key {
-			name, _, _ := strings.Cut(c.header(lang), "（")
-			name, _, _ = strings.Cut(name, " (")
-			return name
-		}
+	if name, ok := columnLabels()[lang][key]; ok {
+		return name
 	}
 	return named(lineFigureNames, key, lang, key)
 }
+
+// columnLabels are the table's column headers without their units, by
+// language and figure key (figureLabel is called for every line item).
+var columnLabels = sync.OnceValue(func() map[string]map[string]string {
+	out := map[string]map[string]string{LangZH: {}, LangEN: {}}
+	for _, c := range slices.Concat(append([][]column{columns}, optionalColumns...)...) {
+		for lang, names := range out {
+			if _, ok := names[c.key]; !ok {
+				name, _, _ := strings.Cut(c.header(lang), "（")
+				name, _, _ = strings.Cut(name, " (")
+				names[c.key] = name
+			}
+		}
+	}
+	return out
+})

@@ -3,20 +3,21 @@ package report
 import (
 	"archive/zip"
 	"cmp"
-	"compress/flate"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"slices"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 )
 
-// orderedZip is the workbook's ZIP writer. It compresses at deflate's
-// fastest setting (a large report's line items are tens of megabytes of
-// sheet XML, which the default setting compresses several times slower
-// for a file a few per cent smaller), and it makes the entries' order
+// orderedZip is the workbook's ZIP writer. It compresses with
+// klauspost/compress's deflate at its fastest setting (a large report's
+// line items are tens of megabytes of sheet XML, which the standard
+// library's default setting compresses several times slower for a file a
+// few per cent smaller), and it makes the entries' order
 // fixed: excelize creates the entries of the streamed sheets first, in
 // the order of a Go map, then the rest in a fixed order. The first streams
 // entries are spooled to a temporary file and added in name order when
