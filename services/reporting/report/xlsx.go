@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/xuri/excelize/v2"
@@ -89,13 +90,15 @@ func (b *xlsxBook) fail(what string, err error) {
 
 // style returns the id of a style: "title" (bold, larger), "header"
 // (bold, wrapped, shaded), "wrap" (wrapped, top-aligned) or a number
-// format code.
+// format code; any of them (or "") followed by "|top" is also aligned to
+// the top of its cell.
 func (b *xlsxBook) style(key string) int {
 	if id, ok := b.styles[key]; ok {
 		return id
 	}
 	s := &excelize.Style{}
-	switch key {
+	base, top := strings.CutSuffix(key, "|top")
+	switch base {
 	case "title":
 		s.Font = &excelize.Font{Bold: true, Size: titleSize}
 	case "wrap":
@@ -104,9 +107,16 @@ func (b *xlsxBook) style(key string) int {
 		s.Font = &excelize.Font{Bold: true}
 		s.Alignment = &excelize.Alignment{WrapText: true, Vertical: "center"}
 		s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}
+	case "":
 	default:
-		format := key
+		format := base
 		s.CustomNumFmt = &format
+	}
+	if top {
+		if s.Alignment == nil {
+			s.Alignment = &excelize.Alignment{}
+		}
+		s.Alignment.Vertical = "top"
 	}
 	id, err := b.f.NewStyle(s)
 	b.fail("style "+key, err)
@@ -331,8 +341,10 @@ func (b *xlsxBook) streamSheet(sheet, title, subtitle string, headers []string, 
 		return nil
 	}
 	b.streams++
-	for i, w := range widths {
-		b.fail("width "+sheet, sw.SetColWidth(i+1, i+1, w))
+	// Last to first: the stream writer puts each column before the
+	// others, and a sheet's columns must be in order.
+	for i := len(widths) - 1; i >= 0; i-- {
+		b.fail("width "+sheet, sw.SetColWidth(i+1, i+1, widths[i]))
 	}
 	b.fail("panes "+sheet, sw.SetPanes(frozenHeader(b)))
 	b.fail("write "+sheet, sw.SetRow("A1", []any{excelize.Cell{Value: title, StyleID: b.style("title")}}, excelize.RowOpts{Height: 22}))
@@ -389,6 +401,38 @@ func xlsxItems(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	b.fail("write "+sheet, sw.Flush())
 }
 
+// lineHeight is the height (pt) of a line of 11-point text in a sheet.
+const lineHeight = 15
+
+// wrappedHeight is the height (pt) of a row whose cells are as given, in
+// columns of widths (characters): enough for the most lines any of its
+// cells of style wrap takes, a Chinese character being two characters
+// wide, each line a little short of its column (for the cell's margins).
+func wrappedHeight(cells []any, widths []float64, wrap int) float64 {
+	lines := 1
+	for i, c := range cells {
+		cell, ok := c.(excelize.Cell)
+		text, isText := cell.Value.(string)
+		if !ok || !isText || cell.StyleID != wrap || i >= len(widths) {
+			continue
+		}
+		fits := max(1, int(widths[i])-2)
+		n := 0
+		for _, part := range strings.Split(text, "\n") {
+			w := 0
+			for _, r := range part {
+				w++
+				if r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef {
+					w++
+				}
+			}
+			n += max(1, (w+fits-1)/fits)
+		}
+		lines = max(lines, n)
+	}
+	return float64(lines) * lineHeight
+}
+
 // maxExactCell is the largest number of 分 yuanCell writes as a number: a
 // decimal of at most 15 significant digits (under 10^13 元).
 const maxExactCell = 1e15 - 1
@@ -420,7 +464,8 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	if lang == LangEN {
 		headers = []string{"No.", "Kind", "Partner", "Event ID", "Date", "Amount involved (CNY)", "Note", "Note (Chinese)", "Detail as recorded"}
 	}
-	sw := b.streamSheet(sheet, sheetTitle(r, lang, sheet), Subtitle(r, lang), headers, 5, 10, 8, 27, 11, 12, 34, 34, 18)
+	widths := []float64{5, 14, 8, 27, 11, 12, 34, 34, 18}
+	sw := b.streamSheet(sheet, sheetTitle(r, lang, sheet), Subtitle(r, lang), headers, widths...)
 	if sw == nil {
 		return
 	}
@@ -428,11 +473,15 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	if lang == LangEN {
 		other = LangZH
 	}
-	wrap := b.style("wrap")
+	// Every cell of a note's row at its top, the text ones wrapped.
+	wrap, top := b.style("wrap"), b.style("|top")
+	text := func(v string) excelize.Cell { return excelize.Cell{Value: v, StyleID: wrap} }
 	cells := make([]any, len(headers))
 	row := firstRow
 	put := func() bool {
-		err := sw.SetRow(b.cell(1, row), cells)
+		// Tall enough for the wrapped notes (a spreadsheet program
+		// does not grow a row it reads for the text it wraps).
+		err := sw.SetRow(b.cell(1, row), cells, excelize.RowOpts{Height: wrappedHeight(cells, widths, wrap)})
 		b.fail("write "+sheet, err)
 		clear(cells)
 		row++
@@ -441,21 +490,20 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	// facts sets the event, date, amount (money only: a count is left
 	// blank) and detail of footnote f.
 	facts := func(f yearend.Footnote) {
-		cells[3], cells[4] = f.EventID, f.Date.String()
+		cells[3], cells[4] = excelize.Cell{Value: f.EventID, StyleID: top}, excelize.Cell{Value: f.Date.String(), StyleID: top}
 		if isMoney(f) {
-			cells[5] = excelize.Cell{Value: yuanCell(f.AmountFen), StyleID: b.style(numFmtYuan)}
+			cells[5] = excelize.Cell{Value: yuanCell(f.AmountFen), StyleID: b.style(numFmtYuan + "|top")}
 		}
-		cells[8] = excelize.Cell{Value: f.Detail, StyleID: wrap}
+		cells[8] = text(f.Detail)
 	}
 	w := newNoteWriter(r)
 	for i, n := range reportNotes(r) {
-		cells[0] = excelize.Cell{Value: i + 1, StyleID: b.style(numFmtCount)}
-		cells[1], cells[2] = footnoteKindName(n.Kind, lang), footnotePartner(r, n.PairingID)
+		cells[0] = excelize.Cell{Value: i + 1, StyleID: b.style(numFmtCount + "|top")}
+		cells[1], cells[2] = text(footnoteKindName(n.Kind, lang)), text(footnotePartner(r, n.PairingID))
 		if n.late == nil {
 			facts(n.Footnote)
 		}
-		cells[6] = excelize.Cell{Value: w.note(n, lang), StyleID: wrap}
-		cells[7] = excelize.Cell{Value: w.note(n, other), StyleID: wrap}
+		cells[6], cells[7] = text(w.note(n, lang)), text(w.note(n, other))
 		if !put() {
 			return
 		}
@@ -478,10 +526,9 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 			}
 			first = false
 		}
-		cells[1], cells[2] = footnoteKindName(f.Kind, lang), footnotePartner(r, f.PairingID)
+		cells[1], cells[2] = text(footnoteKindName(f.Kind, lang)), text(footnotePartner(r, f.PairingID))
 		facts(f)
-		cells[6] = excelize.Cell{Value: w.footnote(f, lang), StyleID: wrap}
-		cells[7] = excelize.Cell{Value: w.footnote(f, other), StyleID: wrap}
+		cells[6], cells[7] = text(w.footnote(f, lang)), text(w.footnote(f, other))
 		if !put() {
 			return
 		}
