@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
+	"sync"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -72,26 +74,40 @@ func dateToken(d events.Date) jsontext.Token {
 	return jsontext.String(d.String())
 }
 
-// encodeLineItem encodes li as its struct tags say, token by token: line
-// items are the bulk of a large report, and this is about twice as fast
-// as by reflection. TestJSONIsEncodingJSON holds it to encoding/json.
+// encodeLineItem encodes li as its struct tags say: line items are the
+// bulk of a large report, and appending its members as compact JSON for
+// the encoder to indent is about twice as fast as by reflection.
+// TestJSONIsEncodingJSON holds it to encoding/json.
 func encodeLineItem(enc *jsontext.Encoder, li yearend.LineItem) error {
-	for _, t := range [...]jsontext.Token{jsontext.BeginObject,
-		jsontext.String("event_id"), jsontext.String(li.EventID),
-		jsontext.String("position"), jsontext.Int(li.Position),
-		jsontext.String("type"), jsontext.String(li.Type),
-		jsontext.String("pairing_id"), jsontext.String(li.PairingID),
-		jsontext.String("figure"), jsontext.String(li.Figure),
-		jsontext.String("business_date"), dateToken(li.BusinessDate),
-		jsontext.String("amount_fen"), jsontext.Int(li.AmountFen),
-		jsontext.String("document_no"), jsontext.String(li.DocumentNo),
-		jsontext.EndObject} {
-		if err := enc.WriteToken(t); err != nil {
-			return err
-		}
+	buf := lineItemBuffers.Get().(*[]byte)
+	defer lineItemBuffers.Put(buf)
+	b := append((*buf)[:0], `{"event_id":`...)
+	b, _ = jsontext.AppendQuote(b, li.EventID)
+	b = append(b, `,"position":`...)
+	b = strconv.AppendInt(b, li.Position, 10)
+	b = append(b, `,"type":`...)
+	b, _ = jsontext.AppendQuote(b, li.Type)
+	b = append(b, `,"pairing_id":`...)
+	b, _ = jsontext.AppendQuote(b, li.PairingID)
+	b = append(b, `,"figure":`...)
+	b, _ = jsontext.AppendQuote(b, li.Figure)
+	b = append(b, `,"business_date":`...)
+	if li.BusinessDate.IsZero() {
+		b = append(b, "null"...)
+	} else {
+		b, _ = jsontext.AppendQuote(b, li.BusinessDate.String())
 	}
-	return nil
+	b = append(b, `,"amount_fen":`...)
+	b = strconv.AppendInt(b, li.AmountFen, 10)
+	b = append(b, `,"document_no":`...)
+	b, _ = jsontext.AppendQuote(b, li.DocumentNo)
+	b = append(b, '}')
+	*buf = b
+	return enc.WriteValue(b)
 }
+
+// lineItemBuffers hold encodeLineItem's compact JSON between calls.
+var lineItemBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // writeJSON writes the Document of r to w, indented by two spaces, with
 // HTML characters left unescaped and a final newline: the bytes
