@@ -221,7 +221,13 @@ func writeXLSX(w io.Writer, r *yearend.Report, lang string) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	b := &xlsxBook{f: f, styles: map[string]int{}}
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newOrderedZip(w, b.streams) })
+	var zw *orderedZip
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { zw = newOrderedZip(w, b.streams); return zw })
+	defer func() {
+		if zw != nil {
+			zw.discard() // a write that failed half-way leaves no spool behind
+		}
+	}()
 	items, notes := sheetNames(lang)
 
 	for i, t := range printTables(r, lang) {

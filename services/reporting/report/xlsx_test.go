@@ -3,7 +3,9 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"slices"
 	"strconv"
@@ -341,5 +343,34 @@ func TestWrappedHeight(t *testing.T) {
 		if got, want := wrappedHeight(tc.cells, []float64{34, 34}, wrap), float64(tc.lines)*lineHeight; got != want {
 			t.Errorf("wrappedHeight(%v) = %v, want %v", tc.cells, got, want)
 		}
+	}
+}
+
+// failingWriter accepts n bytes, then fails.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errors.New("connection reset")
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// TestXLSXFailedWriteLeavesNoFiles: a workbook whose client goes away
+// part-way (here: after 1,000 bytes, while the spooled sheets are added)
+// fails with the writer's error and leaves nothing in the temporary
+// directory.
+func TestXLSXFailedWriteLeavesNoFiles(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	err := Write(&failingWriter{n: 1000}, bigReport(), FormatXLSX, LangZH)
+	if err == nil || !strings.Contains(err.Error(), "connection reset") {
+		t.Fatalf("Write: %v, want the writer's error", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("left behind in the temporary directory: %v", left)
 	}
 }

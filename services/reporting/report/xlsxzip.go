@@ -84,11 +84,7 @@ func (z *orderedZip) flushSpool() error {
 	if z.tmp == nil {
 		return nil
 	}
-	defer func() {
-		_ = z.tmp.Close()
-		_ = os.Remove(z.tmp.Name())
-		z.tmp = nil
-	}()
+	defer z.discard()
 	slices.SortFunc(z.spooled, func(a, b spooledEntry) int { return cmp.Compare(a.name, b.name) })
 	for _, e := range z.spooled {
 		w, err := z.zw.Create(e.name)
@@ -101,6 +97,15 @@ func (z *orderedZip) flushSpool() error {
 	}
 	z.streams = 0
 	return nil
+}
+
+// discard removes the temporary file, if there is one.
+func (z *orderedZip) discard() {
+	if z.tmp != nil {
+		_ = z.tmp.Close()
+		_ = os.Remove(z.tmp.Name())
+		z.tmp = nil
+	}
 }
 
 // AddFS adds the files of fsys.
