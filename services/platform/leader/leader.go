@@ -107,7 +107,7 @@ func Run(ctx context.Context, cfg Config, work func(context.Context) error) erro
 		default:
 			waiting = false
 			err := hold(ctx, cfg, log, conn, work)
-			closeConn(conn)
+			release(conn)
 			if err != nil {
 				return err
 			}
@@ -189,7 +189,18 @@ func hold(ctx context.Context, cfg Config, log *slog.Logger, conn *pgx.Conn, wor
 	}
 }
 
-// closeConn closes a session (releasing its lock), bounded in time.
+// release gives the role up and closes its session. The lock is unlocked
+// before the session closes: a closed session's locks are released only
+// when its server process has ended, which the server does after the
+// client has gone, so a campaign right after could still find it held.
+func release(conn *pgx.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, _ = conn.Exec(ctx, "SELECT pg_advisory_unlock_all()") // a lost session has released it already
+	_ = conn.Close(ctx)
+}
+
+// closeConn closes a session that holds no role, bounded in time.
 func closeConn(conn *pgx.Conn) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
