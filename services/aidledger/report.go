@@ -89,6 +89,7 @@ func (c *YearendCmd) Run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	defer res.Close()
 	if res.Recorded != nil {
 		log.Info("year-end summary published", "position", res.Position, "chain_hash", res.ChainHash,
 			"recorded_at_position", res.Recorded.Position, "replayed", res.Recorded.Replayed)

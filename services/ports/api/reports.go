@@ -187,6 +187,7 @@ func (s *Server) registerPublications() {
 		if err != nil {
 			return nil, s.fail("publish-year-end-report", err)
 		}
+		res.Close() // only the hash is answered
 		out := &publicationOutput{Replayed: res.Recorded.Replayed}
 		out.Body.Position, out.Body.ChainHash, out.Body.TextSHA256, out.Body.Recorded = res.Position, res.ChainHash, res.TextSHA256, res.Recorded
 		if !res.Recorded.Replayed {

@@ -185,6 +185,7 @@ func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, q *request, 
 		s.fail(w, r, q, err)
 		return
 	}
+	defer res.Close()
 	w.Header().Set("Content-Type", res.ContentType)
 	w.Header().Set("Content-Disposition", "attachment; filename="+strconv.Quote(res.ASCIIName)+"; filename*=UTF-8''"+url.PathEscape(res.Filename))
 	w.Header().Set("X-Ledger-Position", strconv.FormatInt(res.Position, 10))

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -96,14 +97,22 @@ type Result struct {
 	// published (a repeat of the same publication answers the first one);
 	// nil when it was only rendered.
 	Recorded *ledger.Written
+	spool    *os.File // the published rendering (Publish), unlinked
 }
 
 // WriteTo writes the rendered summary to w (report.Write: the JSON and the
 // XLSX, which grow with the ledger, are encoded as they are written, so a
-// server never holds a large one whole). It returns the bytes written.
-// The format was checked by Render, so an error here is one of w's, or
-// an encoder's after part of the output.
+// server never holds a large one whole; a published one is copied from
+// the file it was hashed into). It returns the bytes written. The format
+// was checked by Render, so an error here is one of w's, or an encoder's
+// after part of the output.
 func (r *Result) WriteTo(w io.Writer) (int64, error) {
+	if r.spool != nil {
+		if _, err := r.spool.Seek(0, io.SeekStart); err != nil {
+			return 0, fmt.Errorf("year-end summary: %w", err)
+		}
+		return io.Copy(w, r.spool)
+	}
 	cw := &countingWriter{w: w}
 	err := report.Write(cw, r.report, r.format, r.lang)
 	return cw.n, err
@@ -155,32 +164,63 @@ func Render(ctx context.Context, pool *pgxpool.Pool, p auth.Principal, req Reque
 		ChainHash: rep.ChainHash, report: rep, format: req.Format, lang: req.Lang}, nil
 }
 
-// Publish computes a summary (Render), hashes its rendering (WriteTo)
-// and records it as published — the
-// office's act of handing it in — as a SummaryGenerated event, for a
-// principal who may record for the donor (ledger.RecordSummary). The
-// record's idempotency key is derived from what was published (its
-// parameters, position, rendered bytes and publisher), so publishing the
-// same summary again records nothing new and answers the first record.
+// Publish computes a summary (Render), renders it once into a temporary
+// file while hashing it, and records it as published — the office's act
+// of handing it in — as a SummaryGenerated event, for a principal who may
+// record for the donor (ledger.RecordSummary). The record's idempotency
+// key is derived from what was published (its parameters, position,
+// rendered bytes and publisher), so publishing the same summary again
+// records nothing new and answers the first record. The Result's WriteTo
+// copies the file, so what is sent is exactly what was hashed; the
+// caller must Close the Result. The file is unlinked as soon as it is
+// made, so nothing is left behind even if the process dies.
 func Publish(ctx context.Context, pool *pgxpool.Pool, l *ledger.Ledger, p auth.Principal, req Request) (*Result, error) {
 	res, err := Render(ctx, pool, p, req)
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.New()
-	if _, err := res.WriteTo(h); err != nil {
-		return nil, fmt.Errorf("year-end summary: rendering it to publish: %w", err)
+	if err := res.spoolAndHash(); err != nil {
+		return nil, err
 	}
-	res.TextSHA256 = hex.EncodeToString(h.Sum(nil))
 	rep := res.report
 	ev := events.SummaryGenerated{DonorCode: req.DonorCode, Year: req.Year, Cutoff: rep.Cutoff, Profile: rep.Profile.Name,
 		Format: res.format, Lang: res.lang, Position: rep.Position, ChainHash: rep.ChainHash, TextSHA256: res.TextSHA256}
 	key := sha256.Sum256([]byte(ev.DonorCode + "|" + strconv.Itoa(ev.Year) + "|" + ev.Cutoff.String() + "|" + ev.Profile + "|" +
 		ev.Format + "|" + ev.Lang + "|" + strconv.FormatInt(ev.Position, 10) + "|" + ev.TextSHA256 + "|" + p.Actor()))
 	if res.Recorded, err = l.RecordSummary(ctx, ledger.Request{Principal: p, IdempotencyKey: "summary-" + hex.EncodeToString(key[:16])}, ev); err != nil {
+		res.Close()
 		return nil, err
 	}
 	return res, nil
+}
+
+// spoolAndHash renders the summary into an unlinked temporary file, which
+// WriteTo then copies, and sets TextSHA256 to the rendering's hash.
+func (r *Result) spoolAndHash() error {
+	f, err := os.CreateTemp("", "aidledger-summary-*")
+	if err != nil {
+		return fmt.Errorf("year-end summary: a file to publish it from: %w", err)
+	}
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return fmt.Errorf("year-end summary: a file to publish it from: %w", err)
+	}
+	h := sha256.New()
+	if _, err := r.WriteTo(io.MultiWriter(f, h)); err != nil {
+		f.Close()
+		return fmt.Errorf("year-end summary: rendering it to publish: %w", err)
+	}
+	r.TextSHA256, r.spool = hex.EncodeToString(h.Sum(nil)), f
+	return nil
+}
+
+// Close releases a published rendering's temporary file (nothing for a
+// Result that was only rendered).
+func (r *Result) Close() {
+	if r.spool != nil {
+		r.spool.Close()
+		r.spool = nil
+	}
 }
 
 // Compute computes the report req asks for (its format and language

@@ -3,7 +3,9 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -659,5 +661,51 @@ func TestWebSharedCommitment(t *testing.T) {
 	if st := s.do(http.MethodGet, "/v1/pairings/"+gui+"/balances?year=2025", nil, &years); st != http.StatusOK ||
 		len(years.Data) != 1 || years.Data[0].Fiscal.DisbursedFen != 100_000_00 {
 		t.Errorf("癸县's 2025 balances: %d %+v", st, years.Data)
+	}
+}
+
+// Publishing from the report page records the summary and downloads it:
+// the bytes downloaded are the bytes whose hash was recorded, and
+// publishing again records nothing new and downloads the same bytes.
+func TestWebPublishDownloadsWhatWasRecorded(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, s.store); err != nil {
+		t.Fatal(err)
+	}
+	s.waitProjected()
+	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "zl", Principal: auth.Principal{Name: "钟楼财政", Role: auth.RoleRecorder,
+		DonorCode: "320404"}}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	u := signInHTTP(t, s.srv.URL, "zl", "a long enough password")
+	publish := func() []byte {
+		res, err := u.client.PostForm(u.base+"/report/publish", url.Values{"csrf": {u.csrf}, "query": {"donor=320404&year=2025&format=xlsx"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil || res.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte("PK")) {
+			t.Fatalf("publish: %d, %d bytes, %v", res.StatusCode, len(body), err)
+		}
+		return body
+	}
+	first := publish()
+	head, _, _ := s.store.Head(ctx)
+	var recorded string
+	if err := s.pool.QueryRow(ctx, `SELECT payload->>'text_sha256' FROM events WHERE type = 'aid.summary_generated' ORDER BY position DESC LIMIT 1`).
+		Scan(&recorded); err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(first); recorded != hex.EncodeToString(sum[:]) {
+		t.Errorf("recorded %s, downloaded bytes hash to %x", recorded, sum)
+	}
+	if again := publish(); !bytes.Equal(again, first) {
+		t.Error("publishing again downloaded other bytes")
+	}
+	if h, _, _ := s.store.Head(ctx); h != head {
+		t.Errorf("publishing again wrote %d events", h-head)
 	}
 }
