@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strconv"
-	"sync"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -57,57 +55,19 @@ func NewDocument(r *yearend.Report) Document {
 
 // jsonOptions encode as encoding/json's Encoder does with
 // SetEscapeHTML(false) and SetIndent("", "  "): json v2 under its v1
-// options, which writes to its io.Writer as it goes, with dates and line
-// items encoded as tokens.
+// options, which writes to its io.Writer as it goes, with dates encoded
+// as tokens.
 var jsonOptions = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false),
-	jsontext.Multiline(true), jsontext.WithIndent("  "),
-	jsonv2.WithMarshalers(jsonv2.JoinMarshalers(
-		jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, d events.Date) error { return enc.WriteToken(dateToken(d)) }),
-		jsonv2.MarshalToFunc(encodeLineItem))))
+	jsontext.Multiline(true), jsontext.WithIndent("  "))
 
-// dateToken is d as events.Date.MarshalJSON writes it (without that
-// method's round trip through encoding/json for each date).
-func dateToken(d events.Date) jsontext.Token {
+// dateMarshaler writes a date as events.Date.MarshalJSON does (without
+// that method's round trip through encoding/json for each date).
+var dateMarshaler = jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, d events.Date) error {
 	if d.IsZero() {
-		return jsontext.Null
+		return enc.WriteToken(jsontext.Null)
 	}
-	return jsontext.String(d.String())
-}
-
-// encodeLineItem encodes li as its struct tags say: line items are the
-// bulk of a large report, and appending its members as compact JSON for
-// the encoder to indent is about twice as fast as by reflection.
-// TestJSONIsEncodingJSON holds it to encoding/json.
-func encodeLineItem(enc *jsontext.Encoder, li yearend.LineItem) error {
-	buf := lineItemBuffers.Get().(*[]byte)
-	defer lineItemBuffers.Put(buf)
-	b := append((*buf)[:0], `{"event_id":`...)
-	b, _ = jsontext.AppendQuote(b, li.EventID)
-	b = append(b, `,"position":`...)
-	b = strconv.AppendInt(b, li.Position, 10)
-	b = append(b, `,"type":`...)
-	b, _ = jsontext.AppendQuote(b, li.Type)
-	b = append(b, `,"pairing_id":`...)
-	b, _ = jsontext.AppendQuote(b, li.PairingID)
-	b = append(b, `,"figure":`...)
-	b, _ = jsontext.AppendQuote(b, li.Figure)
-	b = append(b, `,"business_date":`...)
-	if li.BusinessDate.IsZero() {
-		b = append(b, "null"...)
-	} else {
-		b, _ = jsontext.AppendQuote(b, li.BusinessDate.String())
-	}
-	b = append(b, `,"amount_fen":`...)
-	b = strconv.AppendInt(b, li.AmountFen, 10)
-	b = append(b, `,"document_no":`...)
-	b, _ = jsontext.AppendQuote(b, li.DocumentNo)
-	b = append(b, '}')
-	*buf = b
-	return enc.WriteValue(b)
-}
-
-// lineItemBuffers hold encodeLineItem's compact JSON between calls.
-var lineItemBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+	return enc.WriteToken(jsontext.String(d.String()))
+})
 
 // writeJSON writes the Document of r to w, indented by two spaces, with
 // HTML characters left unescaped and a final newline: the bytes
@@ -115,13 +75,20 @@ var lineItemBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); ret
 // writes for NewDocument(r) (a test holds them equal). Key order is the
 // struct field order (the Report has no maps), so the bytes are
 // deterministic. Both languages are always present; lang only picks the
-// file name. The encoder writes to w as it goes, so the output, which
-// grows with the line items and the figures' event ids, is never held
-// whole.
+// file name. The encoder writes to w as it goes, and the line items are
+// spliced in as they are formatted (jsonlineitems.go), so the output,
+// which grows with the line items and the figures' event ids, is never
+// held whole.
 func writeJSON(w io.Writer, r *yearend.Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := jsonv2.MarshalWrite(bw, NewDocument(r), jsonOptions); err != nil {
+	marker := newLineItemsMarker()
+	splicer := newLineItemSplicer(bw, marker, r.LineItems)
+	opts := jsonv2.JoinOptions(jsonOptions, jsonv2.WithMarshalers(jsonv2.JoinMarshalers(dateMarshaler, lineItemsMarshaler(marker))))
+	if err := jsonv2.MarshalWrite(splicer, NewDocument(r), opts); err != nil {
 		return fmt.Errorf("report: encode json: %w", err)
+	}
+	if err := splicer.Close(); err != nil {
+		return err
 	}
 	if err := bw.WriteByte('\n'); err != nil {
 		return fmt.Errorf("report: write json: %w", err)
