@@ -2,45 +2,41 @@ package report
 
 import (
 	"bytes"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 )
 
-// TestLineItemSplicer: the marker is replaced wherever the writes happen
-// to cut it, and text that only begins like the marker passes unchanged.
-func TestLineItemSplicer(t *testing.T) {
+// TestSplicer: the marker is replaced wherever the writes happen to cut
+// it, and text that only begins like the marker passes unchanged, also at
+// the very end.
+func TestSplicer(t *testing.T) {
 	t.Parallel()
-	items := bigReport().LineItems[:3]
-	var want bytes.Buffer
-	if err := writeLineItems(&want, items); err != nil {
-		t.Fatal(err)
-	}
-	const marker = "aidledger-line-items-0123"
-	in := `{"a": "aidledger-line-items-01", "b": "` + marker + `", "c": "aidledger"}`
-	out := strings.Replace(in, `"`+marker+`"`, want.String(), 1)
-	for _, size := range []int{1, 2, 7, len(in)} {
-		var got bytes.Buffer
-		s := newLineItemSplicer(&got, marker, items)
-		for p := in; p != ""; p = p[min(size, len(p)):] {
-			if n, err := s.Write([]byte(p[:min(size, len(p))])); err != nil || n != min(size, len(p)) {
-				t.Fatalf("writes of %d: Write = %d, %v", size, n, err)
+	insert := func(w io.Writer) error { _, err := io.WriteString(w, "[spliced]"); return err }
+	const marker = `"aidledger-line-items-0123"`
+	for in, out := range map[string]string{
+		`{"a": "aidledger-line-items-01", "b": ` + marker + `, "c": "aidledger"}`: `{"a": "aidledger-line-items-01", "b": [spliced], "c": "aidledger"}`,
+		`{"a": ` + marker + `}`:          `{"a": [spliced]}`,
+		marker:                           `[spliced]`,
+		`{"a": "aidledger-line-items-01`: `{"a": "aidledger-line-items-01`,
+	} {
+		for _, size := range []int{1, 2, 7, len(in)} {
+			var got bytes.Buffer
+			s := newSplicer(&got, []byte(marker), insert)
+			for p := in; p != ""; p = p[min(size, len(p)):] {
+				if n, err := s.Write([]byte(p[:min(size, len(p))])); err != nil || n != min(size, len(p)) {
+					t.Fatalf("writes of %d: Write = %d, %v", size, n, err)
+				}
+			}
+			if err := s.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != out || s.found != strings.Contains(in, marker) {
+				t.Errorf("writes of %d:\n got %s (found %v)\nwant %s", size, got.String(), s.found, out)
 			}
 		}
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if got.String() != out {
-			t.Errorf("writes of %d:\n got %s\nwant %s", size, got.String(), out)
-		}
-	}
-	s := newLineItemSplicer(&bytes.Buffer{}, marker, items)
-	if _, err := s.Write([]byte(`{"a": "aidledger-line-items-01"}`)); err != nil {
-		t.Fatal(err)
-	}
-	if s.Close() == nil {
-		t.Error("Close without the marker: no error")
 	}
 }
 

@@ -2,8 +2,10 @@ package report
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -81,14 +83,17 @@ var dateMarshaler = jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, d events.Da
 // held whole.
 func writeJSON(w io.Writer, r *yearend.Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	marker := newLineItemsMarker()
-	splicer := newLineItemSplicer(bw, marker, r.LineItems)
+	marker := newMarker()
+	out := newSplicer(bw, []byte(strconv.Quote(marker)), func(w io.Writer) error { return writeLineItems(w, r.LineItems) })
 	opts := jsonv2.JoinOptions(jsonOptions, jsonv2.WithMarshalers(jsonv2.JoinMarshalers(dateMarshaler, lineItemsMarshaler(marker))))
-	if err := jsonv2.MarshalWrite(splicer, NewDocument(r), opts); err != nil {
+	if err := jsonv2.MarshalWrite(out, NewDocument(r), opts); err != nil {
 		return fmt.Errorf("report: encode json: %w", err)
 	}
-	if err := splicer.Close(); err != nil {
-		return err
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("report: write json: %w", err)
+	}
+	if len(r.LineItems) > 0 && !out.found {
+		return errors.New("report: json: the line items were not placed")
 	}
 	if err := bw.WriteByte('\n'); err != nil {
 		return fmt.Errorf("report: write json: %w", err)

@@ -79,6 +79,9 @@ type xlsxBook struct {
 	styles map[string]int // number format or "header" → style id
 	// streams counts the sheets written through a StreamWriter.
 	streams int
+	// splices are the rows of the stream-written sheets, for the ZIP
+	// writer to put in place of their marker rows (xlsxrows.go).
+	splices []*sheetSplice
 }
 
 // fail records err (wrapped with what was being done) if it is the first.
@@ -195,7 +198,7 @@ func (b *xlsxBook) widths(sheet string, ws ...float64) {
 	}
 }
 
-// renderXLSX is the workbook of r, every sheet titled (title, period,
+// writeXLSX writes to w, as it is made, the workbook of r, every sheet titled (title, period,
 // unit and ledger position above its header) and set to print on A4
 // landscape:
 //
@@ -214,15 +217,21 @@ func (b *xlsxBook) widths(sheet string, ws ...float64) {
 //     TargetsTable, targets and results as numbers (money in 万元), rates
 //     as fractions formatted as percent.
 //
-// The output is deterministic: excelize writes the package parts in sorted
-// order without file times, and the document properties carry
-// fixedTimestamp and the provenance instead of the clock.
+// The output is deterministic: the package parts are written in a fixed
+// order (orderedZip) without file times, and the document properties
+// carry fixedTimestamp and the provenance instead of the clock.
 func writeXLSX(w io.Writer, r *yearend.Report, lang string) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	b := &xlsxBook{f: f, styles: map[string]int{}}
 	var zw *orderedZip
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { zw = newOrderedZip(w, b.streams); return zw })
+	// excelize writes a workbook into a buffer of its own, then copies the
+	// buffer out: the ZIP writer writes to w instead, so that the workbook
+	// is sent as it is made and the buffer stays empty.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		zw = newOrderedZip(w, b.streams, b.splices)
+		return zw
+	})
 	defer func() {
 		if zw != nil {
 			zw.discard() // a write that failed half-way leaves no spool behind
@@ -267,7 +276,7 @@ func writeXLSX(w io.Writer, r *yearend.Report, lang string) error {
 	if b.err != nil {
 		return b.err
 	}
-	if err := f.Write(w); err != nil {
+	if _, err := f.WriteToBuffer(); err != nil { // to w (SetZipWriter above)
 		return fmt.Errorf("report: xlsx write: %w", err)
 	}
 	return nil
@@ -367,7 +376,8 @@ func (b *xlsxBook) streamSheet(sheet, title, subtitle string, headers []string, 
 	return sw
 }
 
-// xlsxItems writes the line-items sheet (streamSheet).
+// xlsxItems starts the line-items sheet (streamSheet), with a marker row
+// where the ZIP writer puts the line items (itemRows).
 func xlsxItems(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	headers := []string{"事件ID", "账本位置", "事件类型", "结对地区", "计入指标", "业务日期", "金额（元）", "数量", "凭证号/文号", "结对ID"}
 	if lang == LangEN {
@@ -377,34 +387,21 @@ func xlsxItems(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	if sw == nil {
 		return
 	}
-	partners := make(map[string]string, len(r.Pairings))
+	rows := &itemRows{items: r.LineItems, first: firstRow, lang: lang, partners: make(map[string]string, len(r.Pairings)),
+		count: b.style(numFmtCount), yuan: b.style(numFmtYuan)}
 	for _, p := range r.Pairings {
-		partners[p.PairingID] = fullName(p.Partner)
+		rows.partners[p.PairingID] = fullName(p.Partner)
 	}
-	count, yuan := b.style(numFmtCount), b.style(numFmtYuan)
-	row := make([]any, len(headers))
-	for i := range r.LineItems {
-		li := &r.LineItems[i]
-		clear(row)
-		row[0] = li.EventID
-		row[1] = excelize.Cell{Value: li.Position, StyleID: count}
-		row[2] = eventTypeName(li.Type, lang)
-		row[3] = partners[li.PairingID]
-		row[4] = figureLabel(li.Figure, lang)
-		row[5] = li.BusinessDate.String()
-		if isMoneyFigure(li.Figure) {
-			row[6] = excelize.Cell{Value: yuanCell(li.AmountFen), StyleID: yuan}
-		} else {
-			row[7] = excelize.Cell{Value: li.AmountFen, StyleID: count}
-		}
-		row[8] = li.DocumentNo
-		row[9] = li.PairingID
-		if err := sw.SetRow(b.cell(1, firstRow+i), row); err != nil {
-			b.fail("write "+sheet, err)
-			return
-		}
-	}
+	b.splice(sw, sheet, rows.writeTo)
+}
+
+// splice ends stream-written sheet with a marker row in place of the rows
+// that rows writes (sheetSplice).
+func (b *xlsxBook) splice(sw *excelize.StreamWriter, sheet string, rows func(io.Writer) error) {
+	sp, marker := newSheetSplice(firstRow, rows)
+	b.fail("write "+sheet, sw.SetRow(b.cell(1, firstRow), marker))
 	b.fail("write "+sheet, sw.Flush())
+	b.splices = append(b.splices, sp)
 }
 
 // lineHeight is the height (pt) of a line of 11-point text in a sheet.
@@ -463,8 +460,8 @@ func yuanCell(fen int64) any {
 	return v
 }
 
-// xlsxNotes writes the notes sheet (streamSheet: a late entry has a row
-// of its own).
+// xlsxNotes starts the notes sheet (streamSheet: a late entry has a row
+// of its own), with a marker row where the ZIP writer puts the notes.
 func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 	headers := []string{"序号", "类型", "结对地区", "事件ID", "日期", "涉及金额（元）", "说明", "说明（英文）", "原始说明"}
 	if lang == LangEN {
@@ -480,66 +477,75 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		other = LangZH
 	}
 	// Every cell of a note's row at its top, the text ones wrapped.
-	wrap, top := b.style("wrap"), b.style("|top")
-	text := func(v string) excelize.Cell { return excelize.Cell{Value: v, StyleID: wrap} }
-	cells := make([]any, len(headers))
-	row := firstRow
-	put := func() bool {
-		// Tall enough for the wrapped notes (a spreadsheet program
-		// does not grow a row it reads for the text it wraps).
-		err := sw.SetRow(b.cell(1, row), cells, excelize.RowOpts{Height: wrappedHeight(cells, widths, wrap)})
-		b.fail("write "+sheet, err)
-		clear(cells)
-		row++
-		return err == nil
-	}
-	// facts sets the event, date, amount (money only: a count is left
-	// blank) and detail of footnote f.
-	facts := func(f yearend.Footnote) {
-		cells[3], cells[4] = excelize.Cell{Value: f.EventID, StyleID: top}, excelize.Cell{Value: f.Date.String(), StyleID: top}
-		if isMoney(f) {
-			cells[5] = excelize.Cell{Value: yuanCell(f.AmountFen), StyleID: b.style(numFmtYuan + "|top")}
-		}
-		cells[8] = text(f.Detail)
-	}
-	w := newNoteWriter(r)
-	for i, n := range reportNotes(r) {
-		cells[0] = excelize.Cell{Value: i + 1, StyleID: b.style(numFmtCount + "|top")}
-		cells[1], cells[2] = text(footnoteKindName(n.Kind, lang)), text(footnotePartner(r, n.PairingID))
-		if n.late == nil {
-			facts(n.Footnote)
-		}
-		cells[6], cells[7] = text(w.note(n, lang)), text(w.note(n, other))
-		if !put() {
-			return
-		}
-	}
-	// Every late entry, one row each: the notes above gather a pairing's.
-	title := "截止日后补录明细（每条记录一行）"
-	if lang == LangEN {
-		title = "Late entries, one row each"
-	}
-	first := true
-	for _, f := range r.Footnotes {
-		if f.Kind != yearend.FootLateEntry {
-			continue
-		}
-		if first {
+	wrap, top, countTop, yuanTop := b.style("wrap"), b.style("|top"), b.style(numFmtCount+"|top"), b.style(numFmtYuan+"|top")
+	b.splice(sw, sheet, func(out io.Writer) error {
+		text := func(v string) excelize.Cell { return excelize.Cell{Value: v, StyleID: wrap} }
+		cells := make([]any, len(headers))
+		row := firstRow
+		var buf []byte
+		put := func() error {
+			// Tall enough for the wrapped notes (a spreadsheet program
+			// does not grow a row it reads for the text it wraps), up
+			// to the tallest a row can be.
+			var err error
+			buf, err = appendStreamRow(buf, row, cells, min(wrappedHeight(cells, widths, wrap), excelize.MaxRowHeight))
+			clear(cells)
 			row++
-			cells[0] = title
-			if !put() {
-				return
+			if err == nil && len(buf) > 240<<10 {
+				_, err = out.Write(buf)
+				buf = buf[:0]
 			}
-			first = false
+			return err
 		}
-		cells[1], cells[2] = text(footnoteKindName(f.Kind, lang)), text(footnotePartner(r, f.PairingID))
-		facts(f)
-		cells[6], cells[7] = text(w.footnote(f, lang)), text(w.footnote(f, other))
-		if !put() {
-			return
+		// facts sets the event, date, amount (money only: a count is left
+		// blank) and detail of footnote f.
+		facts := func(f yearend.Footnote) {
+			cells[3], cells[4] = excelize.Cell{Value: f.EventID, StyleID: top}, excelize.Cell{Value: f.Date.String(), StyleID: top}
+			if isMoney(f) {
+				cells[5] = excelize.Cell{Value: yuanCell(f.AmountFen), StyleID: yuanTop}
+			}
+			cells[8] = text(f.Detail)
 		}
-	}
-	b.fail("write "+sheet, sw.Flush())
+		w := newNoteWriter(r)
+		for i, n := range reportNotes(r) {
+			cells[0] = excelize.Cell{Value: i + 1, StyleID: countTop}
+			cells[1], cells[2] = text(footnoteKindName(n.Kind, lang)), text(footnotePartner(r, n.PairingID))
+			if n.late == nil {
+				facts(n.Footnote)
+			}
+			cells[6], cells[7] = text(w.note(n, lang)), text(w.note(n, other))
+			if err := put(); err != nil {
+				return err
+			}
+		}
+		// Every late entry, one row each: the notes above gather a pairing's.
+		title := "截止日后补录明细（每条记录一行）"
+		if lang == LangEN {
+			title = "Late entries, one row each"
+		}
+		first := true
+		for _, f := range r.Footnotes {
+			if f.Kind != yearend.FootLateEntry {
+				continue
+			}
+			if first {
+				row++
+				cells[0] = title
+				if err := put(); err != nil {
+					return err
+				}
+				first = false
+			}
+			cells[1], cells[2] = text(footnoteKindName(f.Kind, lang)), text(footnotePartner(r, f.PairingID))
+			facts(f)
+			cells[6], cells[7] = text(w.footnote(f, lang)), text(w.footnote(f, other))
+			if err := put(); err != nil {
+				return err
+			}
+		}
+		_, err := out.Write(buf)
+		return err
+	})
 }
 
 // targetsSheetName is the name of sheet 4 in lang.

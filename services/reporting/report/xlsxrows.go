@@ -1,0 +1,263 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/aidledger/aidledger/projections/yearend"
+)
+
+// The line-items sheet has a row per line item, half a million for a large
+// donor, and the notes sheet one per late entry. excelize's stream writer
+// takes each row as cells in interfaces and writes it through its general
+// cell path, which made it the larger part of a large workbook's time and
+// garbage; so these sheets' headers go through the stream writer with a
+// marker row where their rows go, and their rows are written here — the
+// XML the stream writer writes for the same cells, byte for byte (tests
+// hold the two equal) — when the ZIP writer splices them into the sheet
+// (xlsxzip.go).
+
+// sheetSplice is a stream-written sheet's marker row and what writes the
+// rows that replace it.
+type sheetSplice struct {
+	marker []byte
+	rows   func(io.Writer) error
+}
+
+// newSheetSplice returns the splice of rows at row: the caller writes
+// its marker with the stream writer at that row (markerCells).
+func newSheetSplice(row int, rows func(io.Writer) error) (*sheetSplice, []any) {
+	marker := newMarker()
+	cells := []any{marker}
+	b, _ := appendStreamRow(nil, row, cells, 0) // a string cell always appends
+	return &sheetSplice{marker: b, rows: rows}, cells
+}
+
+// appendStreamRow appends the row that excelize's StreamWriter.SetRow
+// writes for cells from column A with RowOpts{Height: height}, for the
+// values the report writes: nil (no cell), string, int, int64, float64 of
+// at most 15 significant digits (yuanCell), and excelize.Cell of those.
+func appendStreamRow(b []byte, row int, cells []any, height float64) ([]byte, error) {
+	b = append(b, `<row r="`...)
+	b = strconv.AppendInt(b, int64(row), 10)
+	b = append(b, '"')
+	if height > 0 {
+		b = append(b, ` ht="`...)
+		b = strconv.AppendFloat(b, height, 'f', -1, 64)
+		b = append(b, `" customHeight="1"`...)
+	}
+	b = append(b, '>')
+	for i, c := range cells {
+		style := 0
+		if cell, ok := c.(excelize.Cell); ok {
+			c, style = cell.Value, cell.StyleID
+		}
+		col := byte('A' + i)
+		switch v := c.(type) {
+		case nil:
+		case string:
+			b = appendTextCell(b, col, row, style, v)
+		case int:
+			b = appendIntCell(b, col, row, style, int64(v))
+		case int64:
+			b = appendIntCell(b, col, row, style, v)
+		case float64:
+			b = appendNumberCell(b, col, row, style, strconv.FormatFloat(v, 'f', -1, 64))
+		default:
+			return b, fmt.Errorf("report: xlsx: a cell of %T", c)
+		}
+	}
+	return append(b, "</row>"...), nil
+}
+
+// itemRows are the line-items sheet's rows, from row first on.
+type itemRows struct {
+	items       []yearend.LineItem
+	first       int
+	lang        string
+	partners    map[string]string // pairing id → partner's full name
+	count, yuan int               // the style ids of counts and amounts
+}
+
+// writeTo writes the rows to w.
+func (ir *itemRows) writeTo(w io.Writer) error {
+	labels := map[string]string{} // a type's or figure's name, and partners, escaped: few and repeated
+	label := func(s string) string {
+		t, ok := labels[s]
+		if !ok {
+			t = string(appendText(nil, s))
+			labels[s] = t
+		}
+		return t
+	}
+	buf := make([]byte, 0, 256<<10)
+	for i := range ir.items {
+		li, row := &ir.items[i], ir.first+i
+		b := append(buf, `<row r="`...)
+		b = strconv.AppendInt(b, int64(row), 10)
+		b = append(b, `">`...)
+		b = appendTextCell(b, 'A', row, 0, li.EventID)
+		b = appendIntCell(b, 'B', row, ir.count, li.Position)
+		b = appendEscapedCell(b, 'C', row, 0, label(eventTypeName(li.Type, ir.lang)))
+		b = appendEscapedCell(b, 'D', row, 0, label(ir.partners[li.PairingID]))
+		b = appendEscapedCell(b, 'E', row, 0, label(figureLabel(li.Figure, ir.lang)))
+		b = appendTextCell(b, 'F', row, 0, li.BusinessDate.String())
+		switch {
+		case !isMoneyFigure(li.Figure):
+			b = appendIntCell(b, 'H', row, ir.count, li.AmountFen)
+		case li.AmountFen > maxExactCell || li.AmountFen < -maxExactCell:
+			b = appendTextCell(b, 'G', row, ir.yuan, YuanDecimal(li.AmountFen)) // as yuanCell
+		default:
+			m, neg := magnitude(li.AmountFen)
+			b = appendNumberCell(b, 'G', row, ir.yuan, signed(trimmedDecimal(m, 2), neg)) // as yuanCell
+		}
+		b = appendTextCell(b, 'I', row, 0, li.DocumentNo)
+		b = appendTextCell(b, 'J', row, 0, li.PairingID)
+		buf = append(b, "</row>"...)
+		if len(buf) > 240<<10 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	_, err := w.Write(buf)
+	return err
+}
+
+// appendCellStart appends a cell's start tag up to its type.
+func appendCellStart(b []byte, col byte, row, style int) []byte {
+	b = append(b, `<c r="`...)
+	b = append(b, col)
+	b = strconv.AppendInt(b, int64(row), 10)
+	b = append(b, '"')
+	if style != 0 {
+		b = append(b, ` s="`...)
+		b = strconv.AppendInt(b, int64(style), 10)
+		b = append(b, '"')
+	}
+	return b
+}
+
+// appendNumberCell appends a number cell; v is its decimal.
+func appendNumberCell(b []byte, col byte, row, style int, v string) []byte {
+	b = appendCellStart(b, col, row, style)
+	b = append(b, "><v>"...)
+	b = append(b, v...)
+	return append(b, "</v></c>"...)
+}
+
+// appendIntCell appends a number cell holding v.
+func appendIntCell(b []byte, col byte, row, style int, v int64) []byte {
+	b = appendCellStart(b, col, row, style)
+	b = append(b, "><v>"...)
+	b = strconv.AppendInt(b, v, 10)
+	return append(b, "</v></c>"...)
+}
+
+// appendTextCell appends a cell holding s as an inline string.
+func appendTextCell(b []byte, col byte, row, style int, s string) []byte {
+	b = appendCellStart(b, col, row, style)
+	b = append(b, ` t="inlineStr"><is>`...)
+	b = appendText(b, s)
+	return append(b, "</is></c>"...)
+}
+
+// appendEscapedCell is appendTextCell with the text element already made
+// (appendText).
+func appendEscapedCell(b []byte, col byte, row, style int, t string) []byte {
+	b = appendCellStart(b, col, row, style)
+	b = append(b, ` t="inlineStr"><is>`...)
+	b = append(b, t...)
+	return append(b, "</is></c>"...)
+}
+
+// appendText appends the text element of an inline string holding s, as
+// excelize writes it: at most excelize.TotalCellChars UTF-16 units,
+// xml:space="preserve" when it begins or ends with white space, escaped
+// for XML except for line feeds, and with what reads as an escape of
+// OOXML's ("_xHHHH_") escaped itself.
+func appendText(b []byte, s string) []byte {
+	if plainText(s) {
+		b = append(b, "<t>"...)
+		b = append(b, s...)
+		return append(b, "</t>"...)
+	}
+	if units := 0; len(s) > excelize.TotalCellChars {
+		for i, r := range s {
+			if units += utf16.RuneLen(r); units > excelize.TotalCellChars {
+				s = s[:i]
+				break
+			}
+		}
+	}
+	b = append(b, "<t"...)
+	if s != "" && (strings.IndexByte("\t\n\r ", s[0]) >= 0 || strings.IndexByte("\t\n\r ", s[len(s)-1]) >= 0) {
+		b = append(b, ` xml:space="preserve"`...)
+	}
+	b = append(b, '>')
+	var esc strings.Builder
+	_ = xml.EscapeText(&esc, []byte(s)) // a strings.Builder does not fail
+	b = append(b, escapeOOXML(strings.ReplaceAll(esc.String(), "&#xA;", "\n"))...)
+	return append(b, "</t>"...)
+}
+
+// plainText reports whether s is written as it is: short enough, valid
+// UTF-8 of characters XML allows, nothing to escape, no white space at
+// its ends and nothing that reads as an OOXML escape.
+func plainText(s string) bool {
+	if len(s) > excelize.TotalCellChars || s != "" && (s[0] == ' ' || s[len(s)-1] == ' ') || strings.Contains(s, "_x") {
+		return false
+	}
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'':
+			return false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return ascii || utf8.ValidString(s) && !strings.ContainsRune(s, '\uFFFE') && !strings.ContainsRune(s, '\uFFFF')
+}
+
+var (
+	ooxmlEscape     = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
+	ooxmlEscapeTail = regexp.MustCompile(`x[a-fA-F\d]{4}_`)
+)
+
+// escapeOOXML escapes what in s reads as an OOXML escape ("_xHHHH_" of a
+// valid character) by escaping its underscore, as excelize does.
+func escapeOOXML(s string) string {
+	matches, cursor := ooxmlEscape.FindAllStringSubmatchIndex(s, -1), 0
+	var out strings.Builder
+	for _, m := range matches {
+		out.WriteString(s[cursor:m[0]])
+		sub := s[m[0]:m[1]]
+		if sub == "_x005F_" {
+			cursor = m[1]
+			if m[1]+6 <= len(s) && ooxmlEscapeTail.MatchString(s[m[1]:m[1]+6]) {
+				if _, err := strconv.Unquote(`"\u` + s[m[1]+1:m[1]+5] + `"`); err == nil {
+					out.WriteString(sub + "x005F" + sub)
+					continue
+				}
+			}
+			out.WriteString(sub + "x005F_")
+			continue
+		}
+		cursor = m[1]
+		if _, err := strconv.Unquote(`"\u` + s[m[0]+2:m[1]-1] + `"`); err == nil {
+			out.WriteString("_x005F" + sub)
+		}
+	}
+	out.WriteString(s[cursor:])
+	return out.String()
+}

@@ -1,0 +1,218 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/aidledger/aidledger/events"
+	"github.com/aidledger/aidledger/projections/yearend"
+)
+
+// streamWriterRows is the oracle of itemRows: the rows excelize's stream
+// writer writes for the same cells, from row 1.
+func streamWriterRows(t *testing.T, ir *itemRows) string {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := make([]any, 10)
+	for i, li := range ir.items {
+		clear(row)
+		row[0] = li.EventID
+		row[1] = excelize.Cell{Value: li.Position, StyleID: ir.count}
+		row[2] = eventTypeName(li.Type, ir.lang)
+		row[3] = ir.partners[li.PairingID]
+		row[4] = figureLabel(li.Figure, ir.lang)
+		row[5] = li.BusinessDate.String()
+		if isMoneyFigure(li.Figure) {
+			row[6] = excelize.Cell{Value: yuanCell(li.AmountFen), StyleID: ir.yuan}
+		} else {
+			row[7] = excelize.Cell{Value: li.AmountFen, StyleID: ir.count}
+		}
+		row[8] = li.DocumentNo
+		row[9] = li.PairingID
+		cell, _ := excelize.CoordinatesToCellName(1, ir.first+i)
+		if err := sw.SetRow(cell, row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := zr.Open("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, _ := strings.Cut(string(sheet), "<sheetData>")
+	rows, _, _ = strings.Cut(rows, "</sheetData>")
+	return rows
+}
+
+// TestItemRowsAreStreamWriterRows: the line-items rows are byte for byte
+// what excelize's stream writer writes for them — texts that need XML
+// escapes, white space kept at their ends, what reads as an OOXML escape,
+// invalid UTF-8, characters XML does not allow, a text too long for a
+// cell, and amounts of every size — over random texts of such pieces too.
+func TestItemRowsAreStreamWriterRows(t *testing.T) {
+	t.Parallel()
+	texts := []string{"", "甲财〔2025〕1号", "a&b<c>d\"e'f", " lead", "trail ", "\tt", "line\nbreak\r\n", "_x0041_", "_x005F_x0041_",
+		"_x005F_", "_xD800_ and _x12G4_", "bad\xffutf8", "\x01\x1f\x7f", "\ufffe\uffff", "𝄞 music", strings.Repeat("长", 33000),
+		strings.Repeat("𝄞", 17000), strings.Repeat("a", 32767) + " "}
+	r := rand.New(rand.NewPCG(7, 8))
+	pieces := []string{"_", "x", "0", "0", "5", "F", "D8", "a", " ", "\n", "\t", "&", "<", "\xff", "县", "_x0041_", "\x00"}
+	for range 2000 {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	ir := &itemRows{first: 4, lang: LangZH, partners: map[string]string{}, count: 3, yuan: 5}
+	fens := []int64{0, 1, -1, 150, 123456789, maxExactCell, -maxExactCell, maxExactCell + 1, -maxExactCell - 1, 1 << 62}
+	figures := []string{"fiscal_disbursed_fen", "visits", "social_donations_fen", "staff_in_post", "unknown_figure"}
+	for i, s := range texts {
+		pairing := "pr-" + string(rune('a'+i%5))
+		ir.partners[pairing] = texts[(i*7)%len(texts)]
+		ir.items = append(ir.items, yearend.LineItem{EventID: s, Position: int64(i) - 3, Type: []string{"aid.funds_disbursed", s}[i%2],
+			PairingID: pairing, Figure: figures[i%len(figures)], BusinessDate: events.DateOf(2025, time.Month(1+i%12), 1+i%28),
+			AmountFen: fens[i%len(fens)] + int64(i%3), DocumentNo: texts[(i*3)%len(texts)]})
+	}
+	ir.items = append(ir.items, yearend.LineItem{PairingID: "nobody's"})
+	want := streamWriterRows(t, ir)
+	var got bytes.Buffer
+	if err := ir.writeTo(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want {
+		g, w := got.String(), want
+		n := 0
+		for n < min(len(g), len(w)) && g[n] == w[n] {
+			n++
+		}
+		t.Fatalf("differs from the stream writer at byte %d:\n got …%q…\nwant …%q…", n, g[max(0, n-120):min(len(g), n+120)],
+			w[max(0, n-120):min(len(w), n+120)])
+	}
+}
+
+// TestStreamRowIsStreamWriterRow: appendStreamRow writes the rows
+// excelize's stream writer writes for random cells of every kind it
+// takes, with and without a height.
+func TestStreamRowIsStreamWriterRow(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(9, 10))
+	texts := []string{"", "注1：甲县", " lead", "a&b\n<c>", "_x0041_", "bad\xff", strings.Repeat("长", 40000)}
+	value := func() any {
+		switch r.IntN(6) {
+		case 0:
+			return nil
+		case 1:
+			return texts[r.IntN(len(texts))]
+		case 2:
+			return r.IntN(1000) - 500
+		case 3:
+			return r.Int64() - r.Int64()
+		default:
+			return yuanCell(r.Int64N(2*maxExactCell+1) - maxExactCell)
+		}
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []byte
+	for row := 1; row <= 3000; row++ {
+		cells := make([]any, 1+r.IntN(10))
+		for i := range cells {
+			if v := value(); v != nil && r.IntN(2) == 0 {
+				cells[i] = excelize.Cell{Value: v, StyleID: r.IntN(10)}
+			} else {
+				cells[i] = v
+			}
+		}
+		height := []float64{0, 15, 22.5, 409}[r.IntN(4)]
+		if err := sw.SetRow("A"+strconv.Itoa(row), cells, excelize.RowOpts{Height: height}); err != nil {
+			t.Fatal(err)
+		}
+		if want, err = appendStreamRow(want, row, cells, height); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := zr.Open("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, _ := io.ReadAll(rc)
+	_, got, _ := strings.Cut(string(sheet), "<sheetData>")
+	got, _, _ = strings.Cut(got, "</sheetData>")
+	if got != string(want) {
+		n := 0
+		for n < min(len(got), len(want)) && got[n] == want[n] {
+			n++
+		}
+		t.Fatalf("differs from the stream writer at byte %d:\nexcelize …%q…\n    ours …%q…", n, got[max(0, n-120):min(len(got), n+120)],
+			want[max(0, n-120):min(len(want), n+120)])
+	}
+	if _, err := appendStreamRow(nil, 1, []any{true}, 0); err == nil {
+		t.Error("a cell of a kind it does not take: no error")
+	}
+}
+
+// TestXLSXLongNote: a note too long for the tallest row a sheet allows
+// still renders, its row as tall as a row can be.
+func TestXLSXLongNote(t *testing.T) {
+	t.Parallel()
+	r := workedExample()
+	r.Footnotes = append(r.Footnotes, yearend.Footnote{Kind: yearend.FootOverCommitment, PairingID: "pr-bing", EventID: "d5",
+		Detail: strings.Repeat("经区长办公会同意追加拨付。", 200)})
+	f := openXLSX(t, r, LangZH)
+	_, notes := sheetNames(LangZH)
+	rows, err := f.GetRows(notes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		if len(row) > 8 && strings.HasPrefix(row[8], "经区长办公会同意追加拨付。经区长") {
+			if h, err := f.GetRowHeight(notes, i+1); err != nil || h != excelize.MaxRowHeight {
+				t.Errorf("the long note's row is %v high (%v), want %v", h, err, excelize.MaxRowHeight)
+			}
+			return
+		}
+	}
+	t.Fatal("the long note is not in the notes sheet")
+}
