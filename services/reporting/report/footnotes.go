@@ -31,8 +31,9 @@ func Footnotes(r *yearend.Report, lang string) []string {
 // noteWriter renders the notes of one report, with the document numbers
 // of its line items looked up once.
 type noteWriter struct {
-	r    *yearend.Report
-	docs map[string]string // event id → voucher or document number
+	r        *yearend.Report
+	docs     map[string]string    // event id → voucher or document number
+	partners map[string][2]string // pairing id → partnerName in Chinese and English
 }
 
 // newNoteWriter looks up the document numbers of the events r's
@@ -49,7 +50,22 @@ func newNoteWriter(r *yearend.Report) *noteWriter {
 			}
 		}
 	}
-	return &noteWriter{r: r, docs: docs}
+	return &noteWriter{r: r, docs: docs, partners: map[string][2]string{}}
+}
+
+// partnerName is footnotePartner, or in English englishFootnotePartner,
+// of pairing id: worked out once per pairing, since a report may have a
+// note for each of hundreds of thousands of late entries.
+func (w *noteWriter) partnerName(id, lang string) string {
+	names, ok := w.partners[id]
+	if !ok {
+		names = [2]string{footnotePartner(w.r, id), englishFootnotePartner(w.r, id)}
+		w.partners[id] = names
+	}
+	if lang == LangEN {
+		return names[1]
+	}
+	return names[0]
 }
 
 // note is one numbered note of a report: a footnote of r.Footnotes, or
@@ -91,10 +107,7 @@ func (w *noteWriter) note(n note, lang string) string {
 	if n.late == nil {
 		return w.footnote(n.Footnote, lang)
 	}
-	partner := footnotePartner(r, n.PairingID)
-	if lang == LangEN {
-		partner = englishFootnotePartner(r, n.PairingID)
-	}
+	partner := w.partnerName(n.PairingID, lang)
 	first, last := n.late[0].Detail, n.late[0].Detail
 	var money int64
 	anyMoney := false
@@ -171,11 +184,10 @@ func FootnoteText(r *yearend.Report, f yearend.Footnote, lang string) string {
 
 // footnote is FootnoteText.
 func (w *noteWriter) footnote(f yearend.Footnote, lang string) string {
+	partner := w.partnerName(f.PairingID, lang)
 	if lang == LangEN {
-		partner := englishFootnotePartner(w.r, f.PairingID)
 		return partner + ": " + w.english(f, partner)
 	}
-	partner := footnotePartner(w.r, f.PairingID)
 	return partner + "：" + w.chinese(f, partner)
 }
 

@@ -425,7 +425,7 @@ func wrappedHeight(cells []any, widths []float64, wrap int) float64 {
 			w := 0
 			for _, r := range part {
 				w++
-				if r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef {
+				if r >= 0x1100 && wide(r) {
 					w++
 				}
 			}
@@ -434,6 +434,14 @@ func wrappedHeight(cells []any, widths []float64, wrap int) float64 {
 		lines = max(lines, n)
 	}
 	return float64(lines) * lineHeight
+}
+
+// wide reports whether r takes two characters' width: CJK punctuation,
+// full-width forms, and Han, Hangul, Hiragana and Katakana characters
+// (the common Han block checked before the Unicode tables).
+func wide(r rune) bool {
+	return r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef || r >= 0x4e00 && r <= 0x9fa5 ||
+		unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana)
 }
 
 // maxExactCell is the largest number of 分 yuanCell writes as a number: a
@@ -509,7 +517,7 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		w := newNoteWriter(r)
 		for i, n := range reportNotes(r) {
 			cells[0] = excelize.Cell{Value: i + 1, StyleID: countTop}
-			cells[1], cells[2] = text(footnoteKindName(n.Kind, lang)), text(footnotePartner(r, n.PairingID))
+			cells[1], cells[2] = text(footnoteKindName(n.Kind, lang)), text(w.partnerName(n.PairingID, LangZH))
 			if n.late == nil {
 				facts(n.Footnote)
 			}
@@ -536,7 +544,7 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 				}
 				first = false
 			}
-			cells[1], cells[2] = text(footnoteKindName(f.Kind, lang)), text(footnotePartner(r, f.PairingID))
+			cells[1], cells[2] = text(footnoteKindName(f.Kind, lang)), text(w.partnerName(f.PairingID, LangZH))
 			facts(f)
 			cells[6], cells[7] = text(w.footnote(f, lang)), text(w.footnote(f, other))
 			if err := put(); err != nil {

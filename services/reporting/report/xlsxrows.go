@@ -217,16 +217,22 @@ func plainText(s string) bool {
 	if len(s) > excelize.TotalCellChars || s != "" && (s[0] == ' ' || s[len(s)-1] == ' ') || strings.Contains(s, "_x") {
 		return false
 	}
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'':
-			return false
-		case c >= utf8.RuneSelf:
-			ascii = false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' {
+				return false
+			}
+			i++
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\uFFFE' || r == '\uFFFF' {
+			return false
+		}
+		i += size
 	}
-	return ascii || utf8.ValidString(s) && !strings.ContainsRune(s, '\uFFFE') && !strings.ContainsRune(s, '\uFFFF')
+	return true
 }
 
 var (
