@@ -86,7 +86,7 @@ func writeLineItems(w io.Writer, items []yearend.LineItem) error {
 
 // lineItemChunks hold formatted chunks between their goroutine and the
 // writer.
-var lineItemChunks = sync.Pool{New: func() any { b := make([]byte, 0, lineItemsChunk*512); return &b }}
+var lineItemChunks = sync.Pool{New: func() any { b := make([]byte, 0, lineItemsChunk*640); return &b }}
 
 // appendLineItems appends items as members of the line_items array: the
 // array's opening bracket before the first, its closing one after the
