@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -300,14 +301,19 @@ func TestJSONIsEncodingJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		if want := oracle(rep); !bytes.Equal(got, want) {
-			n := 0
-			for n < min(len(got), len(want)) && got[n] == want[n] {
-				n++
-			}
-			t.Errorf("%s: differs from encoding/json at byte %d:\n got …%s…\nwant …%s…", name, n,
-				got[max(0, n-80):min(len(got), n+80)], want[max(0, n-80):min(len(want), n+80)])
+			t.Errorf("%s: differs from encoding/json %s", name, difference(string(got), string(want)))
 		}
 	}
+}
+
+// difference says where got first differs from want, and shows both
+// around it.
+func difference(got, want string) string {
+	n := 0
+	for n < min(len(got), len(want)) && got[n] == want[n] {
+		n++
+	}
+	return fmt.Sprintf("at byte %d:\n got …%q…\nwant …%q…", n, got[max(0, n-120):min(len(got), n+120)], want[max(0, n-120):min(len(want), n+120)])
 }
 
 // TestOptionalColumns: a group of optional columns is in the table only

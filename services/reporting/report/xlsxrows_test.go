@@ -47,6 +47,13 @@ func streamWriterRows(t *testing.T, ir *itemRows) string {
 			t.Fatal(err)
 		}
 	}
+	return streamedRows(t, f, sw)
+}
+
+// streamedRows flushes sw, a stream writer of the first sheet of f, and
+// returns the rows of that sheet as f writes them.
+func streamedRows(t *testing.T, f *excelize.File, sw *excelize.StreamWriter) string {
+	t.Helper()
 	if err := sw.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -107,13 +114,7 @@ func TestItemRowsAreStreamWriterRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.String() != want {
-		g, w := got.String(), want
-		n := 0
-		for n < min(len(g), len(w)) && g[n] == w[n] {
-			n++
-		}
-		t.Fatalf("differs from the stream writer at byte %d:\n got …%q…\nwant …%q…", n, g[max(0, n-120):min(len(g), n+120)],
-			w[max(0, n-120):min(len(w), n+120)])
+		t.Fatalf("differs from the stream writer %s", difference(got.String(), want))
 	}
 }
 
@@ -162,31 +163,8 @@ func TestStreamRowIsStreamWriterRow(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc, err := zr.Open("xl/worksheets/sheet1.xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sheet, _ := io.ReadAll(rc)
-	_, got, _ := strings.Cut(string(sheet), "<sheetData>")
-	got, _, _ = strings.Cut(got, "</sheetData>")
-	if got != string(want) {
-		n := 0
-		for n < min(len(got), len(want)) && got[n] == want[n] {
-			n++
-		}
-		t.Fatalf("differs from the stream writer at byte %d:\nexcelize …%q…\n    ours …%q…", n, got[max(0, n-120):min(len(got), n+120)],
-			want[max(0, n-120):min(len(want), n+120)])
+	if got := streamedRows(t, f, sw); got != string(want) {
+		t.Fatalf("the stream writer's rows differ from ours %s", difference(got, string(want)))
 	}
 	if _, err := appendStreamRow(nil, 1, []any{true}, 0); err == nil {
 		t.Error("a cell of a kind it does not take: no error")
