@@ -19,7 +19,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/intake/demo"
 	"github.com/aidledger/aidledger/services/intake/forms"
 )
 
@@ -171,12 +170,8 @@ func fill(t *testing.T, ctx context.Context, values [][2]string) {
 // in the artifacts folder.
 func TestBrowserOfficerAndAuditor(t *testing.T) {
 	t.Parallel()
-	s := newStack(t)
+	s := newDemoStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, s.store); err != nil {
-		t.Fatal(err)
-	}
-	s.waitProjected()
 	users := auth.NewUsers(s.pool)
 	for _, u := range []auth.User{
 		{Login: "zhonglou", Principal: auth.Principal{Name: "钟楼区财政局 张敏", Role: auth.RoleRecorder, DonorCode: "320404"}},

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/aidledger/aidledger/services/auth"
-	"github.com/aidledger/aidledger/services/intake/demo"
 	"github.com/aidledger/aidledger/services/intake/forms"
 )
 
@@ -95,12 +94,8 @@ func englishIn(texts []string) []string {
 // in their own texts: their messages, errors and enum values.
 func TestNoEnglishInTheChineseUI(t *testing.T) {
 	t.Parallel()
-	s := newStack(t)
+	s := newDemoStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, s.store); err != nil {
-		t.Fatal(err)
-	}
-	s.waitProjected()
 	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "admin", Principal: auth.Principal{Name: "管理员", Role: auth.RoleAdmin}},
 		"a long enough password"); err != nil {
 		t.Fatal(err)

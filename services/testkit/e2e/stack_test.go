@@ -23,6 +23,7 @@ import (
 	"github.com/aidledger/aidledger/projections/balances"
 	"github.com/aidledger/aidledger/projections/yearend"
 	"github.com/aidledger/aidledger/services/auth"
+	"github.com/aidledger/aidledger/services/intake/demo"
 	"github.com/aidledger/aidledger/services/ports/api"
 	"github.com/aidledger/aidledger/services/ports/web"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
@@ -40,6 +41,18 @@ type stack struct {
 	nats  string
 	token string
 	keys  atomic.Int64
+}
+
+// newDemoStack is a stack holding the demo data set, with its read models
+// caught up.
+func newDemoStack(t testing.TB) *stack {
+	t.Helper()
+	s := newStack(t)
+	if _, err := demo.Load(context.Background(), s.store); err != nil {
+		t.Fatal(err)
+	}
+	s.waitProjected()
+	return s
 }
 
 // withoutProjector leaves the read models unfed: they stay behind the

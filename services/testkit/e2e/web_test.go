@@ -443,12 +443,8 @@ func TestWebAdministration(t *testing.T) {
 // meanwhile starts nothing more.
 func TestWebVerificationRunsInTheBackground(t *testing.T) {
 	t.Parallel()
-	s := newStack(t)
+	s := newDemoStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, s.store); err != nil {
-		t.Fatal(err)
-	}
-	s.waitProjected()
 	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "auditor",
 		Principal: auth.Principal{Name: "审计员", Role: auth.RoleAuditor}}, "a long enough password"); err != nil {
 		t.Fatal(err)
@@ -563,12 +559,8 @@ func TestCSVFormulasNeutralised(t *testing.T) {
 // report — never the donor's other partners, and never "no such donor".
 func TestPartnerSeesItsOwnPairing(t *testing.T) {
 	t.Parallel()
-	s := newStack(t)
+	s := newDemoStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, s.store); err != nil {
-		t.Fatal(err)
-	}
-	s.waitProjected()
 	banma := auth.Principal{Name: "班玛县财政局", Role: auth.RolePartner, PartnerCode: "632624"}
 	token, err := auth.NewTokens(s.pool).Create(ctx, banma)
 	if err != nil {
@@ -669,12 +661,8 @@ func TestWebSharedCommitment(t *testing.T) {
 // publishing again records nothing new and downloads the same bytes.
 func TestWebPublishDownloadsWhatWasRecorded(t *testing.T) {
 	t.Parallel()
-	s := newStack(t)
+	s := newDemoStack(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, s.store); err != nil {
-		t.Fatal(err)
-	}
-	s.waitProjected()
 	if err := auth.NewUsers(s.pool).Create(ctx, auth.System, auth.User{Login: "zl", Principal: auth.Principal{Name: "钟楼财政", Role: auth.RoleRecorder,
 		DonorCode: "320404"}}, "a long enough password"); err != nil {
 		t.Fatal(err)
