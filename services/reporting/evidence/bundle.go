@@ -50,11 +50,13 @@ import (
 // summary for print (the XLSX as titled A4 sheets of printed tables, the
 // office indicators in the table, full-width punctuation, fiscal aid to
 // 0.01万元 in the official profile, footnotes citing dates and document
-// numbers, the products' province, English in full sentences). Verify
-// still reads earlier versions (see checkReport).
+// numbers, the products' province, English in full sentences); version 5
+// encodes the XLSX differently (its large sheets' texts inline, its parts
+// compressed in blocks) with the same cells. Verify still reads earlier
+// versions (see checkReport).
 const (
 	FormatName    = "aidledger-evidence-bundle"
-	FormatVersion = 4
+	FormatVersion = 5
 )
 
 // Member names.

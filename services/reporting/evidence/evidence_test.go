@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/yearend"
@@ -453,4 +454,48 @@ func TestEarlierFormatVersion(t *testing.T) {
 	if !res.OK {
 		t.Fatalf("an earlier bundle with its pairings in another order: %+v", res.Problems)
 	}
+}
+
+// TestFormatVersion4: a version 4 bundle, whose XLSX an earlier release
+// encoded differently, verifies when its cells are the recomputed ones,
+// with a note; a cell changed in it is found.
+func TestFormatVersion4(t *testing.T) {
+	t.Parallel()
+	pool := demoLedger(t)
+	b, _ := export(t, pool, summary.Request{DonorCode: linan, Year: 2025})
+	asVersion4 := func(alter func(f *excelize.File)) []byte {
+		return rewrite(t, b, func(names []string, bodies map[string][]byte) []string {
+			f, err := excelize.OpenReader(bytes.NewReader(bodies[MemberXLSX]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			alter(f)
+			var buf bytes.Buffer
+			if err := f.Write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Equal(buf.Bytes(), bodies[MemberXLSX]) {
+				t.Fatal("excelize wrote the workbook in the same bytes")
+			}
+			bodies[MemberXLSX] = buf.Bytes()
+			var m Manifest
+			if err := json.Unmarshal(bodies[MemberManifest], &m); err != nil {
+				t.Fatal(err)
+			}
+			m.Version = 4
+			relistInto(t, bodies, &m)
+			return names
+		})
+	}
+	res := check(t, asVersion4(func(*excelize.File) {}))
+	if !res.OK || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "version 4") {
+		t.Fatalf("a version 4 bundle: ok %v, problems %+v, notes %q", res.OK, res.Problems, res.Notes)
+	}
+	res = check(t, asVersion4(func(f *excelize.File) {
+		if err := f.SetCellValue(f.GetSheetName(0), "A5", "改过的"); err != nil {
+			t.Fatal(err)
+		}
+	}))
+	wantProblem(t, res, CheckReport, 0, "cell A5")
 }
