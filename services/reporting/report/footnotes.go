@@ -34,6 +34,13 @@ type noteWriter struct {
 	r        *yearend.Report
 	docs     map[string]string    // event id → voucher or document number
 	partners map[string][2]string // pairing id → partnerName in Chinese and English
+	dates    map[dayIn]string     // dateIn's
+}
+
+// dayIn is a day (days since 1970) in Chinese or English.
+type dayIn struct {
+	day     int64
+	english bool
 }
 
 // newNoteWriter looks up the document numbers of the events r's
@@ -50,7 +57,31 @@ func newNoteWriter(r *yearend.Report) *noteWriter {
 			}
 		}
 	}
-	return &noteWriter{r: r, docs: docs, partners: map[string][2]string{}}
+	return &noteWriter{r: r, docs: docs, partners: map[string][2]string{}, dates: map[dayIn]string{}}
+}
+
+// dateIn is zhDate or, in English, englishDate of d: worked out once per
+// day, since a late entry's note names two or three dates.
+func (w *noteWriter) dateIn(d events.Date, lang string) string {
+	k := dayIn{day: d.Time().Unix() / 86400, english: lang == LangEN}
+	s, ok := w.dates[k]
+	if !ok {
+		if s = zhDate(d); k.english {
+			s = englishDate(d)
+		}
+		w.dates[k] = s
+	}
+	return s
+}
+
+// dateTextIn is dateIn of a YYYY-MM-DD string, or s itself when it is not
+// one.
+func (w *noteWriter) dateTextIn(s, lang string) string {
+	d, err := events.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return w.dateIn(d, lang)
 }
 
 // partnerName is footnotePartner, or in English englishFootnotePartner,
@@ -119,14 +150,14 @@ func (w *noteWriter) note(n note, lang string) string {
 	}
 	if lang == LangEN {
 		s := partner + ": " + strconv.Itoa(len(n.late)) + " entries dated on or before the cut-off, " + englishDate(effectiveCutoff(r)) +
-			", were recorded after it (" + span(englishDateText(first), englishDateText(last), " to ") + ")"
+			", were recorded after it (" + span(w.dateTextIn(first, LangEN), w.dateTextIn(last, LangEN), " to ") + ")"
 		if anyMoney {
 			s += ", amount involved " + EnglishAmount(money, yearend.StyleExact)
 		}
 		return s + "; they are included in these figures (each is listed in the JSON report and the XLSX notes)."
 	}
 	s := partner + "：" + strconv.Itoa(len(n.late)) + "条记录于统计截止日" + zhDate(effectiveCutoff(r)) + "后补录（登记于" +
-		span(zhDateText(first), zhDateText(last), "至") + "）"
+		span(w.dateTextIn(first, LangZH), w.dateTextIn(last, LangZH), "至") + "）"
 	if anyMoney {
 		s += "，涉及金额" + Amount(money, yearend.StyleExact)
 	}
@@ -199,18 +230,19 @@ func (w *noteWriter) chinese(f yearend.Footnote, partner string) string {
 	r := w.r
 	date := "日期未记录"
 	if !f.Date.IsZero() {
-		date = zhDate(f.Date)
+		date = w.dateIn(f.Date, LangZH)
 	}
-	var refs []string
+	var refs [2]string
+	n := 0
 	if f.AmountFen != 0 && isMoney(f) {
-		refs = append(refs, "涉及金额"+Amount(f.AmountFen, yearend.StyleExact))
+		refs[n], n = "涉及金额"+Amount(f.AmountFen, yearend.StyleExact), n+1
 	}
 	if doc := w.docs[f.EventID]; doc != "" {
-		refs = append(refs, "凭证号/文号"+doc)
+		refs[n], n = "凭证号/文号"+doc, n+1
 	}
 	ref := ""
-	if len(refs) > 0 {
-		ref = "（" + strings.Join(refs, "，") + "）"
+	if n > 0 {
+		ref = "（" + strings.Join(refs[:n], "，") + "）"
 	}
 	detail := detailOr(f.Detail, "未说明")
 	switch f.Kind {
@@ -223,16 +255,16 @@ func (w *noteWriter) chinese(f yearend.Footnote, partner string) string {
 		reason, original, ok := crossYearDetail(f.Detail)
 		switch {
 		case ok && reason == string(events.ReasonEntryError):
-			return date + "的差错冲正" + ref + "冲销业务日期为" + zhDate(original) +
+			return date + "的差错冲正" + ref + "冲销业务日期为" + w.dateIn(original, LangZH) +
 				"的原记录，按规则计入原记录所属的" + strconv.Itoa(original.Year()) + "年度。"
 		case ok && reason == string(events.ReasonFundsReturned):
-			return date + "的资金退回" + ref + "对应业务日期为" + zhDate(original) +
+			return date + "的资金退回" + ref + "对应业务日期为" + w.dateIn(original, LangZH) +
 				"的原拨付，按规则计入退回当年（" + strconv.Itoa(f.Date.Year()) + "年度）。"
 		}
 		return date + "的冲正/资金退回" + ref + "涉及其他年度的原记录（" + detail + "），资金在年度之间发生转移。"
 	case yearend.FootLateEntry:
-		return "业务日期为" + date + "的记录" + ref + "于" + zhDateText(detail) + "登记，晚于统计截止日" +
-			zhDate(effectiveCutoff(r)) + "，已计入本报告数据。"
+		return "业务日期为" + date + "的记录" + ref + "于" + w.dateTextIn(detail, LangZH) + "登记，晚于统计截止日" +
+			w.dateIn(effectiveCutoff(r), LangZH) + "，已计入本报告数据。"
 	case yearend.FootPartnerMismatch:
 		return date + "的采购" + ref + "供应商所在县（" + detail + "）与结对县" + partner + "不一致。"
 	case yearend.FootInKindValuation:
@@ -248,33 +280,24 @@ func zhDate(d events.Date) string {
 	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日"
 }
 
-// zhDateText is zhDate of a YYYY-MM-DD string, or s itself when it is not
-// one.
-func zhDateText(s string) string {
-	d, err := events.ParseDate(s)
-	if err != nil {
-		return s
-	}
-	return zhDate(d)
-}
-
 // english is the kind-specific English sentence.
 func (w *noteWriter) english(f yearend.Footnote, partner string) string {
 	r := w.r
 	date := "an unrecorded date"
 	if !f.Date.IsZero() {
-		date = englishDate(f.Date)
+		date = w.dateIn(f.Date, LangEN)
 	}
-	var refs []string
+	var refs [2]string
+	n := 0
 	if f.AmountFen != 0 && isMoney(f) {
-		refs = append(refs, "amount involved "+EnglishAmount(f.AmountFen, yearend.StyleExact))
+		refs[n], n = "amount involved "+EnglishAmount(f.AmountFen, yearend.StyleExact), n+1
 	}
 	if doc := w.docs[f.EventID]; doc != "" {
-		refs = append(refs, "voucher/document no. "+doc)
+		refs[n], n = "voucher/document no. "+doc, n+1
 	}
 	ref := ""
-	if len(refs) > 0 {
-		ref = " (" + strings.Join(refs, ", ") + ")"
+	if n > 0 {
+		ref = " (" + strings.Join(refs[:n], ", ") + ")"
 	}
 	detail := detailOr(f.Detail, "not stated")
 	switch f.Kind {
@@ -290,16 +313,16 @@ func (w *noteWriter) english(f yearend.Footnote, partner string) string {
 		switch {
 		case ok && reason == string(events.ReasonEntryError):
 			return "the entry-error reversal dated " + date + ref + " cancels an entry dated " +
-				englishDate(original) + "; by rule it counts in the original's fiscal year " + strconv.Itoa(original.Year()) + "."
+				w.dateIn(original, LangEN) + "; by rule it counts in the original's fiscal year " + strconv.Itoa(original.Year()) + "."
 		case ok && reason == string(events.ReasonFundsReturned):
 			return "the return of funds dated " + date + ref + " relates to a disbursement dated " +
-				englishDate(original) + "; by rule it counts in its own fiscal year " + strconv.Itoa(f.Date.Year()) + "."
+				w.dateIn(original, LangEN) + "; by rule it counts in its own fiscal year " + strconv.Itoa(f.Date.Year()) + "."
 		}
 		return "the reversal dated " + date + ref + " concerns an entry of another fiscal year (" +
 			detail + "), so it moves money between fiscal years."
 	case yearend.FootLateEntry:
-		return "the entry dated " + date + ref + " was recorded on " + englishDateText(detail) +
-			", after the cut-off, " + englishDate(effectiveCutoff(r)) + "; it is included in these figures."
+		return "the entry dated " + date + ref + " was recorded on " + w.dateTextIn(detail, LangEN) +
+			", after the cut-off, " + w.dateIn(effectiveCutoff(r), LangEN) + "; it is included in these figures."
 	case yearend.FootPartnerMismatch:
 		return "the purchase on " + date + ref + " has its supplier in county " + detail +
 			", not in the partner " + partner + "."
@@ -364,16 +387,6 @@ func englishFootnotePartner(r *yearend.Report, id string) string {
 		}
 	}
 	return footnotePartner(r, id)
-}
-
-// englishDateText is englishDate of a YYYY-MM-DD string, or s itself when
-// it is not one.
-func englishDateText(s string) string {
-	d, err := events.ParseDate(s)
-	if err != nil {
-		return s
-	}
-	return englishDate(d)
 }
 
 // detailOr is s trimmed, or alt when empty.

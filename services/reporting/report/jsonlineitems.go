@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -113,8 +114,10 @@ func appendLineItems(b []byte, items []yearend.LineItem, first, last bool) []byt
 		b = append(b, ","+member+`"business_date": `...)
 		if li.BusinessDate.IsZero() {
 			b = append(b, "null"...)
-		} else {
-			b = appendString(b, li.BusinessDate.String())
+		} else { // digits and hyphens: nothing to escape
+			b = append(b, '"')
+			b = li.BusinessDate.Time().AppendFormat(b, time.DateOnly)
+			b = append(b, '"')
 		}
 		b = append(b, ","+member+`"amount_fen": `...)
 		b = strconv.AppendInt(b, li.AmountFen, 10)

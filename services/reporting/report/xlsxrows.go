@@ -7,11 +7,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/yearend"
 )
 
@@ -109,7 +111,7 @@ func (ir *itemRows) writeTo(w io.Writer) error {
 		b = appendEscapedCell(b, 'C', row, 0, label(eventTypeName(li.Type, ir.lang)))
 		b = appendEscapedCell(b, 'D', row, 0, label(ir.partners[li.PairingID]))
 		b = appendEscapedCell(b, 'E', row, 0, label(figureLabel(li.Figure, ir.lang)))
-		b = appendTextCell(b, 'F', row, 0, li.BusinessDate.String())
+		b = appendDateCell(b, 'F', row, li.BusinessDate)
 		switch {
 		case !isMoneyFigure(li.Figure):
 			b = appendIntCell(b, 'H', row, ir.count, li.AmountFen)
@@ -169,6 +171,17 @@ func appendTextCell(b []byte, col byte, row, style int, s string) []byte {
 	b = append(b, ` t="inlineStr"><is>`...)
 	b = appendText(b, s)
 	return append(b, "</is></c>"...)
+}
+
+// appendDateCell is appendTextCell of d.String(), without the string.
+func appendDateCell(b []byte, col byte, row int, d events.Date) []byte {
+	if d.IsZero() {
+		return appendTextCell(b, col, row, 0, "")
+	}
+	b = appendCellStart(b, col, row, 0)
+	b = append(b, ` t="inlineStr"><is><t>`...)
+	b = d.Time().AppendFormat(b, time.DateOnly)
+	return append(b, "</t></is></c>"...)
 }
 
 // appendEscapedCell is appendTextCell with the text element already made
