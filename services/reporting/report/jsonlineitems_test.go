@@ -22,7 +22,7 @@ func TestSplicer(t *testing.T) {
 		marker:                           `[spliced]`,
 		`{"a": "aidledger-line-items-01`: `{"a": "aidledger-line-items-01`,
 	} {
-		for _, size := range []int{1, 2, 7, len(in)} {
+		for _, size := range []int{1, 2, 7, 27, 28, 29, 40, 57, len(in)} {
 			var got bytes.Buffer
 			s := newSplicer(&got, []byte(marker), insert)
 			for p := in; p != ""; p = p[min(size, len(p)):] {

@@ -41,28 +41,60 @@ func (s *splicer) Write(p []byte) (int, error) {
 	if s.found {
 		return s.w.Write(p)
 	}
-	buf := append(s.held[:len(s.held):len(s.held)], p...)
-	s.held = s.held[:0]
-	i := bytes.Index(buf, s.marker)
-	if i < 0 {
-		keep := min(len(buf), len(s.marker)-1)
-		if _, err := s.w.Write(buf[:len(buf)-keep]); err != nil {
-			return 0, err
-		}
-		s.held = append(s.held, buf[len(buf)-keep:]...)
-		return len(p), nil
-	}
-	if _, err := s.w.Write(buf[:i]); err != nil {
-		return 0, err
-	}
-	if err := s.insert(s.w); err != nil {
-		return 0, err
-	}
-	s.found = true
-	if _, err := s.w.Write(buf[i+len(s.marker):]); err != nil {
+	if err := s.pass(p); err != nil {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// pass passes p on, replacing the marker if it is found, and holds back
+// the end of p that may begin it.
+func (s *splicer) pass(p []byte) error {
+	m := len(s.marker)
+	if len(s.held)+len(p) <= 2*m { // a short write: look at it with what is held
+		buf := append(s.held[:len(s.held):len(s.held)], p...)
+		s.held = s.held[:0]
+		if i := bytes.Index(buf, s.marker); i >= 0 {
+			return s.spliceAt(buf[:i], buf[i+m:])
+		}
+		keep := min(len(buf), m-1)
+		s.held = append(s.held, buf[len(buf)-keep:]...)
+		return s.write(buf[:len(buf)-keep])
+	}
+	// A long write (longer than the marker): a marker begun in what is
+	// held ends in p's first m-1 bytes; then p is searched where it lies.
+	if len(s.held) > 0 {
+		joined := append(s.held[:len(s.held):len(s.held)], p[:m-1]...)
+		if i := bytes.Index(joined, s.marker); i >= 0 {
+			return s.spliceAt(joined[:i], p[i+m-len(s.held):])
+		}
+		if err := s.write(s.held); err != nil {
+			return err
+		}
+		s.held = s.held[:0]
+	}
+	if i := bytes.Index(p, s.marker); i >= 0 {
+		return s.spliceAt(p[:i], p[i+m:])
+	}
+	s.held = append(s.held, p[len(p)-(m-1):]...)
+	return s.write(p[:len(p)-(m-1)])
+}
+
+// spliceAt writes before, what insert writes, and after.
+func (s *splicer) spliceAt(before, after []byte) error {
+	if err := s.write(before); err != nil {
+		return err
+	}
+	if err := s.insert(s.w); err != nil {
+		return err
+	}
+	s.found = true
+	return s.write(after)
+}
+
+func (s *splicer) write(p []byte) error {
+	_, err := s.w.Write(p)
+	return err
 }
 
 // Flush writes what was held back in case it began the marker: call it
