@@ -33,7 +33,7 @@ func Footnotes(r *yearend.Report, lang string) []string {
 type noteWriter struct {
 	r        *yearend.Report
 	docs     map[string]string    // event id → voucher or document number
-	partners map[string][2]string // pairing id → partnerName in Chinese and English
+	partners map[string][4]string // pairing id → partnerName in Chinese and English, then partnerLead
 	dates    map[dayIn]string     // dateIn's
 }
 
@@ -57,7 +57,7 @@ func newNoteWriter(r *yearend.Report) *noteWriter {
 			}
 		}
 	}
-	return &noteWriter{r: r, docs: docs, partners: map[string][2]string{}, dates: map[dayIn]string{}}
+	return &noteWriter{r: r, docs: docs, partners: map[string][4]string{}, dates: map[dayIn]string{}}
 }
 
 // dateIn is zhDate or, in English, englishDate of d: worked out once per
@@ -88,15 +88,28 @@ func (w *noteWriter) dateTextIn(s, lang string) string {
 // of pairing id: worked out once per pairing, since a report may have a
 // note for each of hundreds of thousands of late entries.
 func (w *noteWriter) partnerName(id, lang string) string {
+	if lang == LangEN {
+		return w.partnerNames(id)[1]
+	}
+	return w.partnerNames(id)[0]
+}
+
+// partnerLead is partnerName followed by a colon, as a footnote begins.
+func (w *noteWriter) partnerLead(id, lang string) string {
+	if lang == LangEN {
+		return w.partnerNames(id)[3]
+	}
+	return w.partnerNames(id)[2]
+}
+
+func (w *noteWriter) partnerNames(id string) [4]string {
 	names, ok := w.partners[id]
 	if !ok {
-		names = [2]string{footnotePartner(w.r, id), englishFootnotePartner(w.r, id)}
+		zh, en := footnotePartner(w.r, id), englishFootnotePartner(w.r, id)
+		names = [4]string{zh, en, zh + "：", en + ": "}
 		w.partners[id] = names
 	}
-	if lang == LangEN {
-		return names[1]
-	}
-	return names[0]
+	return names
 }
 
 // note is one numbered note of a report: a footnote of r.Footnotes, or
@@ -215,18 +228,18 @@ func FootnoteText(r *yearend.Report, f yearend.Footnote, lang string) string {
 
 // footnote is FootnoteText.
 func (w *noteWriter) footnote(f yearend.Footnote, lang string) string {
-	partner := w.partnerName(f.PairingID, lang)
+	partner, lead := w.partnerName(f.PairingID, lang), w.partnerLead(f.PairingID, lang)
 	if lang == LangEN {
-		return partner + ": " + w.english(f, partner)
+		return w.english(f, partner, lead)
 	}
-	return partner + "：" + w.chinese(f, partner)
+	return w.chinese(f, partner, lead)
 }
 
-// chinese is the kind-specific Chinese sentence, in full-width
+// chinese is lead followed by the kind-specific Chinese sentence, in full-width
 // punctuation, dates as 2025年6月30日, citing the amount involved and the
 // voucher or document number users know (the event id is in the JSON
 // report and the XLSX's notes sheet).
-func (w *noteWriter) chinese(f yearend.Footnote, partner string) string {
+func (w *noteWriter) chinese(f yearend.Footnote, partner, lead string) string {
 	r := w.r
 	date := "日期未记录"
 	if !f.Date.IsZero() {
@@ -248,29 +261,29 @@ func (w *noteWriter) chinese(f yearend.Footnote, partner string) string {
 	switch f.Kind {
 	case yearend.FootOverCommitment:
 		if why, who, ok := overCommitmentDetail(f.Detail); ok {
-			return date + "拨付资金超出资金计划" + ref + "，超计划理由：" + why + "，审批人：" + who + "。"
+			return lead + date + "拨付资金超出资金计划" + ref + "，超计划理由：" + why + "，审批人：" + who + "。"
 		}
-		return date + "拨付资金超出资金计划" + ref + "，超计划理由及审批：" + detail + "。"
+		return lead + date + "拨付资金超出资金计划" + ref + "，超计划理由及审批：" + detail + "。"
 	case yearend.FootCrossYear:
 		reason, original, ok := crossYearDetail(f.Detail)
 		switch {
 		case ok && reason == string(events.ReasonEntryError):
-			return date + "的差错冲正" + ref + "冲销业务日期为" + w.dateIn(original, LangZH) +
+			return lead + date + "的差错冲正" + ref + "冲销业务日期为" + w.dateIn(original, LangZH) +
 				"的原记录，按规则计入原记录所属的" + strconv.Itoa(original.Year()) + "年度。"
 		case ok && reason == string(events.ReasonFundsReturned):
-			return date + "的资金退回" + ref + "对应业务日期为" + w.dateIn(original, LangZH) +
+			return lead + date + "的资金退回" + ref + "对应业务日期为" + w.dateIn(original, LangZH) +
 				"的原拨付，按规则计入退回当年（" + strconv.Itoa(f.Date.Year()) + "年度）。"
 		}
-		return date + "的冲正/资金退回" + ref + "涉及其他年度的原记录（" + detail + "），资金在年度之间发生转移。"
+		return lead + date + "的冲正/资金退回" + ref + "涉及其他年度的原记录（" + detail + "），资金在年度之间发生转移。"
 	case yearend.FootLateEntry:
-		return "业务日期为" + date + "的记录" + ref + "于" + w.dateTextIn(detail, LangZH) + "登记，晚于统计截止日" +
+		return lead + "业务日期为" + date + "的记录" + ref + "于" + w.dateTextIn(detail, LangZH) + "登记，晚于统计截止日" +
 			w.dateIn(effectiveCutoff(r), LangZH) + "，已计入本报告数据。"
 	case yearend.FootPartnerMismatch:
-		return date + "的采购" + ref + "供应商所在县（" + detail + "）与结对县" + partner + "不一致。"
+		return lead + date + "的采购" + ref + "供应商所在县（" + detail + "）与结对县" + partner + "不一致。"
 	case yearend.FootInKindValuation:
-		return date + "接受捐物并折价计入社会帮扶" + ref + "，估值依据：" + detail + "。"
+		return lead + date + "接受捐物并折价计入社会帮扶" + ref + "，估值依据：" + detail + "。"
 	default:
-		return string(f.Kind) + "（" + date + "）" + ref + "：" + detail + "。"
+		return lead + string(f.Kind) + "（" + date + "）" + ref + "：" + detail + "。"
 	}
 }
 
@@ -280,8 +293,8 @@ func zhDate(d events.Date) string {
 	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日"
 }
 
-// english is the kind-specific English sentence.
-func (w *noteWriter) english(f yearend.Footnote, partner string) string {
+// english is lead followed by the kind-specific English sentence.
+func (w *noteWriter) english(f yearend.Footnote, partner, lead string) string {
 	r := w.r
 	date := "an unrecorded date"
 	if !f.Date.IsZero() {
@@ -303,34 +316,34 @@ func (w *noteWriter) english(f yearend.Footnote, partner string) string {
 	switch f.Kind {
 	case yearend.FootOverCommitment:
 		if why, who, ok := overCommitmentDetail(f.Detail); ok {
-			return "a disbursement on " + date + " exceeded its commitment" + ref +
+			return lead + "a disbursement on " + date + " exceeded its commitment" + ref +
 				"; justification: " + why + "; approved by " + who + "."
 		}
-		return "a disbursement on " + date + " exceeded its commitment" + ref +
+		return lead + "a disbursement on " + date + " exceeded its commitment" + ref +
 			"; justification and approver: " + detail + "."
 	case yearend.FootCrossYear:
 		reason, original, ok := crossYearDetail(f.Detail)
 		switch {
 		case ok && reason == string(events.ReasonEntryError):
-			return "the entry-error reversal dated " + date + ref + " cancels an entry dated " +
+			return lead + "the entry-error reversal dated " + date + ref + " cancels an entry dated " +
 				w.dateIn(original, LangEN) + "; by rule it counts in the original's fiscal year " + strconv.Itoa(original.Year()) + "."
 		case ok && reason == string(events.ReasonFundsReturned):
-			return "the return of funds dated " + date + ref + " relates to a disbursement dated " +
+			return lead + "the return of funds dated " + date + ref + " relates to a disbursement dated " +
 				w.dateIn(original, LangEN) + "; by rule it counts in its own fiscal year " + strconv.Itoa(f.Date.Year()) + "."
 		}
-		return "the reversal dated " + date + ref + " concerns an entry of another fiscal year (" +
+		return lead + "the reversal dated " + date + ref + " concerns an entry of another fiscal year (" +
 			detail + "), so it moves money between fiscal years."
 	case yearend.FootLateEntry:
-		return "the entry dated " + date + ref + " was recorded on " + w.dateTextIn(detail, LangEN) +
+		return lead + "the entry dated " + date + ref + " was recorded on " + w.dateTextIn(detail, LangEN) +
 			", after the cut-off, " + w.dateIn(effectiveCutoff(r), LangEN) + "; it is included in these figures."
 	case yearend.FootPartnerMismatch:
-		return "the purchase on " + date + ref + " has its supplier in county " + detail +
+		return lead + "the purchase on " + date + ref + " has its supplier in county " + detail +
 			", not in the partner " + partner + "."
 	case yearend.FootInKindValuation:
-		return "an in-kind donation on " + date + " is counted in social aid at its valuation" + ref +
+		return lead + "an in-kind donation on " + date + " is counted in social aid at its valuation" + ref +
 			"; valuation basis: " + detail + "."
 	default:
-		return string(f.Kind) + " on " + date + ref + ": " + detail + "."
+		return lead + string(f.Kind) + " on " + date + ref + ": " + detail + "."
 	}
 }
 

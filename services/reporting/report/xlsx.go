@@ -421,7 +421,7 @@ func wrappedHeight(cells []any, widths []float64, wrap int) float64 {
 		}
 		fits := max(1, int(widths[i])-2)
 		n := 0
-		for _, part := range strings.Split(text, "\n") {
+		for part := range strings.SplitSeq(text, "\n") {
 			w := 0
 			for _, r := range part {
 				w++

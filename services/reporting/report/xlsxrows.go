@@ -118,8 +118,10 @@ func (ir *itemRows) writeTo(w io.Writer) error {
 		case li.AmountFen > maxExactCell || li.AmountFen < -maxExactCell:
 			b = appendTextCell(b, 'G', row, ir.yuan, YuanDecimal(li.AmountFen)) // as yuanCell
 		default:
-			m, neg := magnitude(li.AmountFen)
-			b = appendNumberCell(b, 'G', row, ir.yuan, signed(trimmedDecimal(m, 2), neg)) // as yuanCell
+			b = appendCellStart(b, 'G', row, ir.yuan)
+			b = append(b, "><v>"...)
+			b = appendYuan(b, li.AmountFen) // as yuanCell
+			b = append(b, "</v></c>"...)
 		}
 		b = appendTextCell(b, 'I', row, 0, li.DocumentNo)
 		b = appendTextCell(b, 'J', row, 0, li.PairingID)
@@ -171,6 +173,24 @@ func appendTextCell(b []byte, col byte, row, style int, s string) []byte {
 	b = append(b, ` t="inlineStr"><is>`...)
 	b = appendText(b, s)
 	return append(b, "</is></c>"...)
+}
+
+// appendYuan appends fen in 元 without trailing zeros, as
+// signed(trimmedDecimal(|fen|, 2)) writes it.
+func appendYuan(b []byte, fen int64) []byte {
+	m, neg := magnitude(fen)
+	if neg {
+		b = append(b, '-')
+	}
+	b = strconv.AppendUint(b, m/100, 10)
+	switch frac := m % 100; {
+	case frac == 0:
+	case frac%10 == 0:
+		b = append(b, '.', byte('0'+frac/10))
+	default:
+		b = append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
+	}
+	return b
 }
 
 // appendDateCell is appendTextCell of d.String(), without the string.

@@ -105,7 +105,8 @@ func TestItemRowsAreStreamWriterRows(t *testing.T) {
 		ir.partners[pairing] = texts[(i*7)%len(texts)]
 		ir.items = append(ir.items, yearend.LineItem{EventID: s, Position: int64(i) - 3, Type: []string{"aid.funds_disbursed", s}[i%2],
 			PairingID: pairing, Figure: figures[i%len(figures)], BusinessDate: events.DateOf(2025, time.Month(1+i%12), 1+i%28),
-			AmountFen: fens[i%len(fens)] + int64(i%3), DocumentNo: texts[(i*3)%len(texts)]})
+			AmountFen:  []int64{fens[i%len(fens)] + int64(i%3), r.Int64N(2*maxExactCell+1) - maxExactCell, r.Int64N(100_000) - 50_000}[i%3],
+			DocumentNo: texts[(i*3)%len(texts)]})
 	}
 	ir.items = append(ir.items, yearend.LineItem{PairingID: "nobody's"})
 	want := streamWriterRows(t, ir)
