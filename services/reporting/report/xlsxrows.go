@@ -34,8 +34,8 @@ type sheetSplice struct {
 	rows   func(io.Writer) error
 }
 
-// newSheetSplice returns the splice of rows at row: the caller writes
-// its marker with the stream writer at that row (markerCells).
+// newSheetSplice returns the splice of rows at row, and the cells of its
+// marker row, which the caller writes with the stream writer at that row.
 func newSheetSplice(row int, rows func(io.Writer) error) (*sheetSplice, []any) {
 	marker := newMarker()
 	cells := []any{marker}
@@ -44,9 +44,10 @@ func newSheetSplice(row int, rows func(io.Writer) error) (*sheetSplice, []any) {
 }
 
 // appendStreamRow appends the row that excelize's StreamWriter.SetRow
-// writes for cells from column A with RowOpts{Height: height}, for the
-// values the report writes: nil (no cell), string, int, int64, float64 of
-// at most 15 significant digits (yuanCell), and excelize.Cell of those.
+// writes for cells from column A (to Z at most) with RowOpts{Height:
+// height}, for the values the report writes: nil (no cell), string, int,
+// int64, float64 of at most 15 significant digits (yuanCell), and
+// excelize.Cell of those.
 func appendStreamRow(b []byte, row int, cells []any, height float64) ([]byte, error) {
 	b = append(b, `<row r="`...)
 	b = strconv.AppendInt(b, int64(row), 10)
@@ -57,6 +58,9 @@ func appendStreamRow(b []byte, row int, cells []any, height float64) ([]byte, er
 		b = append(b, `" customHeight="1"`...)
 	}
 	b = append(b, '>')
+	if len(cells) > 26 {
+		return b, fmt.Errorf("report: xlsx: a row of %d cells", len(cells))
+	}
 	for i, c := range cells {
 		style := 0
 		if cell, ok := c.(excelize.Cell); ok {
