@@ -205,6 +205,18 @@ func rewrite(t *testing.T, b []byte, change func(names []string, bodies map[stri
 	return out.Bytes()
 }
 
+// asFormatVersion sets the manifest's format version to version and its
+// checksums to the members' current ones.
+func asFormatVersion(t *testing.T, bodies map[string][]byte, version int) {
+	t.Helper()
+	var m Manifest
+	if err := json.Unmarshal(bodies[MemberManifest], &m); err != nil {
+		t.Fatal(err)
+	}
+	m.Version = version
+	relistInto(t, bodies, &m)
+}
+
 // relist sets the manifest's checksums to the members' current ones.
 func relist(t *testing.T, bodies map[string][]byte) {
 	t.Helper()
@@ -428,12 +440,7 @@ func TestEarlierFormatVersion(t *testing.T) {
 			}
 			bodies[MemberReport] = body
 			bodies[MemberReportZh] = append(bodies[MemberReportZh], "(旧版渲染)"...)
-			var m Manifest
-			if err := json.Unmarshal(bodies[MemberManifest], &m); err != nil {
-				t.Fatal(err)
-			}
-			m.Version = 1
-			relistInto(t, bodies, &m)
+			asFormatVersion(t, bodies, 1)
 			return names
 		})
 	}
@@ -479,12 +486,7 @@ func TestFormatVersion4(t *testing.T) {
 				t.Fatal("excelize wrote the workbook in the same bytes")
 			}
 			bodies[MemberXLSX] = buf.Bytes()
-			var m Manifest
-			if err := json.Unmarshal(bodies[MemberManifest], &m); err != nil {
-				t.Fatal(err)
-			}
-			m.Version = 4
-			relistInto(t, bodies, &m)
+			asFormatVersion(t, bodies, 4)
 			return names
 		})
 	}
