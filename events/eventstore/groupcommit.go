@@ -62,17 +62,25 @@ type pending struct {
 	done chan struct{}
 }
 
-// append queues req, starts a committer when fewer than maxCommitters run, and waits for the
-// outcome. A caller whose ctx ends while req is still queued withdraws it
-// (nothing written, ctx's error); once its batch has taken it, it waits
-// for the batch, which is bounded by groupTimeout.
+// append queues req and waits for the outcome. When fewer than
+// maxCommitters run, the caller becomes one: it writes the batch that
+// holds req itself (a lone append thus costs no goroutine hand-over) and
+// leaves what queued meanwhile to a committer goroutine. A caller whose
+// ctx ends while req is still queued withdraws it (nothing written, ctx's
+// error); once its batch has taken it, it waits for the batch, which is
+// bounded by groupTimeout.
 func (g *group) append(ctx context.Context, req *AppendRequest) (*AppendResult, error) {
 	p := &pending{req: req, done: make(chan struct{})}
 	g.mu.Lock()
 	g.queue = append(g.queue, p)
 	if g.committers < maxCommitters {
 		g.committers++
-		go g.commitLoop()
+		g.mu.Unlock()
+		if g.commitNext() { // the batch took req, unless another committer did
+			g.handOver()
+		}
+		<-p.done
+		return p.res, p.err
 	}
 	g.mu.Unlock()
 	select {
@@ -102,23 +110,42 @@ func (g *group) withdraw(p *pending) bool {
 
 // commitLoop writes batches until the queue is empty.
 func (g *group) commitLoop() {
-	for {
-		g.mu.Lock()
-		n := min(len(g.queue), groupMax)
-		if n == 0 {
-			g.committers--
-			g.mu.Unlock()
-			return
-		}
-		batch := make([]*pending, n)
-		copy(batch, g.queue)
-		g.queue = append(g.queue[:0], g.queue[n:]...)
-		g.mu.Unlock()
-		g.commit(batch)
-		for _, p := range batch {
-			close(p.done)
-		}
+	for g.commitNext() {
 	}
+}
+
+// handOver ends a caller's turn as committer: a committer goroutine takes
+// over when appends have queued meanwhile.
+func (g *group) handOver() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.queue) == 0 {
+		g.committers--
+		return
+	}
+	go g.commitLoop()
+}
+
+// commitNext writes the next batch from the queue and answers its
+// appends; false, after counting this committer out, when the queue is
+// empty.
+func (g *group) commitNext() bool {
+	g.mu.Lock()
+	n := min(len(g.queue), groupMax)
+	if n == 0 {
+		g.committers--
+		g.mu.Unlock()
+		return false
+	}
+	batch := make([]*pending, n)
+	copy(batch, g.queue)
+	g.queue = append(g.queue[:0], g.queue[n:]...)
+	g.mu.Unlock()
+	g.commit(batch)
+	for _, p := range batch {
+		close(p.done)
+	}
+	return true
 }
 
 // commit writes batch and sets each append's outcome.

@@ -35,7 +35,6 @@ type Planner struct {
 	records []events.Record // placed events, with positions and hashes
 	idem    []idempotencyRow
 	newEnts []entityRow
-	touched map[string]bool // streams whose version placed appends set
 }
 
 // known records which names the planner was told about (present or not).
@@ -64,7 +63,7 @@ func NewPlanner(head int64, headHash events.Hash) *Planner {
 	return &Planner{head: head, headHash: headHash,
 		known:    known{streams: map[string]bool{}, keys: map[string]bool{}, entities: map[string]bool{}, natural: map[[2]string]bool{}},
 		versions: map[string]int64{}, priors: map[string]*Prior{}, entities: map[string]bool{},
-		natural: map[[2]string]string{}, stored: map[[2]string]string{}, touched: map[string]bool{}}
+		natural: map[[2]string]string{}, stored: map[[2]string]string{}}
 }
 
 // Query is every name req's checks look at.
@@ -207,7 +206,6 @@ func (p *Planner) Place(req *AppendRequest) (*AppendResult, error) {
 	p.records = append(p.records, recs...)
 	p.versions[req.StreamID] = req.ExpectedVersion + int64(len(recs))
 	p.known.streams[req.StreamID] = true
-	p.touched[req.StreamID] = true
 	if key != "" {
 		p.known.keys[key] = true
 		p.priors[key] = &Prior{Fingerprint: fingerprint(req), Result: AppendResult{FirstPosition: res.FirstPosition,
