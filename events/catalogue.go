@@ -34,6 +34,9 @@ type Spec struct {
 	// upcasters[v] lifts version v to v+1.
 	upcasters map[int]Upcaster
 	goType    reflect.Type
+	// omits: the type holds an omitempty slice or map (nilEmptyOmitted
+	// has work to do).
+	omits bool
 }
 
 var catalogue = map[string]*Spec{}
@@ -44,7 +47,8 @@ func register(e Event) {
 	if _, dup := catalogue[e.EventType()]; dup {
 		panic("events: type registered twice: " + e.EventType())
 	}
-	catalogue[e.EventType()] = &Spec{Type: e.EventType(), Version: 1, upcasters: map[int]Upcaster{}, goType: t}
+	catalogue[e.EventType()] = &Spec{Type: e.EventType(), Version: 1, upcasters: map[int]Upcaster{}, goType: t,
+		omits: holdsOmitted(t, map[reflect.Type]bool{})}
 }
 
 // addUpcaster raises typ's current version by one: payloads of the previous
@@ -146,7 +150,9 @@ func Decode(typ string, version int, payload []byte) (Event, error) {
 	if err := jsonv2.Unmarshal(raw, ptr.Interface(), decodeOptions); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", typ, err)
 	}
-	nilEmptyOmitted(ptr.Elem())
+	if s.omits {
+		nilEmptyOmitted(ptr.Elem())
+	}
 	return ptr.Elem().Interface().(Event), nil
 }
 
@@ -178,12 +184,40 @@ func nilEmptyOmitted(v reflect.Value) {
 			if !f.IsExported() || !fv.CanSet() {
 				continue
 			}
-			if k := fv.Kind(); (k == reflect.Slice || k == reflect.Map) && !fv.IsNil() && fv.Len() == 0 &&
-				slices.Contains(strings.Split(f.Tag.Get("json"), ",")[1:], "omitempty") {
+			if k := fv.Kind(); (k == reflect.Slice || k == reflect.Map) && !fv.IsNil() && fv.Len() == 0 && omitEmpty(f) {
 				fv.SetZero()
 				continue
 			}
 			nilEmptyOmitted(fv)
 		}
 	}
+}
+
+// omitEmpty reports whether f's json tag has the omitempty option.
+func omitEmpty(f reflect.StructField) bool {
+	return slices.Contains(strings.Split(f.Tag.Get("json"), ",")[1:], "omitempty")
+}
+
+// holdsOmitted reports whether a value of type t can hold an exported
+// omitempty slice or map field, at any depth (seen: types already walked).
+func holdsOmitted(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return holdsOmitted(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			if k := f.Type.Kind(); (k == reflect.Slice || k == reflect.Map) && omitEmpty(f) || holdsOmitted(f.Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }

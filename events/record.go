@@ -86,16 +86,23 @@ const TimeLayout = "2006-01-02T15:04:05.000000Z"
 // except Position, PrevHash and Hash (which the chain binds separately), as
 // one JSON object with a fixed key order and the payload embedded verbatim.
 func (r *Record) Canonical() []byte {
-	b := make([]byte, 0, 256+len(r.Payload))
+	return r.AppendCanonical(make([]byte, 0, 256+len(r.Payload)))
+}
+
+// AppendCanonical appends r's canonical bytes (see Canonical) to b.
+func (r *Record) AppendCanonical(b []byte) []byte {
+	start := len(b)
 	b = appendField(b, "id", r.ID)
-	b[0] = '{' // the first field opens the object instead of a comma
+	b[start] = '{' // the first field opens the object instead of a comma
 	b = appendField(b, "stream_id", r.StreamID)
 	b = append(b, `,"stream_version":`...)
 	b = strconv.AppendInt(b, r.StreamVersion, 10)
 	b = appendField(b, "type", r.Type)
 	b = append(b, `,"schema_version":`...)
 	b = strconv.AppendInt(b, int64(r.SchemaVersion), 10)
-	b = appendField(b, "recorded_at", r.RecordedAt.UTC().Format(TimeLayout))
+	b = append(b, `,"recorded_at":"`...)
+	b = appendCanonicalTime(b, r.RecordedAt)
+	b = append(b, '"')
 	b = appendField(b, "donor_code", r.DonorCode)
 	b = appendField(b, "partner_code", r.PartnerCode)
 	b = appendField(b, "actor", r.Metadata.Actor)

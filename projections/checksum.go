@@ -112,11 +112,13 @@ const rowAlias = "aidledger_row"
 // tableChecksum digests one table.
 func tableChecksum(ctx context.Context, q Querier, schema string, t Table) (TableDigest, error) {
 	tc := TableDigest{Table: t.Name}
-	order := rowAlias + `::text COLLATE "C"`
+	// Ties are broken by the selected text ("1"), so that each row is
+	// rendered once: repeating the expression in ORDER BY renders it twice.
+	order := "1"
 	if t.OrderBy != "" {
-		order = t.OrderBy + ", " + order
+		order = t.OrderBy + ", 1"
 	}
-	rows, err := q.Query(ctx, fmt.Sprintf("SELECT %[1]s::text FROM %[2]s AS %[1]s ORDER BY %[3]s",
+	rows, err := q.Query(ctx, fmt.Sprintf(`SELECT %[1]s::text COLLATE "C" FROM %[2]s AS %[1]s ORDER BY %[3]s`,
 		rowAlias, qualified(schema, t.Name), order))
 	if err != nil {
 		return tc, fmt.Errorf("table %s: %w", t.Name, err)

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
@@ -42,3 +43,15 @@ func (s *StepForTest) Apply(ctx context.Context, recs []events.Record, upTo int6
 
 // OrderKeysForTest exposes orderKeys.
 var OrderKeysForTest = orderKeys
+
+// ScanForTest reads from..to of stream as catch-ups and rebuilds do,
+// giving up after stall without a message; it returns how many messages
+// it handed on.
+func ScanForTest(ctx context.Context, js jetstream.JetStream, stream string, from, to int64, stall time.Duration) (int, error) {
+	n := 0
+	err := streamReader{js: js, stream: stream, stall: stall}.scan(ctx, from, to, 1, func(b []rawMsg) error {
+		n += len(b)
+		return nil
+	})
+	return n, err
+}

@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,8 @@ type rawMsg struct {
 type streamReader struct {
 	js     jetstream.JetStream
 	stream string
+	// stall overrides scanStall (tests).
+	stall time.Duration
 }
 
 // lastSeq is the stream's last sequence: the newest ledger position.
@@ -118,21 +121,22 @@ func (r streamReader) scan(ctx context.Context, from, to int64, size int, fn fun
 		return fmt.Errorf("stream %s: reading from %d: %w", r.stream, from, err)
 	}
 	defer it.Stop()
+	// ctx ending stops the iterator, which ends a Next waiting for a
+	// message (a context per Next cost more than the rest of the loop).
+	defer context.AfterFunc(ctx, it.Stop)()
+	stall := cmp.Or(r.stall, scanStall)
 
 	next := uint64(from)
 	failures := 0
 	batch := make([]rawMsg, 0, min(size, int(to-from+1)))
 	for next <= uint64(to) {
-		nctx, cancel := context.WithTimeout(ctx, scanStall)
-		msg, err := it.Next(jetstream.NextContext(nctx))
-		stalled := nctx.Err() != nil
-		cancel()
+		msg, err := it.Next(jetstream.NextMaxWait(stall))
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("stream %s: reading %d: %w", r.stream, next, ctx.Err())
 			}
-			if stalled {
-				return fmt.Errorf("stream %s: reading %d: no message for %s: %w", r.stream, next, scanStall, err)
+			if errors.Is(err, nats.ErrTimeout) {
+				return fmt.Errorf("stream %s: reading %d: no message for %s: %w", r.stream, next, stall, err)
 			}
 			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 				return fmt.Errorf("stream %s: reading %d: %w", r.stream, next, err)
