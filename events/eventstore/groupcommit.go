@@ -31,7 +31,9 @@ import (
 // joined the queue; the hash chain and gap-free, commit-ordered positions
 // are the Planner's and the head lock's as for any batch. A batch of
 // several is two round trips (planAndWrite); a batch of one is the single
-// call of ledger_append, which measured faster alone.
+// call of ledger_append, which measured faster alone. An append that
+// finds no committer running writes its own batch in its own goroutine,
+// so a lone append costs no hand-over between goroutines.
 
 // groupMax is the most appends one transaction takes: enough to drain any
 // realistic queue at once, small enough that a batch's statements stay
@@ -45,13 +47,14 @@ const maxCommitters = 1
 // context may cancel (its batch-mates' appends ride on it).
 const groupTimeout = time.Minute
 
-// group is the queue of a Store's pending appends. Committer goroutines,
-// started when appends queue and gone when the queue is empty, write them.
+// group is the queue of a Store's pending appends. Committers — an
+// append's own caller for the batch that holds it, then a goroutine while
+// more have queued — write them.
 type group struct {
 	store      *Store
 	mu         sync.Mutex
 	queue      []*pending
-	committers int // goroutines draining the queue, at most maxCommitters
+	committers int // committers draining the queue, at most maxCommitters
 }
 
 // pending is one append waiting for its batch.
