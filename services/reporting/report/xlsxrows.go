@@ -254,22 +254,16 @@ func plainText(s string) bool {
 	if len(s) > excelize.TotalCellChars || s != "" && (s[0] == ' ' || s[len(s)-1] == ' ') || strings.Contains(s, "_x") {
 		return false
 	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' {
-				return false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == '\uFFFE' || r == '\uFFFF' {
+	ascii := true
+	for i := range len(s) { // the bytes of a multi-byte character are all ≥ 0x80
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'':
 			return false
 		}
-		i += size
 	}
-	return true
+	return ascii || utf8.ValidString(s) && !strings.Contains(s, "\uFFFE") && !strings.Contains(s, "\uFFFF")
 }
 
 var (
