@@ -140,6 +140,28 @@ func TestRebuildWithoutLiveModel(t *testing.T) {
 	e.checkModel(t, "proj_testcounts", 1244)
 }
 
+// TestRebuildPastALaggingLiveModel: a live model behind the stream (its
+// runner stopped) is brought level in the switch-over, and the checksums
+// of both — the live one taken in the switch-over's transaction, the
+// rebuilt one beside it on another connection — agree.
+func TestRebuildPastALaggingLiveModel(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	stop := e.runner(t, projections.RunnerConfig{})
+	e.publish(t, 1000)
+	e.waitFor(t, 1000, 30*time.Second)
+	stop()
+	e.publish(t, 500)
+	res, err := projections.Rebuild(e.ctx, projections.RebuildConfig{Pool: e.pool, NATSURL: e.url, Projection: e.proj, Logger: logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Match || res.Position != 1500 || res.Live.Position != 1500 || res.Rebuilt.Position != 1500 || len(res.Diffs) != 0 {
+		t.Errorf("result %+v", res)
+	}
+	e.checkModel(t, "proj_testcounts", 1500)
+}
+
 func TestRebuildRepairsAndReportsADamagedModel(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

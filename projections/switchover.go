@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -60,22 +61,45 @@ func switchOver(ctx context.Context, pool *pgxpool.Pool, p Projection, r rangeRe
 		}
 	}
 
-	// Both checksums, in the transaction: nobody else writes either schema.
+	// Both checksums. Nobody else writes either schema while tx holds the
+	// live lock, and tx has written at most one of them (whichever was
+	// behind): the other's checksum is taken on another connection at the
+	// same time, from the same rows.
+	liveInTx, rebuiltInTx := liveExists, true
+	var outside sync.WaitGroup
+	var outsideErr error
+	if liveExists && pool.Config().MaxConns >= 3 { // this transaction, Rebuild's lock, and one more
+		digest, schema := &sw.rebuilt, rebuilt
+		if liveAt >= sw.position { // tx did not bring the live schema level
+			digest, schema, liveInTx = &sw.live, live, false
+		} else {
+			rebuiltInTx = false
+		}
+		outside.Go(func() { *digest, outsideErr = Checksum(ctx, pool, schema, p) })
+	}
 	err = inSnapshot(ctx, tx, func(q Querier) error {
 		var err error
-		if liveExists {
+		if liveInTx {
 			if sw.live, err = checksum(ctx, q, live, p); err != nil {
 				return err
 			}
 		}
-		if sw.rebuilt, err = checksum(ctx, q, rebuilt, p); err != nil {
-			return err
-		}
-		if liveExists && !sw.live.Equal(sw.rebuilt) {
-			sw.diffs, err = diff(ctx, q, live, rebuilt, p, maxRebuildDiffs)
+		if rebuiltInTx {
+			sw.rebuilt, err = checksum(ctx, q, rebuilt, p)
 		}
 		return err
 	})
+	outside.Wait()
+	if err == nil {
+		err = outsideErr
+	}
+	if err == nil && liveExists && !sw.live.Equal(sw.rebuilt) {
+		err = inSnapshot(ctx, tx, func(q Querier) error {
+			var err error
+			sw.diffs, err = diff(ctx, q, live, rebuilt, p, maxRebuildDiffs)
+			return err
+		})
+	}
 	if err != nil {
 		return sw, fmt.Errorf("switch-over: %w", err)
 	}
