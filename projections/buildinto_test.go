@@ -3,7 +3,6 @@ package projections_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aidledger/aidledger/projections"
 )
@@ -15,10 +14,7 @@ import (
 func TestBuildIntoAMiddlePositionLeavesTheLiveModelAlone(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	stop := e.runner(t, projections.RunnerConfig{})
-	e.publish(t, 1500)
-	e.waitFor(t, 1500, 30*time.Second)
-	stop() // the live model must not move by itself while we look at it
+	e.stoppedLiveModel(t, 1500) // the live model must not move by itself while we look at it
 	e.checkModel(t, "proj_testcounts", 1500)
 
 	const scratch = "pit_testcounts_0a1b2c"

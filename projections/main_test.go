@@ -236,6 +236,16 @@ func (e *env) runner(t testing.TB, cfg projections.RunnerConfig) (stop func()) {
 }
 
 // waitFor waits until the live read model reaches position.
+// stoppedLiveModel publishes n events, lets a runner bring the live read
+// model to them and stops it: the model then stays where it is.
+func (e *env) stoppedLiveModel(t testing.TB, n int) {
+	t.Helper()
+	stop := e.runner(t, projections.RunnerConfig{})
+	e.publish(t, n)
+	e.waitFor(t, int64(n), 30*time.Second)
+	stop()
+}
+
 func (e *env) waitFor(t testing.TB, position int64, timeout time.Duration) {
 	t.Helper()
 	if _, err := projections.WaitFor(e.ctx, e.pool, e.proj, position, timeout); err != nil {

@@ -147,10 +147,7 @@ func TestRebuildWithoutLiveModel(t *testing.T) {
 func TestRebuildPastALaggingLiveModel(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	stop := e.runner(t, projections.RunnerConfig{})
-	e.publish(t, 1000)
-	e.waitFor(t, 1000, 30*time.Second)
-	stop()
+	e.stoppedLiveModel(t, 1000)
 	e.publish(t, 500)
 	res, err := projections.Rebuild(e.ctx, projections.RebuildConfig{Pool: e.pool, NATSURL: e.url, Projection: e.proj, Logger: logger()})
 	if err != nil {
@@ -165,10 +162,7 @@ func TestRebuildPastALaggingLiveModel(t *testing.T) {
 func TestRebuildRepairsAndReportsADamagedModel(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	stop := e.runner(t, projections.RunnerConfig{})
-	e.publish(t, 600)
-	e.waitFor(t, 600, 30*time.Second)
-	stop()
+	e.stoppedLiveModel(t, 600)
 
 	good, err := projections.Checksum(e.ctx, e.pool, "proj_testcounts", e.proj)
 	if err != nil {
