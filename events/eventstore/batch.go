@@ -182,9 +182,16 @@ func (p *Planner) queueWrites(b *pgx.Batch) {
 	b.Queue(`SELECT pg_notify('ledger_appended', $1)`, fmt.Sprint(last.Position))
 }
 
-// queueLookupWrites queues on b the writes of the entities, natural keys
-// and idempotency records of the batch (those it has).
+// queueLookupWrites queues on b the writes of the streams, entities,
+// natural keys and idempotency records of the batch (those it has).
 func (p *Planner) queueLookupWrites(b *pgx.Batch) {
+	var sIDs []string
+	var sVers []int64
+	for id := range p.touched {
+		sIDs, sVers = append(sIDs, id), append(sVers, p.versions[id])
+	}
+	b.Queue(`INSERT INTO streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::bigint[])
+		ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version`, sIDs, sVers)
 	var eIDs, eKinds, eStreams []string
 	var ePos []int64
 	for _, e := range p.newEnts {

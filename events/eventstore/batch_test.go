@@ -62,6 +62,7 @@ func dumpTables(t *testing.T, s *eventstore.Store) map[string][]string {
 	for name, sql := range map[string]string{
 		"events": `SELECT position || ' ' || stream_id || ' ' || stream_version || ' ' || type || ' ' || recorded_at || ' ' || actor || ' ' ||
 			idempotency_key || ' ' || payload::text FROM events ORDER BY position`,
+		"streams":      `SELECT stream_id || ' ' || version FROM streams ORDER BY stream_id`,
 		"entities":     `SELECT entity_id || ' ' || kind || ' ' || stream_id || ' ' || position FROM entities ORDER BY entity_id`,
 		"natural_keys": `SELECT scope || ' ' || key || ' ' || entity_id FROM natural_keys ORDER BY scope, key`,
 		"idempotency":  `SELECT key || ' ' || encode(fingerprint, 'hex') || ' ' || result::text || ' ' || position || ' ' || cardinality(event_ids) FROM idempotency ORDER BY key`,

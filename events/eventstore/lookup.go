@@ -57,10 +57,7 @@ func queueLookups(b *pgx.Batch, q LookupQuery) *Existing {
 		})
 	}
 	if len(q.Streams) > 0 {
-		// One probe of the (stream_id, stream_version) index per stream.
-		scan("streams", `SELECT s.id, v.version FROM unnest($1::text[]) AS s(id)
-			CROSS JOIN LATERAL (SELECT max(stream_version) AS version FROM events WHERE stream_id = s.id) v
-			WHERE v.version IS NOT NULL`, []any{q.Streams}, func(rows pgx.Rows) error {
+		scan("streams", `SELECT stream_id, version FROM streams WHERE stream_id = ANY($1)`, []any{q.Streams}, func(rows pgx.Rows) error {
 			var id string
 			var v int64
 			err := rows.Scan(&id, &v)

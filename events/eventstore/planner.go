@@ -35,6 +35,7 @@ type Planner struct {
 	records []events.Record // placed events, with positions and hashes
 	idem    []idempotencyRow
 	newEnts []entityRow
+	touched map[string]bool // streams whose version placed appends set
 }
 
 // known records which names the planner was told about (present or not).
@@ -63,7 +64,7 @@ func NewPlanner(head int64, headHash events.Hash) *Planner {
 	return &Planner{head: head, headHash: headHash,
 		known:    known{streams: map[string]bool{}, keys: map[string]bool{}, entities: map[string]bool{}, natural: map[[2]string]bool{}},
 		versions: map[string]int64{}, priors: map[string]*Prior{}, entities: map[string]bool{},
-		natural: map[[2]string]string{}, stored: map[[2]string]string{}}
+		natural: map[[2]string]string{}, stored: map[[2]string]string{}, touched: map[string]bool{}}
 }
 
 // Query is every name req's checks look at.
@@ -206,6 +207,7 @@ func (p *Planner) Place(req *AppendRequest) (*AppendResult, error) {
 	p.records = append(p.records, recs...)
 	p.versions[req.StreamID] = req.ExpectedVersion + int64(len(recs))
 	p.known.streams[req.StreamID] = true
+	p.touched[req.StreamID] = true
 	if key != "" {
 		p.known.keys[key] = true
 		p.priors[key] = &Prior{Fingerprint: fingerprint(req), Result: AppendResult{FirstPosition: res.FirstPosition,

@@ -6,10 +6,9 @@
 // Every append runs under a lock on the single ledger_head row: appends
 // are serialised, so positions are assigned in commit order and a reader
 // polling by position never skips an event. A lone append is one call of
-// the SQL function ledger_append (defined in
-// migrations/004_stream_version_from_log.sql); concurrent appends of one
-// Store are written together, checked one by one by the Planner, in one
-// transaction and one flush (groupcommit.go).
+// the SQL function ledger_append (see migrations/002_append_function.sql);
+// concurrent appends of one Store are written together, checked one by one
+// by the Planner, in one transaction and one flush (groupcommit.go).
 package eventstore
 
 import (
