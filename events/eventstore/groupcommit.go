@@ -131,7 +131,10 @@ func (g *group) handOver() {
 
 // commitNext writes the next batch from the queue and answers its
 // appends; false, after counting this committer out, when the queue is
-// empty.
+// empty. Should writing panic (a caller's append, or a bug), the batch's
+// appends are answered ErrOutcomeUnknown and the queue handed over before
+// the panic goes on: a caller that recovers it (an HTTP server does) must
+// not leave the group without a committer.
 func (g *group) commitNext() bool {
 	g.mu.Lock()
 	n := min(len(g.queue), groupMax)
@@ -144,6 +147,16 @@ func (g *group) commitNext() bool {
 	copy(batch, g.queue)
 	g.queue = append(g.queue[:0], g.queue[n:]...)
 	g.mu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			for _, p := range batch {
+				p.res, p.err = nil, fmt.Errorf("append to %s: %w (panic: %v)", p.req.StreamID, ErrOutcomeUnknown, r)
+				close(p.done)
+			}
+			g.handOver()
+			panic(r)
+		}
+	}()
 	g.commit(batch)
 	for _, p := range batch {
 		close(p.done)

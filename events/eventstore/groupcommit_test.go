@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventstore"
 )
 
@@ -178,6 +179,32 @@ func TestGroupCommitWithdrawsCancelled(t *testing.T) {
 	if _, v, err := s.ReadStream(ctx, "queued"); err != nil || v != 0 {
 		t.Fatalf("the withdrawn append was written: version %d, %v", v, err)
 	}
+}
+
+// TestGroupCommitSurvivesAPanic: an append that panics while its caller
+// writes it (here a nil event) panics in that caller, and the appends
+// after it are still written.
+func TestGroupCommitSurvivesAPanic(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	bad := req("bad", 0, visit(0))
+	bad.Events = []events.Event{nil}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("an append of a nil event did not panic")
+			}
+		}()
+		_, _ = s.Append(ctx, bad)
+	}()
+	for i := range 3 {
+		if _, err := s.Append(ctx, req(fmt.Sprintf("after-%d", i), 0, visit(i+1))); err != nil {
+			t.Fatalf("append %d after the panic: %v", i, err)
+		}
+	}
+	assertGapFree(t, s, 3)
 }
 
 // holdHead locks the ledger head in a transaction the caller rolls back
