@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,27 @@ func TestFromWireRoundTripAndTamper(t *testing.T) {
 	}
 	if _, err := events.FromWire(r.Position+1, body, r.PrevHash.String(), r.Hash.String()); err == nil {
 		t.Fatal("a record at another position was accepted")
+	}
+}
+
+// A body whose recorded_at is not in TimeLayout is refused even when its
+// hash header matches it (as a forger would make it): a day past the
+// month's end, a comma before the fraction, another zone, five digits of
+// fraction.
+func TestFromWireRefusesAnotherTimeForm(t *testing.T) {
+	r := wireRecord(t)
+	body := string(r.Canonical())
+	const at = `"recorded_at":"2025-06-01T08:00:00.000000Z"`
+	if !strings.Contains(body, at) {
+		t.Fatalf("the record's time is not %s: %s", at, body)
+	}
+	for _, other := range []string{"2025-02-30T08:00:00.000000Z", "2025-06-01T08:00:00,000000Z", "2025-06-01T08:00:00.000000+00:00",
+		"2025-06-01T08:00:00.00000Z", "2025-06-01T08:00:00.000000z"} {
+		bad := []byte(strings.Replace(body, at, `"recorded_at":"`+other+`"`, 1))
+		hash := events.ChainHash(r.PrevHash, r.Position, bad)
+		if _, err := events.FromWire(r.Position, bad, r.PrevHash.String(), hash.String()); err == nil {
+			t.Errorf("recorded_at %s: accepted", other)
+		}
 	}
 }
 
