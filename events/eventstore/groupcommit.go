@@ -43,6 +43,15 @@ const groupMax = 512
 // maxCommitters is how many batches may be under way at once.
 const maxCommitters = 1
 
+// A committer waits for as many appends as the previous batch held (see
+// gather) at most a gatherShare-th of that batch's time to commit, and
+// never more than maxGather: a batch slowed by a failover must not hold
+// back the next one.
+const (
+	gatherShare = 4
+	maxGather   = 2 * time.Millisecond
+)
+
 // groupTimeout bounds a batch's transaction, which no single caller's
 // context may cancel (its batch-mates' appends ride on it).
 const groupTimeout = time.Minute
@@ -55,6 +64,15 @@ type group struct {
 	mu         sync.Mutex
 	queue      []*pending
 	committers int // committers draining the queue, at most maxCommitters
+
+	// The previous batch, for gather: how many appends it held, when it
+	// was answered and how long it took to commit.
+	lastSize  int
+	lastEnd   time.Time
+	lastTook  time.Duration
+	gatherMax time.Duration // maxGather, but for tests
+	awaiting  int           // the queue length a gathering committer waits for; 0 when none waits
+	gathered  chan struct{} // tells a gathering committer that the queue reached awaiting (capacity 1)
 }
 
 // pending is one append waiting for its batch.
@@ -76,6 +94,10 @@ func (g *group) append(ctx context.Context, req *AppendRequest) (*AppendResult, 
 	p := &pending{req: req, done: make(chan struct{})}
 	g.mu.Lock()
 	g.queue = append(g.queue, p)
+	if g.awaiting > 0 && len(g.queue) >= g.awaiting {
+		g.awaiting = 0
+		g.gathered <- struct{}{} // buffered: the committer takes it
+	}
 	if g.committers < maxCommitters {
 		g.committers++
 		g.mu.Unlock()
@@ -137,6 +159,7 @@ func (g *group) handOver() {
 // not leave the group without a committer.
 func (g *group) commitNext() bool {
 	g.mu.Lock()
+	g.gather()
 	n := min(len(g.queue), groupMax)
 	if n == 0 {
 		g.committers--
@@ -157,11 +180,52 @@ func (g *group) commitNext() bool {
 			panic(r)
 		}
 	}()
+	start := time.Now()
 	g.commit(batch)
+	end := time.Now()
+	g.mu.Lock()
+	g.lastSize, g.lastEnd, g.lastTook = n, end, end.Sub(start)
+	g.mu.Unlock()
 	for _, p := range batch {
 		close(p.done)
 	}
 	return true
+}
+
+// gather waits, with g.mu held (it lets go while it waits), for the
+// appends the previous batch answered to come back. Writers that append
+// one after another each return to the queue a moment after their batch
+// commits; the first back would otherwise be written alone, and the rest
+// would wait for it and go next — batches of one and of the rest in turn,
+// each paying a flush. So while the previous batch held several appends
+// and was answered only just now, a committer waits until as many are
+// queued, at most a gatherShare-th of that batch's time to commit and
+// never longer than gatherMax (then it writes what it has). A lone writer
+// never waits: its batches hold one append.
+func (g *group) gather() {
+	if g.lastSize < 2 || len(g.queue) >= g.lastSize {
+		return
+	}
+	wait := min(g.lastTook/gatherShare, g.gatherMax) - time.Since(g.lastEnd)
+	if wait <= 0 {
+		return
+	}
+	g.awaiting = g.lastSize
+	g.mu.Unlock()
+	t := time.NewTimer(wait)
+	select {
+	case <-g.gathered:
+	case <-t.C:
+	}
+	t.Stop()
+	g.mu.Lock()
+	if g.awaiting == 0 { // signalled after the timer fired: take the token back
+		select {
+		case <-g.gathered:
+		default:
+		}
+	}
+	g.awaiting = 0
 }
 
 // commit writes batch and sets each append's outcome.

@@ -207,6 +207,81 @@ func TestGroupCommitSurvivesAPanic(t *testing.T) {
 	assertGapFree(t, s, 3)
 }
 
+// TestGroupCommitGathersReturningWriters: after a batch of several, the
+// first append back waits for as many before it is written — the batch's
+// writers coming back — and goes with them in one transaction as soon as
+// they are there; when they do not come, it is written alone after the
+// wait; after a batch of one (a lone writer), nothing waits.
+func TestGroupCommitGathersReturningWriters(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	ctx := context.Background()
+	appendOne := func(i int) error {
+		_, err := s.Append(ctx, req(fmt.Sprintf("gather-%d", i), 0, visit(i)))
+		return err
+	}
+
+	eventstore.SetLastBatch(s, 3, 40*time.Second) // the next batch may wait 10 s for 3
+	start := time.Now()
+	first := make(chan error, 1)
+	go func() { first <- appendOne(1) }()
+	select {
+	case err := <-first:
+		t.Fatalf("the first append back was written alone (%v) instead of waiting for its batch-mates", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	var wg sync.WaitGroup
+	for i := 2; i <= 3; i++ {
+		wg.Go(func() {
+			if err := appendOne(i); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("the batch went %v after it started, long after it was whole", took)
+	}
+	assertTransactions(t, s, 1)
+
+	eventstore.SetLastBatch(s, 3, 400*time.Millisecond) // may wait 100 ms
+	start = time.Now()
+	if err := appendOne(4); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < 80*time.Millisecond || took > 5*time.Second {
+		t.Fatalf("an append waited %v for batch-mates that did not come, want about 100ms", took)
+	}
+	assertTransactions(t, s, 2)
+
+	eventstore.SetLastBatch(s, 1, 40*time.Second)
+	start = time.Now()
+	if err := appendOne(5); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("an append after a batch of one waited %v", took)
+	}
+	assertTransactions(t, s, 3)
+	assertGapFree(t, s, 5)
+}
+
+// assertTransactions checks that the log's events were written by n
+// transactions.
+func assertTransactions(t *testing.T, s *eventstore.Store, n int) {
+	t.Helper()
+	var got int
+	if err := s.Pool().QueryRow(context.Background(), `SELECT count(DISTINCT xmin::text) FROM events`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != n {
+		t.Fatalf("the log was written by %d transactions, want %d", got, n)
+	}
+}
+
 // holdHead locks the ledger head in a transaction the caller rolls back
 // (the test's cleanup does, if it has not).
 func holdHead(t *testing.T, s *eventstore.Store) pgx.Tx {

@@ -56,7 +56,7 @@ type db interface {
 // New returns a Store on pool. The schema must have been migrated.
 func New(pool *pgxpool.Pool) *Store {
 	s := &Store{pool: pool, db: pool}
-	s.group = &group{store: s}
+	s.group = &group{store: s, gatherMax: maxGather, gathered: make(chan struct{}, 1)}
 	return s
 }
 
