@@ -46,10 +46,12 @@ const maxCommitters = 1
 // A committer waits for as many appends as the previous batch held (see
 // gather) at most a gatherShare-th of that batch's time to commit, and
 // never more than maxGather: a batch slowed by a failover must not hold
-// back the next one.
+// back the next one. After waits that ran out in a row, up to
+// 2^maxGatherMisses-1 batches go without one.
 const (
-	gatherShare = 4
-	maxGather   = 2 * time.Millisecond
+	gatherShare     = 4
+	maxGather       = 2 * time.Millisecond
+	maxGatherMisses = 6
 )
 
 // groupTimeout bounds a batch's transaction, which no single caller's
@@ -71,6 +73,8 @@ type group struct {
 	lastEnd   time.Time
 	lastTook  time.Duration
 	gatherMax time.Duration // maxGather, but for tests
+	misses    int           // waits that ran out in a row, at most maxGatherMisses
+	skip      int           // batches still to write before the next wait
 	awaiting  int           // the queue length a gathering committer waits for; 0 when none waits
 	gathered  chan struct{} // tells a gathering committer that the queue reached awaiting (capacity 1)
 }
@@ -201,9 +205,17 @@ func (g *group) commitNext() bool {
 // and was answered only just now, a committer waits until as many are
 // queued, at most a gatherShare-th of that batch's time to commit and
 // never longer than gatherMax (then it writes what it has). A lone writer
-// never waits: its batches hold one append.
+// never waits: its batches hold one append. Appends that do not come
+// back in step (independent requests arriving at random) would make
+// every wait run out for nothing, so each wait that runs out doubles the
+// number of batches written before the next wait (up to maxGatherSkip),
+// and a wait that is met starts over.
 func (g *group) gather() {
 	if g.lastSize < 2 || len(g.queue) >= g.lastSize {
+		return
+	}
+	if g.skip > 0 {
+		g.skip--
 		return
 	}
 	wait := min(g.lastTook/gatherShare, g.gatherMax) - time.Since(g.lastEnd)
@@ -213,19 +225,25 @@ func (g *group) gather() {
 	g.awaiting = g.lastSize
 	g.mu.Unlock()
 	t := time.NewTimer(wait)
+	met := false
 	select {
 	case <-g.gathered:
+		met = true
 	case <-t.C:
 	}
 	t.Stop()
 	g.mu.Lock()
-	if g.awaiting == 0 { // signalled after the timer fired: take the token back
-		select {
-		case <-g.gathered:
-		default:
-		}
+	if !met && g.awaiting == 0 { // met just after the timer ran out: take the token back
+		<-g.gathered
+		met = true
 	}
 	g.awaiting = 0
+	if met {
+		g.misses = 0
+		return
+	}
+	g.misses = min(g.misses+1, maxGatherMisses)
+	g.skip = 1<<g.misses - 1
 }
 
 // commit writes batch and sets each append's outcome.

@@ -211,7 +211,8 @@ func TestGroupCommitSurvivesAPanic(t *testing.T) {
 // first append back waits for as many before it is written — the batch's
 // writers coming back — and goes with them in one transaction as soon as
 // they are there; when they do not come, it is written alone after the
-// wait; after a batch of one (a lone writer), nothing waits.
+// wait, and the next batch does not wait; after a batch of one (a lone
+// writer), nothing waits.
 func TestGroupCommitGathersReturningWriters(t *testing.T) {
 	t.Parallel()
 	s := newStore(t)
@@ -247,26 +248,37 @@ func TestGroupCommitGathersReturningWriters(t *testing.T) {
 	}
 	assertTransactions(t, s, 1)
 
-	eventstore.SetLastBatch(s, 3, 400*time.Millisecond) // may wait 100 ms
+	eventstore.SetLastBatch(s, 3, 4*time.Second) // may wait 1 s
 	start = time.Now()
 	if err := appendOne(4); err != nil {
 		t.Fatal(err)
 	}
-	if took := time.Since(start); took < 80*time.Millisecond || took > 5*time.Second {
-		t.Fatalf("an append waited %v for batch-mates that did not come, want about 100ms", took)
+	if took := time.Since(start); took < 800*time.Millisecond || took > 10*time.Second {
+		t.Fatalf("an append waited %v for batch-mates that did not come, want about 1s", took)
 	}
 	assertTransactions(t, s, 2)
 
-	eventstore.SetLastBatch(s, 1, 40*time.Second)
+	// That wait ran out: the next batch goes without one.
+	eventstore.SetLastBatch(s, 3, 4*time.Second)
 	start = time.Now()
 	if err := appendOne(5); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 500*time.Millisecond {
+		t.Fatalf("the append after a wait that ran out waited too (%v)", took)
+	}
+	assertTransactions(t, s, 3)
+
+	eventstore.SetLastBatch(s, 1, 40*time.Second)
+	start = time.Now()
+	if err := appendOne(6); err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(start); took > 5*time.Second {
 		t.Fatalf("an append after a batch of one waited %v", took)
 	}
-	assertTransactions(t, s, 3)
-	assertGapFree(t, s, 5)
+	assertTransactions(t, s, 4)
+	assertGapFree(t, s, 6)
 }
 
 // assertTransactions checks that the log's events were written by n
