@@ -407,33 +407,24 @@ func (b *xlsxBook) splice(sw *excelize.StreamWriter, sheet string, rows func(io.
 // lineHeight is the height (pt) of a line of 11-point text in a sheet.
 const lineHeight = 15
 
-// wrappedHeight is the height (pt) of a row whose cells are as given, in
-// columns of widths (characters): enough for the most lines any of its
-// cells of style wrap takes, a Chinese character being two characters
-// wide, each line a little short of its column (for the cell's margins).
-func wrappedHeight(cells []any, widths []float64, wrap int) float64 {
-	lines := 1
-	for i, c := range cells {
-		cell, ok := c.(excelize.Cell)
-		text, isText := cell.Value.(string)
-		if !ok || !isText || cell.StyleID != wrap || i >= len(widths) {
-			continue
-		}
-		fits := max(1, int(widths[i])-2)
-		n := 0
-		for part := range strings.SplitSeq(text, "\n") {
-			w := 0
-			for _, r := range part {
+// textLines is how many lines text takes wrapped in a column width
+// characters wide: a Chinese character is two characters wide, each line
+// a little short of its column (for the cell's margins), and line breaks
+// are kept.
+func textLines(text string, width float64) int {
+	fits := max(1, int(width)-2)
+	n := 0
+	for part := range strings.SplitSeq(text, "\n") {
+		w := 0
+		for _, r := range part {
+			w++
+			if r >= 0x1100 && wide(r) {
 				w++
-				if r >= 0x1100 && wide(r) {
-					w++
-				}
 			}
-			n += max(1, (w+fits-1)/fits)
 		}
-		lines = max(lines, n)
+		n += max(1, (w+fits-1)/fits)
 	}
-	return float64(lines) * lineHeight
+	return n
 }
 
 // wide reports whether r takes two characters' width: CJK punctuation,
@@ -485,44 +476,28 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 		other = LangZH
 	}
 	// Every cell of a note's row at its top, the text ones wrapped.
-	wrap, top, countTop, yuanTop := b.style("wrap"), b.style("|top"), b.style(numFmtCount+"|top"), b.style(numFmtYuan+"|top")
+	st := noteStyles{wrap: b.style("wrap"), top: b.style("|top"), count: b.style(numFmtCount + "|top"), yuan: b.style(numFmtYuan + "|top")}
 	b.splice(sw, sheet, func(out io.Writer) error {
-		text := func(v string) excelize.Cell { return excelize.Cell{Value: v, StyleID: wrap} }
-		cells := make([]any, len(headers))
 		row := firstRow
 		var buf []byte
-		put := func() error {
-			// Tall enough for the wrapped notes (a spreadsheet program
-			// does not grow a row it reads for the text it wraps), up
-			// to the tallest a row can be.
-			var err error
-			buf, err = appendStreamRow(buf, row, cells, min(wrappedHeight(cells, widths, wrap), excelize.MaxRowHeight))
-			clear(cells)
+		put := func(nr *noteRow) error {
+			buf = nr.appendTo(buf, row, st, widths)
 			row++
-			if err == nil && len(buf) > 240<<10 {
-				_, err = out.Write(buf)
+			if len(buf) > 240<<10 {
+				_, err := out.Write(buf)
 				buf = buf[:0]
+				return err
 			}
-			return err
-		}
-		// facts sets the event, date, amount (money only: a count is left
-		// blank) and detail of footnote f.
-		facts := func(f yearend.Footnote) {
-			cells[3], cells[4] = excelize.Cell{Value: f.EventID, StyleID: top}, excelize.Cell{Value: f.Date.String(), StyleID: top}
-			if isMoney(f) {
-				cells[5] = excelize.Cell{Value: yuanCell(f.AmountFen), StyleID: yuanTop}
-			}
-			cells[8] = text(f.Detail)
+			return nil
 		}
 		w := newNoteWriter(r)
 		for i, n := range reportNotes(r) {
-			cells[0] = excelize.Cell{Value: i + 1, StyleID: countTop}
-			cells[1], cells[2] = text(footnoteKindName(n.Kind, lang)), text(w.partnerName(n.PairingID, LangZH))
+			nr := noteRow{no: i + 1, kind: footnoteKindName(n.Kind, lang), partner: w.partnerName(n.PairingID, LangZH),
+				note: w.note(n, lang), other: w.note(n, other)}
 			if n.late == nil {
-				facts(n.Footnote)
+				nr.facts = &n.Footnote
 			}
-			cells[6], cells[7] = text(w.note(n, lang)), text(w.note(n, other))
-			if err := put(); err != nil {
+			if err := put(&nr); err != nil {
 				return err
 			}
 		}
@@ -532,22 +507,21 @@ func xlsxNotes(b *xlsxBook, r *yearend.Report, lang, sheet string) {
 			title = "Late entries, one row each"
 		}
 		first := true
-		for _, f := range r.Footnotes {
+		for i := range r.Footnotes {
+			f := &r.Footnotes[i]
 			if f.Kind != yearend.FootLateEntry {
 				continue
 			}
 			if first {
 				row++
-				cells[0] = title
-				if err := put(); err != nil {
+				if err := put(&noteRow{title: title}); err != nil {
 					return err
 				}
 				first = false
 			}
-			cells[1], cells[2] = text(footnoteKindName(f.Kind, lang)), text(w.partnerName(f.PairingID, LangZH))
-			facts(f)
-			cells[6], cells[7] = text(w.footnote(f, lang)), text(w.footnote(f, other))
-			if err := put(); err != nil {
+			nr := noteRow{kind: footnoteKindName(f.Kind, lang), partner: w.partnerName(f.PairingID, LangZH), facts: f,
+				note: w.footnote(*f, lang), other: w.footnote(*f, other)}
+			if err := put(&nr); err != nil {
 				return err
 			}
 		}

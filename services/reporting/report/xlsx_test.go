@@ -323,25 +323,20 @@ func TestYuanCellIsExact(t *testing.T) {
 	}
 }
 
-// TestWrappedHeight: a note's row is tall enough for its longest wrapped
-// cell — Chinese characters counting twice, explicit line breaks kept —
-// and only cells of the wrap style count.
-func TestWrappedHeight(t *testing.T) {
+// TestTextLines: a wrapped text takes as many lines as its column needs,
+// Chinese characters counting twice and explicit line breaks kept.
+func TestTextLines(t *testing.T) {
 	t.Parallel()
-	const wrap = 7
 	long := strings.Repeat("乙县业务日期", 10) // 60 characters, 120 wide: 4 lines of 32
 	for _, tc := range []struct {
-		cells []any
+		text  string
 		lines int
 	}{
-		{[]any{"plain", excelize.Cell{Value: "short", StyleID: wrap}}, 1},
-		{[]any{nil, excelize.Cell{Value: long, StyleID: wrap}}, 4},
-		{[]any{nil, excelize.Cell{Value: long, StyleID: wrap + 1}}, 1},
-		{[]any{nil, excelize.Cell{Value: "a\nb\nc", StyleID: wrap}}, 3},
-		{[]any{excelize.Cell{Value: strings.Repeat("x", 32), StyleID: wrap}, excelize.Cell{Value: 5, StyleID: wrap}}, 1},
+		{"", 1}, {"short", 1}, {long, 4}, {"a\nb\nc", 3}, {strings.Repeat("x", 32), 1}, {strings.Repeat("x", 33), 2},
+		{"甲\n" + long, 5},
 	} {
-		if got, want := wrappedHeight(tc.cells, []float64{34, 34}, wrap), float64(tc.lines)*lineHeight; got != want {
-			t.Errorf("wrappedHeight(%v) = %v, want %v", tc.cells, got, want)
+		if got := textLines(tc.text, 34); got != tc.lines {
+			t.Errorf("textLines(%q) = %d, want %d", tc.text, got, tc.lines)
 		}
 	}
 }

@@ -115,17 +115,12 @@ func (ir *itemRows) writeTo(w io.Writer) error {
 		b = appendEscapedCell(b, 'C', row, 0, label(eventTypeName(li.Type, ir.lang)))
 		b = appendEscapedCell(b, 'D', row, 0, label(ir.partners[li.PairingID]))
 		b = appendEscapedCell(b, 'E', row, 0, label(figureLabel(li.Figure, ir.lang)))
-		b = appendDateCell(b, 'F', row, li.BusinessDate)
+		b = appendDateCell(b, 'F', row, 0, li.BusinessDate)
 		switch {
 		case !isMoneyFigure(li.Figure):
 			b = appendIntCell(b, 'H', row, ir.count, li.AmountFen)
-		case li.AmountFen > maxExactCell || li.AmountFen < -maxExactCell:
-			b = appendTextCell(b, 'G', row, ir.yuan, YuanDecimal(li.AmountFen)) // as yuanCell
 		default:
-			b = appendCellStart(b, 'G', row, ir.yuan)
-			b = append(b, "><v>"...)
-			b = appendYuan(b, li.AmountFen) // as yuanCell
-			b = append(b, "</v></c>"...)
+			b = appendYuanCell(b, 'G', row, ir.yuan, li.AmountFen)
 		}
 		b = appendTextCell(b, 'I', row, 0, li.DocumentNo)
 		b = appendTextCell(b, 'J', row, 0, li.PairingID)
@@ -139,6 +134,67 @@ func (ir *itemRows) writeTo(w io.Writer) error {
 	}
 	_, err := w.Write(buf)
 	return err
+}
+
+// noteStyles are the style ids of the notes sheet's cells: texts that
+// wrap, other cells at the top of their row, and counts and amounts there.
+type noteStyles struct{ wrap, top, count, yuan int }
+
+// noteRow is a row of the notes sheet (xlsxNotes): in column A a note's
+// number (no > 0) or a title; then — unless it is a title's row — the
+// kind and partner (B, C); when facts is set, its event, date, amount (of
+// money only) and detail (D, E, F, I); and the note in the sheet's
+// language and the other (G, H). The texts but the title wrap, and the
+// row is tall enough for the most lines one of them takes (a spreadsheet
+// program does not grow a row it reads for the text it wraps), up to the
+// tallest a row can be; a title's row is one line tall.
+type noteRow struct {
+	no            int
+	title         string
+	kind, partner string
+	facts         *yearend.Footnote
+	note, other   string
+}
+
+// appendTo appends nr as row row of a sheet whose columns are widths
+// characters wide, as the stream writer writes the same cells.
+func (nr *noteRow) appendTo(b []byte, row int, st noteStyles, widths []float64) []byte {
+	lines := 1
+	if nr.title == "" {
+		lines = max(textLines(nr.kind, widths[1]), textLines(nr.partner, widths[2]), textLines(nr.note, widths[6]),
+			textLines(nr.other, widths[7]))
+		if nr.facts != nil {
+			lines = max(lines, textLines(nr.facts.Detail, widths[8]))
+		}
+	}
+	b = append(b, `<row r="`...)
+	b = strconv.AppendInt(b, int64(row), 10)
+	b = append(b, `" ht="`...)
+	b = strconv.AppendFloat(b, min(float64(lines)*lineHeight, excelize.MaxRowHeight), 'f', -1, 64)
+	b = append(b, `" customHeight="1">`...)
+	switch {
+	case nr.no > 0:
+		b = appendIntCell(b, 'A', row, st.count, int64(nr.no))
+	case nr.title != "":
+		b = appendTextCell(b, 'A', row, 0, nr.title)
+		return append(b, "</row>"...)
+	}
+	b = appendTextCell(b, 'B', row, st.wrap, nr.kind)
+	b = appendTextCell(b, 'C', row, st.wrap, nr.partner)
+	f := nr.facts
+	if f != nil {
+		b = appendTextCell(b, 'D', row, st.top, f.EventID)
+		b = appendDateCell(b, 'E', row, st.top, f.Date)
+		if isMoney(*f) {
+			b = appendYuanCell(b, 'F', row, st.yuan, f.AmountFen)
+		}
+	}
+	b = appendTextCell(b, 'G', row, st.wrap, nr.note)
+	b = appendTextCell(b, 'H', row, st.wrap, nr.other)
+	if f != nil {
+		b = appendTextCell(b, 'I', row, st.wrap, f.Detail)
+	}
+	return append(b, "</row>"...)
 }
 
 // appendCellStart appends a cell's start tag up to its type.
@@ -197,12 +253,23 @@ func appendYuan(b []byte, fen int64) []byte {
 	return b
 }
 
-// appendDateCell is appendTextCell of d.String(), without the string.
-func appendDateCell(b []byte, col byte, row int, d events.Date) []byte {
-	if d.IsZero() {
-		return appendTextCell(b, col, row, 0, "")
+// appendYuanCell appends the cell of yuanCell(fen).
+func appendYuanCell(b []byte, col byte, row, style int, fen int64) []byte {
+	if fen > maxExactCell || fen < -maxExactCell {
+		return appendTextCell(b, col, row, style, YuanDecimal(fen))
 	}
-	b = appendCellStart(b, col, row, 0)
+	b = appendCellStart(b, col, row, style)
+	b = append(b, "><v>"...)
+	b = appendYuan(b, fen)
+	return append(b, "</v></c>"...)
+}
+
+// appendDateCell is appendTextCell of d.String(), without the string.
+func appendDateCell(b []byte, col byte, row, style int, d events.Date) []byte {
+	if d.IsZero() {
+		return appendTextCell(b, col, row, style, "")
+	}
+	b = appendCellStart(b, col, row, style)
 	b = append(b, ` t="inlineStr"><is><t>`...)
 	b = d.Time().AppendFormat(b, time.DateOnly)
 	return append(b, "</t></is></c>"...)

@@ -119,6 +119,85 @@ func TestItemRowsAreStreamWriterRows(t *testing.T) {
 	}
 }
 
+// TestNoteRowsAreStreamWriterRows: the notes sheet's rows are byte for
+// byte what excelize's stream writer writes for the same cells — a note's
+// number or a title in column A, the texts in the wrap style, the facts
+// at the top, an amount only for money — at the height of the text that
+// takes the most lines, over the texts of TestItemRowsAreStreamWriterRows.
+func TestNoteRowsAreStreamWriterRows(t *testing.T) {
+	t.Parallel()
+	texts := []string{"", "甲财〔2025〕1号", "a&b<c>d\"e'f", " lead", "trail ", "line\nbreak\r\n", "_x0041_", "bad\xffutf8",
+		strings.Repeat("乙县业务日期", 30), strings.Repeat("长", 33000), strings.Repeat("a\n", 500)}
+	st := noteStyles{wrap: 3, top: 4, count: 5, yuan: 6}
+	widths := []float64{5, 14, 8, 27, 11, 12, 34, 34, 18}
+	fens := []int64{0, 150, -1, maxExactCell, maxExactCell + 1, -maxExactCell - 1}
+	figures := []string{"", "fiscal_disbursed_fen", "visits"}
+	r := rand.New(rand.NewPCG(9, 10))
+	text := func() string { return texts[r.IntN(len(texts))] }
+	var rows []noteRow
+	for i := range 600 {
+		nr := noteRow{kind: text(), partner: text(), note: text(), other: text()}
+		switch i % 4 {
+		case 0:
+			nr.no = i + 1
+		case 1:
+			nr.no = i + 1
+			nr.facts = &yearend.Footnote{EventID: text(), Detail: text(), Figure: figures[i%3], AmountFen: fens[i%len(fens)],
+				Date: []events.Date{{}, events.DateOf(2024, 12, 31)}[i%2]}
+		case 2:
+			nr.facts = &yearend.Footnote{EventID: text(), Detail: text(), Figure: figures[i%3], AmountFen: r.Int64N(1e9)}
+		default:
+			nr = noteRow{title: "截止日后补录明细（每条记录一行）"}
+		}
+		rows = append(rows, nr)
+	}
+
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	for i, nr := range rows {
+		row := i + 4
+		got = nr.appendTo(got, row, st, widths)
+		cells := make([]any, 9)
+		wrapped := func(col int, s string) { cells[col] = excelize.Cell{Value: s, StyleID: st.wrap} }
+		if nr.title != "" {
+			cells[0] = nr.title
+		} else {
+			if nr.no > 0 {
+				cells[0] = excelize.Cell{Value: nr.no, StyleID: st.count}
+			}
+			wrapped(1, nr.kind)
+			wrapped(2, nr.partner)
+			wrapped(6, nr.note)
+			wrapped(7, nr.other)
+			if fn := nr.facts; fn != nil {
+				cells[3], cells[4] = excelize.Cell{Value: fn.EventID, StyleID: st.top}, excelize.Cell{Value: fn.Date.String(), StyleID: st.top}
+				if isMoney(*fn) {
+					cells[5] = excelize.Cell{Value: yuanCell(fn.AmountFen), StyleID: st.yuan}
+				}
+				wrapped(8, fn.Detail)
+			}
+		}
+		lines := 1
+		for col, c := range cells {
+			if cell, ok := c.(excelize.Cell); ok && cell.StyleID == st.wrap {
+				lines = max(lines, textLines(cell.Value.(string), widths[col]))
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: min(float64(lines)*lineHeight, excelize.MaxRowHeight)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := streamedRows(t, f, sw); string(got) != want {
+		t.Fatalf("differs from the stream writer %s", difference(string(got), want))
+	}
+}
+
 // TestStreamRowIsStreamWriterRow: appendStreamRow writes the rows
 // excelize's stream writer writes for random cells of every kind it
 // takes, with and without a height.
