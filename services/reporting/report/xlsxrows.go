@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/xml"
-	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -35,53 +34,15 @@ type sheetSplice struct {
 }
 
 // newSheetSplice returns the splice of rows at row, and the cells of its
-// marker row, which the caller writes with the stream writer at that row.
+// marker row, which the caller writes with the stream writer at that row:
+// one text cell in column A, which the stream writer writes as
+// appendTextCell does.
 func newSheetSplice(row int, rows func(io.Writer) error) (*sheetSplice, []any) {
 	marker := newMarker()
-	cells := []any{marker}
-	b, _ := appendStreamRow(nil, row, cells, 0) // a string cell always appends
-	return &sheetSplice{marker: b, rows: rows}, cells
-}
-
-// appendStreamRow appends the row that excelize's StreamWriter.SetRow
-// writes for cells from column A (to Z at most) with RowOpts{Height:
-// height}, for the values the report writes: nil (no cell), string, int,
-// int64, float64 of at most 15 significant digits (yuanCell), and
-// excelize.Cell of those.
-func appendStreamRow(b []byte, row int, cells []any, height float64) ([]byte, error) {
-	b = append(b, `<row r="`...)
-	b = strconv.AppendInt(b, int64(row), 10)
-	b = append(b, '"')
-	if height > 0 {
-		b = append(b, ` ht="`...)
-		b = strconv.AppendFloat(b, height, 'f', -1, 64)
-		b = append(b, `" customHeight="1"`...)
-	}
-	b = append(b, '>')
-	if len(cells) > 26 {
-		return b, fmt.Errorf("report: xlsx: a row of %d cells", len(cells))
-	}
-	for i, c := range cells {
-		style := 0
-		if cell, ok := c.(excelize.Cell); ok {
-			c, style = cell.Value, cell.StyleID
-		}
-		col := byte('A' + i)
-		switch v := c.(type) {
-		case nil:
-		case string:
-			b = appendTextCell(b, col, row, style, v)
-		case int:
-			b = appendIntCell(b, col, row, style, int64(v))
-		case int64:
-			b = appendIntCell(b, col, row, style, v)
-		case float64:
-			b = appendNumberCell(b, col, row, style, strconv.FormatFloat(v, 'f', -1, 64))
-		default:
-			return b, fmt.Errorf("report: xlsx: a cell of %T", c)
-		}
-	}
-	return append(b, "</row>"...), nil
+	b := append([]byte(`<row r="`), strconv.Itoa(row)...)
+	b = append(b, `">`...)
+	b = appendTextCell(b, 'A', row, 0, marker)
+	return &sheetSplice{marker: append(b, "</row>"...), rows: rows}, []any{marker}
 }
 
 // itemRows are the line-items sheet's rows, from row first on.
@@ -209,14 +170,6 @@ func appendCellStart(b []byte, col byte, row, style int) []byte {
 		b = append(b, '"')
 	}
 	return b
-}
-
-// appendNumberCell appends a number cell; v is its decimal.
-func appendNumberCell(b []byte, col byte, row, style int, v string) []byte {
-	b = appendCellStart(b, col, row, style)
-	b = append(b, "><v>"...)
-	b = append(b, v...)
-	return append(b, "</v></c>"...)
 }
 
 // appendIntCell appends a number cell holding v.

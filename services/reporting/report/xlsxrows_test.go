@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"io"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -195,59 +194,6 @@ func TestNoteRowsAreStreamWriterRows(t *testing.T) {
 	}
 	if want := streamedRows(t, f, sw); string(got) != want {
 		t.Fatalf("differs from the stream writer %s", difference(string(got), want))
-	}
-}
-
-// TestStreamRowIsStreamWriterRow: appendStreamRow writes the rows
-// excelize's stream writer writes for random cells of every kind it
-// takes, with and without a height.
-func TestStreamRowIsStreamWriterRow(t *testing.T) {
-	t.Parallel()
-	r := rand.New(rand.NewPCG(9, 10))
-	texts := []string{"", "注1：甲县", " lead", "a&b\n<c>", "_x0041_", "bad\xff", strings.Repeat("长", 40000)}
-	value := func() any {
-		switch r.IntN(6) {
-		case 0:
-			return nil
-		case 1:
-			return texts[r.IntN(len(texts))]
-		case 2:
-			return r.IntN(1000) - 500
-		case 3:
-			return r.Int64() - r.Int64()
-		default:
-			return yuanCell(r.Int64N(2*maxExactCell+1) - maxExactCell)
-		}
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []byte
-	for row := 1; row <= 3000; row++ {
-		cells := make([]any, 1+r.IntN(10))
-		for i := range cells {
-			if v := value(); v != nil && r.IntN(2) == 0 {
-				cells[i] = excelize.Cell{Value: v, StyleID: r.IntN(10)}
-			} else {
-				cells[i] = v
-			}
-		}
-		height := []float64{0, 15, 22.5, 409}[r.IntN(4)]
-		if err := sw.SetRow("A"+strconv.Itoa(row), cells, excelize.RowOpts{Height: height}); err != nil {
-			t.Fatal(err)
-		}
-		if want, err = appendStreamRow(want, row, cells, height); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := streamedRows(t, f, sw); got != string(want) {
-		t.Fatalf("the stream writer's rows differ from ours %s", difference(got, string(want)))
-	}
-	if _, err := appendStreamRow(nil, 1, []any{true}, 0); err == nil {
-		t.Error("a cell of a kind it does not take: no error")
 	}
 }
 
