@@ -33,7 +33,9 @@ import (
 // several is two round trips (planAndWrite); a batch of one is the single
 // call of ledger_append, which measured faster alone. An append that
 // finds no committer running writes its own batch in its own goroutine,
-// so a lone append costs no hand-over between goroutines.
+// so a lone append costs no hand-over between goroutines. After a batch
+// of several, the next waits briefly for as many appends (gather), so
+// that writers coming back from one batch go together in the next.
 
 // groupMax is the most appends one transaction takes: enough to drain any
 // realistic queue at once, small enough that a batch's statements stay
