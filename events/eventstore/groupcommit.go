@@ -211,8 +211,7 @@ func (g *group) commitNext() bool {
 // back in step (independent requests arriving at random) would make
 // every wait run out for nothing, so each wait that runs out doubles the
 // number of batches written before the next wait (up to
-// 2^maxGatherMisses-1),
-// and a wait that is met starts over.
+// 2^maxGatherMisses-1), and a wait that is met starts over.
 func (g *group) gather() {
 	if g.lastSize < 2 || len(g.queue) >= g.lastSize {
 		return
