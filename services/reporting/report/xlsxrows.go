@@ -77,11 +77,10 @@ func (ir *itemRows) writeTo(w io.Writer) error {
 		b = appendEscapedCell(b, 'D', row, 0, label(ir.partners[li.PairingID]))
 		b = appendEscapedCell(b, 'E', row, 0, label(figureLabel(li.Figure, ir.lang)))
 		b = appendDateCell(b, 'F', row, 0, li.BusinessDate)
-		switch {
-		case !isMoneyFigure(li.Figure):
-			b = appendIntCell(b, 'H', row, ir.count, li.AmountFen)
-		default:
+		if isMoneyFigure(li.Figure) {
 			b = appendYuanCell(b, 'G', row, ir.yuan, li.AmountFen)
+		} else {
+			b = appendIntCell(b, 'H', row, ir.count, li.AmountFen)
 		}
 		b = appendTextCell(b, 'I', row, 0, li.DocumentNo)
 		b = appendTextCell(b, 'J', row, 0, li.PairingID)
