@@ -435,29 +435,9 @@ func wide(r rune) bool {
 		unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana)
 }
 
-// maxExactCell is the largest number of 分 yuanCell writes as a number: a
-// decimal of at most 15 significant digits (under 10^13 元).
+// maxExactCell is the largest number of 分 appendYuanCell writes as a
+// number: a decimal of at most 15 significant digits (under 10^13 元).
 const maxExactCell = 1e15 - 1
-
-// yuanCell is the value of a cell holding fen 分 in 元, exactly
-// YuanDecimal(fen) in the sheet. excelize's stream writer takes numbers as
-// Go numbers, not decimal strings, and writes a float64 as the shortest
-// decimal that reads back as it; every decimal of at most 15 significant
-// digits reads back from the nearest float64 unchanged, so the cell's text
-// is YuanDecimal(fen) without its trailing zeros (a test holds this). The
-// float is only the carrier of that text: nothing is computed with it.
-// Larger amounts are written as text.
-func yuanCell(fen int64) any {
-	d := YuanDecimal(fen)
-	if fen > maxExactCell || fen < -maxExactCell {
-		return d
-	}
-	v, err := strconv.ParseFloat(d, 64)
-	if err != nil {
-		return d
-	}
-	return v
-}
 
 // xlsxNotes starts the notes sheet (streamSheet: a late entry has a row
 // of its own), with a marker row where the ZIP writer puts the notes.

@@ -296,6 +296,22 @@ func TestTargets(t *testing.T) {
 	}
 }
 
+// yuanCell is what excelize's stream writer is given for a cell holding
+// fen 分 in 元, the oracle of appendYuanCell: the float64 nearest
+// YuanDecimal(fen), which the writer writes as the shortest decimal that
+// reads back as it, or past maxExactCell the decimal as text.
+func yuanCell(fen int64) any {
+	d := YuanDecimal(fen)
+	if fen > maxExactCell || fen < -maxExactCell {
+		return d
+	}
+	v, err := strconv.ParseFloat(d, 64)
+	if err != nil {
+		return d
+	}
+	return v
+}
+
 // TestYuanCellIsExact: the number a line item's amount is handed to
 // excelize as prints, the way excelize writes it, as a decimal of exactly
 // that many 元 (YuanDecimal less any trailing zeros), up to the largest

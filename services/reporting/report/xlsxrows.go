@@ -205,7 +205,12 @@ func appendYuan(b []byte, fen int64) []byte {
 	return b
 }
 
-// appendYuanCell appends the cell of yuanCell(fen).
+// appendYuanCell appends a cell holding fen 分 in 元, exactly
+// YuanDecimal(fen) in the sheet: a number cell whose text is that decimal
+// without trailing zeros — what excelize's stream writer writes for the
+// float64 nearest it, since a decimal of at most 15 significant digits
+// reads back from that float unchanged (yuanCell in the tests) — or, past
+// maxExactCell, the decimal as text. Nothing is computed in floating point.
 func appendYuanCell(b []byte, col byte, row, style int, fen int64) []byte {
 	if fen > maxExactCell || fen < -maxExactCell {
 		return appendTextCell(b, col, row, style, YuanDecimal(fen))
