@@ -96,8 +96,9 @@ func readRows(ctx context.Context, q projections.Querier, sql string, args ...an
 // scanBatch is how many rows scanRows hands over at a time.
 const scanBatch = 1024
 
-// scanRows runs a query of rowColumns and calls each with every row in
-// order, stopping at its first error. The rows are decoded on the calling
+// scanRows runs a query of rowColumns, planned for its arguments
+// (planned), and calls each with every row in order, stopping at its
+// first error. The rows are decoded on the calling
 // goroutine and handed, a batch at a time, to another that calls each, so
 // that decoding and folding overlap; each is only ever called from that
 // one goroutine, and returns before scanRows does. The row is reused: each
@@ -105,7 +106,7 @@ const scanBatch = 1024
 // types, figures and pairing ids are shared between rows rather than
 // allocated for each.
 func scanRows(ctx context.Context, q projections.Querier, sql string, each func(*row) error, args ...any) error {
-	rs, err := q.Query(ctx, sql, args...)
+	rs, err := q.Query(ctx, sql, append([]any{planned}, args...)...)
 	if err != nil {
 		return err
 	}
