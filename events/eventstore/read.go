@@ -97,10 +97,22 @@ type Filter struct {
 // ReadAll returns up to limit events with position > after, in position
 // order. Because positions are assigned under a lock and committed in order,
 // calling it again with after = the last position seen never skips an event.
+//
+// A filtered read is planned for its arguments every time. As a statement
+// pgx caches per connection, from its sixth run Postgres may use a
+// generic plan, made without them, in which the filter cannot use
+// events_donor_position or events_partner_position: it walks the log by
+// position and filters it, reading the rest of the log to fill a page of
+// a donor with few events. An unfiltered read walks the log by position
+// whatever its arguments, and keeps the cached statement.
 func (s *Store) ReadAll(ctx context.Context, after int64, limit int, f Filter) ([]events.Record, error) {
+	mode := pgx.QueryExecModeCacheStatement
+	if f != (Filter{}) {
+		mode = pgx.QueryExecModeDescribeExec
+	}
 	rows, err := s.db.Query(ctx, `SELECT `+recordColumns+` FROM events
 		WHERE position > $1 AND ($3 = '' OR donor_code = $3) AND ($4 = '' OR partner_code = $4)
-		ORDER BY position LIMIT $2`, after, limit, f.DonorCode, f.PartnerCode)
+		ORDER BY position LIMIT $2`, mode, after, limit, f.DonorCode, f.PartnerCode)
 	if err != nil {
 		return nil, fmt.Errorf("read log after %d: %w", after, err)
 	}
