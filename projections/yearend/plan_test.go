@@ -10,8 +10,8 @@ import (
 )
 
 // TestComputePlansItsRowsEachTime: the reads of the contributions, which
-// for a large donor return half a million rows, are planned for their
-// arguments every time. Run as cached prepared statements, from the sixth
+// for a large donor return half a million rows (Compute) or sum them
+// (Monthly), are planned for their arguments every time. Run as cached prepared statements, from the sixth
 // run on one connection Postgres may switch to a generic plan made without
 // the arguments (it picked a serial bitmap scan where a parallel scan is
 // several times cheaper, and a long-running server's reports took 60–80%
@@ -44,8 +44,17 @@ func TestComputePlansItsRowsEachTime(t *testing.T) {
 	if len(first.LineItems) == 0 {
 		t.Fatal("the report has no line items: nothing was read")
 	}
+	for range 8 {
+		m, err := yearend.Monthly(ctx, conn, jia.Code, 2025, []string{pYi, pBing}, []string{yearend.FigFiscalDisbursedFen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m) == 0 {
+			t.Fatal("no monthly figures: nothing was read")
+		}
+	}
 	var held []string
-	rows, err := conn.Query(ctx, `SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%.contributions c%'
+	rows, err := conn.Query(ctx, `SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%.contributions%'
 		AND statement NOT LIKE '%pg_prepared_statements%'`)
 	if err != nil {
 		t.Fatal(err)
