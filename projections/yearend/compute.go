@@ -183,7 +183,7 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 		return t
 	}
 	var notes footnotes
-	var items lineItemList
+	var items chunkedList[LineItem]
 	err := rows.counted(func(row *row) error {
 		if err := tallyOf(row.pairingID).add(row.figure, row.amount, row.eventID); err != nil {
 			return err

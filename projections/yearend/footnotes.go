@@ -20,30 +20,36 @@ var footnoteOrder = map[FootnoteKind]int{
 // footnote is a report footnote with the row it came from, for sorting.
 type footnote struct {
 	Footnote
+	order    int // footnoteOrder's, of Kind
 	position int64
 	ordinal  int
 }
 
 // footnotes collects a report's footnotes from its rows.
 type footnotes struct {
-	list []footnote
-	late map[lateKey]struct{}
+	list chunkedList[footnote]
+	// The pairings of the event at latePosition whose late entry is noted:
+	// a late entry is noted once for an event's contributions to a pairing,
+	// not once per figure, and counted rows come in ledger order
+	// (rowSets.counted), an event's together.
+	latePosition int64
+	latePairings []string
+	// The recording day of the last late entry noted, and its Detail.
+	lateDay    events.Date
+	lateDetail string
 }
 
-// lateKey is one event's contributions to one pairing: a late entry is
-// noted once for them, not once per figure.
-type lateKey struct {
-	position  int64
-	pairingID string
+// note adds the footnote of kind about r, on date, with detail.
+func (f *footnotes) note(r *row, kind FootnoteKind, date events.Date, detail string) {
+	f.list.add(footnote{Footnote: Footnote{Kind: kind, PairingID: r.pairingID, EventID: r.eventID, AmountFen: r.amount,
+		Figure: r.figure, Date: date, Detail: detail}, order: footnoteOrder[kind], position: r.position, ordinal: r.ordinal})
 }
 
 // add notes the flag a row carries (see flags.go for Date and Detail).
 func (f *footnotes) add(r *row) {
-	if r.flag == "" {
-		return
+	if r.flag != "" {
+		f.note(r, r.flag, r.own, r.detail)
 	}
-	f.list = append(f.list, footnote{Footnote: Footnote{Kind: r.flag, PairingID: r.pairingID, EventID: r.eventID,
-		AmountFen: r.amount, Figure: r.figure, Date: r.own, Detail: r.detail}, position: r.position, ordinal: r.ordinal})
 }
 
 // counted notes what a counted row needs: its flag, and a late entry when
@@ -51,35 +57,41 @@ func (f *footnotes) add(r *row) {
 // or before it. Rows counted by a budget or plan year have no cut-off and
 // are never late; nor are the rows that restate a project's or a
 // secondment's state (see restates): a report's own as-of date decides
-// which cut-offs use it, and a secondment's start is noted itself.
+// which cut-offs use it, and a secondment's start is noted itself. Rows
+// must come in ledger order.
 func (f *footnotes) counted(r *row, cutoff events.Date) {
 	f.add(r)
-	if r.attributed.IsZero() || restates(r.figure) || !events.Today(r.recordedAt).After(cutoff) {
+	if r.attributed.IsZero() || restates(r.figure) {
 		return
 	}
-	k := lateKey{r.position, r.pairingID}
-	if _, seen := f.late[k]; seen {
+	day := events.Today(r.recordedAt)
+	if !day.After(cutoff) {
 		return
 	}
-	if f.late == nil {
-		f.late = map[lateKey]struct{}{}
+	if r.position != f.latePosition {
+		f.latePosition, f.latePairings = r.position, f.latePairings[:0]
 	}
-	f.late[k] = struct{}{}
-	f.list = append(f.list, footnote{Footnote: Footnote{Kind: FootLateEntry, PairingID: r.pairingID,
-		EventID: r.eventID, AmountFen: r.amount, Figure: r.figure, Date: r.attributed, Detail: lateEntryDetail(r.recordedAt)},
-		position: r.position, ordinal: r.ordinal})
+	if slices.Contains(f.latePairings, r.pairingID) {
+		return
+	}
+	f.latePairings = append(f.latePairings, r.pairingID)
+	if day != f.lateDay {
+		f.lateDay, f.lateDetail = day, lateEntryDetail(r.recordedAt)
+	}
+	f.note(r, FootLateEntry, r.attributed, f.lateDetail)
 }
 
 // sorted returns the footnotes by kind (footnoteOrder), then in ledger
-// order (never nil).
+// order (never nil), and empties f.
 func (f *footnotes) sorted() []Footnote {
-	slices.SortFunc(f.list, func(a, b footnote) int {
-		return cmp.Or(cmp.Compare(footnoteOrder[a.Kind], footnoteOrder[b.Kind]), cmp.Compare(a.position, b.position),
-			cmp.Compare(a.ordinal, b.ordinal), strings.Compare(a.PairingID, b.PairingID))
+	list := f.list.all()
+	slices.SortFunc(list, func(a, b footnote) int {
+		return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.position, b.position), cmp.Compare(a.ordinal, b.ordinal),
+			strings.Compare(a.PairingID, b.PairingID))
 	})
-	out := make([]Footnote, len(f.list))
-	for i := range f.list {
-		out[i] = f.list[i].Footnote
+	out := make([]Footnote, len(list))
+	for i := range list {
+		out[i] = list[i].Footnote
 	}
 	return out
 }
