@@ -9,6 +9,6 @@ import "github.com/jackc/pgx/v5"
 // such a statement to a generic plan, made without the arguments — for
 // Apply, when the tables were nearly empty, kept while a rebuild grows
 // them to millions of rows; for Compute, a serial bitmap scan of a donor's
-// year where the parallel scan its arguments call for is several times
-// cheaper. Pass it as the first argument of Query or Exec.
+// year where its arguments call for a parallel scan, which took half as
+// long again or more. Pass it as the first argument of Query or Exec.
 const planned = pgx.QueryExecModeDescribeExec

@@ -11,12 +11,13 @@ import (
 
 // TestComputePlansItsRowsEachTime: the reads of the contributions, which
 // for a large donor return half a million rows (Compute) or sum them
-// (Monthly), are planned for their arguments every time. Run as cached prepared statements, from the sixth
-// run on one connection Postgres may switch to a generic plan made without
-// the arguments (it picked a serial bitmap scan where a parallel scan is
-// several times cheaper, and a long-running server's reports took 60–80%
-// longer); so no prepared statement of the connection may hold them after
-// more runs than that, and the reports stay the same.
+// (Monthly), are planned for their arguments every time. Run as cached
+// prepared statements, from the sixth run on one connection Postgres may
+// switch to a generic plan made without the arguments (a serial bitmap
+// scan where the arguments call for a parallel scan: a long-running
+// server's reports took half as long again or more to compute); so no
+// prepared statement of the connection may hold them after more runs than
+// that, and the reports stay the same.
 func TestComputePlansItsRowsEachTime(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
