@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/aidledger/aidledger/events/eventstore"
 	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
@@ -76,7 +74,7 @@ func TestReadAllFilters(t *testing.T) {
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // read only
 	cs := s.InTx(tx)
-	before := preparedReads(t, tx)
+	before := testenv.PreparedRuns(t, tx, "FROM events")
 	for range 8 {
 		for _, f := range []eventstore.Filter{{}, {DonorCode: "D07"}, {PartnerCode: "P3"}} {
 			if _, err := cs.ReadAll(ctx, 0, 5, f); err != nil {
@@ -84,19 +82,7 @@ func TestReadAllFilters(t *testing.T) {
 			}
 		}
 	}
-	if ran := preparedReads(t, tx) - before; ran != 8 {
+	if ran := testenv.PreparedRuns(t, tx, "FROM events") - before; ran != 8 {
 		t.Errorf("the connection's prepared reads of the log ran %d times, want 8 (the unfiltered reads)", ran)
 	}
-}
-
-// preparedReads is how many times the prepared statements of tx's
-// connection that read the log have run.
-func preparedReads(t *testing.T, tx pgx.Tx) int {
-	t.Helper()
-	var runs int
-	if err := tx.QueryRow(context.Background(), `SELECT coalesce(sum(generic_plans + custom_plans), 0) FROM pg_prepared_statements
-		WHERE statement LIKE '%FROM events%' AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&runs); err != nil {
-		t.Fatal(err)
-	}
-	return runs
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/projections/yearend"
+	"github.com/aidledger/aidledger/services/testkit/testenv"
 )
 
 // TestComputePlansItsRowsEachTime: the reads of the contributions, which
@@ -54,23 +55,7 @@ func TestComputePlansItsRowsEachTime(t *testing.T) {
 			t.Fatal("no monthly figures: nothing was read")
 		}
 	}
-	var held []string
-	rows, err := conn.Query(ctx, `SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%.contributions%'
-		AND statement NOT LIKE '%pg_prepared_statements%'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		held = append(held, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(held) > 0 {
-		t.Errorf("the connection holds %d prepared reads of the contributions, for instance:\n%s", len(held), held[0])
+	if ran := testenv.PreparedRuns(t, conn, ".contributions"); ran != 0 {
+		t.Errorf("the connection's prepared reads of the contributions ran %d times, want none", ran)
 	}
 }
