@@ -106,13 +106,13 @@ type Filter struct {
 // a donor with few events. An unfiltered read walks the log by position
 // whatever its arguments, and keeps the cached statement.
 func (s *Store) ReadAll(ctx context.Context, after int64, limit int, f Filter) ([]events.Record, error) {
-	mode := pgx.QueryExecModeCacheStatement
+	args := []any{after, limit, f.DonorCode, f.PartnerCode}
 	if f != (Filter{}) {
-		mode = pgx.QueryExecModeDescribeExec
+		args = append([]any{pgx.QueryExecModeDescribeExec}, args...)
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+recordColumns+` FROM events
 		WHERE position > $1 AND ($3 = '' OR donor_code = $3) AND ($4 = '' OR partner_code = $4)
-		ORDER BY position LIMIT $2`, mode, after, limit, f.DonorCode, f.PartnerCode)
+		ORDER BY position LIMIT $2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read log after %d: %w", after, err)
 	}
