@@ -144,3 +144,25 @@ func TestYearElapsedBP(t *testing.T) {
 		}
 	}
 }
+
+// TestDateEveryDay holds the compact Date to the calendar of package time
+// over every day of the years a report can have, and the ends of the range.
+func TestDateEveryDay(t *testing.T) {
+	prev := events.DateOf(1899, time.December, 31)
+	for day := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC); day.Year() <= 9999; day = day.AddDate(0, 0, 1) {
+		d := events.DateOf(day.Year(), day.Month(), day.Day())
+		if !d.Time().Equal(day) || d.Year() != day.Year() || d.String() != day.Format(time.DateOnly) {
+			t.Fatalf("%s: Time %v, Year %d, String %q", day.Format(time.DateOnly), d.Time(), d.Year(), d.String())
+		}
+		if prev.AddDays(1) != d || !prev.Before(d) || !d.After(prev) || d.IsZero() {
+			t.Fatalf("%s does not follow %s by one day", d, prev)
+		}
+		prev = d
+	}
+	if last, _ := events.ParseDate("9999-12-31"); last != prev {
+		t.Errorf("ParseDate(9999-12-31) = %v, want %v", last, prev)
+	}
+	if first := events.DateOf(1, time.January, 1); !first.IsZero() {
+		t.Errorf("1 January of year 1 is %q, want the zero Date", first)
+	}
+}
