@@ -82,7 +82,7 @@ func BenchmarkCompute(b *testing.B) {
 			items := 0
 			for range b.N {
 				r := compute(b, pool, "D03", 2024, events.DateOf(2024, 11, 30), 0)
-				items = len(r.LineItems)
+				items = r.LineItems.Len()
 			}
 			b.ReportMetric(float64(items), "line-items")
 		})

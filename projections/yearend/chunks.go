@@ -3,10 +3,10 @@ package yearend
 // chunkSize is how many values a chunk of a chunkedList holds.
 const chunkSize = 4096
 
-// chunkedList collects values in fixed chunks, then makes one slice of
-// their exact length: a donor's year can have hundreds of thousands of
-// line items or footnotes, and growing one slice would allocate and copy
-// several times their size on the way.
+// chunkedList collects values in fixed chunks (each full but the last),
+// and can make one slice of their exact length: a donor's year can have
+// hundreds of thousands of line items or footnotes, and growing one slice
+// would allocate and copy several times their size on the way.
 type chunkedList[T any] struct {
 	chunks [][]T
 	n      int

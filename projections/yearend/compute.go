@@ -172,7 +172,7 @@ func (rs rowSets) of(pairings []donorPairing) rowSets {
 func assemble(donorCode string, per period, pos int64, hash events.Hash, pairings []donorPairing, rows rowSets,
 	targets map[string]events.Targets) (*Report, error) {
 	r := &Report{Donor: firstEstablished(pairings).donor, Year: per.year, Cutoff: per.cutoff, Position: pos, ChainHash: hash.String(),
-		Pairings: []PairingFigures{}, LineItems: []LineItem{}}
+		Pairings: []PairingFigures{}}
 	tallies := map[string]*tally{}
 	tallyOf := func(pairingID string) *tally {
 		t := tallies[pairingID]
@@ -183,19 +183,17 @@ func assemble(donorCode string, per period, pos int64, hash events.Hash, pairing
 		return t
 	}
 	var notes footnotes
-	var items chunkedList[LineItem]
 	err := rows.counted(func(row *row) error {
 		if err := tallyOf(row.pairingID).add(row.figure, row.amount, row.eventID); err != nil {
 			return err
 		}
 		notes.counted(row, per.cutoff)
-		items.add(row.lineItem())
+		r.LineItems.list.add(row.lineItem())
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	r.LineItems = items.all()
 	noted := map[string]bool{}
 	for i := range rows.earlier {
 		row := &rows.earlier[i]

@@ -46,7 +46,7 @@ func checkOracle(t *testing.T, what string, r *yearend.Report, o *oracle) {
 	t.Helper()
 	listed := map[string]bool{}
 	items := map[[2]string]int64{}
-	for _, li := range r.LineItems {
+	for _, li := range r.LineItems.All() {
 		items[[2]string{li.PairingID, li.Figure}] += li.AmountFen
 	}
 	for _, p := range r.Pairings {

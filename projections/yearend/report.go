@@ -238,7 +238,7 @@ type Report struct {
 	Programmes []ProgrammeFigures `json:"programmes"`
 	Totals     Figures            `json:"totals"`
 	Footnotes  []Footnote         `json:"footnotes"`
-	LineItems  []LineItem         `json:"line_items"`
+	LineItems  LineItems          `json:"line_items"`
 }
 
 // Valid reports whether s is one of the styles.

@@ -229,14 +229,16 @@ func TestWorkedExample(t *testing.T) {
 
 	// Line items: every counted contribution, summing to the figures.
 	sums := map[string]int64{}
-	for i, li := range r.LineItems {
-		if i > 0 && li.Position < r.LineItems[i-1].Position {
+	var prev int64
+	for i, li := range r.LineItems.All() {
+		if li.Position < prev {
 			t.Errorf("line items out of ledger order at %d", i)
 		}
+		prev = li.Position
 		sums[li.PairingID+" "+li.Figure] += li.AmountFen
 	}
-	if len(r.LineItems) != 42 {
-		t.Errorf("%d line items, want 42", len(r.LineItems))
+	if r.LineItems.Len() != 42 {
+		t.Errorf("%d line items, want 42", r.LineItems.Len())
 	}
 	for key, want := range map[string]int64{
 		pYi + " fiscal_disbursed_fen": 260 * wan, pYi + " visits": 3, pBing + " visits": 1, pYi + " staff_teacher": 7,
@@ -247,9 +249,9 @@ func TestWorkedExample(t *testing.T) {
 		}
 	}
 	var d1 yearend.LineItem
-	for _, li := range r.LineItems {
+	for _, li := range r.LineItems.All() {
 		if li.EventID == w.id["D1"] {
-			d1 = li
+			d1 = *li
 		}
 	}
 	wantD1 := yearend.LineItem{EventID: w.id["D1"], Position: d1.Position, Type: "aid.funds_disbursed", PairingID: pYi,

@@ -22,13 +22,14 @@ func bigReport() *yearend.Report {
 		p.FiscalDisbursedFen = fig(int64(i)*123456789 + 1)
 		r.Pairings = append(r.Pairings, p)
 	}
-	items := r.LineItems
-	r.LineItems = nil
+	items := lineItems(r)
+	var many []yearend.LineItem
 	for i := range 20000 {
 		li := items[i%len(items)]
 		li.Position = int64(i)
-		r.LineItems = append(r.LineItems, li)
+		many = append(many, li)
 	}
+	r.LineItems = yearend.LineItemsOf(many...)
 	return r
 }
 
@@ -71,7 +72,7 @@ func BenchmarkRenderAtScale(b *testing.B) {
 		b.Fatal(err)
 	}
 	r.Profile = Profiles[DefaultProfileName]
-	b.ReportMetric(float64(len(r.LineItems)), "line-items")
+	b.ReportMetric(float64(r.LineItems.Len()), "line-items")
 	for _, format := range []string{FormatText, FormatJSON} {
 		b.Run(format, func(b *testing.B) {
 			for b.Loop() {

@@ -72,7 +72,7 @@ func workedExample() *yearend.Report {
 			{Kind: yearend.FootPartnerMismatch, PairingID: "pr-yi", EventID: "p1", AmountFen: 60000000, Date: d(9, 1), Detail: "522603"},
 			{Kind: yearend.FootInKindValuation, PairingID: "pr-yi", EventID: "g2", AmountFen: 10000000, Date: d(4, 2), Detail: "发票价格"},
 		},
-		LineItems: []yearend.LineItem{
+		LineItems: yearend.LineItemsOf([]yearend.LineItem{
 			{EventID: "d1", Position: 10, Type: "aid.funds_disbursed", PairingID: "pr-yi", Figure: "fiscal_disbursed_fen", BusinessDate: d(3, 1), AmountFen: 100000000, DocumentNo: "PZ-2025-001"},
 			{EventID: "d2", Position: 11, Type: "aid.funds_disbursed", PairingID: "pr-yi", Figure: "fiscal_disbursed_fen", BusinessDate: d(5, 1), AmountFen: 140000000, DocumentNo: "PZ-2025-002"},
 			{EventID: "d3", Position: 12, Type: "aid.funds_disbursed", PairingID: "pr-yi", Figure: "fiscal_disbursed_fen", BusinessDate: d(7, 1), AmountFen: 20000000, DocumentNo: "PZ-2025-003"},
@@ -80,6 +80,16 @@ func workedExample() *yearend.Report {
 			{EventID: "d4", Position: 14, Type: "aid.funds_disbursed", PairingID: "pr-yi", Figure: "fiscal_disbursed_fen", BusinessDate: d(12, 20), AmountFen: 20000000, DocumentNo: "PZ-2025-004"},
 			{EventID: "v1", Position: 15, Type: "aid.visit_conducted", PairingID: "pr-yi", Figure: "visits", BusinessDate: d(4, 10), AmountFen: 1},
 			{EventID: "d5", Position: 16, Type: "aid.funds_disbursed", PairingID: "pr-bing", Figure: "fiscal_disbursed_fen", BusinessDate: d(6, 30), AmountFen: 100000000, DocumentNo: "PZ-2025-101"},
-		},
+		}...),
 	}
+}
+
+// lineItems are r's line items as a slice, for tests that index or extend
+// them.
+func lineItems(r *yearend.Report) []yearend.LineItem {
+	var out []yearend.LineItem
+	for _, li := range r.LineItems.All() {
+		out = append(out, *li)
+	}
+	return out
 }

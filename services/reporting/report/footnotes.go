@@ -50,8 +50,8 @@ func newNoteWriter(r *yearend.Report) *noteWriter {
 	for _, f := range r.Footnotes {
 		docs[f.EventID] = ""
 	}
-	for i := range r.LineItems {
-		if li := &r.LineItems[i]; li.DocumentNo != "" {
+	for _, li := range r.LineItems.All() {
+		if li.DocumentNo != "" {
 			if doc, noted := docs[li.EventID]; noted && doc == "" {
 				docs[li.EventID] = li.DocumentNo
 			}

@@ -35,7 +35,7 @@ func TestFootnoteFallbacks(t *testing.T) {
 	t.Parallel()
 	r := workedExample()
 	// No amount, no detail, unknown pairing, unknown kind.
-	f := yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: "pr-gone", EventID: "v9", Date: r.LineItems[0].BusinessDate}
+	f := yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: "pr-gone", EventID: "v9", Date: lineItems(r)[0].BusinessDate}
 	if got, want := FootnoteText(r, f, LangZH), "pr-gone：业务日期为2025年3月1日的记录于未说明登记，晚于统计截止日2025年12月31日，已计入本报告数据。"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -49,7 +49,7 @@ func TestFootnoteFallbacks(t *testing.T) {
 	// Cross-year reversals: entry_error counts in the original's year; an
 	// unparseable Detail is quoted.
 	f = yearend.Footnote{Kind: yearend.FootCrossYear, PairingID: "pr-yi", EventID: "r1", AmountFen: -20000000,
-		Date: r.LineItems[0].BusinessDate, Detail: "entry_error 2024-12-20"}
+		Date: lineItems(r)[0].BusinessDate, Detail: "entry_error 2024-12-20"}
 	if got, want := FootnoteText(r, f, LangZH), "乙县：2025年3月1日的差错冲正（涉及金额-20万元）冲销业务日期为2024年12月20日的原记录，按规则计入原记录所属的2024年度。"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -78,7 +78,7 @@ func TestLateEntriesSummarised(t *testing.T) {
 	r := workedExample()
 	late := func(pairing, id, figure string, amount int64, recorded string) yearend.Footnote {
 		return yearend.Footnote{Kind: yearend.FootLateEntry, PairingID: pairing, EventID: id, AmountFen: amount, Figure: figure,
-			Date: r.LineItems[0].BusinessDate, Detail: recorded}
+			Date: lineItems(r)[0].BusinessDate, Detail: recorded}
 	}
 	r.Footnotes = []yearend.Footnote{
 		r.Footnotes[0],

@@ -33,8 +33,8 @@ const lineItemsChunk = 2048
 // lineItemsMarshaler writes marker for a non-empty list of line items and
 // leaves an empty one to the encoder.
 func lineItemsMarshaler(marker string) *jsonv2.Marshalers {
-	return jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, items []yearend.LineItem) error {
-		if len(items) == 0 {
+	return jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, items yearend.LineItems) error {
+		if items.Len() == 0 {
 			return jsonv2.SkipFunc
 		}
 		return enc.WriteToken(jsontext.String(marker))
@@ -44,7 +44,7 @@ func lineItemsMarshaler(marker string) *jsonv2.Marshalers {
 // writeLineItems writes items (not empty) to w as the encoder would
 // indent them at lineItemsIndent: chunks are formatted on every core, a
 // bounded number ahead of the one being written.
-func writeLineItems(w io.Writer, items []yearend.LineItem) error {
+func writeLineItems(w io.Writer, items yearend.LineItems) error {
 	workers := runtime.GOMAXPROCS(0)
 	ahead := make(chan chan *[]byte, 2*workers) // in order, each filled by its goroutine
 	stop := make(chan struct{})
@@ -52,26 +52,31 @@ func writeLineItems(w io.Writer, items []yearend.LineItem) error {
 	go func() {
 		defer close(ahead)
 		slots := make(chan struct{}, workers)
-		for from := 0; from < len(items); from += lineItemsChunk {
-			chunk := make(chan *[]byte, 1)
-			select {
-			case <-stop:
-				return
-			default:
+		done, total := 0, items.Len() // line items given to a goroutine, of all
+		for run := range items.Runs() {
+			for from := 0; from < len(run); from += lineItemsChunk {
+				part := run[from:min(from+lineItemsChunk, len(run))]
+				chunk := make(chan *[]byte, 1)
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				select {
+				case ahead <- chunk:
+				case <-stop:
+					return
+				}
+				slots <- struct{}{}
+				first, last := done == 0, done+len(part) == total
+				go func() {
+					defer func() { <-slots }()
+					buf := lineItemChunks.Get().(*[]byte)
+					*buf = appendLineItems((*buf)[:0], part, first, last)
+					chunk <- buf
+				}()
+				done += len(part)
 			}
-			select {
-			case ahead <- chunk:
-			case <-stop:
-				return
-			}
-			slots <- struct{}{}
-			go func() {
-				defer func() { <-slots }()
-				buf := lineItemChunks.Get().(*[]byte)
-				*buf = appendLineItems((*buf)[:0], items[from:min(from+lineItemsChunk, len(items))], from == 0,
-					from+lineItemsChunk >= len(items))
-				chunk <- buf
-			}()
 		}
 	}()
 	for chunk := range ahead {

@@ -92,7 +92,7 @@ func writeJSON(w io.Writer, r *yearend.Report) error {
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("report: write json: %w", err)
 	}
-	if len(r.LineItems) > 0 && !out.found {
+	if r.LineItems.Len() > 0 && !out.found {
 		return errors.New("report: json: the line items were not placed")
 	}
 	if err := bw.WriteByte('\n'); err != nil {

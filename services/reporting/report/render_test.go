@@ -290,11 +290,13 @@ func TestJSONIsEncodingJSON(t *testing.T) {
 		return buf.Bytes()
 	}
 	r := workedExample()
+	items := lineItems(r)
 	for i, s := range []string{`甲财〔2025〕1号`, `a"b\c`, "tab\there\nnewline", "sep\u2028ara\u2029tor", "re\ufffdplaced", "<b>&amp;</b>", "\x01\x1f", ""} {
-		r.LineItems = append(r.LineItems, yearend.LineItem{EventID: s, Position: int64(-i), Type: s, PairingID: s, Figure: s, DocumentNo: s,
+		items = append(items, yearend.LineItem{EventID: s, Position: int64(-i), Type: s, PairingID: s, Figure: s, DocumentNo: s,
 			AmountFen: -1 << 62})
 	}
-	empty := &yearend.Report{Year: 2025, LineItems: []yearend.LineItem{}}
+	r.LineItems = yearend.LineItemsOf(items...)
+	empty := &yearend.Report{Year: 2025}
 	for name, rep := range map[string]*yearend.Report{"worked example": r, "empty": empty, "big": bigReport()} {
 		got, _, _, err := Render(rep, FormatJSON, LangZH)
 		if err != nil {

@@ -170,10 +170,10 @@ func TestXLSXNumbersEqualJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(items) != len(want.LineItems)+firstRow-1 {
-		t.Fatalf("%d line item rows, want %d", len(items)-1, len(want.LineItems))
+	if len(items) != want.LineItems.Len()+firstRow-1 {
+		t.Fatalf("%d line item rows, want %d", len(items)-1, want.LineItems.Len())
 	}
-	for i, li := range want.LineItems {
+	for i, li := range want.LineItems.All() {
 		row := strconv.Itoa(firstRow + i)
 		doc, _ := f.GetCellValue("事件明细", "I"+row)
 		if got := items[firstRow-1+i]; got[0] != li.EventID || doc != li.DocumentNo || got[5] != li.BusinessDate.String() ||

@@ -47,7 +47,7 @@ func newSheetSplice(row int, rows func(io.Writer) error) (*sheetSplice, []any) {
 
 // itemRows are the line-items sheet's rows, from row first on.
 type itemRows struct {
-	items       []yearend.LineItem
+	items       yearend.LineItems
 	first       int
 	lang        string
 	partners    map[string]string // pairing id → partner's full name
@@ -66,8 +66,8 @@ func (ir *itemRows) writeTo(w io.Writer) error {
 		return t
 	}
 	buf := make([]byte, 0, 256<<10)
-	for i := range ir.items {
-		li, row := &ir.items[i], ir.first+i
+	for i, li := range ir.items.All() {
+		row := ir.first + i
 		b := append(buf, `<row r="`...)
 		b = strconv.AppendInt(b, int64(row), 10)
 		b = append(b, `">`...)

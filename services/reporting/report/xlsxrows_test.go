@@ -26,7 +26,7 @@ func streamWriterRows(t *testing.T, ir *itemRows) string {
 		t.Fatal(err)
 	}
 	row := make([]any, 10)
-	for i, li := range ir.items {
+	for i, li := range ir.items.All() {
 		clear(row)
 		row[0] = li.EventID
 		row[1] = excelize.Cell{Value: li.Position, StyleID: ir.count}
@@ -99,15 +99,16 @@ func TestItemRowsAreStreamWriterRows(t *testing.T) {
 	ir := &itemRows{first: 4, lang: LangZH, partners: map[string]string{}, count: 3, yuan: 5}
 	fens := []int64{0, 1, -1, 150, 123456789, maxExactCell, -maxExactCell, maxExactCell + 1, -maxExactCell - 1, 1 << 62}
 	figures := []string{"fiscal_disbursed_fen", "visits", "social_donations_fen", "staff_in_post", "unknown_figure"}
+	var items []yearend.LineItem
 	for i, s := range texts {
 		pairing := "pr-" + string(rune('a'+i%5))
 		ir.partners[pairing] = texts[(i*7)%len(texts)]
-		ir.items = append(ir.items, yearend.LineItem{EventID: s, Position: int64(i) - 3, Type: []string{"aid.funds_disbursed", s}[i%2],
+		items = append(items, yearend.LineItem{EventID: s, Position: int64(i) - 3, Type: []string{"aid.funds_disbursed", s}[i%2],
 			PairingID: pairing, Figure: figures[i%len(figures)], BusinessDate: events.DateOf(2025, time.Month(1+i%12), 1+i%28),
 			AmountFen:  []int64{fens[i%len(fens)] + int64(i%3), r.Int64N(2*maxExactCell+1) - maxExactCell, r.Int64N(100_000) - 50_000}[i%3],
 			DocumentNo: texts[(i*3)%len(texts)]})
 	}
-	ir.items = append(ir.items, yearend.LineItem{PairingID: "nobody's"})
+	ir.items = yearend.LineItemsOf(append(items, yearend.LineItem{PairingID: "nobody's"})...)
 	want := streamWriterRows(t, ir)
 	var got bytes.Buffer
 	if err := ir.writeTo(&got); err != nil {

@@ -576,7 +576,7 @@ func TestPartnerSeesItsOwnPairing(t *testing.T) {
 		r.Totals.FiscalDisbursedFen.Value != r.Pairings[0].FiscalDisbursedFen.Value || r.Totals.Visits.Value != r.Pairings[0].Visits.Value {
 		t.Errorf("the partner's summary lists %+v, totals disbursed %d", r.Pairings, r.Totals.FiscalDisbursedFen.Value)
 	}
-	for _, li := range r.LineItems {
+	for _, li := range r.LineItems.All() {
 		if li.PairingID != r.Pairings[0].PairingID {
 			t.Fatalf("a line item of another pairing: %+v", li)
 		}
