@@ -8,26 +8,36 @@ import (
 	"github.com/aidledger/aidledger/events"
 )
 
-// footnoteOrder is the order in which a report lists footnote kinds.
-var footnoteOrder = map[FootnoteKind]int{
-	FootOverCommitment:  0,
-	FootCrossYear:       1,
-	FootLateEntry:       2,
-	FootPartnerMismatch: 3,
-	FootInKindValuation: 4,
-}
+// footnoteOrderList is the order in which a report lists footnote kinds.
+var footnoteOrderList = [...]FootnoteKind{FootOverCommitment, FootCrossYear, FootLateEntry, FootPartnerMismatch,
+	FootInKindValuation}
+
+// footnoteOrder is each kind's index in footnoteOrderList (a kind this
+// build does not know: 0).
+var footnoteOrder = func() map[FootnoteKind]int {
+	m := map[FootnoteKind]int{}
+	for i, k := range footnoteOrderList {
+		m[k] = i
+	}
+	return m
+}()
 
 // footnote is a report footnote with the row it came from, for sorting.
 type footnote struct {
 	Footnote
-	order    int // footnoteOrder's, of Kind
 	position int64
 	ordinal  int
 }
 
+// byRow orders footnotes of a kind: in ledger order, then by pairing.
+func byRow(a, b footnote) int {
+	return cmp.Or(cmp.Compare(a.position, b.position), cmp.Compare(a.ordinal, b.ordinal), strings.Compare(a.PairingID, b.PairingID))
+}
+
 // footnotes collects a report's footnotes from its rows.
 type footnotes struct {
-	list chunkedList[footnote]
+	// The footnotes of each kind, by footnoteOrder, in the order noted.
+	kinds [len(footnoteOrderList)]chunkedList[footnote]
 	// The pairings of the event at latePosition whose late entry is noted:
 	// a late entry is noted once for an event's contributions to a pairing,
 	// not once per figure, and counted rows come in ledger order
@@ -41,8 +51,8 @@ type footnotes struct {
 
 // note adds the footnote of kind about r, on date, with detail.
 func (f *footnotes) note(r *row, kind FootnoteKind, date events.Date, detail string) {
-	f.list.add(footnote{Footnote: Footnote{Kind: kind, PairingID: r.pairingID, EventID: r.eventID, AmountFen: r.amount,
-		Figure: r.figure, Date: date, Detail: detail}, order: footnoteOrder[kind], position: r.position, ordinal: r.ordinal})
+	f.kinds[footnoteOrder[kind]].add(footnote{Footnote: Footnote{Kind: kind, PairingID: r.pairingID, EventID: r.eventID,
+		AmountFen: r.amount, Figure: r.figure, Date: date, Detail: detail}, position: r.position, ordinal: r.ordinal})
 }
 
 // add notes the flag a row carries (see flags.go for Date and Detail).
@@ -82,16 +92,48 @@ func (f *footnotes) counted(r *row, cutoff events.Date) {
 }
 
 // sorted returns the footnotes by kind (footnoteOrder), then in ledger
-// order (never nil), and empties f.
+// order (byRow), never nil, and empties f. A kind noted in that order
+// already — counted rows come in ledger order, and all of a late history's
+// notes are late entries — is copied out chunk by chunk, never held twice
+// whole; only a kind noted out of order (a cross-year reversal counted, and
+// another moved out of the year) is sorted.
 func (f *footnotes) sorted() []Footnote {
-	list := f.list.all()
-	slices.SortFunc(list, func(a, b footnote) int {
-		return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.position, b.position), cmp.Compare(a.ordinal, b.ordinal),
-			strings.Compare(a.PairingID, b.PairingID))
-	})
-	out := make([]Footnote, len(list))
-	for i := range list {
-		out[i] = list[i].Footnote
+	n := 0
+	for i := range f.kinds {
+		n += f.kinds[i].n
+	}
+	out := make([]Footnote, 0, n)
+	for i := range f.kinds {
+		l := &f.kinds[i]
+		if inRowOrder(l) {
+			for j, c := range l.chunks {
+				for k := range c {
+					out = append(out, c[k].Footnote)
+				}
+				l.chunks[j] = nil // copied: the collector may take it
+			}
+			*l = chunkedList[footnote]{}
+			continue
+		}
+		list := l.all()
+		slices.SortFunc(list, byRow)
+		for k := range list {
+			out = append(out, list[k].Footnote)
+		}
 	}
 	return out
+}
+
+// inRowOrder reports whether l's footnotes are in byRow order.
+func inRowOrder(l *chunkedList[footnote]) bool {
+	var prev *footnote
+	for _, c := range l.chunks {
+		for k := range c {
+			if prev != nil && byRow(*prev, c[k]) > 0 {
+				return false
+			}
+			prev = &c[k]
+		}
+	}
+	return true
 }
