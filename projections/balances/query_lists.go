@@ -60,8 +60,7 @@ func scanSummary(row pgx.Row, c *CommitmentSummary) error {
 // business date and id.
 func CommitmentList(ctx context.Context, q Querier, pairingIDs []string) ([]CommitmentSummary, error) {
 	rows, err := q.Query(ctx, commitmentSelect+`
-		WHERE c.pairing_id = ANY($1)
-		   OR EXISTS (SELECT 1 FROM json_array_elements(c.shares) s WHERE s->>'pairing_id' = ANY($1))
+		WHERE c.pairing_id = ANY($1) OR c.share_pairings && $1::text[]
 		ORDER BY c.budget_year DESC, c.business_date, c.commitment_id`, pairingIDs)
 	if err != nil {
 		return nil, fmt.Errorf("balances: commitments: %w", err)
