@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aidledger/aidledger/events"
 	"github.com/aidledger/aidledger/events/eventtest"
+	"github.com/aidledger/aidledger/projections/balances"
 )
 
 // BenchmarkApply rebuilds the read model from 1,000,000 synthetic but valid
@@ -92,4 +94,48 @@ func cpuTime(tb testing.TB, backend int) (self, pg time.Duration) {
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	const ticks = 100 // USER_HZ on Linux
 	return self, time.Duration(utime+stime) * time.Second / ticks
+}
+
+// BenchmarkLists lists one pairing's commitments and projects in a read
+// model of 200,000 events over 100 pairings.
+func BenchmarkLists(b *testing.B) {
+	const n, batchSize = 200_000, 5000
+	ctx := context.Background()
+	pool := newModel(b)
+	g := eventtest.New(genConfig(42, 20, 5, n))
+	var pairing string
+	for done := 0; done < n; done += batchSize {
+		batch := runnerEvents(g.Next(batchSize))
+		if err := applyBatch(ctx, pool, batch); err != nil {
+			b.Fatal(err)
+		}
+		for _, ev := range batch {
+			if e, ok := ev.Data.(events.FundsCommitted); ok && pairing == "" {
+				pairing = e.PairingID
+			}
+		}
+	}
+	if _, err := pool.Exec(ctx, "VACUUM ANALYZE proj_balances.commitments, proj_balances.projects"); err != nil {
+		b.Fatal(err)
+	}
+	var commitments, projects int
+	b.Run("commitments", func(b *testing.B) {
+		for b.Loop() {
+			cs, err := balances.CommitmentList(ctx, pool, []string{pairing})
+			if err != nil {
+				b.Fatal(err)
+			}
+			commitments = len(cs)
+		}
+	})
+	b.Run("projects", func(b *testing.B) {
+		for b.Loop() {
+			ps, err := balances.ProjectList(ctx, pool, []string{pairing})
+			if err != nil {
+				b.Fatal(err)
+			}
+			projects = len(ps)
+		}
+	})
+	b.Logf("pairing %s: %d commitments, %d projects listed", pairing, commitments, projects)
 }
