@@ -27,7 +27,8 @@ func LineItemsOf(items ...LineItem) LineItems {
 // Len is the number of line items.
 func (l LineItems) Len() int { return l.list.n }
 
-// All yields each line item with its index, in order.
+// All yields each line item, in place (not a copy), with its index, in
+// order.
 func (l LineItems) All() iter.Seq2[int, *LineItem] {
 	return func(yield func(int, *LineItem) bool) {
 		i := 0
