@@ -70,12 +70,24 @@ type Querier interface {
 // commit out of clock order. The choice made here is max(position) —
 // every event recorded by t is included — so in that rare case an event
 // at an earlier position recorded a few milliseconds after t is included
-// too. The scan runs backwards along the primary key and stops at the
-// first match: instant for recent instants, longer far back in a large log.
+// too.
+//
+// Either of two ways finds that position exactly; the query takes the
+// one that reads less. When t is at or after the recording of the log's
+// middle position, the answer is in its later half (near it, in
+// practice), and a walk back from the head stops at the first event
+// recorded by t. Otherwise the answer is early in the log, and the
+// events recorded by t are found through the block-range index on
+// recorded_at (migration 004) and their greatest position taken —
+// position + 0, so that Postgres does not turn max(position) back into
+// the walk from the head. It is planned for t each time (planned), as
+// which scan reads less depends on it.
 func PositionRecordedBy(ctx context.Context, q Querier, t time.Time) (int64, error) {
 	var pos int64
-	err := q.QueryRow(ctx, `SELECT COALESCE((SELECT position FROM events WHERE recorded_at <= $1
-		ORDER BY position DESC LIMIT 1), 0)`, t).Scan(&pos)
+	err := q.QueryRow(ctx, `SELECT COALESCE(CASE
+		WHEN $1 >= (SELECT recorded_at FROM events WHERE position = (SELECT max(position) FROM events) / 2)
+		THEN (SELECT position FROM events WHERE recorded_at <= $1 ORDER BY position DESC LIMIT 1)
+		ELSE (SELECT max(position + 0) FROM events WHERE recorded_at <= $1) END, 0)`, pgx.QueryExecModeDescribeExec, t).Scan(&pos)
 	if err != nil {
 		return 0, fmt.Errorf("position recorded by %s: %w", t.Format(time.RFC3339Nano), err)
 	}
