@@ -6,9 +6,10 @@ CREATE INDEX commitments_pairing ON commitments (pairing_id);
 
 -- A commitment of several pairings is listed for each pairing its shares
 -- name. The names are kept beside the shares (share_pairings, computed by
--- the database from them on every write) so that an index can find them.
+-- the database from them on every write) so that an index can find them;
+-- the index holds only the commitments that have shares.
 CREATE FUNCTION pairings_of_shares(shares json) RETURNS text[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN ARRAY(SELECT s->>'pairing_id' FROM json_array_elements(shares) AS s);
 ALTER TABLE commitments ADD COLUMN share_pairings text[] GENERATED ALWAYS AS (pairings_of_shares(shares)) STORED;
-CREATE INDEX commitments_share_pairings ON commitments USING gin (share_pairings);
+CREATE INDEX commitments_share_pairings ON commitments USING gin (share_pairings) WHERE share_pairings IS NOT NULL;
