@@ -27,6 +27,9 @@ func LineItemsOf(items ...LineItem) LineItems {
 // Len is the number of line items.
 func (l LineItems) Len() int { return l.list.n }
 
+// At is the i-th line item, in place (not a copy); i must be in [0, Len).
+func (l LineItems) At(i int) *LineItem { return &l.list.chunks[i/chunkSize][i%chunkSize] }
+
 // All yields each line item, in place (not a copy), with its index, in
 // order.
 func (l LineItems) All() iter.Seq2[int, *LineItem] {

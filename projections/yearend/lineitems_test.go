@@ -13,7 +13,7 @@ import (
 )
 
 // TestLineItems: the chunked list yields what it was given, in order,
-// by item and by run, and round-trips through JSON as an array.
+// by item, by index and by run, and round-trips through JSON as an array.
 func TestLineItems(t *testing.T) {
 	if b, err := json.Marshal(yearend.LineItems{}); err != nil || string(b) != "[]" {
 		t.Errorf("empty: %s, %v; want []", b, err)
@@ -33,6 +33,9 @@ func TestLineItems(t *testing.T) {
 			t.Fatalf("index %d after %d items", i, len(byItem))
 		}
 		byItem = append(byItem, *li)
+		if l.At(i) != li {
+			t.Fatalf("At(%d) is not the item All yields there", i)
+		}
 	}
 	for run := range l.Runs() {
 		byRun = append(byRun, run...)

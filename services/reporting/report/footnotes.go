@@ -28,11 +28,11 @@ func Footnotes(r *yearend.Report, lang string) []string {
 	return out
 }
 
-// noteWriter renders the notes of one report, with the document numbers
-// of its line items looked up once.
+// noteWriter renders the notes of one report, each thing it looks up
+// looked up once.
 type noteWriter struct {
 	r        *yearend.Report
-	docs     map[string]string    // event id → voucher or document number
+	docs     *noteDocs            // the voucher or document number a note cites
 	partners map[string][4]string // pairing id → partnerName in Chinese and English, then partnerLead
 	dates    map[dayIn]string     // dateIn's
 }
@@ -43,21 +43,8 @@ type dayIn struct {
 	english bool
 }
 
-// newNoteWriter looks up the document numbers of the events r's
-// footnotes name, each its first line item's that has one.
 func newNoteWriter(r *yearend.Report) *noteWriter {
-	docs := make(map[string]string, len(r.Footnotes))
-	for _, f := range r.Footnotes {
-		docs[f.EventID] = ""
-	}
-	for _, li := range r.LineItems.All() {
-		if li.DocumentNo != "" {
-			if doc, noted := docs[li.EventID]; noted && doc == "" {
-				docs[li.EventID] = li.DocumentNo
-			}
-		}
-	}
-	return &noteWriter{r: r, docs: docs, partners: map[string][4]string{}, dates: map[dayIn]string{}}
+	return &noteWriter{r: r, docs: newNoteDocs(r), partners: map[string][4]string{}, dates: map[dayIn]string{}}
 }
 
 // dateIn is zhDate or, in English, englishDate of d: worked out once per
@@ -250,7 +237,7 @@ func (w *noteWriter) chinese(f yearend.Footnote, partner, lead string) string {
 	if f.AmountFen != 0 && isMoney(f) {
 		refs[n], n = "涉及金额"+Amount(f.AmountFen, yearend.StyleExact), n+1
 	}
-	if doc := w.docs[f.EventID]; doc != "" {
+	if doc := w.docs.of(&f); doc != "" {
 		refs[n], n = "凭证号/文号"+doc, n+1
 	}
 	ref := ""
@@ -305,7 +292,7 @@ func (w *noteWriter) english(f yearend.Footnote, partner, lead string) string {
 	if f.AmountFen != 0 && isMoney(f) {
 		refs[n], n = "amount involved "+EnglishAmount(f.AmountFen, yearend.StyleExact), n+1
 	}
-	if doc := w.docs[f.EventID]; doc != "" {
+	if doc := w.docs.of(&f); doc != "" {
 		refs[n], n = "voucher/document no. "+doc, n+1
 	}
 	ref := ""
