@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -166,6 +167,52 @@ func kill(t *testing.T, pids ...int) {
 	}
 }
 
+// killServer kills the PostgreSQL server whose postmaster is pid as its
+// machine's death would: with every process it started. Killing the
+// postmaster alone leaves its backends and WAL sender running until they
+// notice, and they may still commit (and, the standby acknowledging,
+// answer) a write sent after the kill. The postmaster is stopped first, so
+// it starts no process meanwhile, then its children; then all are killed.
+func killServer(t *testing.T, pid int) {
+	t.Helper()
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatalf("stop the postmaster %d: %v", pid, err)
+	}
+	pids := append([]int{pid}, childrenOf(t, pid)...)
+	for _, p := range pids[1:] {
+		if err := syscall.Kill(p, syscall.SIGSTOP); err != nil {
+			t.Logf("stop %d: %v", p, err) // it may have exited meanwhile
+		}
+	}
+	kill(t, pids...)
+}
+
+// childrenOf lists the processes whose parent is pid, from /proc.
+func childrenOf(t *testing.T, pid int) []int {
+	t.Helper()
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int
+	for _, d := range dirs {
+		child, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", d.Name(), "stat"))
+		if err != nil {
+			continue // it exited
+		}
+		// pid (comm) state ppid …; comm may hold spaces and parentheses.
+		rest := stat[bytes.LastIndexByte(stat, ')')+1:]
+		if f := strings.Fields(string(rest)); len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			out = append(out, child)
+		}
+	}
+	return out
+}
+
 // watch starts timing the recovery from a kill at since.
 func (w *writer) watch(since time.Time) {
 	w.recovered.Store(0)
@@ -263,13 +310,14 @@ func TestChaos(t *testing.T) {
 	settle(8 * time.Second)
 	kills := map[string]int{}
 
-	// 1. The PostgreSQL primary's machine dies: Patroni and the server.
+	// 1. The PostgreSQL primary's machine dies: Patroni and the whole server.
 	c = status(t, dir, base)
 	for _, p := range c.Postgres {
 		if p.Role == "primary" {
-			at := time.Now()
+			kill(t, p.PatroniPID)
+			killServer(t, p.PID)
+			at := time.Now() // once every process of the server is gone: before, its backends could still commit
 			w.watch(at)
-			kill(t, p.PatroniPID, p.PID)
 			kills["postgres primary"]++
 			took := w.recovery(t, at, "killing the PostgreSQL primary "+p.Name)
 			t.Logf("killed the PostgreSQL primary %s (Patroni %d, server %d): writes resumed after %s", p.Name, p.PatroniPID, p.PID, took.Round(time.Millisecond))
