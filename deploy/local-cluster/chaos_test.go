@@ -171,20 +171,57 @@ func kill(t *testing.T, pids ...int) {
 // machine's death would: with every process it started. Killing the
 // postmaster alone leaves its backends and WAL sender running until they
 // notice, and they may still commit (and, the standby acknowledging,
-// answer) a write sent after the kill. The postmaster is stopped first, so
-// it starts no process meanwhile, then its children; then all are killed.
+// answer) a write sent after the kill. The postmaster is stopped first and
+// seen stopped, so it starts no process meanwhile; then its children are
+// stopped until listing them finds no new one; then all are killed, the
+// postmaster whatever else fails, so none is left stopped.
 func killServer(t *testing.T, pid int) {
 	t.Helper()
+	if pid <= 0 {
+		t.Fatalf("no postmaster pid to kill (%d)", pid) // kill(0, …) would signal the test's own group
+	}
+	stopped := []int{pid}
+	defer func() { kill(t, stopped...) }()
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatalf("stop the postmaster %d: %v", pid, err)
 	}
-	pids := append([]int{pid}, childrenOf(t, pid)...)
-	for _, p := range pids[1:] {
-		if err := syscall.Kill(p, syscall.SIGSTOP); err != nil {
-			t.Logf("stop %d: %v", p, err) // it may have exited meanwhile
+	for deadline := time.Now().Add(5 * time.Second); processState(pid) != 'T'; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the postmaster %d did not stop", pid)
 		}
 	}
-	kill(t, pids...)
+	seen := map[int]bool{}
+	for found := true; found; {
+		found = false
+		for _, child := range childrenOf(t, pid) {
+			if !seen[child] {
+				seen[child], found = true, true
+				stopped = append(stopped, child)
+				if err := syscall.Kill(child, syscall.SIGSTOP); err != nil {
+					t.Logf("stop %d: %v", child, err) // it may have exited
+				}
+			}
+		}
+	}
+}
+
+// processState is the state letter of /proc/<pid>/stat (0 when unreadable).
+func processState(pid int) byte {
+	if f := procStat(pid); len(f) > 0 && len(f[0]) == 1 {
+		return f[0][0]
+	}
+	return 0
+}
+
+// procStat is /proc/<pid>/stat's fields after the command name (state,
+// ppid, …), nil when the process is gone.
+func procStat(pid int) []string {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return nil
+	}
+	// pid (comm) state ppid …; comm may hold spaces and parentheses.
+	return strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
 }
 
 // childrenOf lists the processes whose parent is pid, from /proc.
@@ -200,13 +237,7 @@ func childrenOf(t *testing.T, pid int) []int {
 		if err != nil {
 			continue
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", d.Name(), "stat"))
-		if err != nil {
-			continue // it exited
-		}
-		// pid (comm) state ppid …; comm may hold spaces and parentheses.
-		rest := stat[bytes.LastIndexByte(stat, ')')+1:]
-		if f := strings.Fields(string(rest)); len(f) > 1 && f[1] == strconv.Itoa(pid) {
+		if f := procStat(child); len(f) > 1 && f[1] == strconv.Itoa(pid) {
 			out = append(out, child)
 		}
 	}
@@ -316,7 +347,7 @@ func TestChaos(t *testing.T) {
 		if p.Role == "primary" {
 			kill(t, p.PatroniPID)
 			killServer(t, p.PID)
-			at := time.Now() // once every process of the server is gone: before, its backends could still commit
+			at := time.Now() // once every process of the server is stopped and killed: before, its backends could still commit
 			w.watch(at)
 			kills["postgres primary"]++
 			took := w.recovery(t, at, "killing the PostgreSQL primary "+p.Name)

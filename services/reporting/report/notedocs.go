@@ -11,9 +11,13 @@ import "github.com/aidledger/aidledger/projections/yearend"
 // footnotes, walk the line items forward from where the last one stopped
 // and start again from the top about once per kind. A report of 500,000
 // late entries would otherwise hold a map of them while its notes sheet is
-// written. Lookups that keep going back (looked up in another order), and
-// line items out of ledger order (a report put together by hand), use a
-// map of every noted event's document number instead, built once.
+// written. A note about an event with no line item (a reversal counted in
+// another year) costs a whole walk. When the walks add up to noteDocWalks
+// over every line item (lookups in another order, many such notes), or
+// the line items are out of position order, a map of every noted event's
+// document number is built once and used instead. The walk relies on an
+// event having one position, as every event of the log has: line items in
+// position order then hold each event's together.
 type noteDocs struct {
 	r       *yearend.Report
 	next    int // the line item the next walk starts from
@@ -22,8 +26,9 @@ type noteDocs struct {
 }
 
 // noteDocWalks is how many walks over all of a report's line items the
-// lookups may take before noteDocs builds its map instead: rendering the
-// notes takes about one a footnote kind each time it goes through them.
+// lookups may take, together, before noteDocs builds its map instead:
+// rendering the notes takes about one a footnote kind each time it goes
+// through them, and one more for each note about an event without items.
 const noteDocWalks = 16
 
 func newNoteDocs(r *yearend.Report) *noteDocs {
@@ -83,8 +88,8 @@ func (d *noteDocs) buildMap() {
 }
 
 // inLedgerOrder reports whether items are as a computed report has them:
-// positions never decreasing, each position one event's. An event has one
-// position, so an event's items are then together.
+// positions never decreasing, each position one event's. An event having
+// one position, its items are then together.
 func inLedgerOrder(items yearend.LineItems) bool {
 	var prev *yearend.LineItem
 	for _, li := range items.All() {

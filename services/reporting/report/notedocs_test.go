@@ -16,7 +16,7 @@ func TestNoteDocs(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 15))
 	for round := range 200 {
-		computed := round%2 == 0 // every noted event has line items, as in a computed report
+		computed := round%2 == 0 // every noted event has line items, as in most computed reports
 		items, notes := noteDocsReport(rng, computed)
 		r := &yearend.Report{LineItems: yearend.LineItemsOf(items...), Footnotes: notes}
 		want := func(f *yearend.Footnote) string {
@@ -54,14 +54,15 @@ func TestNoteDocs(t *testing.T) {
 	}
 }
 
-// noteDocsReport makes the line items of a few hundred events in ledger
+// noteDocsReport makes the line items of up to 300 events in ledger
 // order, each event with one to three of them, some of them without a
 // document number, and footnotes of three kinds, each kind in ledger
 // order; unless computed, some about events without line items.
 func noteDocsReport(rng *rand.Rand, computed bool) ([]yearend.LineItem, []yearend.Footnote) {
 	var items []yearend.LineItem
 	var events []string
-	for pos := int64(1); pos <= int64(1+rng.IntN(300)); pos++ {
+	n := int64(1 + rng.IntN(300))
+	for pos := int64(1); pos <= n; pos++ {
 		id := "e" + strconv.FormatInt(pos, 10)
 		events = append(events, id)
 		if !computed && rng.IntN(10) == 0 {
