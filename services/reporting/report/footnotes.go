@@ -43,6 +43,7 @@ type dayIn struct {
 	english bool
 }
 
+// newNoteWriter returns a noteWriter for r, nothing looked up yet.
 func newNoteWriter(r *yearend.Report) *noteWriter {
 	return &noteWriter{r: r, docs: newNoteDocs(r), partners: map[string][4]string{}, dates: map[dayIn]string{}}
 }
